@@ -1,0 +1,21 @@
+//! ringside binary: parse the command line, pick a mode, run it.
+
+use clap::Parser;
+use ringside::cli::{Cli, Command};
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Ring(args)) => ringside::cli::ring::run(args),
+        None => Err(anyhow::anyhow!(
+            "the dashboard is not built yet; try `ringside ring --help`"
+        )),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("ringside: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

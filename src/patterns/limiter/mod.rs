@@ -1,0 +1,95 @@
+//! Token-bucket rate limiting with exact, continuous refill.
+//!
+//! [`TokenBucket`] is one bucket; [`KeyedLimiter`] keeps one bucket per key with
+//! bounded memory; [`LimiterBackend`] is the contract that the in-process keyed
+//! limiter and the Redis backend both honour.
+//!
+//! STUB: signatures are the contract; bodies are being implemented.
+
+mod bucket;
+
+pub use bucket::{KeyedLimiter, TokenBucket};
+
+use thiserror::Error;
+
+/// Parameters of a token bucket.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BucketConfig {
+    /// Maximum tokens (burst size). At least 1.
+    pub capacity: u32,
+    /// Tokens added per second, continuously. Finite and > 0.
+    pub refill_per_sec: f64,
+}
+
+impl BucketConfig {
+    /// Validated configuration.
+    pub fn new(capacity: u32, refill_per_sec: f64) -> Result<Self, LimiterError> {
+        if capacity == 0 {
+            return Err(LimiterError::ZeroCapacity);
+        }
+        if !refill_per_sec.is_finite() || refill_per_sec <= 0.0 {
+            return Err(LimiterError::InvalidRate(refill_per_sec));
+        }
+        Ok(Self {
+            capacity,
+            refill_per_sec,
+        })
+    }
+}
+
+/// The outcome of one check.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Decision {
+    /// Whether the request was admitted (and its cost taken).
+    pub allowed: bool,
+    /// Tokens left after this decision (fractional: refill is continuous).
+    pub remaining: f64,
+    /// When denied: nanoseconds to wait so that the same check then succeeds. 0 when allowed.
+    pub retry_after_ns: u64,
+    /// Nanoseconds until the bucket is full again (0 when full).
+    pub full_after_ns: u64,
+}
+
+/// Errors from limiter configuration and checks.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum LimiterError {
+    /// Capacity must be at least 1.
+    #[error("bucket capacity must be at least 1")]
+    ZeroCapacity,
+    /// Refill rate must be finite and > 0.
+    #[error("refill rate must be a finite number of tokens per second greater than 0, got {0}")]
+    InvalidRate(f64),
+    /// A cost above capacity could never be admitted.
+    #[error("cost {cost} exceeds bucket capacity {capacity}: it could never be admitted")]
+    CostExceedsCapacity {
+        /// Requested cost.
+        cost: u32,
+        /// Bucket capacity.
+        capacity: u32,
+    },
+    /// A backend (e.g. Redis) could not decide.
+    #[error("rate limiter backend unavailable: {0}")]
+    Backend(String),
+}
+
+/// The contract shared by every limiter backend (in-process, Redis): one token bucket per
+/// string key, all with the same [`BucketConfig`].
+pub trait LimiterBackend: Send {
+    /// Check `key` at `now` (ns) for `cost` tokens; takes them when allowed.
+    fn check(&mut self, key: &str, now: u64, cost: u32) -> Result<Decision, LimiterError>;
+
+    /// Tokens in `key`'s bucket at `now`, without changing it (capacity for an unseen key).
+    fn tokens_at(&self, key: &str, now: u64) -> f64;
+
+    /// Refill `key`'s bucket to full.
+    fn reset(&mut self, key: &str) -> Result<(), LimiterError>;
+
+    /// The configuration in force.
+    fn config(&self) -> BucketConfig;
+
+    /// Change the configuration; each bucket keeps its current tokens (clamped to the new capacity).
+    fn set_config(&mut self, config: BucketConfig, now: u64) -> Result<(), LimiterError>;
+
+    /// Short human description, e.g. `memory` or `redis://host:6379/0` (never a password).
+    fn describe(&self) -> String;
+}
