@@ -1,0 +1,196 @@
+//! [`SyncBreaker`]: the core behind a `Mutex`, with a monotonic clock.
+
+use std::fmt;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
+
+use super::{
+    BreakerConfig, BreakerError, CircuitBreaker, Counters, Outcome, Permit, Rejected, State,
+};
+
+/// Why [`SyncBreaker::call`] did not return the call's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallError<E> {
+    /// The breaker did not admit the call; it was not run.
+    Rejected(Rejected),
+    /// The call ran and returned this error.
+    Failed(E),
+}
+
+impl<E: fmt::Display> fmt::Display for CallError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Rejected(r) => write!(f, "{r}"),
+            Self::Failed(e) => write!(f, "call failed: {e}"),
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for CallError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Rejected(r) => Some(r),
+            Self::Failed(e) => Some(e),
+        }
+    }
+}
+
+/// A thread-safe breaker for real clocks: a `Mutex<CircuitBreaker>` plus a monotonic
+/// clock origin.
+///
+/// This is the only place in `patterns::breaker` that reads a clock: `now` is the
+/// [`Instant`] elapsed since the origin (captured at construction) in nanoseconds,
+/// and all times in the inner breaker's history are on that timeline. The lock is
+/// held only to acquire a permit and to record the outcome, never while the protected
+/// call runs, so calls proceed concurrently (bounded by the half-open probe limit).
+#[derive(Debug)]
+pub struct SyncBreaker {
+    inner: Mutex<CircuitBreaker>,
+    origin: Instant,
+}
+
+impl SyncBreaker {
+    /// A closed breaker whose timeline starts now.
+    pub fn new(config: BreakerConfig) -> Result<Self, BreakerError> {
+        Ok(Self::from_breaker(
+            CircuitBreaker::new(config)?,
+            Instant::now(),
+        ))
+    }
+
+    /// Wraps an existing core; `origin` is time 0 of its timeline (share one origin
+    /// between breakers to compare their transition times).
+    pub fn from_breaker(breaker: CircuitBreaker, origin: Instant) -> Self {
+        Self {
+            inner: Mutex::new(breaker),
+            origin,
+        }
+    }
+
+    /// Nanoseconds since the origin (saturating at `u64::MAX`, ~584 years).
+    pub fn now(&self) -> u64 {
+        u64::try_from(self.origin.elapsed().as_nanos()).unwrap_or(u64::MAX)
+    }
+
+    /// The clock origin (time 0).
+    pub fn origin(&self) -> Instant {
+        self.origin
+    }
+
+    /// Run `f` if the breaker admits it, and record its result: `Ok` is a success,
+    /// `Err` a failure. A panic in `f` is recorded as a failure, then propagates.
+    pub fn call<T, E, F>(&self, f: F) -> Result<T, CallError<E>>
+    where
+        F: FnOnce() -> Result<T, E>,
+    {
+        self.call_with(|_| true, f)
+    }
+
+    /// Like [`call`](Self::call), but an error only counts as a failure when
+    /// `is_failure` says so (e.g. a "not found" is the caller's fault, not the
+    /// service's); other errors are recorded as successes and still returned.
+    pub fn call_with<T, E, F, P>(&self, is_failure: P, f: F) -> Result<T, CallError<E>>
+    where
+        F: FnOnce() -> Result<T, E>,
+        P: FnOnce(&E) -> bool,
+    {
+        let permit = self.acquire().map_err(CallError::Rejected)?;
+        // Records a failure if `f` unwinds, so a probe slot can never leak.
+        let guard = PanicGuard {
+            breaker: self,
+            permit: Some(permit),
+        };
+        let result = f();
+        let outcome = match &result {
+            Ok(_) => Outcome::Success,
+            Err(e) if is_failure(e) => Outcome::Failure,
+            Err(_) => Outcome::Success,
+        };
+        guard.finish(outcome);
+        result.map_err(CallError::Failed)
+    }
+
+    /// Ask to make a call now (see [`CircuitBreaker::acquire`]).
+    pub fn acquire(&self) -> Result<Permit, Rejected> {
+        let now = self.now();
+        self.lock().acquire(now)
+    }
+
+    /// Record the outcome of a permitted call now (see [`CircuitBreaker::record`]).
+    pub fn record(&self, permit: Permit, outcome: Outcome) {
+        let now = self.now();
+        self.lock().record(permit, outcome, now);
+    }
+
+    /// Give a permit back without an outcome (see [`CircuitBreaker::cancel`]).
+    pub fn cancel(&self, permit: Permit) {
+        self.lock().cancel(permit);
+    }
+
+    /// Current state (see [`CircuitBreaker::state_at`]: an elapsed open breaker
+    /// reports half-open).
+    pub fn state(&self) -> State {
+        let now = self.now();
+        self.lock().state_at(now)
+    }
+
+    /// Counters.
+    pub fn counters(&self) -> Counters {
+        self.lock().counters()
+    }
+
+    /// Force open now (see [`CircuitBreaker::force_open`]).
+    pub fn force_open(&self) {
+        let now = self.now();
+        self.lock().force_open(now);
+    }
+
+    /// Force closed now (see [`CircuitBreaker::force_closed`]).
+    pub fn force_closed(&self) {
+        let now = self.now();
+        self.lock().force_closed(now);
+    }
+
+    /// Reset now (see [`CircuitBreaker::reset`]).
+    pub fn reset(&self) {
+        let now = self.now();
+        self.lock().reset(now);
+    }
+
+    /// Change the configuration (see [`CircuitBreaker::set_config`]).
+    pub fn set_config(&self, config: BreakerConfig) -> Result<(), BreakerError> {
+        self.lock().set_config(config)
+    }
+
+    /// Read the core under the lock (history, generation…); keep `f` short.
+    pub fn inspect<R>(&self, f: impl FnOnce(&CircuitBreaker) -> R) -> R {
+        f(&self.lock())
+    }
+
+    /// The core's methods never panic, so a poisoned lock still guards a consistent
+    /// breaker: recover it instead of propagating the poison.
+    fn lock(&self) -> MutexGuard<'_, CircuitBreaker> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+struct PanicGuard<'a> {
+    breaker: &'a SyncBreaker,
+    permit: Option<Permit>,
+}
+
+impl PanicGuard<'_> {
+    fn finish(mut self, outcome: Outcome) {
+        if let Some(permit) = self.permit.take() {
+            self.breaker.record(permit, outcome);
+        }
+    }
+}
+
+impl Drop for PanicGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(permit) = self.permit.take() {
+            self.breaker.record(permit, Outcome::Failure);
+        }
+    }
+}
