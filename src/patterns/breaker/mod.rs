@@ -243,30 +243,40 @@ impl CircuitBreaker {
     /// [`FORCED_OPEN_RETRY_AFTER_NS`].
     #[inline]
     pub fn acquire(&mut self, now: u64) -> Result<Permit, Rejected> {
+        self.acquire_with_clock(|| now)
+    }
+
+    /// [`acquire`](Self::acquire) with a lazily read clock: `now` is called at most
+    /// once, and only when the time matters (while open). A closed breaker never
+    /// calls it, which keeps clock reads off the hot path of [`SyncBreaker`].
+    #[inline]
+    pub fn acquire_with_clock(&mut self, now: impl FnOnce() -> u64) -> Result<Permit, Rejected> {
         match self.state {
-            State::Closed => {}
+            State::Closed => {
+                self.counters.calls += 1;
+                Ok(Permit {
+                    generation: self.generation,
+                    probe: false,
+                })
+            }
             State::Open => {
+                let now = now();
                 let retry_after_ns = self.retry_after_open(now);
                 if retry_after_ns > 0 {
                     self.counters.rejected += 1;
                     return Err(Rejected::Open { retry_after_ns });
                 }
                 self.transition(State::HalfOpen, Reason::RecoveryTimeout, now);
-                return Ok(self.issue_probe());
+                Ok(self.issue_probe())
             }
             State::HalfOpen => {
                 if self.probes_in_flight >= self.config.half_open_max_probes {
                     self.counters.rejected += 1;
                     return Err(Rejected::ProbeLimit);
                 }
-                return Ok(self.issue_probe());
+                Ok(self.issue_probe())
             }
         }
-        self.counters.calls += 1;
-        Ok(Permit {
-            generation: self.generation,
-            probe: false,
-        })
     }
 
     /// Record the outcome of a permitted call at `now`.
@@ -275,6 +285,18 @@ impl CircuitBreaker {
     /// permit releases its probe slot.
     #[inline]
     pub fn record(&mut self, permit: Permit, outcome: Outcome, now: u64) {
+        self.record_with_clock(permit, outcome, || now);
+    }
+
+    /// [`record`](Self::record) with a lazily read clock: `now` is called at most
+    /// once, and only when the outcome causes a transition.
+    #[inline]
+    pub fn record_with_clock(
+        &mut self,
+        permit: Permit,
+        outcome: Outcome,
+        now: impl FnOnce() -> u64,
+    ) {
         match outcome {
             Outcome::Success => self.counters.successes += 1,
             Outcome::Failure => self.counters.failures += 1,
@@ -290,17 +312,17 @@ impl CircuitBreaker {
                 }
                 self.consecutive_failures = self.consecutive_failures.saturating_add(1);
                 if self.consecutive_failures >= self.config.failure_threshold {
-                    self.transition(State::Open, Reason::FailureThreshold, now);
+                    self.transition(State::Open, Reason::FailureThreshold, now());
                 }
             }
             (State::HalfOpen, _) if permit.probe => {
                 self.probes_in_flight = self.probes_in_flight.saturating_sub(1);
                 if outcome == Outcome::Failure {
-                    self.transition(State::Open, Reason::ProbeFailed, now);
+                    self.transition(State::Open, Reason::ProbeFailed, now());
                 } else {
                     self.probe_successes = self.probe_successes.saturating_add(1);
                     if self.probe_successes >= self.config.success_threshold {
-                        self.transition(State::Closed, Reason::ProbesSucceeded, now);
+                        self.transition(State::Closed, Reason::ProbesSucceeded, now());
                     }
                 }
             }

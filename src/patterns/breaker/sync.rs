@@ -40,9 +40,12 @@ impl<E: std::error::Error + 'static> std::error::Error for CallError<E> {
 ///
 /// This is the only place in `patterns::breaker` that reads a clock: `now` is the
 /// [`Instant`] elapsed since the origin (captured at construction) in nanoseconds,
-/// and all times in the inner breaker's history are on that timeline. The lock is
-/// held only to acquire a permit and to record the outcome, never while the protected
-/// call runs, so calls proceed concurrently (bounded by the half-open probe limit).
+/// and all times in the inner breaker's history are on that timeline. The clock is
+/// read lazily under the lock, only when the time matters (while open, or when an
+/// outcome causes a transition), so the closed-state path never reads it and the
+/// recorded times follow lock order. The lock is held only to acquire a permit and
+/// to record the outcome, never while the protected call runs, so calls proceed
+/// concurrently (bounded by the half-open probe limit).
 #[derive(Debug)]
 pub struct SyncBreaker {
     inner: Mutex<CircuitBreaker>,
@@ -112,14 +115,13 @@ impl SyncBreaker {
 
     /// Ask to make a call now (see [`CircuitBreaker::acquire`]).
     pub fn acquire(&self) -> Result<Permit, Rejected> {
-        let now = self.now();
-        self.lock().acquire(now)
+        self.lock().acquire_with_clock(|| self.now())
     }
 
     /// Record the outcome of a permitted call now (see [`CircuitBreaker::record`]).
     pub fn record(&self, permit: Permit, outcome: Outcome) {
-        let now = self.now();
-        self.lock().record(permit, outcome, now);
+        self.lock()
+            .record_with_clock(permit, outcome, || self.now());
     }
 
     /// Give a permit back without an outcome (see [`CircuitBreaker::cancel`]).

@@ -554,3 +554,33 @@ fn registry_creates_once_with_shared_config_in_name_order() {
         .is_err()
     );
 }
+
+#[test]
+fn lazy_clock_is_read_only_when_time_matters() {
+    use std::cell::Cell;
+    let reads = Cell::new(0u32);
+    let clock = |t: u64| {
+        reads.set(reads.get() + 1);
+        t
+    };
+    let mut b = breaker();
+    // Closed: acquire and non-tripping outcomes never read the clock.
+    for _ in 0..2 {
+        let p = b.acquire_with_clock(|| clock(1)).unwrap();
+        b.record_with_clock(p, Outcome::Failure, || clock(1));
+    }
+    let p = b.acquire_with_clock(|| clock(1)).unwrap();
+    assert_eq!(reads.get(), 0);
+    // The tripping failure reads it once, and that time is the opening time.
+    b.record_with_clock(p, Outcome::Failure, || clock(7));
+    assert_eq!(reads.get(), 1);
+    assert_eq!(b.changed_at(), 7);
+    // Open: each acquire reads it once.
+    assert!(b.acquire_with_clock(|| clock(8)).is_err());
+    let p = b.acquire_with_clock(|| clock(7 + TIMEOUT)).unwrap();
+    assert_eq!(reads.get(), 3);
+    // Half-open: acquire doesn't need it; a non-closing success doesn't either.
+    let _ = b.acquire_with_clock(|| clock(0)).unwrap();
+    b.record_with_clock(p, Outcome::Success, || clock(0));
+    assert_eq!(reads.get(), 3);
+}
