@@ -91,3 +91,58 @@ fn call_with_lets_errors_not_count_as_failures() {
     let _ = b.call_with(|e: &&str| *e != "not found", || Err::<(), _>("timeout"));
     assert_eq!(b.state(), State::Open);
 }
+
+#[test]
+fn concurrent_calls_keep_counters_exact() {
+    // Every 7th call of each thread fails; interleaving may make failures consecutive
+    // and trip the breaker (recovery is immediate). Whatever the interleaving, the
+    // counters, which mix lock-free fast-path and locked updates, must add up exactly.
+    let cfg = BreakerConfig {
+        failure_threshold: 3,
+        recovery_timeout_ns: 0,
+        success_threshold: 1,
+        half_open_max_probes: 1,
+        history: 16,
+    };
+    let breaker = Arc::new(SyncBreaker::new(cfg).unwrap());
+    const PER_THREAD: u64 = 20_000;
+    let handles: Vec<_> = (0..2)
+        .map(|_| {
+            let breaker = breaker.clone();
+            thread::spawn(move || {
+                let (mut ok, mut failed, mut rejected) = (0u64, 0u64, 0u64);
+                for i in 0..PER_THREAD {
+                    match breaker.call(|| if i % 7 == 0 { Err(()) } else { Ok(()) }) {
+                        Ok(()) => ok += 1,
+                        Err(CallError::Failed(())) => failed += 1,
+                        Err(CallError::Rejected(_)) => rejected += 1,
+                    }
+                }
+                (ok, failed, rejected)
+            })
+        })
+        .collect();
+    let (mut ok, mut failed, mut rejected) = (0, 0, 0);
+    for h in handles {
+        let (o, f, r) = h.join().unwrap();
+        ok += o;
+        failed += f;
+        rejected += r;
+    }
+    let c = breaker.counters();
+    assert_eq!(ok + failed + rejected, 2 * PER_THREAD);
+    assert_eq!(
+        (c.calls, c.successes, c.failures, c.rejected),
+        (ok + failed, ok, failed, rejected)
+    );
+    // The history is a chain: each transition starts where the previous ended.
+    breaker.inspect(|cb| {
+        let mut prev = None;
+        for t in cb.transitions() {
+            if let Some(p) = prev {
+                assert_eq!(t.from, p);
+            }
+            prev = Some(t.to);
+        }
+    });
+}

@@ -1,6 +1,7 @@
 //! [`SyncBreaker`]: the core behind a `Mutex`, with a monotonic clock.
 
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
@@ -46,10 +47,21 @@ impl<E: std::error::Error + 'static> std::error::Error for CallError<E> {
 /// recorded times follow lock order. The lock is held only to acquire a permit and
 /// to record the outcome, never while the protected call runs, so calls proceed
 /// concurrently (bounded by the half-open probe limit).
+///
+/// Fast path: while closed with no failure pending, admitting a call and recording
+/// its success change nothing but counters, so they skip the lock: they read a
+/// published word (generation, closed, clean) and bump atomic counters. That is
+/// linearizable at the read: a permit issued just before a transition is simply
+/// stale, as it would be had it taken the lock first. Everything else takes the lock.
 #[derive(Debug)]
 pub struct SyncBreaker {
     inner: Mutex<CircuitBreaker>,
     origin: Instant,
+    /// `generation << 1 | fast`, where `fast` = closed with no consecutive failure.
+    /// Written under the lock after every change.
+    word: AtomicU64,
+    fast_calls: AtomicU64,
+    fast_successes: AtomicU64,
 }
 
 impl SyncBreaker {
@@ -64,9 +76,13 @@ impl SyncBreaker {
     /// Wraps an existing core; `origin` is time 0 of its timeline (share one origin
     /// between breakers to compare their transition times).
     pub fn from_breaker(breaker: CircuitBreaker, origin: Instant) -> Self {
+        let word = AtomicU64::new(publish_word(&breaker));
         Self {
             inner: Mutex::new(breaker),
             origin,
+            word,
+            fast_calls: AtomicU64::new(0),
+            fast_successes: AtomicU64::new(0),
         }
     }
 
@@ -115,18 +131,32 @@ impl SyncBreaker {
 
     /// Ask to make a call now (see [`CircuitBreaker::acquire`]).
     pub fn acquire(&self) -> Result<Permit, Rejected> {
-        self.lock().acquire_with_clock(|| self.now())
+        let word = self.word.load(Ordering::Acquire);
+        if word & 1 == 1 {
+            self.fast_calls.fetch_add(1, Ordering::Relaxed);
+            return Ok(Permit {
+                generation: word >> 1,
+                probe: false,
+            });
+        }
+        self.with_core(|cb| cb.acquire_with_clock(|| self.now()))
     }
 
     /// Record the outcome of a permitted call now (see [`CircuitBreaker::record`]).
     pub fn record(&self, permit: Permit, outcome: Outcome) {
-        self.lock()
-            .record_with_clock(permit, outcome, || self.now());
+        if outcome == Outcome::Success && !permit.probe {
+            let word = self.word.load(Ordering::Acquire);
+            if word & 1 == 1 && word >> 1 == permit.generation {
+                self.fast_successes.fetch_add(1, Ordering::Relaxed);
+                return;
+            }
+        }
+        self.with_core(|cb| cb.record_with_clock(permit, outcome, || self.now()));
     }
 
     /// Give a permit back without an outcome (see [`CircuitBreaker::cancel`]).
     pub fn cancel(&self, permit: Permit) {
-        self.lock().cancel(permit);
+        self.with_core(|cb| cb.cancel(permit));
     }
 
     /// Current state (see [`CircuitBreaker::state_at`]: an elapsed open breaker
@@ -138,35 +168,48 @@ impl SyncBreaker {
 
     /// Counters.
     pub fn counters(&self) -> Counters {
-        self.lock().counters()
+        let mut c = self.lock().counters();
+        c.calls += self.fast_calls.load(Ordering::Relaxed);
+        c.successes += self.fast_successes.load(Ordering::Relaxed);
+        c
     }
 
     /// Force open now (see [`CircuitBreaker::force_open`]).
     pub fn force_open(&self) {
         let now = self.now();
-        self.lock().force_open(now);
+        self.with_core(|cb| cb.force_open(now));
     }
 
     /// Force closed now (see [`CircuitBreaker::force_closed`]).
     pub fn force_closed(&self) {
         let now = self.now();
-        self.lock().force_closed(now);
+        self.with_core(|cb| cb.force_closed(now));
     }
 
     /// Reset now (see [`CircuitBreaker::reset`]).
     pub fn reset(&self) {
         let now = self.now();
-        self.lock().reset(now);
+        self.with_core(|cb| cb.reset(now));
     }
 
     /// Change the configuration (see [`CircuitBreaker::set_config`]).
     pub fn set_config(&self, config: BreakerConfig) -> Result<(), BreakerError> {
-        self.lock().set_config(config)
+        self.with_core(|cb| cb.set_config(config))
     }
 
     /// Read the core under the lock (history, generation…); keep `f` short.
+    /// Its [`counters`](CircuitBreaker::counters) omit fast-path calls and
+    /// successes: use [`SyncBreaker::counters`] for totals.
     pub fn inspect<R>(&self, f: impl FnOnce(&CircuitBreaker) -> R) -> R {
         f(&self.lock())
+    }
+
+    /// Mutate the core under the lock, then publish the fast-path word.
+    fn with_core<R>(&self, f: impl FnOnce(&mut CircuitBreaker) -> R) -> R {
+        let mut core = self.lock();
+        let r = f(&mut core);
+        self.word.store(publish_word(&core), Ordering::Release);
+        r
     }
 
     /// The core's methods never panic, so a poisoned lock still guards a consistent
@@ -174,6 +217,11 @@ impl SyncBreaker {
     fn lock(&self) -> MutexGuard<'_, CircuitBreaker> {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+fn publish_word(cb: &CircuitBreaker) -> u64 {
+    let fast = cb.state() == State::Closed && cb.consecutive_failures() == 0;
+    (cb.generation() << 1) | u64::from(fast)
 }
 
 struct PanicGuard<'a> {
