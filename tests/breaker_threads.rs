@@ -75,6 +75,17 @@ fn call_distinguishes_rejection_from_failure_and_records_panics() {
     b.inspect(|cb| assert_eq!(cb.transitions().len(), 1));
     b.reset();
     assert_eq!(b.state(), State::Closed);
+    assert!(b.call(|| Ok::<(), ()>(())).is_ok());
+    b.force_open();
+    assert_eq!(
+        b.acquire(),
+        Err(Rejected::Open {
+            retry_after_ns: u64::MAX
+        })
+    );
+    assert_eq!(b.counters().rejected, 2);
+    b.force_closed();
+    assert!(b.acquire().is_ok());
 }
 
 #[test]

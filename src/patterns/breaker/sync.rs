@@ -6,7 +6,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
 use super::{
-    BreakerConfig, BreakerError, CircuitBreaker, Counters, Outcome, Permit, Rejected, State,
+    BreakerConfig, BreakerError, CircuitBreaker, Counters, FORCED_OPEN_RETRY_AFTER_NS, Forced,
+    Outcome, Permit, Rejected, State,
 };
 
 /// Why [`SyncBreaker::call`] did not return the call's value.
@@ -48,11 +49,13 @@ impl<E: std::error::Error + 'static> std::error::Error for CallError<E> {
 /// to record the outcome, never while the protected call runs, so calls proceed
 /// concurrently (bounded by the half-open probe limit).
 ///
-/// Fast path: while closed with no failure pending, admitting a call and recording
+/// Fast paths: while closed with no failure pending, admitting a call and recording
 /// its success change nothing but counters, so they skip the lock: they read a
-/// published word (generation, closed, clean) and bump atomic counters. That is
-/// linearizable at the read: a permit issued just before a transition is simply
-/// stale, as it would be had it taken the lock first. Everything else takes the lock.
+/// published word (generation, closed, clean) and bump atomic counters. Likewise a
+/// rejection while open only needs the published reopening deadline and the clock.
+/// Both are linearizable at the read: a permit issued just before a transition is
+/// simply stale, as it would be had it taken the lock first. Everything else
+/// (failures, probes, transitions) takes the lock.
 #[derive(Debug)]
 pub struct SyncBreaker {
     inner: Mutex<CircuitBreaker>,
@@ -60,7 +63,11 @@ pub struct SyncBreaker {
     /// `generation << 1 | fast`, where `fast` = closed with no consecutive failure.
     /// Written under the lock after every change.
     word: AtomicU64,
+    /// While open: time from which a probe may be admitted (`u64::MAX` when forced);
+    /// 0 otherwise (0 also just sends callers to the locked path).
+    open_until: AtomicU64,
     fast_calls: AtomicU64,
+    fast_rejected: AtomicU64,
     fast_successes: AtomicU64,
 }
 
@@ -77,11 +84,14 @@ impl SyncBreaker {
     /// between breakers to compare their transition times).
     pub fn from_breaker(breaker: CircuitBreaker, origin: Instant) -> Self {
         let word = AtomicU64::new(publish_word(&breaker));
+        let open_until = AtomicU64::new(publish_open_until(&breaker));
         Self {
             inner: Mutex::new(breaker),
             origin,
             word,
+            open_until,
             fast_calls: AtomicU64::new(0),
+            fast_rejected: AtomicU64::new(0),
             fast_successes: AtomicU64::new(0),
         }
     }
@@ -139,6 +149,19 @@ impl SyncBreaker {
                 probe: false,
             });
         }
+        let open_until = self.open_until.load(Ordering::Acquire);
+        if open_until != 0 {
+            let now = self.now();
+            if now < open_until {
+                self.fast_rejected.fetch_add(1, Ordering::Relaxed);
+                let retry_after_ns = if open_until == FORCED_OPEN_RETRY_AFTER_NS {
+                    FORCED_OPEN_RETRY_AFTER_NS
+                } else {
+                    open_until - now
+                };
+                return Err(Rejected::Open { retry_after_ns });
+            }
+        }
         self.with_core(|cb| cb.acquire_with_clock(|| self.now()))
     }
 
@@ -171,6 +194,7 @@ impl SyncBreaker {
         let mut c = self.lock().counters();
         c.calls += self.fast_calls.load(Ordering::Relaxed);
         c.successes += self.fast_successes.load(Ordering::Relaxed);
+        c.rejected += self.fast_rejected.load(Ordering::Relaxed);
         c
     }
 
@@ -198,8 +222,8 @@ impl SyncBreaker {
     }
 
     /// Read the core under the lock (history, generation…); keep `f` short.
-    /// Its [`counters`](CircuitBreaker::counters) omit fast-path calls and
-    /// successes: use [`SyncBreaker::counters`] for totals.
+    /// Its [`counters`](CircuitBreaker::counters) omit fast-path calls,
+    /// successes and rejections: use [`SyncBreaker::counters`] for totals.
     pub fn inspect<R>(&self, f: impl FnOnce(&CircuitBreaker) -> R) -> R {
         f(&self.lock())
     }
@@ -209,6 +233,8 @@ impl SyncBreaker {
         let mut core = self.lock();
         let r = f(&mut core);
         self.word.store(publish_word(&core), Ordering::Release);
+        self.open_until
+            .store(publish_open_until(&core), Ordering::Release);
         r
     }
 
@@ -222,6 +248,17 @@ impl SyncBreaker {
 fn publish_word(cb: &CircuitBreaker) -> u64 {
     let fast = cb.state() == State::Closed && cb.consecutive_failures() == 0;
     (cb.generation() << 1) | u64::from(fast)
+}
+
+fn publish_open_until(cb: &CircuitBreaker) -> u64 {
+    match (cb.state(), cb.forced()) {
+        (State::Open, Some(Forced::Open)) => FORCED_OPEN_RETRY_AFTER_NS,
+        // A deadline past u64::MAX saturates and reads as "never", like forced open.
+        (State::Open, _) => cb
+            .changed_at()
+            .saturating_add(cb.config().recovery_timeout_ns),
+        _ => 0,
+    }
 }
 
 struct PanicGuard<'a> {
