@@ -388,7 +388,9 @@ impl HashRing {
     }
 
     /// Merge `points` (any order) owned by `id` into the sorted arrays, in place and
-    /// from the back, so existing points are moved at most once and nothing is re-sorted.
+    /// from the back: each new point's slot is found by binary search and the run of
+    /// existing points after it is shifted with one memmove, so existing points move at
+    /// most once and nothing is re-sorted.
     fn insert_points(&mut self, id: ServerId, points: &[Position]) {
         let mut new = points.to_vec();
         new.sort_unstable();
@@ -397,22 +399,24 @@ impl HashRing {
         self.pos.resize(total, 0);
         self.hi.resize(total, 0);
         self.owner.resize(total, 0);
-        let (mut i, mut j, mut w) = (old, new.len(), total);
-        while j > 0 {
-            w -= 1;
-            let take_new =
-                i == 0 || self.point_before(self.pos[i - 1], self.owner[i - 1], new[j - 1], id.0);
-            if take_new {
-                j -= 1;
-                self.pos[w] = new[j];
-                self.hi[w] = (new[j] >> 64) as u64;
-                self.owner[w] = id.0;
-            } else {
-                i -= 1;
-                self.pos[w] = self.pos[i];
-                self.hi[w] = self.hi[i];
-                self.owner[w] = self.owner[i];
+        let mut end = old; // existing points not yet moved: [0, end)
+        for (j, &p) in new.iter().enumerate().rev() {
+            let mut slot = self.pos[..end].partition_point(|&q| q < p);
+            // Among existing points equal to p, those with a smaller name stay before.
+            while slot < end
+                && self.pos[slot] == p
+                && self.point_before(p, self.owner[slot], p, id.0)
+            {
+                slot += 1;
             }
+            let to = slot + j + 1;
+            self.pos.copy_within(slot..end, to);
+            self.hi.copy_within(slot..end, to);
+            self.owner.copy_within(slot..end, to);
+            self.pos[slot + j] = p;
+            self.hi[slot + j] = (p >> 64) as u64;
+            self.owner[slot + j] = id.0;
+            end = slot;
         }
         self.rebuild_derived();
     }
@@ -447,18 +451,19 @@ impl HashRing {
         } else {
             (usize::BITS - (n - 1).leading_zeros()).min(MAX_INDEX_BITS)
         };
-        self.shift = 64 - bits;
-        let buckets = 1usize << bits;
+        let shift = 64 - bits;
+        self.shift = shift;
         self.index.clear();
-        self.index.reserve(buckets + 1);
-        let mut i = 0;
-        for b in 0..buckets as u64 {
-            while i < n && (self.hi[i] >> self.shift) < b {
-                i += 1;
+        // Buckets past the last point start at n.
+        self.index.resize((1usize << bits) + 1, n as u32);
+        let mut next = 0; // first bucket whose start is not yet known
+        for (i, &h) in self.hi.iter().enumerate() {
+            let bucket = (h >> shift) as usize;
+            if bucket >= next {
+                self.index[next..=bucket].fill(i as u32);
+                next = bucket + 1;
             }
-            self.index.push(i as u32);
         }
-        self.index.push(n as u32);
     }
 
     /// For each point, the clockwise distance back to the previous point of its owner.
