@@ -54,7 +54,7 @@ pub struct SimulateArgs {
     #[arg(long)]
     pub seed: Option<u64>,
     /// Offered traffic in requests per second, overriding the scenario's.
-    #[arg(long, value_parser = simulate::parse_rate_arg)]
+    #[arg(long, value_parser = simulate::parse_rate_arg, allow_hyphen_values = true)]
     pub rate: Option<f64>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
