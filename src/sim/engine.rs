@@ -66,11 +66,13 @@ enum PendingKind {
     },
 }
 
+/// A heap entry: 16 bytes (time, tie-breaking sequence number, slot of the payload), so
+/// that the heap of tens of thousands of in-flight calls stays cache-friendly.
 #[derive(Debug, Clone, Copy)]
 struct Pending {
     at: u64,
-    seq: u64,
-    kind: PendingKind,
+    seq: u32,
+    slot: u32,
 }
 
 impl PartialEq for Pending {
@@ -86,8 +88,53 @@ impl PartialOrd for Pending {
 }
 impl Ord for Pending {
     /// Reversed so that `BinaryHeap` (a max-heap) pops the earliest (time, seq) first.
+    /// The sequence number wraps after 2³² events; ordering stays deterministic.
     fn cmp(&self, other: &Self) -> Ordering {
         (other.at, other.seq).cmp(&(self.at, self.seq))
+    }
+}
+
+/// Event queue: a binary heap of small keys plus a slab of payloads with a free list.
+#[derive(Debug, Default)]
+struct EventQueue {
+    heap: BinaryHeap<Pending>,
+    payloads: Vec<PendingKind>,
+    free: Vec<u32>,
+    seq: u32,
+}
+
+impl EventQueue {
+    fn push(&mut self, at: u64, kind: PendingKind) {
+        let slot = match self.free.pop() {
+            Some(i) => {
+                self.payloads[i as usize] = kind;
+                i
+            }
+            None => {
+                self.payloads.push(kind);
+                (self.payloads.len() - 1) as u32
+            }
+        };
+        self.seq = self.seq.wrapping_add(1);
+        self.heap.push(Pending {
+            at,
+            seq: self.seq,
+            slot,
+        });
+    }
+
+    fn peek_time(&self) -> Option<u64> {
+        self.heap.peek().map(|p| p.at)
+    }
+
+    fn pop(&mut self) -> Option<(u64, PendingKind)> {
+        let p = self.heap.pop()?;
+        self.free.push(p.slot);
+        Some((p.at, self.payloads[p.slot as usize]))
+    }
+
+    fn len(&self) -> usize {
+        self.heap.len()
     }
 }
 
@@ -175,8 +222,7 @@ pub struct Engine {
     key_hashes: Vec<Position>,
     tenants: Vec<Tenant>,
     latency_mult: Vec<f64>,
-    queue: BinaryHeap<Pending>,
-    seq: u64,
+    queue: EventQueue,
     timeline_next: usize,
     totals: Totals,
     current: SecondSample,
@@ -377,8 +423,7 @@ impl Engine {
             key_hashes,
             tenants,
             latency_mult,
-            queue: BinaryHeap::new(),
-            seq: 0,
+            queue: EventQueue::default(),
             timeline_next: 0,
             totals: Totals::default(),
             current: SecondSample::default(),
@@ -748,7 +793,7 @@ impl Engine {
                 .events
                 .get(self.timeline_next)
                 .map_or(u64::MAX, |e| e.at_ns);
-            let next_queue = self.queue.peek().map_or(u64::MAX, |p| p.at);
+            let next_queue = self.queue.peek_time().unwrap_or(u64::MAX);
             let t = next_second
                 .min(next_timeline)
                 .min(next_queue)
@@ -762,8 +807,8 @@ impl Engine {
             } else if t == next_timeline {
                 self.fire_timeline();
             } else if t == next_queue {
-                if let Some(p) = self.queue.pop() {
-                    self.handle_pending(p);
+                if let Some((at, kind)) = self.queue.pop() {
+                    self.handle_pending(at, kind);
                 }
             } else {
                 let tenant = self.tenant_sampler.sample(&mut self.rng);
@@ -886,8 +931,8 @@ impl Engine {
         }
     }
 
-    fn handle_pending(&mut self, p: Pending) {
-        match p.kind {
+    fn handle_pending(&mut self, at: u64, kind: PendingKind) {
+        match kind {
             PendingKind::Complete {
                 server,
                 epoch,
@@ -898,7 +943,7 @@ impl Engine {
                     && srv.epoch == epoch
                 {
                     srv.in_flight = srv.in_flight.saturating_sub(1);
-                    srv.breaker.record(permit, outcome, p.at);
+                    srv.breaker.record(permit, outcome, at);
                     note_transitions(srv, &mut self.log);
                 }
             }
@@ -911,12 +956,7 @@ impl Engine {
     }
 
     fn push_pending(&mut self, at: u64, kind: PendingKind) {
-        self.seq += 1;
-        self.queue.push(Pending {
-            at,
-            seq: self.seq,
-            kind,
-        });
+        self.queue.push(at, kind);
     }
 
     fn maybe_retry(&mut self, tenant: u32, key: u32, attempt: u8, known_at: u64) {
