@@ -12,7 +12,7 @@
 //! the clockwise distance back to the previous point of the same owner (which lets
 //! [`Owners`] recognise a server already yielded without keeping a set). A small
 //! prefix table maps the top bits of a hash to the first point of its bucket, so a
-//! lookup is one table read plus a scan of about one point.
+//! lookup is one table read plus a scan of a few adjacent `u64`s.
 
 use std::collections::BTreeMap;
 use std::iter::FusedIterator;
