@@ -10,6 +10,7 @@
 //! Ours takes `now` as an argument. governor reads its own clock (quanta) unless given a
 //! `FakeRelativeClock`, which we advance by 10 ns per check (an atomic CAS) to mirror ours.
 
+use std::collections::HashMap;
 use std::hint::black_box;
 use std::num::NonZeroU32;
 use std::time::Duration;
@@ -71,6 +72,20 @@ fn keyed(c: &mut Criterion) {
             i = if i + 1 == KEYS { 0 } else { i + 1 };
             now += STEP_NS;
             black_box(ours.check(keys[i].as_str(), black_box(now), 1))
+        })
+    });
+
+    // Floor: the bare lookup our check is built on (same map, hasher, entry size, keys).
+    let mut bare: HashMap<String, [u64; 3], foldhash::fast::RandomState> =
+        keys.iter().map(|k| (k.clone(), [0; 3])).collect();
+    let mut i = 0usize;
+    g.bench_function("baseline HashMap::get_mut + add", |b| {
+        b.iter(|| {
+            i = if i + 1 == KEYS { 0 } else { i + 1 };
+            if let Some(v) = bare.get_mut(keys[i].as_str()) {
+                v[0] += 1;
+            }
+            black_box(&bare);
         })
     });
 
