@@ -101,4 +101,36 @@ pub enum Command {
     SlowDown,
     /// Restart the scenario from time zero with the same seed.
     Reset,
+    /// Jump forward to the next scripted timeline event (it fires; its caption shows).
+    /// Refused with [`SimError::NoEvent`](super::SimError::NoEvent) when none is left.
+    NextEvent,
+    /// Jump back to the previous scripted event: the last one at least
+    /// [`PREV_GRACE_NS`](super::PREV_GRACE_NS) before now, or the start. Re-runs the
+    /// scenario deterministically from time zero, replaying this session's live commands
+    /// up to that time; the live commands after it are forgotten.
+    PreviousEvent,
+    /// Jump to a virtual time (ns): forward by advancing, backward by re-running from the
+    /// start as for [`Command::PreviousEvent`].
+    JumpTo(u64),
+}
+
+impl Command {
+    /// Whether this command changes what is simulated (and so belongs in a saved session):
+    /// everything except playback controls (pause, step, speed, reset, jumps).
+    pub fn is_recorded(&self) -> bool {
+        !matches!(
+            self,
+            Self::Pause
+                | Self::Resume
+                | Self::TogglePause
+                | Self::Step
+                | Self::SetSpeed(_)
+                | Self::SpeedUp
+                | Self::SlowDown
+                | Self::Reset
+                | Self::NextEvent
+                | Self::PreviousEvent
+                | Self::JumpTo(_)
+        )
+    }
 }

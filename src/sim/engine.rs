@@ -40,11 +40,12 @@ use super::command::{BreakerParams, Command, Fault};
 use super::duration::format_duration;
 use super::error::SimError;
 use super::scenario::{Scenario, ServerDefaults};
+use super::session::{SessionEntry, SessionLog};
 use super::snapshot::*;
 use super::traffic::{Sampler, auto_server_name, exp_interval_ns, tenant_name, unit_f64};
 use super::{
-    LOG_LINES, MAX_SPEED, MEMBERSHIP_CHANGES, MIN_SPEED, RECENT_REQUESTS, SERIES_SECONDS,
-    SNAPSHOT_TENANTS, STEP_NS, TRANSITIONS_PER_SERVER,
+    LOG_LINES, MAX_SPEED, MEMBERSHIP_CHANGES, MIN_SPEED, PREV_GRACE_NS, RECENT_REQUESTS,
+    SERIES_SECONDS, SESSION_COMMANDS, SNAPSHOT_TENANTS, STEP_NS, TRANSITIONS_PER_SERVER,
 };
 
 const NS: u64 = 1_000_000_000;
@@ -232,6 +233,8 @@ pub struct Engine {
     membership: VecDeque<MembershipChange>,
     log: VecDeque<LogLine>,
     caption: Option<Caption>,
+    session: Arc<[SessionEntry]>,
+    session_truncated: bool,
 }
 
 fn map_state(s: State) -> BreakerState {
@@ -433,6 +436,8 @@ impl Engine {
             membership: VecDeque::new(),
             log: VecDeque::with_capacity(LOG_LINES),
             caption: None,
+            session: Arc::from(Vec::new()),
+            session_truncated: false,
             scenario,
         };
         engine.rebuild_ring_tables();
@@ -445,9 +450,120 @@ impl Engine {
         Ok(engine)
     }
 
-    /// Apply a command now. On error nothing changes; on success an event-log line is added.
+    /// Apply a command now. On error nothing changes; on success an event-log line is added
+    /// (jumps add none: they land on exactly what a fresh run shows at that time).
+    ///
+    /// Commands that change what is simulated ([`Command::is_recorded`]) are recorded in the
+    /// session log with the current virtual time; see [`Engine::session`].
     pub fn apply(&mut self, command: Command) -> Result<(), SimError> {
-        self.apply_as(command, LogKind::Command)
+        let recorded = command.is_recorded().then(|| {
+            // Whatever is due now (scripted events at time 0 before the first advance) happens
+            // first, as it will in a replay, where a live command fires last at its instant.
+            self.advance(0);
+            self.make_explicit(&command)
+        });
+        self.apply_as(command, LogKind::Command)?;
+        if let Some(c) = recorded {
+            self.record(c);
+        }
+        Ok(())
+    }
+
+    /// The command with its implicit parts pinned down as they are right now: an auto server
+    /// name, the hottest tenant of a burst.
+    fn make_explicit(&self, command: &Command) -> Command {
+        match command {
+            Command::AddServer { name: None } => Command::AddServer {
+                name: Some(auto_server_name(|n| self.ring.contains(n))),
+            },
+            Command::AddServer { name: Some(n) } => Command::AddServer {
+                name: Some(n.trim().to_string()),
+            },
+            Command::Burst {
+                tenant: None,
+                requests,
+            } => Command::Burst {
+                tenant: Some(self.tenants[self.hottest_tenant() as usize].name.clone()),
+                requests: *requests,
+            },
+            other => other.clone(),
+        }
+    }
+
+    fn record(&mut self, command: Command) {
+        if self.session.len() >= SESSION_COMMANDS {
+            self.session_truncated = true;
+            return;
+        }
+        let mut v = Vec::with_capacity(self.session.len() + 1);
+        v.extend_from_slice(&self.session);
+        v.push(SessionEntry {
+            at_ns: self.now,
+            command,
+        });
+        self.session = v.into();
+    }
+
+    /// This session so far (since the start or the last reset): the scenario, the seed and
+    /// every recorded live command at its virtual time. See [`SessionLog::to_scenario`].
+    pub fn session(&self) -> SessionLog {
+        SessionLog {
+            scenario: self.scenario.clone(),
+            seed: self.seed,
+            entries: self.session.clone(),
+            truncated: self.session_truncated,
+        }
+    }
+
+    /// Virtual times of the scripted (non-`live`) timeline events, in order.
+    pub fn scripted_times(&self) -> impl Iterator<Item = u64> + '_ {
+        self.scenario
+            .events
+            .iter()
+            .filter(|e| !e.live)
+            .map(|e| e.at_ns)
+    }
+
+    /// Where [`Command::NextEvent`] would land, if anywhere.
+    pub fn next_event_time(&self) -> Option<u64> {
+        self.scripted_times().find(|&t| t > self.now)
+    }
+
+    /// Where [`Command::PreviousEvent`] would land: the last scripted event at least
+    /// [`PREV_GRACE_NS`] before now, or the start (0).
+    pub fn previous_event_time(&self) -> u64 {
+        self.scripted_times()
+            .filter(|&t| t.saturating_add(PREV_GRACE_NS) <= self.now)
+            .last()
+            .unwrap_or(0)
+    }
+
+    /// Move to virtual time `at_ns`. Forward: advance. Backward: rebuild from the scenario
+    /// and seed, replay the recorded live commands up to `at_ns` at their exact times (the
+    /// later ones are dropped), advance to `at_ns`. Speed and pause state are kept.
+    fn jump_to(&mut self, at_ns: u64) -> Result<(), SimError> {
+        if at_ns >= self.now {
+            self.advance(at_ns - self.now);
+            self.carry_ns = 0.0;
+            return Ok(());
+        }
+        let mut fresh = Self::build(self.scenario.clone(), self.seed)?;
+        for e in self.session.iter().take_while(|e| e.at_ns <= at_ns) {
+            fresh.advance(e.at_ns - fresh.now);
+            if let Err(err) = fresh.apply(e.command.clone()) {
+                push_log(
+                    &mut fresh.log,
+                    fresh.now,
+                    LogKind::Error,
+                    format!("replayed command skipped: {err}"),
+                );
+            }
+        }
+        fresh.advance(at_ns - fresh.now);
+        fresh.speed = self.speed;
+        fresh.paused = self.paused;
+        *self = fresh;
+        Ok(())
     }
 
     fn apply_as(&mut self, command: Command, kind: LogKind) -> Result<(), SimError> {
@@ -668,6 +784,17 @@ impl Engine {
                 *self = fresh;
                 "reset to the start of the scenario".to_string()
             }
+            Command::NextEvent => {
+                let at = self.next_event_time().ok_or(SimError::NoEvent("next"))?;
+                return self.jump_to(at);
+            }
+            Command::PreviousEvent => {
+                if self.now == 0 {
+                    return Err(SimError::NoEvent("previous"));
+                }
+                return self.jump_to(self.previous_event_time());
+            }
+            Command::JumpTo(at) => return self.jump_to(at),
         };
         push_log(&mut self.log, self.now, kind, text);
         Ok(())
@@ -783,16 +910,17 @@ impl Engine {
     /// (ignores pause and speed: this is the raw clock used by headless runs and tests).
     ///
     /// Ties at the same nanosecond are processed as: second boundary, timeline event,
-    /// queued completion/retry (in scheduling order), new arrival.
+    /// queued completion/retry (in scheduling order), new arrival, and last a recorded live
+    /// command (a `live` timeline event), as it was applied live after an advance.
     pub fn advance(&mut self, dt_ns: u64) {
         let target = self.now.saturating_add(dt_ns);
         loop {
             let next_second = (self.current.second + 1).saturating_mul(NS);
-            let next_timeline = self
+            let (next_timeline, live) = self
                 .scenario
                 .events
                 .get(self.timeline_next)
-                .map_or(u64::MAX, |e| e.at_ns);
+                .map_or((u64::MAX, false), |e| (e.at_ns, e.live));
             let next_queue = self.queue.peek_time().unwrap_or(u64::MAX);
             let t = next_second
                 .min(next_timeline)
@@ -804,12 +932,15 @@ impl Engine {
             self.now = self.now.max(t);
             if t == next_second {
                 self.roll_second();
-            } else if t == next_timeline {
+            } else if t == next_timeline && !live {
                 self.fire_timeline();
             } else if t == next_queue {
                 if let Some((at, kind)) = self.queue.pop() {
                     self.handle_pending(at, kind);
                 }
+            } else if t != self.next_arrival {
+                // A recorded live command: everything else due at `t` has been processed.
+                self.fire_timeline();
             } else {
                 let tenant = self.tenant_sampler.sample(&mut self.rng);
                 let key = self.key_sampler.sample(&mut self.rng);
@@ -919,8 +1050,13 @@ impl Engine {
                 text: c.as_str().into(),
             });
         }
+        let kind = if ev.live {
+            LogKind::Command
+        } else {
+            LogKind::Scenario
+        };
         if let Some(cmd) = ev.command
-            && let Err(e) = self.apply_as(cmd, LogKind::Scenario)
+            && let Err(e) = self.apply_as(cmd, kind)
         {
             push_log(
                 &mut self.log,
@@ -1202,6 +1338,7 @@ impl Engine {
             membership_changes: self.membership.iter().cloned().collect(),
             log: self.log.iter().cloned().collect(),
             caption: self.caption.clone(),
+            session: self.session(),
         }
     }
 }

@@ -57,6 +57,12 @@ pub enum SimError {
     /// Limiter configuration refused.
     #[error(transparent)]
     Limiter(#[from] LimiterError),
+    /// No scripted timeline event to jump to in that direction.
+    #[error("no {0} scripted event")]
+    NoEvent(&'static str),
+    /// The session recorded more live commands than it keeps, so it cannot be saved exactly.
+    #[error("the session has more than {0} live commands and cannot be saved exactly")]
+    SessionTruncated(usize),
     /// Scenario could not be loaded or is invalid.
     #[error(transparent)]
     Scenario(#[from] ScenarioError),

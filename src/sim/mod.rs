@@ -13,6 +13,7 @@ pub mod duration;
 mod engine;
 mod error;
 pub mod scenario;
+pub mod session;
 mod snapshot;
 pub mod traffic;
 
@@ -20,6 +21,7 @@ pub use command::{BreakerParams, Command, Fault};
 pub use engine::{Engine, RetiredServer, Sizes};
 pub use error::SimError;
 pub use scenario::{Scenario, ScenarioError};
+pub use session::{SessionEntry, SessionLog};
 pub use snapshot::*;
 
 /// Virtual time advanced by [`Command::Step`] / [`Engine::step`]: 100 ms.
@@ -36,6 +38,12 @@ pub const SNAPSHOT_TENANTS: usize = 32;
 pub const MEMBERSHIP_CHANGES: usize = 256;
 /// Breaker transitions kept per server.
 pub const TRANSITIONS_PER_SERVER: usize = 256;
+/// Live commands a session records at most (beyond it the session is marked truncated and
+/// can no longer be saved exactly).
+pub const SESSION_COMMANDS: usize = 20_000;
+/// [`Command::PreviousEvent`] skips events fired less than this long (virtual) ago, so that
+/// pressing `p` right after landing on an event goes to the one before it.
+pub const PREV_GRACE_NS: u64 = 1_000_000_000;
 /// Slowest speed (virtual seconds per wall second).
 pub const MIN_SPEED: f64 = 1.0 / 64.0;
 /// Fastest speed.

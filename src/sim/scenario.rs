@@ -161,6 +161,11 @@ pub struct TimelineEvent {
     pub command: Option<Command>,
     /// Caption shown from this time on.
     pub caption: Option<String>,
+    /// A command recorded from a live session (`live = true`): it is applied after everything
+    /// else due at the same instant (as a live command is, between two frames) and logged as
+    /// a command rather than a scenario event. Live events may share their time with the
+    /// event before them, and `n`/`p` do not stop at them.
+    pub live: bool,
 }
 
 /// A validated scenario.
@@ -276,6 +281,8 @@ struct RawEvent {
     action: Option<Spanned<String>>,
     #[serde(default)]
     caption: Option<String>,
+    #[serde(default)]
+    live: Option<bool>,
     #[serde(default)]
     server: Option<Spanned<String>>,
     #[serde(default)]
@@ -626,28 +633,41 @@ impl Scenario {
         let mut members: BTreeSet<String> = names;
         let mut events = Vec::with_capacity(raw.events.len());
         let mut last_at: Option<(u64, String)> = None;
+        // Once a recorded live command has run, membership may differ from what the script
+        // expected (a server removed live, say): later events are then checked when they run
+        // (the engine skips one that no longer applies, with a log line, as it did live).
+        let mut lenient = false;
         for e in &raw.events {
             let at_ns = src.duration(&e.at, "event time `at`")?;
+            let live = e.live.unwrap_or(false);
             if let Some((prev, prev_text)) = &last_at
-                && at_ns <= *prev
+                && (at_ns < *prev || (at_ns == *prev && !live))
             {
                 return Err(src.at(
                     e.at.span(),
                     format!(
-                        "event times must increase: `at = \"{}\"` is not after the previous event at \"{prev_text}\"",
+                        "event times must increase: `at = \"{}\"` is not after the previous event at \"{prev_text}\" (only `live = true` events may share the previous event's time)",
                         e.at.get_ref()
                     ),
                 ));
             }
             last_at = Some((at_ns, e.at.get_ref().clone()));
-            let command = event_command(e, src, &mut members, &traffic)?;
+            lenient |= live;
+            let command = event_command(e, src, &mut members, &traffic, lenient)?;
             if command.is_none() && e.caption.is_none() {
                 return Err(src.at(e.at.span(), "an event needs an `action` or a `caption`"));
+            }
+            if live && command.is_none() {
+                return Err(src.at(
+                    e.at.span(),
+                    "a `live = true` event needs an `action` (it records a command)",
+                ));
             }
             events.push(TimelineEvent {
                 at_ns,
                 command,
                 caption: e.caption.clone(),
+                live,
             });
         }
 
@@ -674,6 +694,7 @@ fn event_command(
     src: &Src<'_>,
     members: &mut BTreeSet<String>,
     traffic: &TrafficSpec,
+    lenient: bool,
 ) -> Result<Option<Command>, ScenarioError> {
     let Some(action) = &e.action else {
         return Ok(None);
@@ -686,7 +707,7 @@ fn event_command(
                 format!("action `{}` needs `server = \"...\"`", action.get_ref()),
             )
         })?;
-        if !members.contains(s.get_ref()) {
+        if !lenient && !members.contains(s.get_ref()) {
             return Err(src.at(
                 s.span(),
                 format!(
@@ -713,7 +734,7 @@ fn event_command(
                     if n.is_empty() {
                         return Err(src.at(s.span(), "server name must not be empty"));
                     }
-                    if members.contains(&n) {
+                    if !lenient && members.contains(&n) {
                         return Err(src.at(
                             s.span(),
                             format!("duplicate server name '{n}': it is already on the ring"),
@@ -728,7 +749,7 @@ fn event_command(
         }
         "remove_server" => {
             let s = need_server(members)?;
-            if members.len() == 1 {
+            if !lenient && members.len() == 1 {
                 return Err(src.at(
                     span_of(&e.server),
                     format!("cannot remove '{s}': it is the last server"),

@@ -320,6 +320,9 @@ pub struct Snapshot {
     pub log: Vec<LogLine>,
     /// Active caption.
     pub caption: Option<Caption>,
+    /// This session so far (scenario, seed, recorded live commands): saving it as a scenario
+    /// replays the session exactly. Cheap to clone (shared).
+    pub session: super::session::SessionLog,
 }
 
 impl Snapshot {
