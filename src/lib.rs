@@ -8,3 +8,5 @@
 
 pub mod cli;
 pub mod patterns;
+pub mod report;
+pub mod sim;

@@ -25,15 +25,16 @@
 //! non-decreasing `now`:
 //! * over any window `[t0, t1]`, the total cost admitted at times in it is at most
 //!   `capacity + rate·(t1 − t0)`, compared exactly (`Σcost·D ≤ capacity·D + (t1 − t0)·N`);
-//! * a bucket full at `t0` that is offered unit-cost checks at least as fast as it admits
-//!   them (e.g. retried until denied at every step) has admitted exactly
-//!   `floor(capacity + rate·(t − t0))` by any time `t`, however long it runs (no drift);
+//! * a bucket full at `t0`, drained by unit-cost checks retried until denied at `t0` and
+//!   at later steps never more than `(capacity − 1)/rate` apart (so it never refills to
+//!   full in between and no refill is capped away), has admitted exactly
+//!   `floor(capacity + rate·(t − t0))` by every step `t`, however long it runs (no drift);
 //! * a denied check's `retry_after_ns` is exact: the same check `retry_after_ns` later
 //!   succeeds, and 1 ns earlier it fails (if nothing else is admitted in between);
 //! * `full_after_ns` is the least whole number of ns after which the bucket is full.
 //!
-//! Only the `f64` outputs (`remaining`, `tokens_at`) are rounded, and whole token counts
-//! are exact in them. A `now` earlier than the latest seen is treated as the latest seen.
+//! Only the `f64` outputs (`remaining`, `tokens_at`) are rounded: whole token counts are
+//! exact in them, but a deficit far below one ulp (e.g. `1/D` token) rounds away. A `now` earlier than the latest seen is treated as the latest seen.
 
 mod bucket;
 pub mod redis;
