@@ -296,7 +296,7 @@ impl RedisLimiter {
             .set_connection_timeout(None)
             .set_response_timeout(None);
         let script = Script::new(CHECK_SCRIPT);
-        let first = rt.block_on(tokio::time::timeout(options.connect_timeout, async {
+        let first = rt.block_on(within(options.connect_timeout, async {
             let mut conn = client
                 .get_multiplexed_async_connection_with_config(&conn_config)
                 .await?;
@@ -400,7 +400,7 @@ impl RedisLimiter {
             conn,
             ..
         } = inner;
-        let res = rt.block_on(tokio::time::timeout(timeout, async {
+        let res = rt.block_on(within(timeout, async {
             let c = ensure_conn(conn, client, conn_config).await?;
             ::redis::cmd("PING").query_async::<String>(c).await
         }));
@@ -422,6 +422,14 @@ fn describe_info(info: &::redis::ConnectionInfo) -> String {
         (None, None) => String::new(),
     };
     format!("{scheme}://{auth}{}/{}", info.addr(), settings.db())
+}
+
+/// `fut` with a time limit; the timer is created inside the runtime.
+async fn within<T>(
+    limit: Duration,
+    fut: impl Future<Output = T>,
+) -> Result<T, tokio::time::error::Elapsed> {
+    tokio::time::timeout(limit, fut).await
 }
 
 async fn ensure_conn<'a>(
@@ -510,7 +518,7 @@ impl Inner {
             options,
             ..
         } = self;
-        let res = rt.block_on(tokio::time::timeout(options.timeout, async {
+        let res = rt.block_on(within(options.timeout, async {
             let c = ensure_conn(conn, client, conn_config).await?;
             f(c, script).await
         }));
