@@ -57,7 +57,7 @@ fn decisions_are_identical_to_the_in_memory_bucket() {
         let mut t = 0u64;
         for step in 0..400 {
             // Bursts at one instant, then gaps of 0..0.7 s (sub-µs parts included).
-            if next(&mut rng) % 3 == 0 {
+            if next(&mut rng).is_multiple_of(3) {
                 t += next(&mut rng) % (7 * SEC / 10);
             }
             let cost = (next(&mut rng) % u64::from(config.capacity + 1)) as u32;
