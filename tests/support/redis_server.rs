@@ -32,6 +32,11 @@ fn binary() -> Option<PathBuf> {
     })
 }
 
+/// Whether a redis-server binary is installed.
+pub fn available() -> bool {
+    binary().is_some()
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .expect("bind an ephemeral loopback port")
