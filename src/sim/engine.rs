@@ -33,7 +33,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 
 use crate::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome, Permit, Reason, State};
-use crate::patterns::limiter::{BucketConfig, TokenBucket};
+use crate::patterns::limiter::{BackendHealth, BucketConfig, LimiterBackend, TokenBucket};
 use crate::patterns::ring::{HashRing, Position, ServerId, hash_key};
 
 use super::command::{BreakerParams, Command, Fault};
@@ -173,6 +173,8 @@ pub struct RetiredServer {
 struct Tenant {
     name: String,
     bucket: TokenBucket,
+    /// Tokens after the last decision of a shared backend (read without a round trip).
+    remote_tokens: Option<f64>,
     allowed: u64,
     denied: u64,
 }
@@ -197,8 +199,19 @@ pub struct Sizes {
 }
 
 /// The deterministic simulation engine. See the [module docs](self).
+/// A shared limiter backend (e.g. Redis) deciding tenant checks instead of the in-memory buckets.
+struct Remote(Box<dyn LimiterBackend>);
+
+impl std::fmt::Debug for Remote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.describe())
+    }
+}
+
 #[derive(Debug)]
 pub struct Engine {
+    /// Shared limiter backend, when configured (virtual time is then wall time).
+    remote: Option<Remote>,
     scenario: Arc<Scenario>,
     seed: u64,
     rng: Xoshiro256PlusPlus,
@@ -383,6 +396,7 @@ impl Engine {
             .map(|i| Tenant {
                 name: tenant_name(i),
                 bucket: TokenBucket::new(bucket_config),
+                remote_tokens: None,
                 allowed: 0,
                 denied: 0,
             })
@@ -408,6 +422,7 @@ impl Engine {
             now: 0,
             paused: false,
             speed: 1.0,
+            remote: None,
             carry_ns: 0.0,
             rate: sc.traffic.rate,
             next_arrival: u64::MAX,
@@ -758,6 +773,18 @@ impl Engine {
                 self.advance(STEP_NS);
                 format!("stepped {}", format_duration(STEP_NS))
             }
+            Command::SetSpeed(_) | Command::SpeedUp | Command::SlowDown
+                if self.remote.is_some() =>
+            {
+                return Err(SimError::InvalidConfig(format!(
+                    "speed cannot change with the shared limiter {}: its buckets refill on the \
+                     Redis server's clock, so virtual time runs at wall-clock speed (pause works)",
+                    self.remote
+                        .as_ref()
+                        .map(|r| r.0.describe())
+                        .unwrap_or_default()
+                )));
+            }
             Command::SetSpeed(speed) => {
                 if !speed.is_finite() || !(MIN_SPEED..=MAX_SPEED).contains(&speed) {
                     return Err(SimError::InvalidSpeed {
@@ -781,6 +808,7 @@ impl Engine {
                 let mut fresh = Self::build(self.scenario.clone(), self.seed)?;
                 fresh.speed = self.speed;
                 fresh.paused = self.paused;
+                fresh.remote = self.remote.take();
                 *self = fresh;
                 "reset to the start of the scenario".to_string()
             }
@@ -815,6 +843,10 @@ impl Engine {
         self.bucket_config = cfg;
         for t in &mut self.tenants {
             t.bucket.set_config(cfg, self.now);
+        }
+        if let Some(r) = &mut self.remote {
+            // Validated above by BucketConfig::new; a backend range error keeps the old one.
+            let _ = r.0.set_config(cfg, self.now);
         }
     }
 
@@ -1141,7 +1173,15 @@ impl Engine {
         }
         let hash = self.key_hashes[key as usize];
         let t = &mut self.tenants[tenant as usize];
-        let allowed = t.bucket.check(now, 1).map(|d| d.allowed).unwrap_or(false);
+        let allowed = match &mut self.remote {
+            Some(r) => {
+                // Failures are decided by the backend's declared policy, inside `check`.
+                let d = r.0.check(&t.name, now, 1);
+                t.remote_tokens = d.as_ref().ok().map(|d| d.remaining);
+                d.map(|d| d.allowed).unwrap_or(false)
+            }
+            None => t.bucket.check(now, 1).map(|d| d.allowed).unwrap_or(false),
+        };
         if !allowed {
             t.denied += 1;
             self.totals.rate_limited += 1;
@@ -1244,6 +1284,24 @@ impl Engine {
     }
 
     /// Tenants sorted by demand (allowed + denied, most first; ties by index), at most `limit`.
+    /// Decide tenant checks with a shared backend (e.g. Redis) instead of the in-memory
+    /// buckets. Such a backend keeps time on its own clock, so the engine must then be
+    /// advanced in real time; speed changes are refused (pause still works).
+    pub fn set_limiter_backend(&mut self, backend: Box<dyn LimiterBackend>) {
+        self.speed = 1.0;
+        self.remote = Some(Remote(backend));
+    }
+
+    /// Health of the shared limiter backend, if one is configured.
+    pub fn limiter_health(&self) -> Option<BackendHealth> {
+        self.remote.as_ref().map(|r| r.0.health())
+    }
+
+    /// Whether a shared limiter backend decides tenant checks (virtual time = wall time).
+    pub fn has_shared_limiter(&self) -> bool {
+        self.remote.is_some()
+    }
+
     pub fn tenant_stats(&self, limit: usize) -> Vec<TenantSnapshot> {
         let mut order: Vec<usize> = (0..self.tenants.len()).collect();
         order.sort_by_key(|&i| {
@@ -1259,7 +1317,11 @@ impl Engine {
                 let t = &self.tenants[i];
                 TenantSnapshot {
                     name: t.name.clone(),
-                    tokens: t.bucket.tokens_at(self.now),
+                    tokens: match (&self.remote, t.remote_tokens) {
+                        (Some(_), Some(tokens)) => tokens,
+                        (Some(_), None) => f64::from(self.bucket_config.capacity),
+                        (None, _) => t.bucket.tokens_at(self.now),
+                    },
                     capacity: self.bucket_config.capacity,
                     allowed: t.allowed,
                     denied: t.denied,

@@ -189,6 +189,8 @@ pub struct Scenario {
     pub traffic: TrafficSpec,
     /// Limiter.
     pub limiter: LimiterSpec,
+    /// `limiter.backend`: `None` for the in-process limiter, else e.g. `redis://host:6379/0`.
+    pub limiter_backend: Option<String>,
     /// Breakers.
     pub breaker: BreakerSpec,
     /// Server behaviour.
@@ -250,6 +252,8 @@ struct RawTraffic {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawLimiter {
+    /// `memory` (default) or `redis://host:port[/db]`.
+    backend: Option<Spanned<String>>,
     capacity: Option<Spanned<u32>>,
     refill_per_sec: Option<Spanned<f64>>,
 }
@@ -549,6 +553,11 @@ impl Scenario {
                 format!("limiter.refill_per_sec must be a finite number > 0, got {refill_per_sec}"),
             ));
         }
+        let limiter_backend = l
+            .backend
+            .as_ref()
+            .map(|b| b.get_ref().trim().to_string())
+            .filter(|b| !b.is_empty() && b != "memory");
         let limiter = LimiterSpec {
             capacity,
             refill_per_sec,
@@ -681,6 +690,7 @@ impl Scenario {
             servers,
             traffic,
             limiter,
+            limiter_backend,
             breaker,
             server_defaults,
             events,

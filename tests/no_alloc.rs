@@ -1,9 +1,10 @@
-//! The hot paths of the three patterns must not touch the heap: ring lookups
-//! (`owner_id`, `owners_of`), bucket checks (single and keyed, for a key already
-//! tracked) and breaker acquire/record/reject. A counting global allocator proves it.
+//! Hot paths must not touch the heap, and a counting global allocator proves it:
+//! the patterns' ring lookups (`owner_id`, `owners_of`), bucket checks (single and keyed,
+//! for a key already tracked) and breaker acquire/record/reject; and the simulation's
+//! per-request path once its queues and bounded buffers reached their steady size.
 //!
-//! This file is its own test binary, so the allocator sees only this test's work;
-//! the single test keeps other threads of the harness from allocating concurrently.
+//! This file is its own test binary with a single test, so no other test thread of the
+//! harness allocates while the counter is on.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -11,6 +12,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use ringside::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome};
 use ringside::patterns::limiter::{BucketConfig, KeyedLimiter, TokenBucket};
 use ringside::patterns::ring::{HashRing, hash_key};
+use ringside::sim::{Command, Engine, Scenario};
 
 struct Counting;
 
@@ -54,7 +56,11 @@ fn allocations(f: impl FnOnce()) -> usize {
 fn hot_paths_do_not_allocate() {
     // Sanity: the counter does see allocations, so a zero below means something.
     assert!(allocations(|| drop(std::hint::black_box(vec![1u8; 16]))) >= 1);
+    pattern_hot_paths();
+    simulation_steady_state();
+}
 
+fn pattern_hot_paths() {
     let servers: Vec<String> = (0..100).map(|i| format!("server{i}")).collect();
     let ring = HashRing::with_servers(150, &servers).expect("valid ring");
     let hashes: Vec<u128> = (0..10_000).map(|i| hash_key(&format!("user{i}"))).collect();
@@ -132,4 +138,20 @@ fn hot_paths_do_not_allocate() {
         "open rejection allocated"
     );
     assert_eq!(rejected, 500);
+}
+
+fn simulation_steady_state() {
+    let mut sc = Scenario::builtin("default").unwrap();
+    sc.events.clear(); // no timeline: commands and captions allocate log lines by design
+    sc.server_defaults.error_rate = 0.0;
+    sc.server_defaults.latency_sigma = 0.0;
+    let mut e = Engine::from_scenario(&sc, None).unwrap();
+    e.apply(Command::SetRate(200_000.0)).unwrap();
+    e.advance(3_000_000_000); // warm up: queue and slab reach their steady size
+    let before = e.totals().requests;
+    let n = allocations(|| e.advance(1_000_000_000));
+    let done = e.totals().requests - before;
+    assert!(done > 190_000, "{done}");
+    assert!(e.totals().succeeded > 0 && e.totals().rate_limited > 0);
+    assert_eq!(n, 0, "{n} allocations for {done} requests");
 }
