@@ -557,6 +557,13 @@ impl Engine {
     /// and seed, replay the recorded live commands up to `at_ns` at their exact times (the
     /// later ones are dropped), advance to `at_ns`. Speed and pause state are kept.
     fn jump_to(&mut self, at_ns: u64) -> Result<(), SimError> {
+        if self.remote.is_some() {
+            return Err(SimError::InvalidConfig(
+                "jumps need the in-memory limiter: a shared limiter keeps its own clock, so a \
+                 re-run would not be deterministic"
+                    .into(),
+            ));
+        }
         if at_ns >= self.now {
             self.advance(at_ns - self.now);
             self.carry_ns = 0.0;
