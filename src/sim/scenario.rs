@@ -42,6 +42,19 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "flapping",
         include_str!("../../assets/scenarios/flapping.toml"),
     ),
+    ("tour", include_str!("../../assets/scenarios/tour.toml")),
+    (
+        "ring-story",
+        include_str!("../../assets/scenarios/ring-story.toml"),
+    ),
+    (
+        "limiter-story",
+        include_str!("../../assets/scenarios/limiter-story.toml"),
+    ),
+    (
+        "breaker-story",
+        include_str!("../../assets/scenarios/breaker-story.toml"),
+    ),
 ];
 
 /// A scenario that could not be loaded.
