@@ -8,4 +8,6 @@
 
 pub mod cli;
 pub mod patterns;
+pub mod report;
+pub mod sim;
 pub mod tui;

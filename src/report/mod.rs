@@ -1,0 +1,1 @@
+//! Headless reports of a simulation run: text for people, JSON for machines.

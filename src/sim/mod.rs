@@ -1,0 +1,42 @@
+//! Deterministic simulation: requests flow through a token bucket per tenant, the
+//! consistent-hash ring, a circuit breaker per server and simulated servers with faults.
+//!
+//! * **Virtual time.** Everything happens on a virtual clock in nanoseconds; one seeded RNG
+//!   per engine. The same scenario, seed and commands applied at the same virtual times give
+//!   identical results (the JSON report is byte-identical outside its `wall` figures).
+//! * **Commands in, snapshots out.** [`Engine::apply`] takes a [`Command`]; [`Engine::snapshot`]
+//!   returns a [`Snapshot`] of plain owned data. This module knows nothing of terminals,
+//!   keys or colours.
+
+mod command;
+pub mod duration;
+mod engine;
+mod error;
+pub mod scenario;
+mod snapshot;
+pub mod traffic;
+
+pub use command::{BreakerParams, Command, Fault};
+pub use engine::Engine;
+pub use error::SimError;
+pub use scenario::{Scenario, ScenarioError};
+pub use snapshot::*;
+
+/// Virtual time advanced by [`Command::Step`] / [`Engine::step`]: 100 ms.
+pub const STEP_NS: u64 = 100_000_000;
+/// Number of recent requests kept for drawing key positions.
+pub const RECENT_REQUESTS: usize = 256;
+/// Seconds kept in the per-second series.
+pub const SERIES_SECONDS: usize = 120;
+/// Event-log lines kept.
+pub const LOG_LINES: usize = 200;
+/// Tenants included in a snapshot (hottest first).
+pub const SNAPSHOT_TENANTS: usize = 32;
+/// Membership changes kept.
+pub const MEMBERSHIP_CHANGES: usize = 256;
+/// Breaker transitions kept per server.
+pub const TRANSITIONS_PER_SERVER: usize = 256;
+/// Slowest speed (virtual seconds per wall second).
+pub const MIN_SPEED: f64 = 1.0 / 64.0;
+/// Fastest speed.
+pub const MAX_SPEED: f64 = 1024.0;

@@ -1,0 +1,330 @@
+//! Snapshots: plain owned data describing the whole simulation at one virtual instant.
+//!
+//! Built on demand by [`Engine::snapshot`](super::Engine::snapshot) (cheap enough for 60 per
+//! second: large, rarely-changing tables such as the ring points are shared via `Arc` and only
+//! rebuilt on membership changes). The dashboard draws these; it never borrows engine internals.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+/// Breaker state as shown to users (mirrors `patterns::breaker::State`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BreakerState {
+    /// Calls pass.
+    Closed,
+    /// Calls are rejected (failed over to the next owner).
+    Open,
+    /// Limited probes decide.
+    HalfOpen,
+}
+
+impl BreakerState {
+    /// Lower-case name: `closed`, `open`, `half_open`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Closed => "closed",
+            Self::Open => "open",
+            Self::HalfOpen => "half_open",
+        }
+    }
+}
+
+/// One breaker transition at a virtual time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TransitionRecord {
+    /// Virtual time (ns).
+    pub at_ns: u64,
+    /// State before.
+    pub from: BreakerState,
+    /// State after.
+    pub to: BreakerState,
+    /// Why, e.g. `failure_threshold`, `recovery_timeout`, `probe_failed`, `probes_succeeded`.
+    pub reason: &'static str,
+}
+
+/// Breaker call counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct BreakerCounters {
+    /// Calls admitted.
+    pub calls: u64,
+    /// Successes recorded.
+    pub successes: u64,
+    /// Failures recorded.
+    pub failures: u64,
+    /// Calls rejected.
+    pub rejected: u64,
+}
+
+/// A fault as shown to users.
+pub use super::command::Fault;
+
+/// One server.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerSnapshot {
+    /// Name.
+    pub name: String,
+    /// Ring id (stable while the server is a member; ring points refer to it).
+    pub id: u32,
+    /// Weight (vnodes = round(vnodes × weight)).
+    pub weight: f64,
+    /// Exact share of the hash space, 0..=1.
+    pub share: f64,
+    /// Requests dispatched to it during the last complete virtual second.
+    pub requests_per_sec: u64,
+    /// Requests dispatched to it in total.
+    pub requests: u64,
+    /// In-flight calls divided by its concurrency capacity (0..=1).
+    pub load: f64,
+    /// In-flight calls.
+    pub in_flight: u32,
+    /// Current breaker state.
+    pub breaker: BreakerState,
+    /// Recent breaker transitions, oldest first (bounded).
+    pub transitions: Vec<TransitionRecord>,
+    /// Breaker counters.
+    pub counters: BreakerCounters,
+    /// Injected fault, if any.
+    pub fault: Option<Fault>,
+    /// Whether the server is refusing calls right now (down, or flapping and in its down half).
+    pub down_now: bool,
+}
+
+/// One point of the ring, for drawing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RingPoint {
+    /// Position on the ring (MD5, big-endian u128).
+    pub position: u128,
+    /// Owning server's id (see [`ServerSnapshot::id`]).
+    pub server: u32,
+}
+
+/// Final outcome of one request attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestOutcome {
+    /// Served successfully.
+    Succeeded,
+    /// Denied by the tenant's token bucket.
+    RateLimited,
+    /// Every candidate owner's breaker rejected it.
+    ShortCircuited,
+    /// Reached a server and failed (error, timeout, down, overloaded).
+    Failed,
+}
+
+/// A recent request, for drawing key positions on the ring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecentRequest {
+    /// Virtual time of the attempt (ns).
+    pub at_ns: u64,
+    /// Hash position of the request key.
+    pub position: u128,
+    /// Id of the server that handled it (`None` when rate-limited or short-circuited).
+    pub server: Option<u32>,
+    /// Outcome.
+    pub outcome: RequestOutcome,
+    /// Whether a non-primary owner handled it.
+    pub failed_over: bool,
+}
+
+/// One tenant (rate-limit key).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TenantSnapshot {
+    /// Name.
+    pub name: String,
+    /// Tokens in its bucket now.
+    pub tokens: f64,
+    /// Bucket capacity.
+    pub capacity: u32,
+    /// Requests admitted by its bucket.
+    pub allowed: u64,
+    /// Requests denied by its bucket.
+    pub denied: u64,
+}
+
+/// Request totals since the start. `requests = succeeded + rate_limited + short_circuited + failed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Totals {
+    /// Request attempts generated (including retries and bursts).
+    pub requests: u64,
+    /// Served successfully.
+    pub succeeded: u64,
+    /// Denied by a token bucket.
+    pub rate_limited: u64,
+    /// Rejected by every candidate owner's breaker.
+    pub short_circuited: u64,
+    /// Reached a server and failed.
+    pub failed: u64,
+    /// Served or failed by a non-primary owner (a subset of succeeded + failed).
+    pub failed_over: u64,
+    /// Attempts that were client retries (a subset of requests).
+    pub retries: u64,
+}
+
+impl Totals {
+    /// Requests admitted by the rate limiter.
+    pub fn allowed(&self) -> u64 {
+        self.requests - self.rate_limited
+    }
+}
+
+/// Counts of one virtual second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct SecondSample {
+    /// Virtual second index (0 = the first second).
+    pub second: u64,
+    /// Admitted by the rate limiter.
+    pub allowed: u64,
+    /// Denied by the rate limiter.
+    pub rate_limited: u64,
+    /// Rejected by all breakers.
+    pub short_circuited: u64,
+    /// Failed at a server.
+    pub failed: u64,
+    /// Handled by a non-primary owner.
+    pub failed_over: u64,
+    /// Succeeded.
+    pub succeeded: u64,
+}
+
+/// Latency percentiles of calls that reached a server (milliseconds).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Latency {
+    /// Median.
+    pub p50: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// 99.9th percentile.
+    pub p999: f64,
+    /// Maximum.
+    pub max: f64,
+    /// Number of calls measured.
+    pub count: u64,
+}
+
+/// Kind of membership change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MembershipAction {
+    /// A server joined.
+    AddServer,
+    /// A server left.
+    RemoveServer,
+    /// A server's weight changed.
+    SetWeight,
+}
+
+impl MembershipAction {
+    /// Snake-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AddServer => "add_server",
+            Self::RemoveServer => "remove_server",
+            Self::SetWeight => "set_weight",
+        }
+    }
+}
+
+/// One membership change and how many keys it moved.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MembershipChange {
+    /// Virtual time (ns).
+    pub at_ns: u64,
+    /// What happened.
+    pub action: MembershipAction,
+    /// Which server.
+    pub server: String,
+    /// Servers before the change.
+    pub servers_before: usize,
+    /// Servers after the change.
+    pub servers_after: usize,
+    /// Exact fraction of the request key population whose owner changed.
+    pub moved_fraction: f64,
+    /// Ideal fraction: 1/(N+1) on add, 1/N on remove (N = servers before); on a weight
+    /// change, the change of the server's share of the hash space.
+    pub ideal_fraction: f64,
+}
+
+/// Kind of an event-log line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogKind {
+    /// A command was applied.
+    Command,
+    /// A scenario timeline event fired.
+    Scenario,
+    /// A breaker changed state.
+    Breaker,
+    /// Something went wrong (e.g. a timeline event that no longer applies).
+    Error,
+}
+
+/// One event-log line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    /// Virtual time (ns).
+    pub at_ns: u64,
+    /// Kind.
+    pub kind: LogKind,
+    /// Text (shared, cheap to clone).
+    pub text: Arc<str>,
+}
+
+/// The caption currently shown (scenario narration).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caption {
+    /// When it was set (ns).
+    pub at_ns: u64,
+    /// Text.
+    pub text: Arc<str>,
+}
+
+/// The whole simulation at one virtual instant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    /// Virtual time (ns since the start).
+    pub now_ns: u64,
+    /// Whether virtual time is paused.
+    pub paused: bool,
+    /// Virtual seconds per wall second.
+    pub speed: f64,
+    /// Seed of the engine's RNG.
+    pub seed: u64,
+    /// Scenario name.
+    pub scenario: String,
+    /// Offered traffic rate (requests per second, before retries).
+    pub rate: f64,
+    /// Candidate owners per request (primary + failover).
+    pub replicas: usize,
+    /// Servers, sorted by name.
+    pub servers: Vec<ServerSnapshot>,
+    /// Ring points in clockwise order (shared; rebuilt only on membership change).
+    pub ring_points: Arc<[RingPoint]>,
+    /// Most recent requests, oldest first (bounded by [`RECENT_REQUESTS`](super::RECENT_REQUESTS)).
+    pub recent_requests: Vec<RecentRequest>,
+    /// Tenants, hottest (most requests) first, at most [`SNAPSHOT_TENANTS`](super::SNAPSHOT_TENANTS).
+    pub tenants: Vec<TenantSnapshot>,
+    /// Number of tenants in the scenario.
+    pub tenant_count: usize,
+    /// Totals since the start.
+    pub totals: Totals,
+    /// Per-second counts, oldest first (bounded by [`SERIES_SECONDS`](super::SERIES_SECONDS)).
+    pub series: Vec<SecondSample>,
+    /// Latency percentiles since the start.
+    pub latency: Latency,
+    /// Membership changes, oldest first (bounded).
+    pub membership_changes: Vec<MembershipChange>,
+    /// Event log, oldest first (bounded by [`LOG_LINES`](super::LOG_LINES)).
+    pub log: Vec<LogLine>,
+    /// Active caption.
+    pub caption: Option<Caption>,
+}
+
+impl Snapshot {
+    /// The server with ring id `id`.
+    pub fn server_by_id(&self, id: u32) -> Option<&ServerSnapshot> {
+        self.servers.iter().find(|s| s.id == id)
+    }
+}

@@ -1,0 +1,247 @@
+//! Traffic: popularity distributions (uniform, Zipf) sampled in O(1) with an alias table,
+//! tenant names and random helpers on the engine's one seeded RNG.
+
+use rand::Rng;
+
+/// How often each item (tenant or key) is picked.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Popularity {
+    /// Every item equally likely.
+    Uniform,
+    /// Item of rank `i` (0-based) has weight `1 / (i + 1)^s`.
+    Zipf {
+        /// Exponent (finite, ≥ 0; 0 is uniform).
+        s: f64,
+    },
+}
+
+impl Popularity {
+    /// Parse `"uniform"`, `"zipf"` (s = 1) or `"zipf:1.2"`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let t = text.trim();
+        if t == "uniform" {
+            return Ok(Self::Uniform);
+        }
+        if t == "zipf" {
+            return Ok(Self::Zipf { s: 1.0 });
+        }
+        if let Some(s) = t.strip_prefix("zipf:") {
+            return match s.trim().parse::<f64>() {
+                Ok(s) if s.is_finite() && s >= 0.0 => Ok(Self::Zipf { s }),
+                _ => Err(format!(
+                    "invalid Zipf exponent \"{s}\": expected a finite number ≥ 0, e.g. \"zipf:1.1\""
+                )),
+            };
+        }
+        Err(format!(
+            "invalid popularity \"{text}\": expected \"uniform\", \"zipf\" or \"zipf:S\" (e.g. \"zipf:1.1\")"
+        ))
+    }
+
+    /// Human form, parseable by [`Popularity::parse`].
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Uniform => "uniform".to_string(),
+            Self::Zipf { s } => format!("zipf:{s}"),
+        }
+    }
+}
+
+/// O(1) sampler over `0..n` (Vose's alias method), built once.
+#[derive(Debug, Clone)]
+pub struct Sampler {
+    /// Acceptance threshold per column, scaled to 2^32.
+    threshold: Vec<u64>,
+    alias: Vec<u32>,
+}
+
+impl Sampler {
+    /// A sampler over `n ≥ 1` items with the given popularity.
+    pub fn new(n: u32, popularity: Popularity) -> Self {
+        let n = n.max(1) as usize;
+        let weights: Vec<f64> = match popularity {
+            Popularity::Uniform => vec![1.0; n],
+            Popularity::Zipf { s } => (0..n).map(|i| ((i + 1) as f64).powf(-s)).collect(),
+        };
+        let total: f64 = weights.iter().sum();
+        let mut scaled: Vec<f64> = weights.iter().map(|w| w * n as f64 / total).collect();
+        let mut alias = vec![0u32; n];
+        let mut prob = vec![1.0f64; n];
+        let (mut small, mut large): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
+        for (i, &p) in scaled.iter().enumerate() {
+            if p < 1.0 {
+                small.push(i)
+            } else {
+                large.push(i)
+            }
+        }
+        while let (Some(&s), Some(&l)) = (small.last(), large.last()) {
+            small.pop();
+            prob[s] = scaled[s];
+            alias[s] = l as u32;
+            scaled[l] -= 1.0 - scaled[s];
+            if scaled[l] < 1.0 {
+                large.pop();
+                small.push(l);
+            }
+        }
+        // Leftovers (rounding) are certain picks.
+        for i in small.into_iter().chain(large) {
+            prob[i] = 1.0;
+            alias[i] = i as u32;
+        }
+        let threshold = prob
+            .iter()
+            .map(|p| ((p * 4_294_967_296.0) as u64).min(1 << 32))
+            .collect();
+        Self { threshold, alias }
+    }
+
+    /// Number of items.
+    pub fn len(&self) -> usize {
+        self.alias.len()
+    }
+
+    /// Always false (a sampler has at least one item).
+    pub fn is_empty(&self) -> bool {
+        self.alias.is_empty()
+    }
+
+    /// Pick an item using one 64-bit random number.
+    #[inline]
+    pub fn sample_bits(&self, bits: u64) -> u32 {
+        let n = self.alias.len() as u64;
+        let col = (((bits >> 32) * n) >> 32) as usize;
+        if (bits & 0xffff_ffff) < self.threshold[col] {
+            col as u32
+        } else {
+            self.alias[col]
+        }
+    }
+
+    /// Pick an item.
+    #[inline]
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u32 {
+        self.sample_bits(rng.next_u64())
+    }
+}
+
+/// A uniform `f64` in `[0, 1)` from 53 random bits.
+#[inline]
+pub fn unit_f64<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// An exponential inter-arrival time (ns) for a Poisson process of `rate` per second.
+#[inline]
+pub fn exp_interval_ns<R: Rng + ?Sized>(rng: &mut R, rate: f64) -> u64 {
+    let u = 1.0 - unit_f64(rng); // (0, 1]
+    let ns = -u.ln() / rate * 1e9;
+    (ns as u64).max(1)
+}
+
+const TENANT_NAMES: &[&str] = &[
+    "acme",
+    "globex",
+    "initech",
+    "umbrella",
+    "hooli",
+    "stark",
+    "wayne",
+    "wonka",
+    "soylent",
+    "cyberdyne",
+    "tyrell",
+    "aperture",
+    "oscorp",
+    "vandelay",
+    "massive",
+    "gringotts",
+];
+
+/// Name of tenant `i`: memorable names for the first few (the most popular under Zipf),
+/// then `tenant-N`.
+pub fn tenant_name(i: u32) -> String {
+    match TENANT_NAMES.get(i as usize) {
+        Some(n) => (*n).to_string(),
+        None => format!("tenant-{i}"),
+    }
+}
+
+/// The lowest free `server-N` name (N ≥ 1) given a membership test.
+pub fn auto_server_name(taken: impl Fn(&str) -> bool) -> String {
+    (1u32..)
+        .map(|n| format!("server-{n}"))
+        .find(|n| !taken(n))
+        .unwrap_or_else(|| "server".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand::rngs::Xoshiro256PlusPlus;
+
+    #[test]
+    fn zipf_frequencies_follow_weights() {
+        let s = Sampler::new(100, Popularity::Zipf { s: 1.0 });
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
+        let mut counts = vec![0u32; 100];
+        let n = 400_000;
+        for _ in 0..n {
+            counts[s.sample(&mut rng) as usize] += 1;
+        }
+        let h: f64 = (1..=100).map(|i| 1.0 / i as f64).sum();
+        for (i, &c) in counts.iter().enumerate().take(5) {
+            let expected = n as f64 / ((i + 1) as f64 * h);
+            let sd = expected.sqrt();
+            assert!(
+                (c as f64 - expected).abs() < 5.0 * sd,
+                "rank {i}: {c} vs {expected}"
+            );
+        }
+        assert!(counts[0] > counts[1] && counts[1] > counts[9]);
+    }
+
+    #[test]
+    fn uniform_covers_all() {
+        let s = Sampler::new(10, Popularity::Uniform);
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+        let mut counts = [0u32; 10];
+        for _ in 0..100_000 {
+            counts[s.sample(&mut rng) as usize] += 1;
+        }
+        for c in counts {
+            assert!((9_000..11_000).contains(&c), "{counts:?}");
+        }
+    }
+
+    #[test]
+    fn single_item() {
+        let s = Sampler::new(1, Popularity::Zipf { s: 2.0 });
+        assert_eq!(s.sample_bits(u64::MAX), 0);
+        assert_eq!(s.sample_bits(0), 0);
+    }
+
+    #[test]
+    fn popularity_parsing() {
+        assert_eq!(Popularity::parse("uniform"), Ok(Popularity::Uniform));
+        assert_eq!(
+            Popularity::parse("zipf:1.5"),
+            Ok(Popularity::Zipf { s: 1.5 })
+        );
+        assert!(Popularity::parse("zipf:-1").is_err());
+        assert!(
+            Popularity::parse("pareto")
+                .unwrap_err()
+                .contains("expected")
+        );
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(tenant_name(0), "acme");
+        assert_eq!(tenant_name(100), "tenant-100");
+        assert_eq!(auto_server_name(|n| n == "server-1"), "server-2");
+    }
+}
