@@ -1,1 +1,134 @@
-fn main() {}
+//! Ring benchmarks, 150 vnodes per server, with the `hashring` crate side by side.
+//!
+//! `hashring` has no virtual nodes of its own; as its docs suggest, each server is added
+//! as 150 `VNode { server, index }` entries. Its lookups include its own SipHash of the
+//! key, so compare them with our "incl. MD5" figures. `get_with_replicas` clones the
+//! whole ring per call and does not de-duplicate servers: it is not the same contract as
+//! our `owners`, but it is the closest the crate offers.
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use ringside::patterns::ring::{HashRing, Position, hash_key};
+
+const VNODES: u32 = 150;
+const KEYS: usize = 4096;
+
+#[derive(Debug, Clone, Hash, PartialEq)]
+struct VNode {
+    server: String,
+    index: u32,
+}
+
+fn server_names(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("server-{i}")).collect()
+}
+
+fn ours(n: usize) -> HashRing {
+    HashRing::with_servers(VNODES, server_names(n)).unwrap()
+}
+
+fn peer_vnodes(server: &str) -> Vec<VNode> {
+    (0..VNODES)
+        .map(|index| VNode {
+            server: server.to_owned(),
+            index,
+        })
+        .collect()
+}
+
+fn peer(n: usize) -> hashring::HashRing<VNode> {
+    let mut ring = hashring::HashRing::new();
+    for s in server_names(n) {
+        ring.batch_add(peer_vnodes(&s));
+    }
+    ring
+}
+
+fn keys() -> Vec<String> {
+    (0..KEYS).map(|i| format!("user:{i}")).collect()
+}
+
+fn lookups(c: &mut Criterion) {
+    let ring = ours(100);
+    let peer = peer(100);
+    let keys = keys();
+    let hashes: Vec<Position> = keys.iter().map(|k| hash_key(k)).collect();
+
+    let mut g = c.benchmark_group("ring_lookup_100x150");
+    let mut i = 0usize;
+    g.bench_function("ringside/owner_id(prehashed)", |b| {
+        b.iter(|| {
+            i = (i + 1) % KEYS;
+            black_box(ring.owner_id(black_box(hashes[i])))
+        })
+    });
+    g.bench_function("md5_alone(hash_key)", |b| {
+        b.iter(|| {
+            i = (i + 1) % KEYS;
+            black_box(hash_key(black_box(&keys[i])))
+        })
+    });
+    g.bench_function("ringside/owner(key, incl. md5)", |b| {
+        b.iter(|| {
+            i = (i + 1) % KEYS;
+            black_box(ring.owner(black_box(&keys[i])))
+        })
+    });
+    g.bench_function("hashring/get(key, incl. siphash)", |b| {
+        b.iter(|| {
+            i = (i + 1) % KEYS;
+            black_box(peer.get(black_box(&keys[i].as_str())))
+        })
+    });
+    g.bench_function("ringside/owners_of(prehashed, 3)", |b| {
+        b.iter(|| {
+            i = (i + 1) % KEYS;
+            for o in ring.owners_of(black_box(hashes[i]), 3) {
+                black_box(o);
+            }
+        })
+    });
+    g.bench_function("ringside/owners(key, 3, incl. md5)", |b| {
+        b.iter(|| {
+            i = (i + 1) % KEYS;
+            for o in ring.owners(black_box(&keys[i]), 3) {
+                black_box(o);
+            }
+        })
+    });
+    g.bench_function("hashring/get_with_replicas(key, 2)", |b| {
+        b.iter(|| {
+            i = (i + 1) % KEYS;
+            black_box(peer.get_with_replicas(black_box(&keys[i].as_str()), 2))
+        })
+    });
+    g.finish();
+}
+
+fn membership(c: &mut Criterion) {
+    let mut g = c.benchmark_group("ring_add_remove_one_server");
+    for n in [100usize, 1000] {
+        let mut ring = ours(n);
+        g.bench_with_input(BenchmarkId::new("ringside", n), &n, |b, _| {
+            b.iter(|| {
+                ring.add(black_box("newcomer")).unwrap();
+                ring.remove(black_box("newcomer")).unwrap();
+            })
+        });
+        let mut peer = peer(n);
+        let nodes = peer_vnodes("newcomer");
+        g.bench_with_input(BenchmarkId::new("hashring", n), &n, |b, _| {
+            b.iter(|| {
+                peer.batch_add(nodes.clone());
+                for v in &nodes {
+                    black_box(peer.remove(v));
+                }
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, lookups, membership);
+criterion_main!(benches);

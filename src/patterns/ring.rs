@@ -6,12 +6,29 @@
 //! position is strictly greater than `md5(key)`, wrapping around. Equal positions are
 //! ordered by server name so the mapping never depends on insertion order.
 //!
-//! STUB: signatures are the contract; bodies are being implemented.
+//! Layout: the points live in parallel arrays sorted by (position, server name):
+//! the top 64 bits of each position (searched on the hot path), the full position
+//! (consulted only to break ties in the top 64 bits), the owner id, and for each point
+//! the clockwise distance back to the previous point of the same owner (which lets
+//! [`Owners`] recognise a server already yielded without keeping a set). A small
+//! prefix table maps the top bits of a hash to the first point of its bucket, so a
+//! lookup is one table read plus a scan of about one point.
 
+use std::collections::BTreeMap;
+use std::iter::FusedIterator;
+
+use md5::{Digest, Md5};
 use thiserror::Error;
 
 /// Default number of virtual nodes per server (weight 1.0).
 pub const DEFAULT_VNODES: u32 = 150;
+
+/// Largest number of virtual nodes one server may have (after weighting). Bounds the
+/// memory and time one call can consume; far above any useful setting.
+pub const MAX_VNODES: u32 = 1 << 20;
+
+/// Upper bound on the prefix table size (2^MAX_INDEX_BITS buckets).
+const MAX_INDEX_BITS: u32 = 24;
 
 /// Position on the ring: an MD5 digest read as a big-endian 128-bit integer.
 pub type Position = u128;
@@ -40,25 +57,75 @@ pub enum RingError {
     /// Weights must be finite and > 0.
     #[error("weight must be a finite number greater than 0, got {0}")]
     InvalidWeight(f64),
+    /// A server would get more than [`MAX_VNODES`] virtual nodes (or the ring more
+    /// than `u32::MAX` points).
+    #[error("too many virtual nodes: {0} (at most {MAX_VNODES} per server)")]
+    TooManyVnodes(u64),
 }
 
 /// MD5 of `key` as a big-endian 128-bit integer: the key's position on the ring.
 pub fn hash_key(key: &str) -> Position {
-    let _ = key;
-    todo!()
+    hash_bytes(key.as_bytes())
+}
+
+/// MD5 of raw bytes as a big-endian 128-bit integer. `hash_key(s) == hash_bytes(s.as_bytes())`.
+pub fn hash_bytes(key: &[u8]) -> Position {
+    let digest: [u8; 16] = Md5::digest(key).into();
+    u128::from_be_bytes(digest)
+}
+
+/// A member's bookkeeping.
+#[derive(Debug, Clone)]
+struct Member {
+    name: Box<str>,
+    weight: f64,
 }
 
 /// A consistent-hash ring.
 #[derive(Debug, Clone)]
 pub struct HashRing {
-    _private: (),
+    vnodes: u32,
+    /// Indexed by `ServerId`; `None` marks a free id.
+    members: Vec<Option<Member>>,
+    by_name: BTreeMap<Box<str>, ServerId>,
+    // Parallel arrays, sorted by (position, owner name).
+    /// Top 64 bits of each position: the hot-path search key.
+    hi: Vec<u64>,
+    /// Full positions, for exact ties in the top 64 bits and for shares.
+    pos: Vec<Position>,
+    /// Owner id of each point.
+    owner: Vec<u32>,
+    /// Clockwise distance from the previous point of the same owner (the point count
+    /// when the owner has a single point).
+    gap: Vec<u32>,
+    /// `index[b]` = first point whose top bits (`hi >> shift`) are >= b; one extra
+    /// trailing entry equal to the point count.
+    index: Vec<u32>,
+    shift: u32,
 }
 
 impl HashRing {
     /// An empty ring giving each server of weight 1.0 `vnodes` virtual nodes.
     pub fn new(vnodes: u32) -> Result<Self, RingError> {
-        let _ = vnodes;
-        todo!()
+        if vnodes == 0 {
+            return Err(RingError::ZeroVnodes);
+        }
+        if vnodes > MAX_VNODES {
+            return Err(RingError::TooManyVnodes(vnodes.into()));
+        }
+        let mut ring = HashRing {
+            vnodes,
+            members: Vec::new(),
+            by_name: BTreeMap::new(),
+            hi: Vec::new(),
+            pos: Vec::new(),
+            owner: Vec::new(),
+            gap: Vec::new(),
+            index: Vec::new(),
+            shift: 63,
+        };
+        ring.rebuild_index();
+        Ok(ring)
     }
 
     /// A ring with `servers` added (weight 1.0 each).
@@ -67,13 +134,16 @@ impl HashRing {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let _ = (vnodes, servers.into_iter().count());
-        todo!()
+        let mut ring = HashRing::new(vnodes)?;
+        for server in servers {
+            ring.add(server.as_ref())?;
+        }
+        Ok(ring)
     }
 
     /// Virtual nodes per server of weight 1.0.
     pub fn vnodes(&self) -> u32 {
-        todo!()
+        self.vnodes
     }
 
     /// Add a server with weight 1.0. Touches only its own points.
@@ -83,49 +153,73 @@ impl HashRing {
 
     /// Add a server whose vnode count is `round(vnodes * weight)` (at least 1).
     pub fn add_weighted(&mut self, server: &str, weight: f64) -> Result<ServerId, RingError> {
-        let _ = (server, weight);
-        todo!()
+        if server.is_empty() {
+            return Err(RingError::EmptyName);
+        }
+        if self.by_name.contains_key(server) {
+            return Err(RingError::DuplicateServer(server.to_owned()));
+        }
+        let count = self.vnode_count(weight)?;
+        let points = vnode_positions(server, count);
+        let id = self.register(server, weight);
+        self.insert_points(id, &points);
+        Ok(id)
     }
 
     /// Change a member's weight (its points are recomputed; only its own keys move).
     pub fn set_weight(&mut self, server: &str, weight: f64) -> Result<(), RingError> {
-        let _ = (server, weight);
-        todo!()
+        let id = self
+            .id_of(server)
+            .ok_or_else(|| RingError::UnknownServer(server.to_owned()))?;
+        let count = self.vnode_count(weight)?;
+        let points = vnode_positions(server, count);
+        self.remove_points(id);
+        if let Some(Some(member)) = self.members.get_mut(id.0 as usize) {
+            member.weight = weight;
+        }
+        self.insert_points(id, &points);
+        Ok(())
     }
 
     /// Remove a server and only its points.
     pub fn remove(&mut self, server: &str) -> Result<ServerId, RingError> {
-        let _ = server;
-        todo!()
+        let id = self
+            .by_name
+            .remove(server)
+            .ok_or_else(|| RingError::UnknownServer(server.to_owned()))?;
+        self.members[id.0 as usize] = None;
+        // Keep the id table short so dense ids stay dense.
+        while matches!(self.members.last(), Some(None)) {
+            self.members.pop();
+        }
+        self.remove_points(id);
+        Ok(id)
     }
 
     /// Whether `server` is a member.
     pub fn contains(&self, server: &str) -> bool {
-        let _ = server;
-        todo!()
+        self.by_name.contains_key(server)
     }
 
     /// Id of a member.
     pub fn id_of(&self, server: &str) -> Option<ServerId> {
-        let _ = server;
-        todo!()
+        self.by_name.get(server).copied()
     }
 
     /// Name of a member by id.
     pub fn name(&self, id: ServerId) -> Option<&str> {
-        let _ = id;
-        todo!()
+        self.member(id.0).map(|m| &*m.name)
     }
 
     /// Weight of a member.
     pub fn weight(&self, server: &str) -> Option<f64> {
-        let _ = server;
-        todo!()
+        let id = self.id_of(server)?;
+        self.member(id.0).map(|m| m.weight)
     }
 
     /// Number of servers.
     pub fn len(&self) -> usize {
-        todo!()
+        self.by_name.len()
     }
 
     /// True when the ring has no servers.
@@ -135,12 +229,12 @@ impl HashRing {
 
     /// Members as (id, name), sorted by name.
     pub fn servers(&self) -> Vec<(ServerId, &str)> {
-        todo!()
+        self.by_name.iter().map(|(n, &id)| (id, &**n)).collect()
     }
 
     /// Total number of points (virtual nodes) on the ring.
     pub fn point_count(&self) -> usize {
-        todo!()
+        self.pos.len()
     }
 
     /// Owner of `key` (hashes it with MD5). `None` on an empty ring.
@@ -148,10 +242,18 @@ impl HashRing {
         self.owner_id(hash_key(key)).and_then(|id| self.name(id))
     }
 
+    /// Name of the owner of a pre-hashed key. No allocation.
+    pub fn owner_of(&self, hash: Position) -> Option<&str> {
+        self.owner_id(hash).and_then(|id| self.name(id))
+    }
+
     /// Owner of a pre-hashed key. No allocation.
+    #[inline]
     pub fn owner_id(&self, hash: Position) -> Option<ServerId> {
-        let _ = hash;
-        todo!()
+        if self.pos.is_empty() {
+            return None;
+        }
+        Some(ServerId(self.owner[self.successor(hash)]))
     }
 
     /// Up to `n` distinct owners of `key`, clockwise from its position, starting with
@@ -162,39 +264,616 @@ impl HashRing {
 
     /// Up to `n` distinct owners of a pre-hashed key. The iterator does not allocate.
     pub fn owners_of(&self, hash: Position, n: usize) -> Owners<'_> {
-        let _ = (hash, n);
-        todo!()
+        let remaining = n.min(self.len());
+        let idx = if remaining == 0 {
+            0
+        } else {
+            self.successor(hash)
+        };
+        Owners {
+            ring: self,
+            idx,
+            step: 0,
+            remaining,
+        }
     }
 
     /// Each member's exact share of the hash space (fraction in 0..=1, sums to 1),
     /// as (id, share) sorted by name.
     pub fn shares(&self) -> Vec<(ServerId, f64)> {
-        todo!()
+        // A point owns the arc from its predecessor (exclusive of nothing: keys in
+        // [prev, pos) map to it). Arc lengths sum to exactly 2^128, which wraps to 0
+        // in u128, so each server keeps a carry in case it owns the whole circle.
+        let mut acc: Vec<(u128, u32)> = vec![(0, 0); self.members.len()];
+        let n = self.pos.len();
+        for i in 0..n {
+            let prev = self.pos[if i == 0 { n - 1 } else { i - 1 }];
+            let arc = self.pos[i].wrapping_sub(prev);
+            let slot = &mut acc[self.owner[i] as usize];
+            let (sum, overflow) = slot.0.overflowing_add(arc);
+            slot.0 = sum;
+            slot.1 += u32::from(overflow);
+        }
+        // A lone server (or one whose points all coincide) has zero-length arcs but
+        // owns everything.
+        let total_zero = acc.iter().all(|&(s, c)| s == 0 && c == 0);
+        const TWO_POW_128: f64 = 340_282_366_920_938_463_463_374_607_431_768_211_456.0;
+        self.by_name
+            .values()
+            .map(|&id| {
+                let (sum, carry) = acc[id.0 as usize];
+                let share = if total_zero {
+                    if self.len() == 1 { 1.0 } else { 0.0 }
+                } else {
+                    f64::from(carry) + sum as f64 / TWO_POW_128
+                };
+                (id, share)
+            })
+            .collect()
     }
 
     /// All points in clockwise order as (position, owner id), for drawing.
     pub fn points(&self) -> impl Iterator<Item = (Position, ServerId)> + '_ {
-        std::iter::empty()
+        self.pos
+            .iter()
+            .zip(&self.owner)
+            .map(|(&p, &o)| (p, ServerId(o)))
     }
 
     /// Fraction of `hashes` whose owner (by name) differs between `before` and `after`.
     /// 0.0 for an empty key set.
     pub fn moved_fraction(before: &HashRing, after: &HashRing, hashes: &[Position]) -> f64 {
-        let _ = (before, after, hashes);
-        todo!()
+        if hashes.is_empty() {
+            return 0.0;
+        }
+        let moved = hashes
+            .iter()
+            .filter(|&&h| before.owner_of(h) != after.owner_of(h))
+            .count();
+        moved as f64 / hashes.len() as f64
     }
+
+    // ---- internals ----
+
+    fn member(&self, id: u32) -> Option<&Member> {
+        self.members.get(id as usize).and_then(Option::as_ref)
+    }
+
+    fn name_of_raw(&self, id: u32) -> &str {
+        self.member(id).map_or("", |m| &m.name)
+    }
+
+    /// Virtual node count for `weight`, validated.
+    fn vnode_count(&self, weight: f64) -> Result<u32, RingError> {
+        if !weight.is_finite() || weight <= 0.0 {
+            return Err(RingError::InvalidWeight(weight));
+        }
+        let count = (f64::from(self.vnodes) * weight).round().max(1.0);
+        if count > f64::from(MAX_VNODES) {
+            // Saturating float-to-int cast: exact enough for an error message.
+            return Err(RingError::TooManyVnodes(count as u64));
+        }
+        let count = count as u32;
+        let total = self.pos.len() as u64 + u64::from(count);
+        if total > u64::from(u32::MAX) {
+            return Err(RingError::TooManyVnodes(total));
+        }
+        Ok(count)
+    }
+
+    /// Record a new member under the lowest free id.
+    fn register(&mut self, server: &str, weight: f64) -> ServerId {
+        let member = Member {
+            name: server.into(),
+            weight,
+        };
+        let slot = match self.members.iter().position(Option::is_none) {
+            Some(i) => {
+                self.members[i] = Some(member);
+                i
+            }
+            None => {
+                self.members.push(Some(member));
+                self.members.len() - 1
+            }
+        };
+        let id = ServerId(slot as u32);
+        self.by_name.insert(server.into(), id);
+        id
+    }
+
+    /// True when point (pa, owner a) sorts strictly before (pb, owner b).
+    fn point_before(&self, pa: Position, a: u32, pb: Position, b: u32) -> bool {
+        pa < pb || (pa == pb && self.name_of_raw(a) < self.name_of_raw(b))
+    }
+
+    /// Merge `points` (any order) owned by `id` into the sorted arrays, in place and
+    /// from the back: each new point's slot is found by binary search and the run of
+    /// existing points after it is shifted with one memmove, so existing points move at
+    /// most once and nothing is re-sorted.
+    fn insert_points(&mut self, id: ServerId, points: &[Position]) {
+        let mut new = points.to_vec();
+        new.sort_unstable();
+        let old = self.pos.len();
+        let total = old + new.len();
+        self.pos.resize(total, 0);
+        self.hi.resize(total, 0);
+        self.owner.resize(total, 0);
+        let mut end = old; // existing points not yet moved: [0, end)
+        for (j, &p) in new.iter().enumerate().rev() {
+            let mut slot = self.pos[..end].partition_point(|&q| q < p);
+            // Among existing points equal to p, those with a smaller name stay before.
+            while slot < end
+                && self.pos[slot] == p
+                && self.point_before(p, self.owner[slot], p, id.0)
+            {
+                slot += 1;
+            }
+            let to = slot + j + 1;
+            self.pos.copy_within(slot..end, to);
+            self.hi.copy_within(slot..end, to);
+            self.owner.copy_within(slot..end, to);
+            self.pos[slot + j] = p;
+            self.hi[slot + j] = (p >> 64) as u64;
+            self.owner[slot + j] = id.0;
+            end = slot;
+        }
+        self.rebuild_derived();
+    }
+
+    /// Drop `id`'s points in one compaction pass.
+    fn remove_points(&mut self, id: ServerId) {
+        let mut w = 0;
+        for r in 0..self.pos.len() {
+            if self.owner[r] != id.0 {
+                self.pos[w] = self.pos[r];
+                self.hi[w] = self.hi[r];
+                self.owner[w] = self.owner[r];
+                w += 1;
+            }
+        }
+        self.pos.truncate(w);
+        self.hi.truncate(w);
+        self.owner.truncate(w);
+        self.rebuild_derived();
+    }
+
+    fn rebuild_derived(&mut self) {
+        self.rebuild_index();
+        self.rebuild_gaps();
+    }
+
+    /// Prefix table sized to about one point per bucket.
+    fn rebuild_index(&mut self) {
+        let n = self.hi.len();
+        let bits = if n <= 2 {
+            1
+        } else {
+            (usize::BITS - (n - 1).leading_zeros()).min(MAX_INDEX_BITS)
+        };
+        let shift = 64 - bits;
+        self.shift = shift;
+        self.index.clear();
+        // Buckets past the last point start at n.
+        self.index.resize((1usize << bits) + 1, n as u32);
+        let mut next = 0; // first bucket whose start is not yet known
+        for (i, &h) in self.hi.iter().enumerate() {
+            let bucket = (h >> shift) as usize;
+            if bucket >= next {
+                self.index[next..=bucket].fill(i as u32);
+                next = bucket + 1;
+            }
+        }
+    }
+
+    /// For each point, the clockwise distance back to the previous point of its owner.
+    fn rebuild_gaps(&mut self) {
+        let n = self.owner.len();
+        self.gap.clear();
+        self.gap.resize(n, 0);
+        let mut last = vec![0usize; self.members.len()];
+        for (i, &o) in self.owner.iter().enumerate() {
+            last[o as usize] = i;
+        }
+        for (i, &o) in self.owner.iter().enumerate() {
+            let p = last[o as usize];
+            let gap = match p.cmp(&i) {
+                std::cmp::Ordering::Equal => n,
+                std::cmp::Ordering::Less => i - p,
+                std::cmp::Ordering::Greater => i + n - p,
+            };
+            self.gap[i] = gap as u32;
+            last[o as usize] = i;
+        }
+    }
+
+    /// Index of the first point with position strictly greater than `hash`, wrapping
+    /// to 0 (Python's `bisect_right`). The ring must not be empty.
+    #[inline]
+    fn successor(&self, hash: Position) -> usize {
+        let key_hi = (hash >> 64) as u64;
+        let bucket = (key_hi >> self.shift) as usize;
+        let (mut i, end) = (self.index[bucket] as usize, self.index[bucket + 1] as usize);
+        // Points before `end` are in this bucket; those from `end` on have larger top bits.
+        while i < end && self.hi[i] < key_hi {
+            i += 1;
+        }
+        // Equal top 64 bits: decide on the full 128 bits (rare, touches `pos` only then).
+        let n = self.hi.len();
+        while i < n && self.hi[i] == key_hi && self.pos[i] <= hash {
+            i += 1;
+        }
+        if i == n { 0 } else { i }
+    }
+
+    /// Test helper: add a member whose points are the given raw positions.
+    #[cfg(test)]
+    fn insert_raw(&mut self, server: &str, points: &[Position]) -> ServerId {
+        let id = self.register(server, 1.0);
+        self.insert_points(id, points);
+        id
+    }
+}
+
+/// Positions of `server`'s `count` virtual nodes, `md5("{server}:{i}")`.
+fn vnode_positions(server: &str, count: u32) -> Vec<Position> {
+    // Hash the "{server}:" prefix once and clone the state for each index.
+    let mut prefix = Md5::new();
+    prefix.update(server.as_bytes());
+    prefix.update(b":");
+    let mut digits = [0u8; 10];
+    (0..count)
+        .map(|i| {
+            let mut h = prefix.clone();
+            h.update(format_u32(i, &mut digits));
+            let digest: [u8; 16] = h.finalize().into();
+            u128::from_be_bytes(digest)
+        })
+        .collect()
+}
+
+/// Decimal digits of `v`, without allocating.
+fn format_u32(mut v: u32, buf: &mut [u8; 10]) -> &[u8] {
+    let mut start = buf.len();
+    loop {
+        start -= 1;
+        buf[start] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    &buf[start..]
 }
 
 /// Iterator over up to `n` distinct owners clockwise; see [`HashRing::owners_of`].
 /// Yields `(id, name)`.
 #[derive(Debug, Clone)]
 pub struct Owners<'a> {
-    _ring: &'a HashRing,
+    ring: &'a HashRing,
+    /// Next point to look at.
+    idx: usize,
+    /// Points already looked at in this lap.
+    step: usize,
+    /// Owners still to yield (already capped at the number of servers).
+    remaining: usize,
 }
 
 impl<'a> Iterator for Owners<'a> {
     type Item = (ServerId, &'a str);
+
     fn next(&mut self) -> Option<Self::Item> {
-        todo!()
+        let ring = self.ring;
+        let n = ring.owner.len();
+        while self.remaining > 0 && self.step < n {
+            let i = self.idx;
+            self.idx = if i + 1 == n { 0 } else { i + 1 };
+            let step = self.step;
+            self.step += 1;
+            // The owner's previous point lies before the lap's start: first sighting.
+            if ring.gap[i] as usize > step {
+                self.remaining -= 1;
+                let id = ring.owner[i];
+                return Some((ServerId(id), ring.name_of_raw(id)));
+            }
+        }
+        None
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        // Exact: every server not yet yielded still has a point later in the lap.
+        (self.remaining, Some(self.remaining))
+    }
+}
+
+impl ExactSizeIterator for Owners<'_> {}
+impl FusedIterator for Owners<'_> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ring3() -> HashRing {
+        HashRing::with_servers(150, ["server1", "server2", "server3"]).unwrap()
+    }
+
+    fn names<'a>(it: Owners<'a>) -> Vec<&'a str> {
+        it.map(|(_, n)| n).collect()
+    }
+
+    #[test]
+    fn hash_is_big_endian_md5() {
+        assert_eq!(hash_key("hello"), 123957004363873451094272536567338222994);
+        assert_eq!(hash_key("server1:0"), 0x1e407dfd4ec97fec590fa6238d054a9b);
+        assert_eq!(hash_bytes(b"hello"), hash_key("hello"));
+    }
+
+    #[test]
+    fn format_u32_digits() {
+        let mut buf = [0u8; 10];
+        assert_eq!(format_u32(0, &mut buf), b"0");
+        assert_eq!(format_u32(149, &mut buf), b"149");
+        assert_eq!(format_u32(u32::MAX, &mut buf), b"4294967295");
+    }
+
+    #[test]
+    fn matches_python_tutorial_mapping() {
+        // Values produced by the tutorial's Python ring (150 vnodes).
+        let mut r = ring3();
+        assert_eq!(r.owner("user123"), Some("server2"));
+        assert_eq!(r.owner("user456"), Some("server3"));
+        assert_eq!(r.owner("session_abc"), Some("server1"));
+        assert_eq!(r.owner(""), Some("server1"));
+        assert_eq!(
+            names(r.owners("session_def", 3)),
+            ["server3", "server1", "server2"]
+        );
+        r.add("server4").unwrap();
+        assert_eq!(r.owner("session_def"), Some("server4"));
+        assert_eq!(
+            names(r.owners("session_abc", 3)),
+            ["server1", "server2", "server4"]
+        );
+        assert_eq!(names(r.owners("", 3)), ["server1", "server3", "server4"]);
+    }
+
+    #[test]
+    fn two_point_ring_wraps_and_is_strictly_greater() {
+        // a:0 and b:0 positions from the Python ring with 1 vnode.
+        let pa = 25345657912744027860750367554243328738u128;
+        let pb = 83482103078025551011790966640995522124u128;
+        let r = HashRing::with_servers(1, ["a", "b"]).unwrap();
+        let pts: Vec<_> = r.points().collect();
+        assert_eq!(pts, [(pa, ServerId(0)), (pb, ServerId(1))]);
+        assert_eq!(r.owner_of(0), Some("a"));
+        assert_eq!(r.owner_of(pa - 1), Some("a"));
+        assert_eq!(r.owner_of(pa), Some("b")); // equal is not "greater"
+        assert_eq!(r.owner_of(pb - 1), Some("b"));
+        assert_eq!(r.owner_of(pb), Some("a")); // wraps
+        assert_eq!(r.owner_of(u128::MAX), Some("a"));
+    }
+
+    #[test]
+    fn ties_are_ordered_by_name_not_insertion() {
+        let p = 1u128 << 125;
+        let q = 1u128 << 126;
+        for order in [["b", "a"], ["a", "b"]] {
+            let mut r = HashRing::new(1).unwrap();
+            r.insert_raw("c", &[q]);
+            for name in order {
+                r.insert_raw(name, &[p]);
+            }
+            let owners: Vec<_> = r.points().map(|(_, id)| r.name(id).unwrap()).collect();
+            assert_eq!(owners, ["a", "b", "c"], "insertion order {order:?}");
+            assert_eq!(r.owner_of(p - 1), Some("a"));
+            assert_eq!(r.owner_of(p), Some("c"));
+            assert_eq!(names(r.owners_of(p - 1, 3)), ["a", "b", "c"]);
+            // b's arc has zero length; a owns [q, p) wrapping.
+            let shares: Vec<_> = r.shares().into_iter().map(|(_, s)| s).collect();
+            assert_eq!(shares, [0.875, 0.0, 0.125]);
+        }
+    }
+
+    #[test]
+    fn tie_in_top_64_bits_resolved_on_full_position() {
+        let mut r = HashRing::new(1).unwrap();
+        let base = 7u128 << 64;
+        r.insert_raw("a", &[base + 10]);
+        r.insert_raw("b", &[base + 20]);
+        r.insert_raw("c", &[base + 5]);
+        assert_eq!(r.owner_of(base), Some("c"));
+        assert_eq!(r.owner_of(base + 5), Some("a"));
+        assert_eq!(r.owner_of(base + 10), Some("b"));
+        assert_eq!(r.owner_of(base + 19), Some("b"));
+        assert_eq!(r.owner_of(base + 20), Some("c"));
+    }
+
+    #[test]
+    fn ids_are_dense_and_reused_lowest_first() {
+        let mut r = HashRing::with_servers(10, ["a", "b", "c", "d"]).unwrap();
+        assert_eq!(r.remove("b"), Ok(ServerId(1)));
+        assert_eq!(r.remove("c"), Ok(ServerId(2)));
+        assert_eq!(r.add("e"), Ok(ServerId(1)));
+        assert_eq!(r.add("f"), Ok(ServerId(2)));
+        assert_eq!(r.add("g"), Ok(ServerId(4)));
+        assert_eq!(r.name(ServerId(1)), Some("e"));
+        assert_eq!(r.name(ServerId(9)), None);
+        assert_eq!(r.len(), 5);
+        assert_eq!(r.point_count(), 50);
+        let listed: Vec<_> = r.servers().into_iter().map(|(_, n)| n).collect();
+        assert_eq!(listed, ["a", "d", "e", "f", "g"]);
+    }
+
+    #[test]
+    fn errors_are_values() {
+        assert_eq!(HashRing::new(0).unwrap_err(), RingError::ZeroVnodes);
+        assert_eq!(
+            HashRing::new(MAX_VNODES + 1).unwrap_err(),
+            RingError::TooManyVnodes(u64::from(MAX_VNODES) + 1)
+        );
+        let mut r = ring3();
+        assert_eq!(r.add(""), Err(RingError::EmptyName));
+        assert_eq!(
+            r.add("server1"),
+            Err(RingError::DuplicateServer("server1".into()))
+        );
+        assert_eq!(
+            r.remove("nope"),
+            Err(RingError::UnknownServer("nope".into()))
+        );
+        assert_eq!(
+            r.set_weight("nope", 2.0),
+            Err(RingError::UnknownServer("nope".into()))
+        );
+        for w in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert!(matches!(
+                r.add_weighted("x", w),
+                Err(RingError::InvalidWeight(_))
+            ));
+            assert!(matches!(
+                r.set_weight("server1", w),
+                Err(RingError::InvalidWeight(_))
+            ));
+        }
+        assert!(matches!(
+            r.add_weighted("x", 1e12),
+            Err(RingError::TooManyVnodes(_))
+        ));
+        // Failed calls changed nothing.
+        assert_eq!(r.len(), 3);
+        assert_eq!(r.point_count(), 450);
+        assert!(!r.contains("x"));
+    }
+
+    #[test]
+    fn weights_scale_vnodes() {
+        let mut r = HashRing::new(150).unwrap();
+        r.add_weighted("a", 2.0).unwrap();
+        assert_eq!(r.point_count(), 300);
+        r.add_weighted("b", 0.001).unwrap(); // rounds to 0, clamped to 1
+        assert_eq!(r.point_count(), 301);
+        r.add_weighted("c", 0.505).unwrap(); // 75.75 -> 76
+        assert_eq!(r.point_count(), 377);
+        assert_eq!(r.weight("c"), Some(0.505));
+        let before = r.clone();
+        r.set_weight("a", 1.0).unwrap();
+        assert_eq!(r.point_count(), 227);
+        assert_eq!(r.weight("a"), Some(1.0));
+        assert_eq!(r.id_of("a"), Some(ServerId(0)));
+        // Weight 1.0 gives the same points as a plain add.
+        let plain = HashRing::with_servers(150, ["a"]).unwrap();
+        let a_points: Vec<_> = r.points().filter(|&(_, id)| id == ServerId(0)).collect();
+        assert_eq!(a_points, plain.points().collect::<Vec<_>>());
+        // Only keys leaving or reaching "a" moved.
+        for i in 0..2000 {
+            let h = hash_key(&format!("k{i}"));
+            let (o1, o2) = (before.owner_of(h), r.owner_of(h));
+            if o1 != o2 {
+                assert_eq!(o1, Some("a"), "key k{i}");
+            }
+        }
+    }
+
+    #[test]
+    fn empty_ring_and_zero_n() {
+        let mut r = HashRing::new(5).unwrap();
+        assert!(r.is_empty());
+        assert_eq!(r.owner("k"), None);
+        assert_eq!(r.owners("k", 3).count(), 0);
+        assert!(r.shares().is_empty());
+        r.add("a").unwrap();
+        assert_eq!(r.owners("k", 0).count(), 0);
+        r.remove("a").unwrap();
+        assert_eq!(r.owner("k"), None);
+        assert_eq!(r.point_count(), 0);
+    }
+
+    #[test]
+    fn owners_are_distinct_and_capped() {
+        let r = HashRing::with_servers(20, ["a", "b", "c", "d", "e"]).unwrap();
+        for i in 0..500 {
+            let h = hash_key(&format!("key{i}"));
+            let all = names(r.owners_of(h, 99));
+            assert_eq!(all.len(), 5);
+            assert_eq!(Some(all[0]), r.owner_of(h));
+            let mut sorted = all.clone();
+            sorted.sort();
+            sorted.dedup();
+            assert_eq!(sorted.len(), 5);
+            let two = r.owners_of(h, 2);
+            assert_eq!(two.len(), 2);
+            assert_eq!(names(two), all[..2]);
+        }
+    }
+
+    #[test]
+    fn owners_walk_points_clockwise() {
+        // Reference: walk the points naively, skipping seen servers.
+        let r = HashRing::with_servers(3, ["a", "b", "c", "d"]).unwrap();
+        let pts: Vec<_> = r.points().collect();
+        for i in 0..300 {
+            let h = hash_key(&format!("x{i}"));
+            let start = pts.iter().position(|&(p, _)| p > h).unwrap_or(0);
+            let mut expect = Vec::new();
+            for k in 0..pts.len() {
+                let id = pts[(start + k) % pts.len()].1;
+                if !expect.contains(&id) {
+                    expect.push(id);
+                }
+            }
+            let got: Vec<_> = r.owners_of(h, 4).map(|(id, _)| id).collect();
+            assert_eq!(got, expect);
+        }
+    }
+
+    #[test]
+    fn shares_are_exact() {
+        let mut r = HashRing::new(1).unwrap();
+        r.insert_raw("a", &[1u128 << 126]);
+        assert_eq!(r.shares(), [(ServerId(0), 1.0)]);
+        r.insert_raw("b", &[3u128 << 126]);
+        // a owns [3/4, 1) ∪ [0, 1/4): half; b owns [1/4, 3/4).
+        assert_eq!(r.shares(), [(ServerId(0), 0.5), (ServerId(1), 0.5)]);
+        r.insert_raw("c", &[1u128 << 127]);
+        assert_eq!(
+            r.shares(),
+            [(ServerId(0), 0.5), (ServerId(1), 0.25), (ServerId(2), 0.25)]
+        );
+        let sum: f64 = ring3().shares().iter().map(|&(_, s)| s).sum();
+        assert!((sum - 1.0).abs() < 1e-12, "{sum}");
+    }
+
+    #[test]
+    fn moved_fraction_compares_names() {
+        let a = HashRing::with_servers(50, ["x", "y"]).unwrap();
+        // Same servers added in another order: ids differ, names agree.
+        let b = HashRing::with_servers(50, ["y", "x"]).unwrap();
+        let hashes: Vec<_> = (0..1000).map(|i| hash_key(&i.to_string())).collect();
+        assert_eq!(HashRing::moved_fraction(&a, &b, &hashes), 0.0);
+        assert_eq!(HashRing::moved_fraction(&a, &b, &[]), 0.0);
+        let empty = HashRing::new(50).unwrap();
+        assert_eq!(HashRing::moved_fraction(&a, &empty, &hashes), 1.0);
+        let mut c = a.clone();
+        c.add("z").unwrap();
+        let moved = hashes
+            .iter()
+            .filter(|&&h| c.owner_of(h) == Some("z"))
+            .count();
+        assert_eq!(
+            HashRing::moved_fraction(&a, &c, &hashes),
+            moved as f64 / 1000.0
+        );
+        assert!(moved > 0);
+    }
+
+    #[test]
+    fn remove_restores_arrays_exactly() {
+        let base = HashRing::with_servers(40, ["a", "b", "c"]).unwrap();
+        let mut r = base.clone();
+        r.add("d").unwrap();
+        r.remove("d").unwrap();
+        assert!(r.points().eq(base.points()));
+        assert_eq!(r.gap, base.gap);
+        assert_eq!(r.index, base.index);
     }
 }

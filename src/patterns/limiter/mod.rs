@@ -4,7 +4,36 @@
 //! bounded memory; [`LimiterBackend`] is the contract that the in-process keyed
 //! limiter and the Redis backend both honour.
 //!
-//! STUB: signatures are the contract; bodies are being implemented.
+//! # Representation
+//!
+//! A finite `f64` rate is an exact dyadic rational `m·2^e` tokens/s. Divided by 10^9 it is
+//! the rate per nanosecond as an exact fraction `N / D` of integers: time is counted in
+//! units of `1/N` ns, so `t` ns are exactly `t·N` units and one token is exactly `D` units
+//! (the emission interval). For every `f64` rate in `[2^-12, 2^63)` tokens/s nothing is
+//! rounded (`N < 2^63`, `D < 2^94`, all arithmetic in `u128`). A rate below `2^-12`/s (one
+//! token per 68 min) is first rounded to the nearest multiple of `2^-64` tokens/s (at least
+//! `2^-64`); a rate of `2^63`/s or more is clamped to `2^63 − 1` tokens/ns. Within the
+//! rounded rate everything stays exact.
+//!
+//! A bucket's state is its theoretical arrival time `tat` (GCRA): full at `now` iff
+//! `tat ≤ now`, otherwise holding `capacity − (tat − now)·N/D` tokens. `tat` is stored as
+//! whole nanoseconds plus a remainder in `1/N` ns, so a check needs no division.
+//!
+//! # Exactness guarantee
+//!
+//! With `rate` the exact value of the configured `f64` (in the range above) and
+//! non-decreasing `now`:
+//! * over any window `[t0, t1]`, the total cost admitted at times in it is at most
+//!   `capacity + rate·(t1 − t0)`, compared exactly (`Σcost·D ≤ capacity·D + (t1 − t0)·N`);
+//! * a bucket full at `t0` that is offered unit-cost checks at least as fast as it admits
+//!   them (e.g. retried until denied at every step) has admitted exactly
+//!   `floor(capacity + rate·(t − t0))` by any time `t`, however long it runs (no drift);
+//! * a denied check's `retry_after_ns` is exact: the same check `retry_after_ns` later
+//!   succeeds, and 1 ns earlier it fails (if nothing else is admitted in between);
+//! * `full_after_ns` is the least whole number of ns after which the bucket is full.
+//!
+//! Only the `f64` outputs (`remaining`, `tokens_at`) are rounded, and whole token counts
+//! are exact in them. A `now` earlier than the latest seen is treated as the latest seen.
 
 mod bucket;
 
@@ -13,6 +42,9 @@ pub use bucket::{KeyedLimiter, TokenBucket};
 use thiserror::Error;
 
 /// Parameters of a token bucket.
+///
+/// The fields are public, so an invalid configuration can be built without
+/// [`BucketConfig::new`]; the limiters then never panic but report its validation error.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BucketConfig {
     /// Maximum tokens (burst size). At least 1.

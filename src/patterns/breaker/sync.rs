@@ -1,0 +1,283 @@
+//! [`SyncBreaker`]: the core behind a `Mutex`, with a monotonic clock.
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
+
+use super::{
+    BreakerConfig, BreakerError, CircuitBreaker, Counters, FORCED_OPEN_RETRY_AFTER_NS, Forced,
+    Outcome, Permit, Rejected, State,
+};
+
+/// Why [`SyncBreaker::call`] did not return the call's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallError<E> {
+    /// The breaker did not admit the call; it was not run.
+    Rejected(Rejected),
+    /// The call ran and returned this error.
+    Failed(E),
+}
+
+impl<E: fmt::Display> fmt::Display for CallError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Rejected(r) => write!(f, "{r}"),
+            Self::Failed(e) => write!(f, "call failed: {e}"),
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for CallError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Rejected(r) => Some(r),
+            Self::Failed(e) => Some(e),
+        }
+    }
+}
+
+/// A thread-safe breaker for real clocks: a `Mutex<CircuitBreaker>` plus a monotonic
+/// clock origin.
+///
+/// This is the only place in `patterns::breaker` that reads a clock: `now` is the
+/// [`Instant`] elapsed since the origin (captured at construction) in nanoseconds,
+/// and all times in the inner breaker's history are on that timeline. The clock is
+/// read lazily under the lock, only when the time matters (while open, or when an
+/// outcome causes a transition), so the closed-state path never reads it and the
+/// recorded times follow lock order. The lock is held only to acquire a permit and
+/// to record the outcome, never while the protected call runs, so calls proceed
+/// concurrently (bounded by the half-open probe limit).
+///
+/// Fast paths: while closed with no failure pending, admitting a call and recording
+/// its success change nothing but counters, so they skip the lock: they read a
+/// published word (generation, closed, clean) and bump atomic counters. Likewise a
+/// rejection while open only needs the published reopening deadline and the clock.
+/// Both are linearizable at the read: a permit issued just before a transition is
+/// simply stale, as it would be had it taken the lock first. Everything else
+/// (failures, probes, transitions) takes the lock.
+#[derive(Debug)]
+pub struct SyncBreaker {
+    inner: Mutex<CircuitBreaker>,
+    origin: Instant,
+    /// `generation << 1 | fast`, where `fast` = closed with no consecutive failure.
+    /// Written under the lock after every change.
+    word: AtomicU64,
+    /// While open: time from which a probe may be admitted (`u64::MAX` when forced);
+    /// 0 otherwise (0 also just sends callers to the locked path).
+    open_until: AtomicU64,
+    fast_calls: AtomicU64,
+    fast_rejected: AtomicU64,
+    fast_successes: AtomicU64,
+}
+
+impl SyncBreaker {
+    /// A closed breaker whose timeline starts now.
+    pub fn new(config: BreakerConfig) -> Result<Self, BreakerError> {
+        Ok(Self::from_breaker(
+            CircuitBreaker::new(config)?,
+            Instant::now(),
+        ))
+    }
+
+    /// Wraps an existing core; `origin` is time 0 of its timeline (share one origin
+    /// between breakers to compare their transition times).
+    pub fn from_breaker(breaker: CircuitBreaker, origin: Instant) -> Self {
+        let word = AtomicU64::new(publish_word(&breaker));
+        let open_until = AtomicU64::new(publish_open_until(&breaker));
+        Self {
+            inner: Mutex::new(breaker),
+            origin,
+            word,
+            open_until,
+            fast_calls: AtomicU64::new(0),
+            fast_rejected: AtomicU64::new(0),
+            fast_successes: AtomicU64::new(0),
+        }
+    }
+
+    /// Nanoseconds since the origin (saturating at `u64::MAX`, ~584 years).
+    pub fn now(&self) -> u64 {
+        u64::try_from(self.origin.elapsed().as_nanos()).unwrap_or(u64::MAX)
+    }
+
+    /// The clock origin (time 0).
+    pub fn origin(&self) -> Instant {
+        self.origin
+    }
+
+    /// Run `f` if the breaker admits it, and record its result: `Ok` is a success,
+    /// `Err` a failure. A panic in `f` is recorded as a failure, then propagates.
+    pub fn call<T, E, F>(&self, f: F) -> Result<T, CallError<E>>
+    where
+        F: FnOnce() -> Result<T, E>,
+    {
+        self.call_with(|_| true, f)
+    }
+
+    /// Like [`call`](Self::call), but an error only counts as a failure when
+    /// `is_failure` says so (e.g. a "not found" is the caller's fault, not the
+    /// service's); other errors are recorded as successes and still returned.
+    pub fn call_with<T, E, F, P>(&self, is_failure: P, f: F) -> Result<T, CallError<E>>
+    where
+        F: FnOnce() -> Result<T, E>,
+        P: FnOnce(&E) -> bool,
+    {
+        let permit = self.acquire().map_err(CallError::Rejected)?;
+        // Records a failure if `f` unwinds, so a probe slot can never leak.
+        let guard = PanicGuard {
+            breaker: self,
+            permit: Some(permit),
+        };
+        let result = f();
+        let outcome = match &result {
+            Ok(_) => Outcome::Success,
+            Err(e) if is_failure(e) => Outcome::Failure,
+            Err(_) => Outcome::Success,
+        };
+        guard.finish(outcome);
+        result.map_err(CallError::Failed)
+    }
+
+    /// Ask to make a call now (see [`CircuitBreaker::acquire`]).
+    pub fn acquire(&self) -> Result<Permit, Rejected> {
+        let word = self.word.load(Ordering::Acquire);
+        if word & 1 == 1 {
+            self.fast_calls.fetch_add(1, Ordering::Relaxed);
+            return Ok(Permit {
+                generation: word >> 1,
+                probe: false,
+            });
+        }
+        let open_until = self.open_until.load(Ordering::Acquire);
+        if open_until != 0 {
+            let now = self.now();
+            if now < open_until {
+                self.fast_rejected.fetch_add(1, Ordering::Relaxed);
+                let retry_after_ns = if open_until == FORCED_OPEN_RETRY_AFTER_NS {
+                    FORCED_OPEN_RETRY_AFTER_NS
+                } else {
+                    open_until - now
+                };
+                return Err(Rejected::Open { retry_after_ns });
+            }
+        }
+        self.with_core(|cb| cb.acquire_with_clock(|| self.now()))
+    }
+
+    /// Record the outcome of a permitted call now (see [`CircuitBreaker::record`]).
+    pub fn record(&self, permit: Permit, outcome: Outcome) {
+        if outcome == Outcome::Success && !permit.probe {
+            let word = self.word.load(Ordering::Acquire);
+            if word & 1 == 1 && word >> 1 == permit.generation {
+                self.fast_successes.fetch_add(1, Ordering::Relaxed);
+                return;
+            }
+        }
+        self.with_core(|cb| cb.record_with_clock(permit, outcome, || self.now()));
+    }
+
+    /// Give a permit back without an outcome (see [`CircuitBreaker::cancel`]).
+    pub fn cancel(&self, permit: Permit) {
+        self.with_core(|cb| cb.cancel(permit));
+    }
+
+    /// Current state (see [`CircuitBreaker::state_at`]: an elapsed open breaker
+    /// reports half-open).
+    pub fn state(&self) -> State {
+        let now = self.now();
+        self.lock().state_at(now)
+    }
+
+    /// Counters.
+    pub fn counters(&self) -> Counters {
+        let mut c = self.lock().counters();
+        c.calls += self.fast_calls.load(Ordering::Relaxed);
+        c.successes += self.fast_successes.load(Ordering::Relaxed);
+        c.rejected += self.fast_rejected.load(Ordering::Relaxed);
+        c
+    }
+
+    /// Force open now (see [`CircuitBreaker::force_open`]).
+    pub fn force_open(&self) {
+        let now = self.now();
+        self.with_core(|cb| cb.force_open(now));
+    }
+
+    /// Force closed now (see [`CircuitBreaker::force_closed`]).
+    pub fn force_closed(&self) {
+        let now = self.now();
+        self.with_core(|cb| cb.force_closed(now));
+    }
+
+    /// Reset now (see [`CircuitBreaker::reset`]).
+    pub fn reset(&self) {
+        let now = self.now();
+        self.with_core(|cb| cb.reset(now));
+    }
+
+    /// Change the configuration (see [`CircuitBreaker::set_config`]).
+    pub fn set_config(&self, config: BreakerConfig) -> Result<(), BreakerError> {
+        self.with_core(|cb| cb.set_config(config))
+    }
+
+    /// Read the core under the lock (history, generation…); keep `f` short.
+    /// Its [`counters`](CircuitBreaker::counters) omit fast-path calls,
+    /// successes and rejections: use [`SyncBreaker::counters`] for totals.
+    pub fn inspect<R>(&self, f: impl FnOnce(&CircuitBreaker) -> R) -> R {
+        f(&self.lock())
+    }
+
+    /// Mutate the core under the lock, then publish the fast-path word.
+    fn with_core<R>(&self, f: impl FnOnce(&mut CircuitBreaker) -> R) -> R {
+        let mut core = self.lock();
+        let r = f(&mut core);
+        self.word.store(publish_word(&core), Ordering::Release);
+        self.open_until
+            .store(publish_open_until(&core), Ordering::Release);
+        r
+    }
+
+    /// The core's methods never panic, so a poisoned lock still guards a consistent
+    /// breaker: recover it instead of propagating the poison.
+    fn lock(&self) -> MutexGuard<'_, CircuitBreaker> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn publish_word(cb: &CircuitBreaker) -> u64 {
+    let fast = cb.state() == State::Closed && cb.consecutive_failures() == 0;
+    (cb.generation() << 1) | u64::from(fast)
+}
+
+fn publish_open_until(cb: &CircuitBreaker) -> u64 {
+    match (cb.state(), cb.forced()) {
+        (State::Open, Some(Forced::Open)) => FORCED_OPEN_RETRY_AFTER_NS,
+        // A deadline past u64::MAX saturates and reads as "never", like forced open.
+        (State::Open, _) => cb
+            .changed_at()
+            .saturating_add(cb.config().recovery_timeout_ns),
+        _ => 0,
+    }
+}
+
+struct PanicGuard<'a> {
+    breaker: &'a SyncBreaker,
+    permit: Option<Permit>,
+}
+
+impl PanicGuard<'_> {
+    fn finish(mut self, outcome: Outcome) {
+        if let Some(permit) = self.permit.take() {
+            self.breaker.record(permit, outcome);
+        }
+    }
+}
+
+impl Drop for PanicGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(permit) = self.permit.take() {
+            self.breaker.record(permit, Outcome::Failure);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! Property tests of the ring's invariants.
+
+use proptest::collection::{btree_set, vec};
+use proptest::prelude::*;
+use ringside::patterns::ring::{HashRing, Position, hash_key};
+
+/// 2..=8 distinct server names.
+fn servers() -> impl Strategy<Value = Vec<String>> {
+    btree_set("[a-z]{1,6}(:[0-9])?", 2..=8).prop_map(|s| s.into_iter().collect())
+}
+
+fn key_hashes() -> impl Strategy<Value = Vec<Position>> {
+    vec(any::<u128>(), 200..400)
+}
+
+fn owners_by_name(ring: &HashRing, hashes: &[Position]) -> Vec<Option<String>> {
+    hashes
+        .iter()
+        .map(|&h| ring.owner_of(h).map(str::to_owned))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn adding_moves_only_keys_to_the_new_server(
+        names in servers(), vnodes in 1u32..60, hashes in key_hashes()
+    ) {
+        let (new, rest) = names.split_last().unwrap();
+        let before = HashRing::with_servers(vnodes, rest).unwrap();
+        let mut after = before.clone();
+        after.add(new).unwrap();
+        for &h in &hashes {
+            let (b, a) = (before.owner_of(h), after.owner_of(h));
+            if b != a {
+                prop_assert_eq!(a, Some(new.as_str()));
+            }
+        }
+    }
+
+    #[test]
+    fn removing_moves_only_the_removed_servers_keys(
+        names in servers(), vnodes in 1u32..60, hashes in key_hashes(), pick in any::<prop::sample::Index>()
+    ) {
+        let before = HashRing::with_servers(vnodes, &names).unwrap();
+        let gone = pick.get(&names);
+        let mut after = before.clone();
+        after.remove(gone).unwrap();
+        for &h in &hashes {
+            let (b, a) = (before.owner_of(h), after.owner_of(h));
+            if b != a {
+                prop_assert_eq!(b, Some(gone.as_str()));
+            }
+            prop_assert_ne!(a, Some(gone.as_str()));
+        }
+    }
+
+    #[test]
+    fn add_then_remove_restores_the_mapping(
+        names in servers(), vnodes in 1u32..60, hashes in key_hashes()
+    ) {
+        let (new, rest) = names.split_last().unwrap();
+        let before = HashRing::with_servers(vnodes, rest).unwrap();
+        let mut ring = before.clone();
+        ring.add(new).unwrap();
+        ring.remove(new).unwrap();
+        prop_assert!(ring.points().eq(before.points()));
+        prop_assert_eq!(owners_by_name(&ring, &hashes), owners_by_name(&before, &hashes));
+    }
+
+    #[test]
+    fn insertion_order_never_matters(
+        names in servers(), vnodes in 1u32..60, hashes in key_hashes(), seed in any::<u64>()
+    ) {
+        let mut shuffled = names.clone();
+        // Deterministic shuffle from the seed.
+        let mut s = seed;
+        for i in (1..shuffled.len()).rev() {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            shuffled.swap(i, (s >> 33) as usize % (i + 1));
+        }
+        let a = HashRing::with_servers(vnodes, &names).unwrap();
+        let b = HashRing::with_servers(vnodes, &shuffled).unwrap();
+        prop_assert_eq!(owners_by_name(&a, &hashes), owners_by_name(&b, &hashes));
+        let pa: Vec<_> = a.points().map(|(p, id)| (p, a.name(id).unwrap().to_owned())).collect();
+        let pb: Vec<_> = b.points().map(|(p, id)| (p, b.name(id).unwrap().to_owned())).collect();
+        prop_assert_eq!(pa, pb);
+    }
+
+    #[test]
+    fn owners_are_distinct_start_with_owner_and_are_capped(
+        names in servers(), vnodes in 1u32..40, hashes in vec(any::<u128>(), 50), n in 0usize..12
+    ) {
+        let ring = HashRing::with_servers(vnodes, &names).unwrap();
+        for &h in &hashes {
+            let got: Vec<&str> = ring.owners_of(h, n).map(|(_, s)| s).collect();
+            prop_assert_eq!(got.len(), n.min(names.len()));
+            if n > 0 {
+                prop_assert_eq!(Some(got[0]), ring.owner_of(h));
+            }
+            let mut dedup = got.clone();
+            dedup.sort_unstable();
+            dedup.dedup();
+            prop_assert_eq!(dedup.len(), got.len());
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    #[test]
+    fn shares_sum_to_one_and_match_sampled_keys(names in servers(), vnodes in 20u32..120) {
+        let ring = HashRing::with_servers(vnodes, &names).unwrap();
+        let shares = ring.shares();
+        prop_assert_eq!(shares.len(), names.len());
+        let total: f64 = shares.iter().map(|&(_, s)| s).sum();
+        prop_assert!((total - 1.0).abs() < 1e-9, "sum {}", total);
+
+        const SAMPLE: usize = 40_000;
+        let mut counts = vec![0usize; names.len() + 1];
+        for i in 0..SAMPLE {
+            let id = ring.owner_id(hash_key(&format!("sample-{i}"))).unwrap();
+            counts[id.0 as usize] += 1;
+        }
+        for (id, share) in shares {
+            let seen = counts[id.0 as usize] as f64 / SAMPLE as f64;
+            // Binomial sd <= 0.0025 at this sample size; 0.015 is a 6-sigma band.
+            prop_assert!((seen - share).abs() < 0.015, "{}: share {} sampled {}", id.0, share, seen);
+        }
+    }
+}
