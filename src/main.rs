@@ -7,6 +7,9 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Ring(args)) => ringside::cli::ring::run(args),
+        Some(Command::Simulate(args)) => ringside::cli::simulate::run(args),
+        Some(Command::Scenarios) => ringside::cli::scenario_cmd::list(),
+        Some(Command::Check { path }) => ringside::cli::scenario_cmd::check(&path),
         None => Err(anyhow::anyhow!(
             "the dashboard is not built yet; try `ringside ring --help`"
         )),

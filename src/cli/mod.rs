@@ -4,6 +4,8 @@
 use clap::{Args, Parser, Subcommand};
 
 pub mod ring;
+pub mod scenario_cmd;
+pub mod simulate;
 
 /// ringside: a consistent-hash ring, token buckets and circuit breakers, live in your terminal.
 #[derive(Debug, Parser)]
@@ -19,6 +21,47 @@ pub struct Cli {
 pub enum Command {
     /// Print the owner of each key on a consistent-hash ring (keys from arguments or stdin).
     Ring(RingArgs),
+    /// Run a scenario headless (as fast as possible) and print a report.
+    Simulate(SimulateArgs),
+    /// List the shipped scenarios, one line each.
+    Scenarios,
+    /// Validate a scenario file and print a summary (non-zero exit with the located error).
+    Check {
+        /// Path to a scenario .toml file (or a shipped scenario name).
+        path: String,
+    },
+}
+
+/// Report format of `ringside simulate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Human-readable text.
+    Text,
+    /// JSON (stable field order).
+    Json,
+}
+
+/// Arguments of `ringside simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Shipped scenario name (see `ringside scenarios`) or path to a .toml file.
+    #[arg(long, default_value = "default")]
+    pub scenario: String,
+    /// Virtual time to simulate, e.g. `60s`, `2m`, `500ms` (default: the scenario's).
+    #[arg(long, value_parser = simulate::parse_duration_arg)]
+    pub duration: Option<u64>,
+    /// RNG seed (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Offered traffic in requests per second, overriding the scenario's.
+    #[arg(long, value_parser = simulate::parse_rate_arg)]
+    pub rate: Option<f64>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Run in real time instead of as fast as possible.
+    #[arg(long)]
+    pub realtime: bool,
 }
 
 /// Arguments of `ringside ring`.

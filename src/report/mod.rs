@@ -1,1 +1,315 @@
 //! Headless reports of a simulation run: text for people, JSON for machines.
+//!
+//! Everything in a [`Report`] except its [`Wall`] figures is a pure function of the scenario,
+//! the seed and the commands applied, so two runs with the same inputs give identical JSON
+//! outside `wall`. Field order is the declaration order below (stable).
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::sim::duration::format_duration;
+use crate::sim::{BreakerState, Engine, MembershipAction, Totals, TransitionRecord};
+
+/// Tenants listed in a report (most demand first).
+pub const REPORT_TENANTS: usize = 20;
+
+/// One breaker transition.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TransitionReport {
+    /// Virtual time in seconds.
+    pub at_s: f64,
+    /// State before.
+    pub from: BreakerState,
+    /// State after.
+    pub to: BreakerState,
+    /// Why.
+    pub reason: &'static str,
+}
+
+/// One server (current, or removed during the run).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServerReport {
+    /// Name.
+    pub name: String,
+    /// Share of the hash space at the end (0 when removed).
+    pub share: f64,
+    /// Requests it handled.
+    pub requests: u64,
+    /// Whether it was removed during the run.
+    pub removed: bool,
+    /// Breaker state at the end (`None` when removed).
+    pub breaker: Option<BreakerState>,
+    /// Breaker transitions, oldest first.
+    pub transitions: Vec<TransitionReport>,
+}
+
+/// One membership change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MembershipReport {
+    /// Virtual time in seconds.
+    pub at_s: f64,
+    /// `add_server`, `remove_server` or `set_weight`.
+    pub action: MembershipAction,
+    /// Which server.
+    pub server: String,
+    /// Fraction of the key population whose owner changed.
+    pub moved_fraction: f64,
+    /// Ideal fraction (1/(N+1) on add, 1/N on remove).
+    pub ideal_fraction: f64,
+}
+
+/// One tenant.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TenantReport {
+    /// Name.
+    pub name: String,
+    /// Requests admitted by its bucket.
+    pub allowed: u64,
+    /// Requests denied by its bucket.
+    pub rate_limited: u64,
+}
+
+/// Latency percentiles in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LatencyReport {
+    /// Median.
+    pub p50: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// 99.9th percentile.
+    pub p999: f64,
+    /// Maximum.
+    pub max: f64,
+}
+
+/// Wall-clock figures (the only part that differs between identical runs).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Wall {
+    /// Wall seconds the run took.
+    pub elapsed_s: f64,
+    /// Simulated requests per wall second.
+    pub requests_per_sec: f64,
+}
+
+/// The report of a run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// Scenario name.
+    pub scenario: String,
+    /// Seed used.
+    pub seed: u64,
+    /// Virtual seconds simulated.
+    pub duration_s: f64,
+    /// Request totals (`requests = succeeded + rate_limited + short_circuited + failed`).
+    pub totals: Totals,
+    /// Servers: current ones sorted by name, then removed ones in removal order.
+    pub servers: Vec<ServerReport>,
+    /// Membership changes, oldest first.
+    pub membership_changes: Vec<MembershipReport>,
+    /// Top tenants by demand.
+    pub tenants: Vec<TenantReport>,
+    /// Latency of calls that reached a server.
+    pub latency_ms: LatencyReport,
+    /// Wall-clock figures.
+    pub wall: Wall,
+}
+
+fn secs(ns: u64) -> f64 {
+    ns as f64 / 1e9
+}
+
+fn transitions(ts: &[TransitionRecord]) -> Vec<TransitionReport> {
+    ts.iter()
+        .map(|t| TransitionReport {
+            at_s: secs(t.at_ns),
+            from: t.from,
+            to: t.to,
+            reason: t.reason,
+        })
+        .collect()
+}
+
+impl Report {
+    /// Build the report of `engine` after a run that took `wall_elapsed_s` wall seconds.
+    pub fn build(engine: &Engine, wall_elapsed_s: f64) -> Self {
+        let totals = engine.totals();
+        let mut servers: Vec<ServerReport> = engine
+            .server_stats()
+            .into_iter()
+            .map(|s| ServerReport {
+                name: s.name,
+                share: s.share,
+                requests: s.requests,
+                removed: false,
+                breaker: Some(s.breaker),
+                transitions: transitions(&s.transitions),
+            })
+            .collect();
+        servers.extend(engine.retired_servers().map(|r| ServerReport {
+            name: r.name.clone(),
+            share: 0.0,
+            requests: r.requests,
+            removed: true,
+            breaker: None,
+            transitions: transitions(&r.transitions),
+        }));
+        let snap_changes = engine.snapshot_membership();
+        let lat = engine.latency();
+        Self {
+            scenario: engine.scenario().name.clone(),
+            seed: engine.seed(),
+            duration_s: secs(engine.now()),
+            totals,
+            servers,
+            membership_changes: snap_changes
+                .into_iter()
+                .map(|m| MembershipReport {
+                    at_s: secs(m.at_ns),
+                    action: m.action,
+                    server: m.server,
+                    moved_fraction: m.moved_fraction,
+                    ideal_fraction: m.ideal_fraction,
+                })
+                .collect(),
+            tenants: engine
+                .tenant_stats(REPORT_TENANTS)
+                .into_iter()
+                .map(|t| TenantReport {
+                    name: t.name,
+                    allowed: t.allowed,
+                    rate_limited: t.denied,
+                })
+                .collect(),
+            latency_ms: LatencyReport {
+                p50: lat.p50,
+                p99: lat.p99,
+                p999: lat.p999,
+                max: lat.max,
+            },
+            wall: Wall {
+                elapsed_s: wall_elapsed_s,
+                requests_per_sec: if wall_elapsed_s > 0.0 {
+                    totals.requests as f64 / wall_elapsed_s
+                } else {
+                    0.0
+                },
+            },
+        }
+    }
+
+    /// Pretty JSON (stable field order).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+
+    /// A human-readable report.
+    pub fn to_text(&self) -> String {
+        let mut o = String::new();
+        let t = &self.totals;
+        let pct = |n: u64| {
+            if t.requests == 0 {
+                0.0
+            } else {
+                n as f64 * 100.0 / t.requests as f64
+            }
+        };
+        let _ = writeln!(
+            o,
+            "scenario {} (seed {}), {:.1} s simulated",
+            self.scenario, self.seed, self.duration_s
+        );
+        let _ = writeln!(o, "\nrequests         {:>12}", t.requests);
+        for (name, n) in [
+            ("succeeded", t.succeeded),
+            ("rate limited", t.rate_limited),
+            ("short-circuited", t.short_circuited),
+            ("failed", t.failed),
+            ("failed over", t.failed_over),
+            ("retries", t.retries),
+        ] {
+            let _ = writeln!(o, "  {name:<15} {n:>12}  {:>5.1}%", pct(n));
+        }
+        let _ = writeln!(
+            o,
+            "\nlatency          p50 {:.2} ms   p99 {:.2} ms   p99.9 {:.2} ms   max {:.2} ms",
+            self.latency_ms.p50, self.latency_ms.p99, self.latency_ms.p999, self.latency_ms.max
+        );
+        let _ = writeln!(
+            o,
+            "\n{:<12} {:>7} {:>12}  {:<10} transitions",
+            "server", "share", "requests", "breaker"
+        );
+        for s in &self.servers {
+            let state = match s.breaker {
+                Some(b) => b.as_str(),
+                None => "(removed)",
+            };
+            let _ = writeln!(
+                o,
+                "{:<12} {:>6.1}% {:>12}  {:<10} {}",
+                s.name,
+                s.share * 100.0,
+                s.requests,
+                state,
+                s.transitions.len()
+            );
+        }
+        let all: Vec<_> = self
+            .servers
+            .iter()
+            .flat_map(|s| s.transitions.iter().map(move |t| (t, &s.name)))
+            .collect();
+        if !all.is_empty() {
+            let _ = writeln!(o, "\nbreaker transitions");
+            let mut sorted = all;
+            sorted.sort_by(|a, b| a.0.at_s.total_cmp(&b.0.at_s).then(a.1.cmp(b.1)));
+            for (tr, name) in sorted.iter().take(40) {
+                let _ = writeln!(
+                    o,
+                    "  {:>9}  {:<10} {} → {} ({})",
+                    format_duration((tr.at_s * 1e9) as u64),
+                    name,
+                    tr.from.as_str(),
+                    tr.to.as_str(),
+                    tr.reason.replace('_', " ")
+                );
+            }
+            if sorted.len() > 40 {
+                let _ = writeln!(o, "  … {} more", sorted.len() - 40);
+            }
+        }
+        if !self.membership_changes.is_empty() {
+            let _ = writeln!(o, "\nmembership changes");
+            for m in &self.membership_changes {
+                let _ = writeln!(
+                    o,
+                    "  {:>9}  {:<13} {:<10} moved {:>5.1}%   ideal {:>5.1}%",
+                    format_duration((m.at_s * 1e9) as u64),
+                    m.action.as_str(),
+                    m.server,
+                    m.moved_fraction * 100.0,
+                    m.ideal_fraction * 100.0
+                );
+            }
+        }
+        let _ = writeln!(
+            o,
+            "\n{:<14} {:>10} {:>12}",
+            "tenant", "allowed", "rate limited"
+        );
+        for tn in self.tenants.iter().take(10) {
+            let _ = writeln!(
+                o,
+                "{:<14} {:>10} {:>12}",
+                tn.name, tn.allowed, tn.rate_limited
+            );
+        }
+        let _ = writeln!(
+            o,
+            "\nwall time {:.3} s: {:.0} simulated requests per second",
+            self.wall.elapsed_s, self.wall.requests_per_sec
+        );
+        o
+    }
+}

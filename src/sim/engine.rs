@@ -1,14 +1,284 @@
 //! The engine: virtual clock, event queue, request pipeline, commands in, snapshots out.
+//!
+//! # Request pipeline
+//! Each request attempt (Poisson arrival, burst or client retry) goes through:
+//! 1. its tenant's token bucket (cost 1) — denied ⇒ `rate_limited`;
+//! 2. the ring: up to `replicas` distinct owners of the request key, clockwise;
+//! 3. each candidate's breaker in turn: the first that grants a permit serves the request
+//!    (a non-primary ⇒ `failed_over`); all reject ⇒ `short_circuited`;
+//! 4. the simulated server, which decides the outcome at dispatch: refused (down / flapping
+//!    down) or overloaded (in-flight ≥ capacity) fail immediately and are recorded at once;
+//!    otherwise a latency is drawn (log-normal around the median, plus any `Slow` fault) and
+//!    the call fails at the timeout if slower than it, fails with the error probability, or
+//!    succeeds. The breaker result is recorded at completion time through the event queue
+//!    (a `BinaryHeap` ordered by (time, sequence number)), the permit held meanwhile.
+//!
+//! Outcome counters are updated at dispatch (the outcome is already decided then), so
+//! every attempt lands in exactly one of succeeded / rate_limited / short_circuited / failed.
+//! Non-successful attempts are retried by the client (if configured) after an exponential
+//! backoff with jitter, counted from the moment the client learns the outcome.
+//!
+//! # Rate limiter
+//! Tenants are dense indices, so the in-memory default keeps one [`TokenBucket`] per tenant
+//! in a `Vec` (no hashing, no strings on the hot path). The string-keyed
+//! [`LimiterBackend`](crate::patterns::limiter::LimiterBackend) contract is for shared
+//! backends (Redis) and is not needed by the single-process simulation.
 
-use super::command::Command;
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, VecDeque};
+use std::sync::Arc;
+
+use hdrhistogram::Histogram;
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{Rng, SeedableRng};
+
+use crate::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome, Permit, Reason, State};
+use crate::patterns::limiter::{BucketConfig, TokenBucket};
+use crate::patterns::ring::{HashRing, Position, ServerId, hash_key};
+
+use super::command::{BreakerParams, Command, Fault};
+use super::duration::format_duration;
 use super::error::SimError;
-use super::scenario::Scenario;
-use super::snapshot::Snapshot;
+use super::scenario::{Scenario, ServerDefaults};
+use super::snapshot::*;
+use super::traffic::{Sampler, auto_server_name, exp_interval_ns, tenant_name, unit_f64};
+use super::{
+    LOG_LINES, MAX_SPEED, MEMBERSHIP_CHANGES, MIN_SPEED, RECENT_REQUESTS, SERIES_SECONDS,
+    SNAPSHOT_TENANTS, STEP_NS, TRANSITIONS_PER_SERVER,
+};
 
-/// The deterministic simulation engine. See the [module docs](super).
+const NS: u64 = 1_000_000_000;
+/// Size of the precomputed table of log-normal latency multipliers.
+const LATENCY_TABLE: usize = 4096;
+
+#[derive(Debug, Clone, Copy)]
+enum PendingKind {
+    Complete {
+        server: u32,
+        epoch: u64,
+        permit: Permit,
+        outcome: Outcome,
+    },
+    Retry {
+        tenant: u32,
+        key: u32,
+        attempt: u8,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    at: u64,
+    seq: u64,
+    kind: PendingKind,
+}
+
+impl PartialEq for Pending {
+    fn eq(&self, other: &Self) -> bool {
+        (self.at, self.seq) == (other.at, other.seq)
+    }
+}
+impl Eq for Pending {}
+impl PartialOrd for Pending {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Pending {
+    /// Reversed so that `BinaryHeap` (a max-heap) pops the earliest (time, seq) first.
+    fn cmp(&self, other: &Self) -> Ordering {
+        (other.at, other.seq).cmp(&(self.at, self.seq))
+    }
+}
+
+/// A simulated server and its breaker.
+#[derive(Debug, Clone)]
+struct SimServer {
+    name: String,
+    weight: f64,
+    epoch: u64,
+    breaker: CircuitBreaker,
+    seen_generation: u64,
+    transitions: VecDeque<TransitionRecord>,
+    fault: Option<Fault>,
+    fault_since: u64,
+    in_flight: u32,
+    requests: u64,
+    this_second: u64,
+    last_second: u64,
+}
+
+/// A server that left the ring (kept for the report).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetiredServer {
+    /// Name.
+    pub name: String,
+    /// Requests it handled.
+    pub requests: u64,
+    /// Its breaker transitions.
+    pub transitions: Vec<TransitionRecord>,
+    /// When it was removed (ns).
+    pub removed_at_ns: u64,
+}
+
+#[derive(Debug, Clone)]
+struct Tenant {
+    name: String,
+    bucket: TokenBucket,
+    allowed: u64,
+    denied: u64,
+}
+
+/// Sizes of the engine's bounded structures (to check that memory stays flat).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sizes {
+    /// Pending completions and retries.
+    pub queue: usize,
+    /// Per-second samples kept.
+    pub series: usize,
+    /// Event-log lines kept.
+    pub log: usize,
+    /// Recent requests kept.
+    pub recent: usize,
+    /// Membership changes kept.
+    pub membership: usize,
+    /// Largest per-server transition list.
+    pub max_transitions: usize,
+    /// Retired servers kept.
+    pub retired: usize,
+}
+
+/// The deterministic simulation engine. See the [module docs](self).
 #[derive(Debug)]
 pub struct Engine {
+    scenario: Arc<Scenario>,
+    seed: u64,
+    rng: Xoshiro256PlusPlus,
     now: u64,
+    paused: bool,
+    speed: f64,
+    carry_ns: f64,
+    rate: f64,
+    next_arrival: u64,
+    replicas: usize,
+    ring: HashRing,
+    ring_points: Arc<[RingPoint]>,
+    shares: Vec<f64>,
+    servers: Vec<Option<SimServer>>,
+    next_epoch: u64,
+    retired: VecDeque<RetiredServer>,
+    defaults: ServerDefaults,
+    breaker_config: BreakerConfig,
+    bucket_config: BucketConfig,
+    tenant_sampler: Sampler,
+    key_sampler: Sampler,
+    key_hashes: Vec<Position>,
+    tenants: Vec<Tenant>,
+    latency_mult: Vec<f64>,
+    queue: BinaryHeap<Pending>,
+    seq: u64,
+    timeline_next: usize,
+    totals: Totals,
+    current: SecondSample,
+    series: VecDeque<SecondSample>,
+    hist: Histogram<u64>,
+    recent: VecDeque<RecentRequest>,
+    membership: VecDeque<MembershipChange>,
+    log: VecDeque<LogLine>,
+    caption: Option<Caption>,
+}
+
+fn map_state(s: State) -> BreakerState {
+    match s {
+        State::Closed => BreakerState::Closed,
+        State::Open => BreakerState::Open,
+        State::HalfOpen => BreakerState::HalfOpen,
+    }
+}
+
+fn reason_str(r: Reason) -> &'static str {
+    match r {
+        Reason::FailureThreshold => "failure_threshold",
+        Reason::RecoveryTimeout => "recovery_timeout",
+        Reason::ProbeFailed => "probe_failed",
+        Reason::ProbesSucceeded => "probes_succeeded",
+        Reason::ForcedOpen => "forced_open",
+        Reason::ForcedClosed => "forced_closed",
+        Reason::Reset => "reset",
+    }
+}
+
+fn push_bounded<T>(q: &mut VecDeque<T>, item: T, cap: usize) {
+    if q.len() >= cap {
+        q.pop_front();
+    }
+    q.push_back(item);
+}
+
+fn push_log(log: &mut VecDeque<LogLine>, at_ns: u64, kind: LogKind, text: String) {
+    push_bounded(
+        log,
+        LogLine {
+            at_ns,
+            kind,
+            text: text.into(),
+        },
+        LOG_LINES,
+    );
+}
+
+/// Mirror any new breaker transitions into the server's history and the event log.
+fn note_transitions(srv: &mut SimServer, log: &mut VecDeque<LogLine>) {
+    let generation = srv.breaker.generation();
+    if generation == srv.seen_generation {
+        return;
+    }
+    let new = generation.wrapping_sub(srv.seen_generation) as usize;
+    srv.seen_generation = generation;
+    let all = srv.breaker.transitions();
+    let len = all.len();
+    for t in all.skip(len.saturating_sub(new)) {
+        let rec = TransitionRecord {
+            at_ns: t.at,
+            from: map_state(t.from),
+            to: map_state(t.to),
+            reason: reason_str(t.reason),
+        };
+        push_log(
+            log,
+            t.at,
+            LogKind::Breaker,
+            format!(
+                "breaker {}: {} → {} ({})",
+                srv.name,
+                rec.from.as_str(),
+                rec.to.as_str(),
+                rec.reason.replace('_', " ")
+            ),
+        );
+        push_bounded(&mut srv.transitions, rec, TRANSITIONS_PER_SERVER);
+    }
+}
+
+fn fault_text(f: &Fault) -> String {
+    match f {
+        Fault::Errors { rate } => format!("errors {:.0}%", rate * 100.0),
+        Fault::Slow { latency_ms } => format!("slow +{latency_ms}ms"),
+        Fault::Down => "down".to_string(),
+        Fault::Flapping { period_ms } => format!("flapping every {period_ms}ms"),
+    }
+}
+
+fn validate_fault(f: &Fault) -> Result<(), SimError> {
+    match *f {
+        Fault::Errors { rate } if !(0.0..=1.0).contains(&rate) => Err(SimError::InvalidFault(
+            format!("error rate must be within 0..=1, got {rate}"),
+        )),
+        Fault::Flapping { period_ms } if period_ms < 2 => Err(SimError::InvalidFault(format!(
+            "flapping period must be at least 2ms, got {period_ms}ms"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 impl Engine {
@@ -18,33 +288,508 @@ impl Engine {
         scenario: &Scenario,
         seed_override: Option<u64>,
     ) -> Result<Self, SimError> {
-        let _ = (scenario, seed_override);
-        todo!()
+        Self::build(
+            Arc::new(scenario.clone()),
+            seed_override.unwrap_or(scenario.seed),
+        )
     }
 
-    /// Apply a command now. On error nothing changes.
+    fn build(scenario: Arc<Scenario>, seed: u64) -> Result<Self, SimError> {
+        let sc = &*scenario;
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+        let mut ring = HashRing::new(sc.vnodes)?;
+        let breaker_config = BreakerConfig {
+            failure_threshold: sc.breaker.failure_threshold,
+            recovery_timeout_ns: sc.breaker.recovery_timeout_ns,
+            success_threshold: sc.breaker.success_threshold,
+            half_open_max_probes: sc.breaker.half_open_probes,
+            history: 16,
+        };
+        let bucket_config = BucketConfig::new(sc.limiter.capacity, sc.limiter.refill_per_sec)?;
+        if !sc.traffic.rate.is_finite() || sc.traffic.rate < 0.0 {
+            return Err(SimError::InvalidRate(sc.traffic.rate));
+        }
+        if sc.server_defaults.capacity == 0 {
+            return Err(SimError::InvalidConfig(
+                "server capacity must be at least 1".into(),
+            ));
+        }
+        let mut servers: Vec<Option<SimServer>> = Vec::new();
+        let mut next_epoch = 0;
+        for s in &sc.servers {
+            let id = ring.add_weighted(&s.name, s.weight)?;
+            let slot = id.0 as usize;
+            if servers.len() <= slot {
+                servers.resize_with(slot + 1, || None);
+            }
+            servers[slot] = Some(SimServer::new(
+                s.name.clone(),
+                s.weight,
+                next_epoch,
+                breaker_config,
+            )?);
+            next_epoch += 1;
+        }
+        let tenants = (0..sc.traffic.tenants.max(1))
+            .map(|i| Tenant {
+                name: tenant_name(i),
+                bucket: TokenBucket::new(bucket_config),
+                allowed: 0,
+                denied: 0,
+            })
+            .collect();
+        let key_hashes = (0..sc.traffic.keys.max(1))
+            .map(|i| hash_key(&format!("key-{i}")))
+            .collect();
+        // Log-normal multipliers exp(σ·z), z ~ N(0,1) by Box–Muller, drawn once from the seed.
+        let sigma = sc.server_defaults.latency_sigma;
+        let latency_mult = (0..LATENCY_TABLE)
+            .map(|_| {
+                let u1 = 1.0 - unit_f64(&mut rng);
+                let u2 = unit_f64(&mut rng);
+                let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
+                (sigma * z).exp()
+            })
+            .collect();
+        let hist = Histogram::new_with_bounds(1, 3_600_000_000, 3)
+            .map_err(|e| SimError::InvalidConfig(format!("latency histogram: {e}")))?;
+        let mut engine = Self {
+            seed,
+            rng,
+            now: 0,
+            paused: false,
+            speed: 1.0,
+            carry_ns: 0.0,
+            rate: sc.traffic.rate,
+            next_arrival: u64::MAX,
+            replicas: sc.replicas.max(1),
+            ring,
+            ring_points: Arc::from(Vec::new()),
+            shares: Vec::new(),
+            servers,
+            next_epoch,
+            retired: VecDeque::new(),
+            defaults: sc.server_defaults,
+            breaker_config,
+            bucket_config,
+            tenant_sampler: Sampler::new(sc.traffic.tenants, sc.traffic.tenant_popularity),
+            key_sampler: Sampler::new(sc.traffic.keys, sc.traffic.key_popularity),
+            key_hashes,
+            tenants,
+            latency_mult,
+            queue: BinaryHeap::new(),
+            seq: 0,
+            timeline_next: 0,
+            totals: Totals::default(),
+            current: SecondSample::default(),
+            series: VecDeque::with_capacity(SERIES_SECONDS),
+            hist,
+            recent: VecDeque::with_capacity(RECENT_REQUESTS),
+            membership: VecDeque::new(),
+            log: VecDeque::with_capacity(LOG_LINES),
+            caption: None,
+            scenario,
+        };
+        engine.rebuild_ring_tables();
+        engine.schedule_next_arrival();
+        let text = format!(
+            "scenario {} (seed {}): {}",
+            engine.scenario.name, seed, engine.scenario.description
+        );
+        push_log(&mut engine.log, 0, LogKind::Scenario, text);
+        Ok(engine)
+    }
+
+    /// Apply a command now. On error nothing changes; on success an event-log line is added.
     pub fn apply(&mut self, command: Command) -> Result<(), SimError> {
-        let _ = command;
-        todo!()
+        self.apply_as(command, LogKind::Command)
     }
 
-    /// Advance virtual time by exactly `dt_ns`, processing every event due in order
+    fn apply_as(&mut self, command: Command, kind: LogKind) -> Result<(), SimError> {
+        let now = self.now;
+        let text = match command {
+            Command::AddServer { name } => {
+                let name = match name {
+                    Some(n) => n.trim().to_string(),
+                    None => auto_server_name(|n| self.ring.contains(n)),
+                };
+                if self.ring.contains(&name) {
+                    return Err(SimError::DuplicateServer(name));
+                }
+                let server =
+                    SimServer::new(name.clone(), 1.0, self.next_epoch, self.breaker_config)?;
+                let before = self.ring.clone();
+                let id = self.ring.add(&name)?;
+                self.next_epoch += 1;
+                let slot = id.0 as usize;
+                if self.servers.len() <= slot {
+                    self.servers.resize_with(slot + 1, || None);
+                }
+                self.servers[slot] = Some(server);
+                let n = before.len();
+                let ch = self.membership_change(
+                    &before,
+                    MembershipAction::AddServer,
+                    &name,
+                    1.0 / (n + 1) as f64,
+                );
+                format!(
+                    "added server {name}: {:.1}% of keys moved (ideal {:.1}%)",
+                    ch.0 * 100.0,
+                    ch.1 * 100.0
+                )
+            }
+            Command::RemoveServer(name) => {
+                let id = self
+                    .ring
+                    .id_of(&name)
+                    .ok_or_else(|| SimError::UnknownServer(name.clone()))?;
+                if self.ring.len() <= 1 {
+                    return Err(SimError::LastServer(name));
+                }
+                let before = self.ring.clone();
+                self.ring.remove(&name)?;
+                if let Some(srv) = self.servers.get_mut(id.0 as usize).and_then(Option::take) {
+                    push_bounded(
+                        &mut self.retired,
+                        RetiredServer {
+                            name: srv.name,
+                            requests: srv.requests,
+                            transitions: srv.transitions.into_iter().collect(),
+                            removed_at_ns: now,
+                        },
+                        MEMBERSHIP_CHANGES,
+                    );
+                }
+                let n = before.len();
+                let ch = self.membership_change(
+                    &before,
+                    MembershipAction::RemoveServer,
+                    &name,
+                    1.0 / n as f64,
+                );
+                format!(
+                    "removed server {name}: {:.1}% of keys moved (ideal {:.1}%)",
+                    ch.0 * 100.0,
+                    ch.1 * 100.0
+                )
+            }
+            Command::SetWeight { server, weight } => {
+                let id = self
+                    .ring
+                    .id_of(&server)
+                    .ok_or_else(|| SimError::UnknownServer(server.clone()))?;
+                if !weight.is_finite() || weight <= 0.0 {
+                    return Err(SimError::Ring(
+                        crate::patterns::ring::RingError::InvalidWeight(weight),
+                    ));
+                }
+                let before = self.ring.clone();
+                let share_before = self.shares.get(id.0 as usize).copied().unwrap_or(0.0);
+                self.ring.set_weight(&server, weight)?;
+                if let Some(Some(s)) = self.servers.get_mut(id.0 as usize) {
+                    s.weight = weight;
+                }
+                self.rebuild_ring_tables();
+                let share_after = self.shares.get(id.0 as usize).copied().unwrap_or(0.0);
+                let ideal = (share_after - share_before).abs();
+                let ch =
+                    self.membership_change(&before, MembershipAction::SetWeight, &server, ideal);
+                format!(
+                    "weight of {server} set to {weight}: {:.1}% of keys moved (share change {:.1}%)",
+                    ch.0 * 100.0,
+                    ch.1 * 100.0
+                )
+            }
+            Command::InjectFault { server, fault } => {
+                validate_fault(&fault)?;
+                let srv = self.server_mut(&server)?;
+                srv.fault = Some(fault);
+                srv.fault_since = now;
+                format!("fault injected on {server}: {}", fault_text(&fault))
+            }
+            Command::Heal { server } => {
+                let srv = self.server_mut(&server)?;
+                srv.fault = None;
+                format!("healed {server}")
+            }
+            Command::SetRate(rate) => {
+                if !rate.is_finite() || rate < 0.0 {
+                    return Err(SimError::InvalidRate(rate));
+                }
+                let old = self.rate;
+                self.rate = rate;
+                self.schedule_next_arrival();
+                format!("traffic rate {} → {} req/s", fmt_rate(old), fmt_rate(rate))
+            }
+            Command::ScaleRate(factor) => {
+                if !factor.is_finite() || factor <= 0.0 {
+                    return Err(SimError::InvalidFactor(factor));
+                }
+                let rate = self.rate * factor;
+                if !rate.is_finite() {
+                    return Err(SimError::InvalidRate(rate));
+                }
+                let old = self.rate;
+                self.rate = rate;
+                self.schedule_next_arrival();
+                format!(
+                    "traffic rate ×{factor}: {} → {} req/s",
+                    fmt_rate(old),
+                    fmt_rate(rate)
+                )
+            }
+            Command::Burst { tenant, requests } => {
+                if requests == 0 {
+                    return Err(SimError::EmptyBurst);
+                }
+                let t = match tenant {
+                    Some(name) => {
+                        self.tenants
+                            .iter()
+                            .position(|t| t.name == name)
+                            .ok_or(SimError::UnknownTenant(name))? as u32
+                    }
+                    None => self.hottest_tenant(),
+                };
+                for _ in 0..requests {
+                    let key = self.key_sampler.sample(&mut self.rng);
+                    self.request(t, key, 0);
+                }
+                format!(
+                    "burst of {requests} requests from {}",
+                    self.tenants[t as usize].name
+                )
+            }
+            Command::SetRefillRate(rate) => {
+                let cfg = BucketConfig::new(self.bucket_config.capacity, rate)?;
+                self.set_bucket_config(cfg);
+                format!("token refill rate set to {} tokens/s", fmt_rate(rate))
+            }
+            Command::SetCapacity(capacity) => {
+                let cfg = BucketConfig::new(capacity, self.bucket_config.refill_per_sec)?;
+                self.set_bucket_config(cfg);
+                format!("token bucket capacity set to {capacity}")
+            }
+            Command::SetBreaker(p) => {
+                let cfg = self.apply_breaker_params(p)?;
+                format!(
+                    "breakers: open after {} failures, probe after {}, close after {} successes, {} probe(s)",
+                    cfg.failure_threshold,
+                    format_duration(cfg.recovery_timeout_ns),
+                    cfg.success_threshold,
+                    cfg.half_open_max_probes
+                )
+            }
+            Command::Pause => {
+                self.paused = true;
+                "paused".to_string()
+            }
+            Command::Resume => {
+                self.paused = false;
+                "resumed".to_string()
+            }
+            Command::TogglePause => {
+                self.paused = !self.paused;
+                if self.paused { "paused" } else { "resumed" }.to_string()
+            }
+            Command::Step => {
+                self.advance(STEP_NS);
+                format!("stepped {}", format_duration(STEP_NS))
+            }
+            Command::SetSpeed(speed) => {
+                if !speed.is_finite() || !(MIN_SPEED..=MAX_SPEED).contains(&speed) {
+                    return Err(SimError::InvalidSpeed {
+                        got: speed,
+                        min: MIN_SPEED,
+                        max: MAX_SPEED,
+                    });
+                }
+                self.speed = speed;
+                format!("speed ×{speed}")
+            }
+            Command::SpeedUp => {
+                self.speed = (self.speed * 2.0).min(MAX_SPEED);
+                format!("speed ×{}", self.speed)
+            }
+            Command::SlowDown => {
+                self.speed = (self.speed / 2.0).max(MIN_SPEED);
+                format!("speed ×{}", self.speed)
+            }
+            Command::Reset => {
+                let mut fresh = Self::build(self.scenario.clone(), self.seed)?;
+                fresh.speed = self.speed;
+                fresh.paused = self.paused;
+                *self = fresh;
+                "reset to the start of the scenario".to_string()
+            }
+        };
+        push_log(&mut self.log, self.now, kind, text);
+        Ok(())
+    }
+
+    fn server_mut(&mut self, name: &str) -> Result<&mut SimServer, SimError> {
+        let id = self
+            .ring
+            .id_of(name)
+            .ok_or_else(|| SimError::UnknownServer(name.to_string()))?;
+        self.servers
+            .get_mut(id.0 as usize)
+            .and_then(Option::as_mut)
+            .ok_or_else(|| SimError::UnknownServer(name.to_string()))
+    }
+
+    fn set_bucket_config(&mut self, cfg: BucketConfig) {
+        self.bucket_config = cfg;
+        for t in &mut self.tenants {
+            t.bucket.set_config(cfg, self.now);
+        }
+    }
+
+    fn apply_breaker_params(&mut self, p: BreakerParams) -> Result<BreakerConfig, SimError> {
+        let mut cfg = self.breaker_config;
+        if let Some(v) = p.failure_threshold {
+            cfg.failure_threshold = v;
+        }
+        if let Some(v) = p.recovery_timeout_ms {
+            cfg.recovery_timeout_ns = v.saturating_mul(1_000_000);
+        }
+        if let Some(v) = p.success_threshold {
+            cfg.success_threshold = v;
+        }
+        if let Some(v) = p.half_open_probes {
+            cfg.half_open_max_probes = v;
+        }
+        // Validate on a scratch breaker first so that an error changes nothing.
+        CircuitBreaker::new(cfg)?;
+        for srv in self.servers.iter_mut().flatten() {
+            srv.breaker.set_config(cfg)?;
+        }
+        self.breaker_config = cfg;
+        Ok(cfg)
+    }
+
+    fn hottest_tenant(&self) -> u32 {
+        let mut best = 0usize;
+        let mut best_demand = 0u64;
+        for (i, t) in self.tenants.iter().enumerate() {
+            let d = t.allowed + t.denied;
+            if d > best_demand {
+                best = i;
+                best_demand = d;
+            }
+        }
+        best as u32
+    }
+
+    /// Record a membership change against `before`; returns (moved, ideal).
+    fn membership_change(
+        &mut self,
+        before: &HashRing,
+        action: MembershipAction,
+        server: &str,
+        ideal: f64,
+    ) -> (f64, f64) {
+        self.rebuild_ring_tables();
+        let moved = HashRing::moved_fraction(before, &self.ring, &self.key_hashes);
+        push_bounded(
+            &mut self.membership,
+            MembershipChange {
+                at_ns: self.now,
+                action,
+                server: server.to_string(),
+                servers_before: before.len(),
+                servers_after: self.ring.len(),
+                moved_fraction: moved,
+                ideal_fraction: ideal,
+            },
+            MEMBERSHIP_CHANGES,
+        );
+        (moved, ideal)
+    }
+
+    fn rebuild_ring_tables(&mut self) {
+        self.ring_points = self
+            .ring
+            .points()
+            .map(|(position, id)| RingPoint {
+                position,
+                server: id.0,
+            })
+            .collect();
+        self.shares = vec![0.0; self.servers.len()];
+        for (id, share) in self.ring.shares() {
+            if let Some(s) = self.shares.get_mut(id.0 as usize) {
+                *s = share;
+            }
+        }
+    }
+
+    fn schedule_next_arrival(&mut self) {
+        self.next_arrival = if self.rate > 0.0 {
+            self.now
+                .saturating_add(exp_interval_ns(&mut self.rng, self.rate))
+        } else {
+            u64::MAX
+        };
+    }
+
+    /// Advance virtual time by exactly `dt_ns`, processing every event due, in time order
     /// (ignores pause and speed: this is the raw clock used by headless runs and tests).
+    ///
+    /// Ties at the same nanosecond are processed as: second boundary, timeline event,
+    /// queued completion/retry (in scheduling order), new arrival.
     pub fn advance(&mut self, dt_ns: u64) {
-        let _ = dt_ns;
-        todo!()
+        let target = self.now.saturating_add(dt_ns);
+        loop {
+            let next_second = (self.current.second + 1).saturating_mul(NS);
+            let next_timeline = self
+                .scenario
+                .events
+                .get(self.timeline_next)
+                .map_or(u64::MAX, |e| e.at_ns);
+            let next_queue = self.queue.peek().map_or(u64::MAX, |p| p.at);
+            let t = next_second
+                .min(next_timeline)
+                .min(next_queue)
+                .min(self.next_arrival);
+            if t > target {
+                break;
+            }
+            self.now = self.now.max(t);
+            if t == next_second {
+                self.roll_second();
+            } else if t == next_timeline {
+                self.fire_timeline();
+            } else if t == next_queue {
+                if let Some(p) = self.queue.pop() {
+                    self.handle_pending(p);
+                }
+            } else {
+                let tenant = self.tenant_sampler.sample(&mut self.rng);
+                let key = self.key_sampler.sample(&mut self.rng);
+                self.request(tenant, key, 0);
+                self.next_arrival = t.saturating_add(exp_interval_ns(&mut self.rng, self.rate));
+            }
+        }
+        self.now = target;
     }
 
     /// Advance by `wall_dt_ns` of wall time scaled by the speed; nothing while paused.
     /// This is what a live UI calls every frame.
     pub fn tick(&mut self, wall_dt_ns: u64) {
-        let _ = wall_dt_ns;
-        todo!()
+        if self.paused {
+            return;
+        }
+        let dt = wall_dt_ns as f64 * self.speed + self.carry_ns;
+        let whole = dt.floor();
+        self.carry_ns = dt - whole;
+        self.advance(whole as u64);
     }
 
-    /// Advance virtual time by one step ([`super::STEP_NS`]), even when paused.
+    /// Advance virtual time by one step ([`STEP_NS`]), even when paused.
     pub fn step(&mut self) {
-        todo!()
+        self.advance(STEP_NS);
     }
 
     /// Current virtual time (ns since the start).
@@ -52,8 +797,415 @@ impl Engine {
         self.now
     }
 
+    /// The seed in use.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The scenario being run.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The ring (read-only; change it through commands).
+    pub fn ring(&self) -> &HashRing {
+        &self.ring
+    }
+
+    /// Precomputed hash of every request key (`key-0`, `key-1`, …): the active key population.
+    pub fn key_hashes(&self) -> &[Position] {
+        &self.key_hashes
+    }
+
+    /// Request totals so far.
+    pub fn totals(&self) -> Totals {
+        self.totals
+    }
+
+    /// Servers removed during the run (bounded), oldest first.
+    pub fn retired_servers(&self) -> impl Iterator<Item = &RetiredServer> {
+        self.retired.iter()
+    }
+
+    /// Membership changes so far (bounded), oldest first.
+    pub fn snapshot_membership(&self) -> Vec<MembershipChange> {
+        self.membership.iter().cloned().collect()
+    }
+
+    /// Sizes of the bounded internal structures.
+    pub fn sizes(&self) -> Sizes {
+        Sizes {
+            queue: self.queue.len(),
+            series: self.series.len(),
+            log: self.log.len(),
+            recent: self.recent.len(),
+            membership: self.membership.len(),
+            max_transitions: self
+                .servers
+                .iter()
+                .flatten()
+                .map(|s| s.transitions.len())
+                .max()
+                .unwrap_or(0),
+            retired: self.retired.len(),
+        }
+    }
+
+    fn roll_second(&mut self) {
+        push_bounded(&mut self.series, self.current, SERIES_SECONDS);
+        self.current = SecondSample {
+            second: self.current.second + 1,
+            ..SecondSample::default()
+        };
+        for srv in self.servers.iter_mut().flatten() {
+            srv.last_second = srv.this_second;
+            srv.this_second = 0;
+        }
+    }
+
+    fn fire_timeline(&mut self) {
+        let Some(ev) = self.scenario.events.get(self.timeline_next).cloned() else {
+            return;
+        };
+        self.timeline_next += 1;
+        if let Some(c) = &ev.caption {
+            self.caption = Some(Caption {
+                at_ns: self.now,
+                text: c.as_str().into(),
+            });
+        }
+        if let Some(cmd) = ev.command
+            && let Err(e) = self.apply_as(cmd, LogKind::Scenario)
+        {
+            push_log(
+                &mut self.log,
+                self.now,
+                LogKind::Error,
+                format!("scenario event skipped: {e}"),
+            );
+        }
+    }
+
+    fn handle_pending(&mut self, p: Pending) {
+        match p.kind {
+            PendingKind::Complete {
+                server,
+                epoch,
+                permit,
+                outcome,
+            } => {
+                if let Some(Some(srv)) = self.servers.get_mut(server as usize)
+                    && srv.epoch == epoch
+                {
+                    srv.in_flight = srv.in_flight.saturating_sub(1);
+                    srv.breaker.record(permit, outcome, p.at);
+                    note_transitions(srv, &mut self.log);
+                }
+            }
+            PendingKind::Retry {
+                tenant,
+                key,
+                attempt,
+            } => self.request(tenant, key, attempt),
+        }
+    }
+
+    fn push_pending(&mut self, at: u64, kind: PendingKind) {
+        self.seq += 1;
+        self.queue.push(Pending {
+            at,
+            seq: self.seq,
+            kind,
+        });
+    }
+
+    fn maybe_retry(&mut self, tenant: u32, key: u32, attempt: u8, known_at: u64) {
+        if u32::from(attempt) >= self.scenario.traffic.retries {
+            return;
+        }
+        let tr = &self.scenario.traffic;
+        let base = tr.retry_backoff_ns as f64 * f64::from(1u32 << attempt.min(20));
+        let jitter = tr.retry_jitter * (2.0 * unit_f64(&mut self.rng) - 1.0);
+        let backoff = (base * (1.0 + jitter)).max(1.0) as u64;
+        self.push_pending(
+            known_at.saturating_add(backoff),
+            PendingKind::Retry {
+                tenant,
+                key,
+                attempt: attempt + 1,
+            },
+        );
+    }
+
+    fn record_recent(
+        &mut self,
+        position: Position,
+        server: Option<u32>,
+        outcome: RequestOutcome,
+        failed_over: bool,
+    ) {
+        if self.recent.len() >= RECENT_REQUESTS {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(RecentRequest {
+            at_ns: self.now,
+            position,
+            server,
+            outcome,
+            failed_over,
+        });
+    }
+
+    /// One request attempt at `self.now`: limiter → ring owners → breakers → server.
+    fn request(&mut self, tenant: u32, key: u32, attempt: u8) {
+        let now = self.now;
+        self.totals.requests += 1;
+        if attempt > 0 {
+            self.totals.retries += 1;
+        }
+        let hash = self.key_hashes[key as usize];
+        let t = &mut self.tenants[tenant as usize];
+        let allowed = t.bucket.check(now, 1).map(|d| d.allowed).unwrap_or(false);
+        if !allowed {
+            t.denied += 1;
+            self.totals.rate_limited += 1;
+            self.current.rate_limited += 1;
+            self.record_recent(hash, None, RequestOutcome::RateLimited, false);
+            self.maybe_retry(tenant, key, attempt, now);
+            return;
+        }
+        t.allowed += 1;
+        self.current.allowed += 1;
+
+        // Find the first candidate owner whose breaker admits the call.
+        let mut chosen: Option<(ServerId, Permit, bool)> = None;
+        for (i, (id, _)) in self.ring.owners_of(hash, self.replicas).enumerate() {
+            let Some(Some(srv)) = self.servers.get_mut(id.0 as usize) else {
+                continue;
+            };
+            let result = srv.breaker.acquire(now);
+            note_transitions(srv, &mut self.log);
+            if let Ok(permit) = result {
+                chosen = Some((id, permit, i > 0));
+                break;
+            }
+        }
+        let Some((id, permit, failed_over)) = chosen else {
+            self.totals.short_circuited += 1;
+            self.current.short_circuited += 1;
+            self.record_recent(hash, None, RequestOutcome::ShortCircuited, false);
+            self.maybe_retry(tenant, key, attempt, now);
+            return;
+        };
+
+        let bits = self.rng.next_u64();
+        let d = self.defaults;
+        let Some(Some(srv)) = self.servers.get_mut(id.0 as usize) else {
+            return;
+        };
+        srv.requests += 1;
+        srv.this_second += 1;
+        let down = is_down(srv.fault, srv.fault_since, now);
+        let (outcome, done_at) = if down || srv.in_flight >= d.capacity {
+            // Refused or overloaded: fails at once, recorded at once.
+            srv.breaker.record(permit, Outcome::Failure, now);
+            note_transitions(srv, &mut self.log);
+            (Outcome::Failure, now)
+        } else {
+            let mult = self.latency_mult[(bits as usize) & (LATENCY_TABLE - 1)];
+            let extra = match srv.fault {
+                Some(Fault::Slow { latency_ms }) => latency_ms.saturating_mul(1_000_000),
+                _ => 0,
+            };
+            let mut latency = ((d.latency_ns as f64 * mult) as u64)
+                .saturating_add(extra)
+                .max(1);
+            let mut error_p = d.error_rate;
+            if let Some(Fault::Errors { rate }) = srv.fault {
+                error_p = 1.0 - (1.0 - error_p) * (1.0 - rate);
+            }
+            let outcome = if latency > d.timeout_ns {
+                latency = d.timeout_ns;
+                Outcome::Failure
+            } else if error_p > 0.0 && ((bits >> 12) as f64 * (1.0 / (1u64 << 52) as f64)) < error_p
+            {
+                Outcome::Failure
+            } else {
+                Outcome::Success
+            };
+            srv.in_flight += 1;
+            let epoch = srv.epoch;
+            self.hist.saturating_record((latency / 1_000).max(1));
+            let done_at = now.saturating_add(latency);
+            self.push_pending(
+                done_at,
+                PendingKind::Complete {
+                    server: id.0,
+                    epoch,
+                    permit,
+                    outcome,
+                },
+            );
+            (outcome, done_at)
+        };
+        if failed_over {
+            self.totals.failed_over += 1;
+            self.current.failed_over += 1;
+        }
+        match outcome {
+            Outcome::Success => {
+                self.totals.succeeded += 1;
+                self.current.succeeded += 1;
+                self.record_recent(hash, Some(id.0), RequestOutcome::Succeeded, failed_over);
+            }
+            Outcome::Failure => {
+                self.totals.failed += 1;
+                self.current.failed += 1;
+                self.record_recent(hash, Some(id.0), RequestOutcome::Failed, failed_over);
+                self.maybe_retry(tenant, key, attempt, done_at);
+            }
+        }
+    }
+
+    /// Tenants sorted by demand (allowed + denied, most first; ties by index), at most `limit`.
+    pub fn tenant_stats(&self, limit: usize) -> Vec<TenantSnapshot> {
+        let mut order: Vec<usize> = (0..self.tenants.len()).collect();
+        order.sort_by_key(|&i| {
+            (
+                std::cmp::Reverse(self.tenants[i].allowed + self.tenants[i].denied),
+                i,
+            )
+        });
+        order
+            .into_iter()
+            .take(limit)
+            .map(|i| {
+                let t = &self.tenants[i];
+                TenantSnapshot {
+                    name: t.name.clone(),
+                    tokens: t.bucket.tokens_at(self.now),
+                    capacity: self.bucket_config.capacity,
+                    allowed: t.allowed,
+                    denied: t.denied,
+                }
+            })
+            .collect()
+    }
+
+    /// Latency percentiles of calls that reached a server.
+    pub fn latency(&self) -> Latency {
+        let h = &self.hist;
+        if h.is_empty() {
+            return Latency::default();
+        }
+        let ms = |us: u64| us as f64 / 1000.0;
+        Latency {
+            p50: ms(h.value_at_quantile(0.5)),
+            p99: ms(h.value_at_quantile(0.99)),
+            p999: ms(h.value_at_quantile(0.999)),
+            max: ms(h.max()),
+            count: h.len(),
+        }
+    }
+
+    /// Current servers, sorted by name.
+    pub fn server_stats(&self) -> Vec<ServerSnapshot> {
+        self.ring
+            .servers()
+            .into_iter()
+            .filter_map(|(id, _)| {
+                let s = self.servers.get(id.0 as usize)?.as_ref()?;
+                let c = s.breaker.counters();
+                let down_now = is_down(s.fault, s.fault_since, self.now);
+                Some(ServerSnapshot {
+                    name: s.name.clone(),
+                    id: id.0,
+                    weight: s.weight,
+                    share: self.shares.get(id.0 as usize).copied().unwrap_or(0.0),
+                    requests_per_sec: s.last_second,
+                    requests: s.requests,
+                    load: f64::from(s.in_flight) / f64::from(self.defaults.capacity),
+                    in_flight: s.in_flight,
+                    breaker: map_state(s.breaker.state()),
+                    transitions: s.transitions.iter().cloned().collect(),
+                    counters: BreakerCounters {
+                        calls: c.calls,
+                        successes: c.successes,
+                        failures: c.failures,
+                        rejected: c.rejected,
+                    },
+                    fault: s.fault,
+                    down_now,
+                })
+            })
+            .collect()
+    }
+
     /// Everything the dashboard draws, as owned data.
     pub fn snapshot(&self) -> Snapshot {
-        todo!()
+        Snapshot {
+            now_ns: self.now,
+            paused: self.paused,
+            speed: self.speed,
+            seed: self.seed,
+            scenario: self.scenario.name.clone(),
+            rate: self.rate,
+            replicas: self.replicas,
+            servers: self.server_stats(),
+            ring_points: self.ring_points.clone(),
+            recent_requests: self.recent.iter().copied().collect(),
+            tenants: self.tenant_stats(SNAPSHOT_TENANTS),
+            tenant_count: self.tenants.len(),
+            totals: self.totals,
+            series: self.series.iter().copied().collect(),
+            latency: self.latency(),
+            membership_changes: self.membership.iter().cloned().collect(),
+            log: self.log.iter().cloned().collect(),
+            caption: self.caption.clone(),
+        }
+    }
+}
+
+impl SimServer {
+    fn new(name: String, weight: f64, epoch: u64, config: BreakerConfig) -> Result<Self, SimError> {
+        let breaker = CircuitBreaker::new(config)?;
+        let seen_generation = breaker.generation();
+        Ok(Self {
+            name,
+            weight,
+            epoch,
+            breaker,
+            seen_generation,
+            transitions: VecDeque::new(),
+            fault: None,
+            fault_since: 0,
+            in_flight: 0,
+            requests: 0,
+            this_second: 0,
+            last_second: 0,
+        })
+    }
+}
+
+/// Whether a server with `fault` (injected at `since`) refuses calls at `now`: always when
+/// down; when flapping, during the first half of every period.
+fn is_down(fault: Option<Fault>, since: u64, now: u64) -> bool {
+    match fault {
+        Some(Fault::Down) => true,
+        Some(Fault::Flapping { period_ms }) => {
+            let half = (period_ms.max(2).saturating_mul(1_000_000)) / 2;
+            (now.saturating_sub(since) / half).is_multiple_of(2)
+        }
+        _ => false,
+    }
+}
+
+fn fmt_rate(r: f64) -> String {
+    if r >= 1e6 {
+        format!("{:.2}M", r / 1e6)
+    } else if r >= 1e4 {
+        format!("{:.1}k", r / 1e3)
+    } else {
+        format!("{r:.0}")
     }
 }

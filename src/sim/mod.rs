@@ -17,7 +17,7 @@ mod snapshot;
 pub mod traffic;
 
 pub use command::{BreakerParams, Command, Fault};
-pub use engine::Engine;
+pub use engine::{Engine, RetiredServer, Sizes};
 pub use error::SimError;
 pub use scenario::{Scenario, ScenarioError};
 pub use snapshot::*;

@@ -1,0 +1,65 @@
+//! `ringside simulate`: run a scenario headless and print a report.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+
+use crate::report::Report;
+use crate::sim::{Command, Engine, Scenario};
+
+use super::{OutputFormat, SimulateArgs};
+
+/// Virtual time advanced per chunk in fast mode (results do not depend on it).
+const CHUNK_NS: u64 = 1_000_000_000;
+/// Wall time between advances in `--realtime` mode.
+const REALTIME_TICK: Duration = Duration::from_millis(50);
+
+/// Run `ringside simulate`.
+pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
+    let scenario = Scenario::load(&args.scenario).context("loading the scenario")?;
+    let mut engine =
+        Engine::from_scenario(&scenario, args.seed).context("starting the simulation")?;
+    if let Some(rate) = args.rate {
+        engine.apply(Command::SetRate(rate)).context("--rate")?;
+    }
+    let duration = args.duration.unwrap_or(scenario.duration_ns);
+    let started = Instant::now();
+    if args.realtime {
+        let mut last = Instant::now();
+        while engine.now() < duration {
+            std::thread::sleep(REALTIME_TICK);
+            let now = Instant::now();
+            let dt = (now - last).as_nanos() as u64;
+            last = now;
+            engine.advance(dt.min(duration - engine.now()));
+        }
+    } else {
+        while engine.now() < duration {
+            engine.advance(CHUNK_NS.min(duration - engine.now()));
+        }
+    }
+    let report = Report::build(&engine, started.elapsed().as_secs_f64());
+    match args.format {
+        OutputFormat::Text => super::scenario_cmd::write_stdout(&report.to_text()),
+        OutputFormat::Json => super::scenario_cmd::write_stdout(&(report.to_json() + "\n")),
+    }
+}
+
+/// Parse a humane duration flag (`60s`, `2m`, `500ms`) into nanoseconds.
+pub fn parse_duration_arg(text: &str) -> Result<u64, String> {
+    let ns = crate::sim::duration::parse_duration(text)?;
+    if ns == 0 {
+        return Err("duration must be greater than 0".to_string());
+    }
+    Ok(ns)
+}
+
+/// Parse a rate flag: a finite number ≥ 0.
+pub fn parse_rate_arg(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(r) if r.is_finite() && r >= 0.0 => Ok(r),
+        _ => Err(format!(
+            "invalid rate \"{text}\": expected a finite number of requests per second ≥ 0"
+        )),
+    }
+}
