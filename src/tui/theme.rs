@@ -76,7 +76,10 @@ impl Theme {
             bad: Style::new().fg(Color::Red),
             info: Style::new().fg(Color::Magenta),
             muted: Style::new().fg(Color::Blue),
-            caption: Style::new().fg(Color::Black).bg(Color::Yellow).add_modifier(Modifier::BOLD),
+            caption: Style::new()
+                .fg(Color::Black)
+                .bg(Color::Yellow)
+                .add_modifier(Modifier::BOLD),
             servers: vec![
                 Color::Rgb(0x4e, 0xa8, 0xde),
                 Color::Rgb(0xf2, 0x8e, 0x2b),
@@ -106,7 +109,10 @@ impl Theme {
             bad: Style::new().fg(Color::Rgb(0xcf, 0x22, 0x2e)),
             info: Style::new().fg(Color::Rgb(0x82, 0x50, 0xdf)),
             muted: Style::new().fg(Color::Rgb(0x09, 0x69, 0xda)),
-            caption: Style::new().fg(Color::White).bg(Color::Blue).add_modifier(Modifier::BOLD),
+            caption: Style::new()
+                .fg(Color::White)
+                .bg(Color::Blue)
+                .add_modifier(Modifier::BOLD),
             servers: vec![
                 Color::Rgb(0x1f, 0x77, 0xb4),
                 Color::Rgb(0xd6, 0x5f, 0x0e),
