@@ -225,9 +225,14 @@ where
     F: Future<Output = ()>,
 {
     tokio::pin!(shutdown);
-    let mut stats = LoopStats::default();
-    let mut dirty = true;
-    let mut next_frame = tokio::time::Instant::now();
+    // The first frame is drawn at once, before any event.
+    draw(terminal, app, config.sync_updates)?;
+    let mut stats = LoopStats {
+        frames: 1,
+        ..LoopStats::default()
+    };
+    let mut dirty = false;
+    let mut next_frame = tokio::time::Instant::now() + config.frame;
     let mut events_done = false;
     loop {
         tokio::select! {
