@@ -81,6 +81,9 @@ pub struct App {
     /// Where the legend rows were drawn last frame (for mouse selection), and the index
     /// of the server in its first row.
     legend: Option<(Rect, usize)>,
+    /// A fault sent but not yet visible in a snapshot, so pressing `f` twice quickly
+    /// still cycles.
+    pending_fault: Option<(String, Fault)>,
 }
 
 impl App {
@@ -97,6 +100,7 @@ impl App {
             refill: options.refill_per_sec,
             options,
             legend: None,
+            pending_fault: None,
         };
         app.fix_selection();
         app
@@ -110,6 +114,12 @@ impl App {
     /// Replace the snapshot (the selection follows the server by name).
     pub fn set_snapshot(&mut self, snapshot: Arc<Snapshot>) {
         self.snapshot = snapshot;
+        if let Some((name, fault)) = &self.pending_fault {
+            let shown = self.snapshot.servers.iter().find(|s| &s.name == name);
+            if shown.is_none_or(|s| s.fault == Some(*fault)) {
+                self.pending_fault = None;
+            }
+        }
         self.fix_selection();
     }
 
@@ -255,7 +265,12 @@ impl App {
             Action::CycleFault => match &selected {
                 None => (None, "no server selected to fault".into(), true),
                 Some(s) => {
-                    let fault = next_fault(s.fault);
+                    let current = match &self.pending_fault {
+                        Some((name, f)) if *name == s.name => Some(*f),
+                        _ => s.fault,
+                    };
+                    let fault = next_fault(current);
+                    self.pending_fault = Some((s.name.clone(), fault));
                     (
                         Some(Command::InjectFault {
                             server: s.name.clone(),
@@ -386,6 +401,9 @@ impl App {
     /// Record the engine's answer to a command: refusals are explained in the log.
     pub fn on_outcome(&mut self, outcome: &Outcome) {
         if let Err(err) = &outcome.result {
+            if matches!(outcome.command, Command::InjectFault { .. }) {
+                self.pending_fault = None;
+            }
             if matches!(outcome.command, Command::SetRefillRate(_)) {
                 self.refill = self.options.refill_per_sec;
             }
