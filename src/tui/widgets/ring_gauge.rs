@@ -256,23 +256,20 @@ fn legend(frame: &mut Frame, area: Rect, app: &App) -> Option<(Rect, usize)> {
         lines.push(line);
     }
     if let Some(c) = moved {
-        lines.push(Line::raw(""));
         let verb = match c.action {
             MembershipAction::AddServer => "added",
             MembershipAction::RemoveServer => "removed",
             MembershipAction::SetWeight => "reweighted",
         };
-        lines.push(Line::from(vec![
-            Span::styled(format!("{verb} {}: ", c.server), theme.text),
-            Span::styled(
-                format!(
-                    "moved {:.1}% of keys (ideal {:.1}%)",
-                    c.moved_fraction * 100.0,
-                    c.ideal_fraction * 100.0
-                ),
-                theme.accent,
+        lines.push(Line::styled(format!("{verb} {}:", c.server), theme.text));
+        lines.push(Line::from(vec![Span::styled(
+            format!(
+                "moved {:.1}% of keys (ideal {:.1}%)",
+                c.moved_fraction * 100.0,
+                c.ideal_fraction * 100.0
             ),
-        ]));
+            theme.accent,
+        )]));
     }
     frame.render_widget(Paragraph::new(lines), area);
     let shown = snap.servers.len().saturating_sub(first).min(rows) as u16;
