@@ -58,7 +58,7 @@ pub struct SimulateArgs {
     #[arg(long)]
     pub seed: Option<u64>,
     /// Offered traffic in requests per second, overriding the scenario's.
-    #[arg(long, value_parser = simulate::parse_rate_arg)]
+    #[arg(long, value_parser = simulate::parse_rate_arg, allow_hyphen_values = true)]
     pub rate: Option<f64>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
@@ -66,6 +66,14 @@ pub struct SimulateArgs {
     /// Run in real time instead of as fast as possible.
     #[arg(long)]
     pub realtime: bool,
+    /// Token buckets in Redis shared by several instances: `redis://HOST:PORT[/DB]`
+    /// (or `memory`, the default; overrides the scenario's `limiter.backend`). With Redis,
+    /// virtual time is wall time: the run takes `--duration` of real time.
+    #[arg(long, env = "RINGSIDE_LIMITER", value_name = "URL")]
+    pub limiter: Option<String>,
+    /// When Redis cannot decide: `fail-open`, `fail-closed` or `local` (in-process fallback).
+    #[arg(long, default_value = "local", value_name = "POLICY")]
+    pub limiter_policy: String,
 }
 
 /// Arguments of `ringside ring`.

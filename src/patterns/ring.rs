@@ -12,7 +12,7 @@
 //! the clockwise distance back to the previous point of the same owner (which lets
 //! [`Owners`] recognise a server already yielded without keeping a set). A small
 //! prefix table maps the top bits of a hash to the first point of its bucket, so a
-//! lookup is one table read plus a scan of about one point.
+//! lookup is one table read plus a scan of a few adjacent `u64`s.
 
 use std::collections::BTreeMap;
 use std::iter::FusedIterator;
@@ -443,13 +443,14 @@ impl HashRing {
         self.rebuild_gaps();
     }
 
-    /// Prefix table sized to about one point per bucket.
+    /// Prefix table with about 2..4 points per bucket: a bucket's points share one or
+    /// two cache lines of `hi`, and the table stays small enough to rebuild quickly.
     fn rebuild_index(&mut self) {
         let n = self.hi.len();
-        let bits = if n <= 2 {
+        let bits = if n <= 8 {
             1
         } else {
-            (usize::BITS - (n - 1).leading_zeros()).min(MAX_INDEX_BITS)
+            (usize::BITS - (n - 1).leading_zeros() - 2).min(MAX_INDEX_BITS)
         };
         let shift = 64 - bits;
         self.shift = shift;

@@ -33,7 +33,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 
 use crate::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome, Permit, Reason, State};
-use crate::patterns::limiter::{BucketConfig, TokenBucket};
+use crate::patterns::limiter::{BackendHealth, BucketConfig, LimiterBackend, TokenBucket};
 use crate::patterns::ring::{HashRing, Position, ServerId, hash_key};
 
 use super::command::{BreakerParams, Command, Fault};
@@ -66,11 +66,13 @@ enum PendingKind {
     },
 }
 
+/// A heap entry: 16 bytes (time, tie-breaking sequence number, slot of the payload), so
+/// that the heap of tens of thousands of in-flight calls stays cache-friendly.
 #[derive(Debug, Clone, Copy)]
 struct Pending {
     at: u64,
-    seq: u64,
-    kind: PendingKind,
+    seq: u32,
+    slot: u32,
 }
 
 impl PartialEq for Pending {
@@ -86,8 +88,53 @@ impl PartialOrd for Pending {
 }
 impl Ord for Pending {
     /// Reversed so that `BinaryHeap` (a max-heap) pops the earliest (time, seq) first.
+    /// The sequence number wraps after 2³² events; ordering stays deterministic.
     fn cmp(&self, other: &Self) -> Ordering {
         (other.at, other.seq).cmp(&(self.at, self.seq))
+    }
+}
+
+/// Event queue: a binary heap of small keys plus a slab of payloads with a free list.
+#[derive(Debug, Default)]
+struct EventQueue {
+    heap: BinaryHeap<Pending>,
+    payloads: Vec<PendingKind>,
+    free: Vec<u32>,
+    seq: u32,
+}
+
+impl EventQueue {
+    fn push(&mut self, at: u64, kind: PendingKind) {
+        let slot = match self.free.pop() {
+            Some(i) => {
+                self.payloads[i as usize] = kind;
+                i
+            }
+            None => {
+                self.payloads.push(kind);
+                (self.payloads.len() - 1) as u32
+            }
+        };
+        self.seq = self.seq.wrapping_add(1);
+        self.heap.push(Pending {
+            at,
+            seq: self.seq,
+            slot,
+        });
+    }
+
+    fn peek_time(&self) -> Option<u64> {
+        self.heap.peek().map(|p| p.at)
+    }
+
+    fn pop(&mut self) -> Option<(u64, PendingKind)> {
+        let p = self.heap.pop()?;
+        self.free.push(p.slot);
+        Some((p.at, self.payloads[p.slot as usize]))
+    }
+
+    fn len(&self) -> usize {
+        self.heap.len()
     }
 }
 
@@ -125,6 +172,8 @@ pub struct RetiredServer {
 struct Tenant {
     name: String,
     bucket: TokenBucket,
+    /// Tokens after the last decision of a shared backend (read without a round trip).
+    remote_tokens: Option<f64>,
     allowed: u64,
     denied: u64,
 }
@@ -149,8 +198,19 @@ pub struct Sizes {
 }
 
 /// The deterministic simulation engine. See the [module docs](self).
+/// A shared limiter backend (e.g. Redis) deciding tenant checks instead of the in-memory buckets.
+struct Remote(Box<dyn LimiterBackend>);
+
+impl std::fmt::Debug for Remote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.describe())
+    }
+}
+
 #[derive(Debug)]
 pub struct Engine {
+    /// Shared limiter backend, when configured (virtual time is then wall time).
+    remote: Option<Remote>,
     scenario: Arc<Scenario>,
     seed: u64,
     rng: Xoshiro256PlusPlus,
@@ -175,8 +235,7 @@ pub struct Engine {
     key_hashes: Vec<Position>,
     tenants: Vec<Tenant>,
     latency_mult: Vec<f64>,
-    queue: BinaryHeap<Pending>,
-    seq: u64,
+    queue: EventQueue,
     timeline_next: usize,
     totals: Totals,
     current: SecondSample,
@@ -334,6 +393,7 @@ impl Engine {
             .map(|i| Tenant {
                 name: tenant_name(i),
                 bucket: TokenBucket::new(bucket_config),
+                remote_tokens: None,
                 allowed: 0,
                 denied: 0,
             })
@@ -359,6 +419,7 @@ impl Engine {
             now: 0,
             paused: false,
             speed: 1.0,
+            remote: None,
             carry_ns: 0.0,
             rate: sc.traffic.rate,
             next_arrival: u64::MAX,
@@ -377,8 +438,7 @@ impl Engine {
             key_hashes,
             tenants,
             latency_mult,
-            queue: BinaryHeap::new(),
-            seq: 0,
+            queue: EventQueue::default(),
             timeline_next: 0,
             totals: Totals::default(),
             current: SecondSample::default(),
@@ -597,6 +657,18 @@ impl Engine {
                 self.advance(STEP_NS);
                 format!("stepped {}", format_duration(STEP_NS))
             }
+            Command::SetSpeed(_) | Command::SpeedUp | Command::SlowDown
+                if self.remote.is_some() =>
+            {
+                return Err(SimError::InvalidConfig(format!(
+                    "speed cannot change with the shared limiter {}: its buckets refill on the \
+                     Redis server's clock, so virtual time runs at wall-clock speed (pause works)",
+                    self.remote
+                        .as_ref()
+                        .map(|r| r.0.describe())
+                        .unwrap_or_default()
+                )));
+            }
             Command::SetSpeed(speed) => {
                 if !speed.is_finite() || !(MIN_SPEED..=MAX_SPEED).contains(&speed) {
                     return Err(SimError::InvalidSpeed {
@@ -620,6 +692,7 @@ impl Engine {
                 let mut fresh = Self::build(self.scenario.clone(), self.seed)?;
                 fresh.speed = self.speed;
                 fresh.paused = self.paused;
+                fresh.remote = self.remote.take();
                 *self = fresh;
                 "reset to the start of the scenario".to_string()
             }
@@ -643,6 +716,10 @@ impl Engine {
         self.bucket_config = cfg;
         for t in &mut self.tenants {
             t.bucket.set_config(cfg, self.now);
+        }
+        if let Some(r) = &mut self.remote {
+            // Validated above by BucketConfig::new; a backend range error keeps the old one.
+            let _ = r.0.set_config(cfg, self.now);
         }
     }
 
@@ -748,7 +825,7 @@ impl Engine {
                 .events
                 .get(self.timeline_next)
                 .map_or(u64::MAX, |e| e.at_ns);
-            let next_queue = self.queue.peek().map_or(u64::MAX, |p| p.at);
+            let next_queue = self.queue.peek_time().unwrap_or(u64::MAX);
             let t = next_second
                 .min(next_timeline)
                 .min(next_queue)
@@ -762,8 +839,8 @@ impl Engine {
             } else if t == next_timeline {
                 self.fire_timeline();
             } else if t == next_queue {
-                if let Some(p) = self.queue.pop() {
-                    self.handle_pending(p);
+                if let Some((at, kind)) = self.queue.pop() {
+                    self.handle_pending(at, kind);
                 }
             } else {
                 let tenant = self.tenant_sampler.sample(&mut self.rng);
@@ -886,8 +963,8 @@ impl Engine {
         }
     }
 
-    fn handle_pending(&mut self, p: Pending) {
-        match p.kind {
+    fn handle_pending(&mut self, at: u64, kind: PendingKind) {
+        match kind {
             PendingKind::Complete {
                 server,
                 epoch,
@@ -898,7 +975,7 @@ impl Engine {
                     && srv.epoch == epoch
                 {
                     srv.in_flight = srv.in_flight.saturating_sub(1);
-                    srv.breaker.record(permit, outcome, p.at);
+                    srv.breaker.record(permit, outcome, at);
                     note_transitions(srv, &mut self.log);
                 }
             }
@@ -911,12 +988,7 @@ impl Engine {
     }
 
     fn push_pending(&mut self, at: u64, kind: PendingKind) {
-        self.seq += 1;
-        self.queue.push(Pending {
-            at,
-            seq: self.seq,
-            kind,
-        });
+        self.queue.push(at, kind);
     }
 
     fn maybe_retry(&mut self, tenant: u32, key: u32, attempt: u8, known_at: u64) {
@@ -965,7 +1037,15 @@ impl Engine {
         }
         let hash = self.key_hashes[key as usize];
         let t = &mut self.tenants[tenant as usize];
-        let allowed = t.bucket.check(now, 1).map(|d| d.allowed).unwrap_or(false);
+        let allowed = match &mut self.remote {
+            Some(r) => {
+                // Failures are decided by the backend's declared policy, inside `check`.
+                let d = r.0.check(&t.name, now, 1);
+                t.remote_tokens = d.as_ref().ok().map(|d| d.remaining);
+                d.map(|d| d.allowed).unwrap_or(false)
+            }
+            None => t.bucket.check(now, 1).map(|d| d.allowed).unwrap_or(false),
+        };
         if !allowed {
             t.denied += 1;
             self.totals.rate_limited += 1;
@@ -1068,6 +1148,24 @@ impl Engine {
     }
 
     /// Tenants sorted by demand (allowed + denied, most first; ties by index), at most `limit`.
+    /// Decide tenant checks with a shared backend (e.g. Redis) instead of the in-memory
+    /// buckets. Such a backend keeps time on its own clock, so the engine must then be
+    /// advanced in real time; speed changes are refused (pause still works).
+    pub fn set_limiter_backend(&mut self, backend: Box<dyn LimiterBackend>) {
+        self.speed = 1.0;
+        self.remote = Some(Remote(backend));
+    }
+
+    /// Health of the shared limiter backend, if one is configured.
+    pub fn limiter_health(&self) -> Option<BackendHealth> {
+        self.remote.as_ref().map(|r| r.0.health())
+    }
+
+    /// Whether a shared limiter backend decides tenant checks (virtual time = wall time).
+    pub fn has_shared_limiter(&self) -> bool {
+        self.remote.is_some()
+    }
+
     pub fn tenant_stats(&self, limit: usize) -> Vec<TenantSnapshot> {
         let mut order: Vec<usize> = (0..self.tenants.len()).collect();
         order.sort_by_key(|&i| {
@@ -1083,7 +1181,11 @@ impl Engine {
                 let t = &self.tenants[i];
                 TenantSnapshot {
                     name: t.name.clone(),
-                    tokens: t.bucket.tokens_at(self.now),
+                    tokens: match (&self.remote, t.remote_tokens) {
+                        (Some(_), Some(tokens)) => tokens,
+                        (Some(_), None) => f64::from(self.bucket_config.capacity),
+                        (None, _) => t.bucket.tokens_at(self.now),
+                    },
                     capacity: self.bucket_config.capacity,
                     allowed: t.allowed,
                     denied: t.denied,

@@ -184,6 +184,8 @@ pub struct Scenario {
     pub traffic: TrafficSpec,
     /// Limiter.
     pub limiter: LimiterSpec,
+    /// `limiter.backend`: `None` for the in-process limiter, else e.g. `redis://host:6379/0`.
+    pub limiter_backend: Option<String>,
     /// Breakers.
     pub breaker: BreakerSpec,
     /// Server behaviour.
@@ -245,6 +247,8 @@ struct RawTraffic {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawLimiter {
+    /// `memory` (default) or `redis://host:port[/db]`.
+    backend: Option<Spanned<String>>,
     capacity: Option<Spanned<u32>>,
     refill_per_sec: Option<Spanned<f64>>,
 }
@@ -542,6 +546,11 @@ impl Scenario {
                 format!("limiter.refill_per_sec must be a finite number > 0, got {refill_per_sec}"),
             ));
         }
+        let limiter_backend = l
+            .backend
+            .as_ref()
+            .map(|b| b.get_ref().trim().to_string())
+            .filter(|b| !b.is_empty() && b != "memory");
         let limiter = LimiterSpec {
             capacity,
             refill_per_sec,
@@ -661,6 +670,7 @@ impl Scenario {
             servers,
             traffic,
             limiter,
+            limiter_backend,
             breaker,
             server_defaults,
             events,

@@ -25,17 +25,19 @@
 //! non-decreasing `now`:
 //! * over any window `[t0, t1]`, the total cost admitted at times in it is at most
 //!   `capacity + rate·(t1 − t0)`, compared exactly (`Σcost·D ≤ capacity·D + (t1 − t0)·N`);
-//! * a bucket full at `t0` that is offered unit-cost checks at least as fast as it admits
-//!   them (e.g. retried until denied at every step) has admitted exactly
-//!   `floor(capacity + rate·(t − t0))` by any time `t`, however long it runs (no drift);
+//! * a bucket full at `t0`, drained by unit-cost checks retried until denied at `t0` and
+//!   at later steps never more than `(capacity − 1)/rate` apart (so it never refills to
+//!   full in between and no refill is capped away), has admitted exactly
+//!   `floor(capacity + rate·(t − t0))` by every step `t`, however long it runs (no drift);
 //! * a denied check's `retry_after_ns` is exact: the same check `retry_after_ns` later
 //!   succeeds, and 1 ns earlier it fails (if nothing else is admitted in between);
 //! * `full_after_ns` is the least whole number of ns after which the bucket is full.
 //!
-//! Only the `f64` outputs (`remaining`, `tokens_at`) are rounded, and whole token counts
-//! are exact in them. A `now` earlier than the latest seen is treated as the latest seen.
+//! Only the `f64` outputs (`remaining`, `tokens_at`) are rounded: whole token counts are
+//! exact in them, but a deficit far below one ulp (e.g. `1/D` token) rounds away. A `now` earlier than the latest seen is treated as the latest seen.
 
 mod bucket;
+pub mod redis;
 
 pub use bucket::{KeyedLimiter, TokenBucket};
 
@@ -124,4 +126,49 @@ pub trait LimiterBackend: Send {
 
     /// Short human description, e.g. `memory` or `redis://host:6379/0` (never a password).
     fn describe(&self) -> String;
+
+    /// Check a batch of `(key, cost)` at `now`, in order, replacing `out`'s contents with one
+    /// result per request. Same results as calling [`check`](Self::check) for each in turn;
+    /// a remote backend overrides it to decide the whole batch in one round trip.
+    fn check_many(
+        &mut self,
+        now: u64,
+        batch: &[(&str, u32)],
+        out: &mut Vec<Result<Decision, LimiterError>>,
+    ) {
+        out.clear();
+        out.extend(batch.iter().map(|&(key, cost)| self.check(key, now, cost)));
+    }
+
+    /// Health for dashboards: always healthy for an in-process backend.
+    fn health(&self) -> BackendHealth {
+        BackendHealth {
+            backend: self.describe(),
+            healthy: true,
+            last_rtt_ns: None,
+            guard: None,
+            policy: None,
+            fallbacks: 0,
+            last_error: None,
+        }
+    }
+}
+
+/// A backend's health as shown in the dashboard's status bar. Contains no secrets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BackendHealth {
+    /// [`LimiterBackend::describe`]: e.g. `memory` or `redis://host:6379/0`.
+    pub backend: String,
+    /// False while a remote backend is failing and its failure policy decides.
+    pub healthy: bool,
+    /// Round-trip time of the last successful remote call, in ns.
+    pub last_rtt_ns: Option<u64>,
+    /// State of the circuit breaker guarding remote calls.
+    pub guard: Option<crate::patterns::breaker::State>,
+    /// The declared failure policy, e.g. `fail-open` (remote backends only).
+    pub policy: Option<String>,
+    /// Decisions made by the failure policy instead of the remote backend so far.
+    pub fallbacks: u64,
+    /// The last error (redacted), if any.
+    pub last_error: Option<String>,
 }

@@ -1,0 +1,263 @@
+//! Exact integer parameters of a bucket for the Lua script, and the decoding of its replies.
+//!
+//! The same representation as the in-memory bucket: `rate / 10^9 = N / D` exactly, time in
+//! units of `1/N` ns, one token = `D` units. The script sees times as `(s, ns, fr)` triples
+//! (`fr < N`), so it needs `N < 2^53` (every fractional `f64` rate, and integer rates below
+//! `2^53`/s) and a burst tolerance `capacity / rate` below `2^43` s; other configurations
+//! are refused with [`LimiterError::Backend`].
+
+use super::super::{BucketConfig, Decision, LimiterError};
+use crate::patterns::NANOS_PER_SEC;
+
+/// Largest `N` the script handles exactly (Lua numbers are doubles).
+const MAX_N: u64 = 1 << 53;
+/// Largest whole seconds in `capacity·D` (keeps the TTL in ms below 2^53).
+const MAX_TAU_SECS: u128 = 1 << 43;
+/// Most fractional bits of the rate kept exactly (as in the in-memory bucket).
+const MAX_RATE_FRACTION_BITS: u32 = 64;
+
+/// A time for the script: `s` seconds, `ns` nanoseconds (< 10^9), `fr` units of `1/N` ns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Triple {
+    pub s: u64,
+    pub ns: u64,
+    pub fr: u64,
+}
+
+impl Triple {
+    /// Total whole nanoseconds.
+    fn total_ns(&self) -> u128 {
+        u128::from(self.s) * u128::from(NANOS_PER_SEC) + u128::from(self.ns)
+    }
+}
+
+/// `(N, D)` with `rate / 10^9 = N / D`: the in-memory bucket's exact split. `rate` finite > 0.
+pub(crate) fn rate_ratio(rate: f64) -> (u64, u128) {
+    let bits = rate.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let fraction = bits & ((1 << 52) - 1);
+    let (mut m, mut e) = if biased == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | (1 << 52), biased - 1075)
+    };
+    let tz = m.trailing_zeros();
+    m >>= tz;
+    e += tz as i32;
+    let ns_per_sec = u128::from(NANOS_PER_SEC);
+    if e >= 0 {
+        let e = e as u32;
+        // Saturate: anything ≥ 2^53 is refused by `Scale::new` anyway.
+        let n = if e < 63 && m <= (u64::MAX >> 1) >> e {
+            m << e
+        } else {
+            u64::MAX
+        };
+        (n, ns_per_sec)
+    } else {
+        let b = e.unsigned_abs();
+        if b <= MAX_RATE_FRACTION_BITS {
+            (m, ns_per_sec << b)
+        } else {
+            let drop = b - MAX_RATE_FRACTION_BITS;
+            let rounded = if drop > 64 {
+                0
+            } else {
+                ((u128::from(m) + (1u128 << (drop - 1))) >> drop) as u64
+            };
+            (rounded.max(1), ns_per_sec << MAX_RATE_FRACTION_BITS)
+        }
+    }
+}
+
+/// The parameters of one configuration.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Scale {
+    pub config: BucketConfig,
+    pub n: u64,
+    pub d: u128,
+    /// `capacity·D` as a triple.
+    pub tau: Triple,
+    /// `capacity·D` in units.
+    tau_units: u128,
+}
+
+fn split(units: u128, n: u64) -> Triple {
+    let n = u128::from(n);
+    let ns_total = units / n;
+    Triple {
+        s: (ns_total / u128::from(NANOS_PER_SEC)) as u64,
+        ns: (ns_total % u128::from(NANOS_PER_SEC)) as u64,
+        fr: (units % n) as u64,
+    }
+}
+
+fn sat_u64(x: u128) -> u64 {
+    u64::try_from(x).unwrap_or(u64::MAX)
+}
+
+impl Scale {
+    /// Validates `config` and derives the script's parameters.
+    pub fn new(config: BucketConfig) -> Result<Self, LimiterError> {
+        let config = BucketConfig::new(config.capacity, config.refill_per_sec)?;
+        let (n, d) = rate_ratio(config.refill_per_sec);
+        if n >= MAX_N {
+            return Err(LimiterError::Backend(format!(
+                "refill rate {} tokens/s is too high for the Redis backend (limit 2^53/s)",
+                config.refill_per_sec
+            )));
+        }
+        let tau_units = u128::from(config.capacity) * d;
+        if tau_units / u128::from(n) / u128::from(NANOS_PER_SEC) >= MAX_TAU_SECS {
+            return Err(LimiterError::Backend(format!(
+                "capacity {} at {} tokens/s takes too long to refill for the Redis backend \
+                 (limit 2^43 s)",
+                config.capacity, config.refill_per_sec
+            )));
+        }
+        Ok(Scale {
+            config,
+            n,
+            d,
+            tau: split(tau_units, n),
+            tau_units,
+        })
+    }
+
+    /// `cost·D` as a triple. `cost ≤ capacity`, so it is at most `tau`.
+    pub fn interval(&self, cost: u32) -> Triple {
+        split(u128::from(cost) * self.d, self.n)
+    }
+
+    /// Units of `t` (`total_ns·N + fr`).
+    fn units(&self, t: Triple) -> u128 {
+        t.total_ns() * u128::from(self.n) + u128::from(t.fr)
+    }
+
+    /// Tokens available when the (effective) arrival time is `tat` at `now`.
+    fn tokens(&self, tat: Triple, now: Triple) -> f64 {
+        let limit = self.units(now) + self.tau_units;
+        let t = self.units(tat);
+        let avail = limit.saturating_sub(t);
+        avail as f64 / self.d as f64
+    }
+
+    /// Nanoseconds from `now` until `t`, rounded up.
+    fn ns_until(&self, now: Triple, t: Triple) -> u64 {
+        let (a, b) = (t.total_ns(), now.total_ns());
+        if a < b {
+            0
+        } else {
+            sat_u64(a - b + u128::from(t.fr != 0))
+        }
+    }
+
+    /// The decision for a script reply `{flag, s, ns, fr, now_s, now_ns}` of a check of `cost`.
+    pub fn decide(&self, reply: &[i64], cost: u32) -> Result<(Decision, Triple), LimiterError> {
+        let (flag, tat, now) = parse(reply)?;
+        let decision = match flag {
+            1 => Decision {
+                allowed: true,
+                remaining: self.tokens(tat, now),
+                retry_after_ns: 0,
+                full_after_ns: self.ns_until(now, tat),
+            },
+            0 => {
+                // tat + cost·D − (now + tau), rounded up to whole ns.
+                let x = self.units(tat) + u128::from(cost) * self.d;
+                let limit = self.units(now) + self.tau_units;
+                let excess = x.saturating_sub(limit);
+                let n = u128::from(self.n);
+                Decision {
+                    allowed: false,
+                    remaining: self.tokens(tat, now),
+                    retry_after_ns: sat_u64(excess / n + u128::from(!excess.is_multiple_of(n))),
+                    full_after_ns: self.ns_until(now, tat),
+                }
+            }
+            other => {
+                return Err(LimiterError::Backend(format!(
+                    "unexpected reply flag {other} from the limiter script"
+                )));
+            }
+        };
+        Ok((decision, now))
+    }
+
+    /// Tokens from a peek reply.
+    pub fn peek(&self, reply: &[i64]) -> Result<f64, LimiterError> {
+        let (_, tat, now) = parse(reply)?;
+        Ok(self.tokens(tat, now))
+    }
+}
+
+fn parse(reply: &[i64]) -> Result<(i64, Triple, Triple), LimiterError> {
+    let bad = || {
+        LimiterError::Backend(format!(
+            "malformed reply from the limiter script: {reply:?}"
+        ))
+    };
+    let &[flag, s, ns, fr, now_s, now_ns] = reply else {
+        return Err(bad());
+    };
+    let u = |x: i64| u64::try_from(x).map_err(|_| bad());
+    Ok((
+        flag,
+        Triple {
+            s: u(s)?,
+            ns: u(ns)?,
+            fr: u(fr)?,
+        },
+        Triple {
+            s: u(now_s)?,
+            ns: u(now_ns)?,
+            fr: 0,
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratios_and_limits() {
+        assert_eq!(rate_ratio(3.0), (3, 1_000_000_000));
+        assert_eq!(rate_ratio(0.1), (3602879701896397, 1_000_000_000u128 << 55));
+        assert!(Scale::new(BucketConfig::new(10, 0.1).unwrap()).is_ok());
+        assert!(Scale::new(BucketConfig::new(10, 2f64.powi(53)).unwrap()).is_err());
+        assert!(Scale::new(BucketConfig::new(u32::MAX, 1e-9).unwrap()).is_err());
+        let s = Scale::new(BucketConfig::new(4, 3.0).unwrap()).unwrap();
+        assert_eq!(
+            s.tau,
+            Triple {
+                s: 1,
+                ns: 333_333_333,
+                fr: 1
+            }
+        );
+        assert_eq!(
+            s.interval(1),
+            Triple {
+                s: 0,
+                ns: 333_333_333,
+                fr: 1
+            }
+        );
+    }
+
+    #[test]
+    fn decodes_a_denial_exactly() {
+        let s = Scale::new(BucketConfig::new(1, 3.0).unwrap()).unwrap();
+        // tat = now + 1/3 s, bucket empty: the next token comes in ceil(1e9/3) ns.
+        let (d, _) = s
+            .decide(&[0, 10, 333_333_333, 1, 10, 0], 1)
+            .expect("decodes");
+        assert!(!d.allowed);
+        assert_eq!(d.remaining, 0.0);
+        assert_eq!(d.retry_after_ns, 333_333_334);
+        assert_eq!(d.full_after_ns, 333_333_334);
+        assert!(s.decide(&[1, 2], 1).is_err());
+        assert!(s.decide(&[7, 0, 0, 0, 0, 0], 1).is_err());
+    }
+}
