@@ -10,3 +10,4 @@ pub mod cli;
 pub mod patterns;
 pub mod report;
 pub mod sim;
+pub mod tui;

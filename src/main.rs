@@ -10,9 +10,7 @@ fn main() -> std::process::ExitCode {
         Some(Command::Simulate(args)) => ringside::cli::simulate::run(args),
         Some(Command::Scenarios) => ringside::cli::scenario_cmd::list(),
         Some(Command::Check { path }) => ringside::cli::scenario_cmd::check(&path),
-        None => Err(anyhow::anyhow!(
-            "the dashboard is not built yet; try `ringside ring --help`"
-        )),
+        None => ringside::cli::dashboard::run(cli.dashboard),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -135,8 +135,14 @@ fn scenarios_lists_one_line_each() {
     let (code, out, _) = ringside(&["scenarios"]);
     assert_eq!(code, 0);
     let lines: Vec<_> = out.lines().collect();
-    assert_eq!(lines.len(), ringside::sim::Scenario::builtin_names().count());
-    assert!(lines.len() >= 10, "six pattern scenarios and four talk stories");
+    assert_eq!(
+        lines.len(),
+        ringside::sim::Scenario::builtin_names().count()
+    );
+    assert!(
+        lines.len() >= 10,
+        "six pattern scenarios and four talk stories"
+    );
     assert!(lines[0].starts_with("default "));
     assert!(lines.iter().any(|l| l.starts_with("tour ")));
 }

@@ -13,7 +13,11 @@ fn each_shipped_scenario_loads_and_runs_60s() {
             "hot-tenant",
             "scale-out",
             "retry-storm",
-            "flapping"
+            "flapping",
+            "tour",
+            "ring-story",
+            "limiter-story",
+            "breaker-story"
         ]
     );
     for name in names {

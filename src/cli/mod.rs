@@ -3,6 +3,7 @@
 
 use clap::{Args, Parser, Subcommand};
 
+pub mod dashboard;
 pub mod ring;
 pub mod scenario_cmd;
 pub mod simulate;
@@ -14,6 +15,9 @@ pub struct Cli {
     /// Subcommand; without one, the live dashboard opens.
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Dashboard options (used when no subcommand is given).
+    #[command(flatten)]
+    pub dashboard: dashboard::DashboardArgs,
 }
 
 /// What to run.

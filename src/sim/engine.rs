@@ -33,7 +33,9 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 
 use crate::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome, Permit, Reason, State};
-use crate::patterns::limiter::{BackendHealth, BucketConfig, LimiterBackend, TokenBucket};
+use crate::patterns::limiter::{
+    BackendHealth, BucketConfig, Decision, LimiterBackend, LimiterError, TokenBucket,
+};
 use crate::patterns::ring::{HashRing, Position, ServerId, hash_key};
 
 use super::command::{BreakerParams, Command, Fault};
@@ -198,16 +200,36 @@ pub struct Sizes {
     pub retired: usize,
 }
 
-/// The deterministic simulation engine. See the [module docs](self).
-/// A shared limiter backend (e.g. Redis) deciding tenant checks instead of the in-memory buckets.
-struct Remote(Box<dyn LimiterBackend>);
+/// A shared limiter backend (e.g. Redis) deciding tenant checks instead of the in-memory
+/// buckets, with the decisions it already made for arrivals not processed yet.
+struct Remote {
+    backend: Box<dyn LimiterBackend>,
+    /// Arrivals of the current `advance` drawn ahead of time, with their decisions, so a
+    /// whole step's checks go to the backend in one pipelined batch.
+    prefetched: VecDeque<Prefetched>,
+    /// Time of the first arrival after the prefetched ones.
+    after_prefetch: u64,
+}
+
+/// One arrival drawn ahead of time for a batched shared-backend check.
+#[derive(Debug, Clone)]
+struct Prefetched {
+    at: u64,
+    tenant: u32,
+    key: u32,
+    decision: Result<Decision, LimiterError>,
+}
+
+/// Most arrivals checked in one round trip to a shared backend.
+const MAX_BATCH: usize = 4096;
 
 impl std::fmt::Debug for Remote {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0.describe())
+        f.write_str(&self.backend.describe())
     }
 }
 
+/// The deterministic simulation engine. See the [module docs](self).
 #[derive(Debug)]
 pub struct Engine {
     /// Shared limiter backend, when configured (virtual time is then wall time).
@@ -735,9 +757,19 @@ impl Engine {
                     }
                     None => self.hottest_tenant(),
                 };
-                for _ in 0..requests {
-                    let key = self.key_sampler.sample(&mut self.rng);
-                    self.request(t, key, 0);
+                let keys: Vec<u32> = (0..requests)
+                    .map(|_| self.key_sampler.sample(&mut self.rng))
+                    .collect();
+                let mut decisions = Vec::new();
+                if let Some(r) = self.remote.as_mut() {
+                    // One pipelined round trip for the whole burst.
+                    let name = self.tenants[t as usize].name.as_str();
+                    let batch = vec![(name, 1); keys.len()];
+                    r.backend.check_many(self.now, &batch, &mut decisions);
+                }
+                let mut decisions = decisions.into_iter();
+                for key in keys {
+                    self.request_decided(t, key, 0, decisions.next());
                 }
                 format!(
                     "burst of {requests} requests from {}",
@@ -788,7 +820,7 @@ impl Engine {
                      Redis server's clock, so virtual time runs at wall-clock speed (pause works)",
                     self.remote
                         .as_ref()
-                        .map(|r| r.0.describe())
+                        .map(|r| r.backend.describe())
                         .unwrap_or_default()
                 )));
             }
@@ -815,7 +847,11 @@ impl Engine {
                 let mut fresh = Self::build(self.scenario.clone(), self.seed)?;
                 fresh.speed = self.speed;
                 fresh.paused = self.paused;
-                fresh.remote = self.remote.take();
+                // Arrivals drawn ahead for the old timeline do not belong to the new one.
+                fresh.remote = self.remote.take().map(|mut r| {
+                    r.prefetched.clear();
+                    r
+                });
                 *self = fresh;
                 "reset to the start of the scenario".to_string()
             }
@@ -853,7 +889,7 @@ impl Engine {
         }
         if let Some(r) = &mut self.remote {
             // Validated above by BucketConfig::new; a backend range error keeps the old one.
-            let _ = r.0.set_config(cfg, self.now);
+            let _ = r.backend.set_config(cfg, self.now);
         }
     }
 
@@ -953,6 +989,7 @@ impl Engine {
     /// command (a `live` timeline event), as it was applied live after an advance.
     pub fn advance(&mut self, dt_ns: u64) {
         let target = self.now.saturating_add(dt_ns);
+        self.prefetch_arrivals(target);
         loop {
             let next_second = (self.current.second + 1).saturating_mul(NS);
             let (next_timeline, live) = self
@@ -980,6 +1017,13 @@ impl Engine {
             } else if t != self.next_arrival {
                 // A recorded live command: everything else due at `t` has been processed.
                 self.fire_timeline();
+            } else if let Some(p) = self.remote.as_mut().and_then(|r| r.prefetched.pop_front()) {
+                self.request_decided(p.tenant, p.key, 0, Some(p.decision));
+                let r = self
+                    .remote
+                    .as_ref()
+                    .expect("prefetched implies a remote backend");
+                self.next_arrival = r.prefetched.front().map_or(r.after_prefetch, |p| p.at);
             } else {
                 let tenant = self.tenant_sampler.sample(&mut self.rng);
                 let key = self.key_sampler.sample(&mut self.rng);
@@ -988,6 +1032,50 @@ impl Engine {
             }
         }
         self.now = target;
+    }
+
+    /// With a shared backend, draw the arrivals due by `target` now and check all their
+    /// tenants in one pipelined batch, instead of one round trip per request. (Retries and
+    /// bursts are checked when they happen; bursts as one batch too.)
+    fn prefetch_arrivals(&mut self, target: u64) {
+        let Some(remote) = self.remote.as_mut() else {
+            return;
+        };
+        if !remote.prefetched.is_empty() {
+            return;
+        }
+        let mut at = self.next_arrival;
+        let mut drawn: Vec<(u64, u32, u32)> = Vec::new();
+        while at <= target && drawn.len() < MAX_BATCH {
+            let tenant = self.tenant_sampler.sample(&mut self.rng);
+            let key = self.key_sampler.sample(&mut self.rng);
+            drawn.push((at, tenant, key));
+            at = at.saturating_add(exp_interval_ns(&mut self.rng, self.rate));
+        }
+        if drawn.is_empty() {
+            return;
+        }
+        let names: Vec<(&str, u32)> = drawn
+            .iter()
+            .map(|&(_, tenant, _)| (self.tenants[tenant as usize].name.as_str(), 1))
+            .collect();
+        let mut decisions = Vec::with_capacity(names.len());
+        remote.backend.check_many(self.now, &names, &mut decisions);
+        remote
+            .prefetched
+            .extend(
+                drawn
+                    .into_iter()
+                    .zip(decisions)
+                    .map(|((at, tenant, key), decision)| Prefetched {
+                        at,
+                        tenant,
+                        key,
+                        decision,
+                    }),
+            );
+        remote.after_prefetch = at;
+        self.next_arrival = remote.prefetched.front().map_or(at, |p| p.at);
     }
 
     /// Advance by `wall_dt_ns` of wall time scaled by the speed; nothing while paused.
@@ -1173,6 +1261,18 @@ impl Engine {
 
     /// One request attempt at `self.now`: limiter → ring owners → breakers → server.
     fn request(&mut self, tenant: u32, key: u32, attempt: u8) {
+        self.request_decided(tenant, key, attempt, None);
+    }
+
+    /// [`request`](Self::request) with the limiter decision already taken by a batched
+    /// shared-backend check (`None`: decide now).
+    fn request_decided(
+        &mut self,
+        tenant: u32,
+        key: u32,
+        attempt: u8,
+        decided: Option<Result<Decision, LimiterError>>,
+    ) {
         let now = self.now;
         self.totals.requests += 1;
         if attempt > 0 {
@@ -1183,7 +1283,7 @@ impl Engine {
         let allowed = match &mut self.remote {
             Some(r) => {
                 // Failures are decided by the backend's declared policy, inside `check`.
-                let d = r.0.check(&t.name, now, 1);
+                let d = decided.unwrap_or_else(|| r.backend.check(&t.name, now, 1));
                 t.remote_tokens = d.as_ref().ok().map(|d| d.remaining);
                 d.map(|d| d.allowed).unwrap_or(false)
             }
@@ -1290,18 +1390,21 @@ impl Engine {
         }
     }
 
-    /// Tenants sorted by demand (allowed + denied, most first; ties by index), at most `limit`.
     /// Decide tenant checks with a shared backend (e.g. Redis) instead of the in-memory
     /// buckets. Such a backend keeps time on its own clock, so the engine must then be
     /// advanced in real time; speed changes are refused (pause still works).
     pub fn set_limiter_backend(&mut self, backend: Box<dyn LimiterBackend>) {
         self.speed = 1.0;
-        self.remote = Some(Remote(backend));
+        self.remote = Some(Remote {
+            backend,
+            prefetched: VecDeque::new(),
+            after_prefetch: 0,
+        });
     }
 
     /// Health of the shared limiter backend, if one is configured.
     pub fn limiter_health(&self) -> Option<BackendHealth> {
-        self.remote.as_ref().map(|r| r.0.health())
+        self.remote.as_ref().map(|r| r.backend.health())
     }
 
     /// Whether a shared limiter backend decides tenant checks (virtual time = wall time).
@@ -1309,6 +1412,7 @@ impl Engine {
         self.remote.is_some()
     }
 
+    /// Tenants sorted by demand (allowed + denied, most first; ties by index), at most `limit`.
     pub fn tenant_stats(&self, limit: usize) -> Vec<TenantSnapshot> {
         let mut order: Vec<usize> = (0..self.tenants.len()).collect();
         order.sort_by_key(|&i| {

@@ -1,0 +1,45 @@
+//! Wiring of the live dashboard (the default mode): load the scenario, start the engine,
+//! hand both to `tui`.
+
+use anyhow::Context as _;
+use clap::Args;
+
+use crate::sim::{Engine, Scenario};
+use crate::tui::app::AppOptions;
+use crate::tui::runner::DEFAULT_FPS;
+use crate::tui::theme::{Theme, ThemeKind};
+
+/// Options of the dashboard (top-level, used when no subcommand is given).
+#[derive(Debug, Clone, Args)]
+pub struct DashboardArgs {
+    /// Shipped scenario name (see `ringside scenarios`) or path to a .toml file.
+    #[arg(long, value_name = "NAME|PATH", default_value = "default")]
+    pub scenario: String,
+    /// Seed of the simulation's RNG (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Frames per second at most.
+    #[arg(long, default_value_t = DEFAULT_FPS, value_parser = clap::value_parser!(u32).range(1..=240))]
+    pub fps: u32,
+    /// Colour theme (`NO_COLOR` forces no colours).
+    #[arg(long, value_enum, default_value_t = ThemeKind::Dark)]
+    pub theme: ThemeKind,
+    /// Capture the mouse (click a legend row to select a server).
+    #[arg(long)]
+    pub mouse: bool,
+}
+
+/// Run the dashboard.
+pub fn run(args: DashboardArgs) -> anyhow::Result<()> {
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return Err(crate::tui::terminal::NotATerminal.into());
+    }
+    let scenario = Scenario::load(&args.scenario).context("loading the scenario")?;
+    let engine = Engine::from_scenario(&scenario, args.seed).context("starting the simulation")?;
+    let options = AppOptions {
+        mouse: args.mouse,
+        refill_per_sec: Some(scenario.limiter.refill_per_sec),
+    };
+    let theme = Theme::new(args.theme, Theme::no_color_env());
+    crate::tui::run(engine, options, theme, args.fps)
+}

@@ -1,0 +1,332 @@
+//! The key map: one declarative table from which both key handling and the `?` help
+//! overlay are generated, so the two can never disagree.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Something the user can ask for with a key. The app turns actions into
+/// [`crate::sim::Command`]s (or view changes such as moving the selection).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Select the previous server in the legend.
+    SelectPrev,
+    /// Select the next server in the legend.
+    SelectNext,
+    /// Add a server (auto-named).
+    AddServer,
+    /// Remove the selected server.
+    RemoveSelected,
+    /// Cycle the fault on the selected server: errors → slow → down → flapping.
+    CycleFault,
+    /// Heal the selected server.
+    Heal,
+    /// Raise the offered traffic rate.
+    RateUp,
+    /// Lower the offered traffic rate.
+    RateDown,
+    /// Burst the hottest tenant.
+    Burst,
+    /// Lower every bucket's refill rate.
+    RefillDown,
+    /// Raise every bucket's refill rate.
+    RefillUp,
+    /// Pause or resume virtual time.
+    TogglePause,
+    /// Advance one step while paused.
+    Step,
+    /// Halve the speed.
+    SlowDown,
+    /// Double the speed.
+    SpeedUp,
+    /// Restart the scenario.
+    Reset,
+    /// Open or close the help overlay.
+    ToggleHelp,
+    /// Close the help overlay if open, otherwise quit.
+    Escape,
+    /// Quit.
+    Quit,
+}
+
+/// One physical key: a code plus whether Ctrl must be held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    /// The key code.
+    pub code: KeyCode,
+    /// Whether Ctrl must be held.
+    pub ctrl: bool,
+}
+
+const fn ch(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: false,
+    }
+}
+
+const fn code(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: true,
+    }
+}
+
+/// One row of the key map.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    /// Keys that trigger the action.
+    pub keys: &'static [Key],
+    /// How the keys are shown in the help and the status bar.
+    pub label: &'static str,
+    /// What the action does, for the help overlay.
+    pub description: &'static str,
+    /// The action.
+    pub action: Action,
+}
+
+/// The key map. Order is the order of the help overlay.
+pub const KEYMAP: &[Binding] = &[
+    Binding {
+        keys: &[code(KeyCode::Up), ch('k')],
+        label: "↑ k",
+        description: "select previous server",
+        action: Action::SelectPrev,
+    },
+    Binding {
+        keys: &[code(KeyCode::Down), ch('j')],
+        label: "↓ j",
+        description: "select next server",
+        action: Action::SelectNext,
+    },
+    Binding {
+        keys: &[ch('a')],
+        label: "a",
+        description: "add a server",
+        action: Action::AddServer,
+    },
+    Binding {
+        keys: &[ch('d')],
+        label: "d",
+        description: "remove the selected server",
+        action: Action::RemoveSelected,
+    },
+    Binding {
+        keys: &[ch('f')],
+        label: "f",
+        description: "cycle fault on selected: errors/slow/down/flapping",
+        action: Action::CycleFault,
+    },
+    Binding {
+        keys: &[ch('h')],
+        label: "h",
+        description: "heal the selected server",
+        action: Action::Heal,
+    },
+    Binding {
+        keys: &[ch('+'), ch('=')],
+        label: "+ -",
+        description: "raise / lower the traffic rate",
+        action: Action::RateUp,
+    },
+    Binding {
+        keys: &[ch('-'), ch('_')],
+        label: "",
+        description: "",
+        action: Action::RateDown,
+    },
+    Binding {
+        keys: &[ch('b')],
+        label: "b",
+        description: "burst the hottest tenant",
+        action: Action::Burst,
+    },
+    Binding {
+        keys: &[ch('[')],
+        label: "[ ]",
+        description: "lower / raise the bucket refill rate",
+        action: Action::RefillDown,
+    },
+    Binding {
+        keys: &[ch(']')],
+        label: "",
+        description: "",
+        action: Action::RefillUp,
+    },
+    Binding {
+        keys: &[ch(' ')],
+        label: "space",
+        description: "pause / resume",
+        action: Action::TogglePause,
+    },
+    Binding {
+        keys: &[ch('.')],
+        label: ".",
+        description: "single step (while paused)",
+        action: Action::Step,
+    },
+    Binding {
+        keys: &[ch('<'), ch(',')],
+        label: "< >",
+        description: "slower / faster",
+        action: Action::SlowDown,
+    },
+    Binding {
+        keys: &[ch('>')],
+        label: "",
+        description: "",
+        action: Action::SpeedUp,
+    },
+    Binding {
+        keys: &[ch('r')],
+        label: "r",
+        description: "reset the scenario",
+        action: Action::Reset,
+    },
+    Binding {
+        keys: &[ch('?')],
+        label: "?",
+        description: "toggle this help",
+        action: Action::ToggleHelp,
+    },
+    Binding {
+        keys: &[code(KeyCode::Esc)],
+        label: "Esc",
+        description: "close help, or quit",
+        action: Action::Escape,
+    },
+    Binding {
+        keys: &[ch('q'), ctrl('c')],
+        label: "q ^C",
+        description: "quit",
+        action: Action::Quit,
+    },
+];
+
+/// The action bound to a key press, if any. Shift is ignored for characters (terminals
+/// differ on whether `?` or `+` carry it); Alt never matches; Ctrl must match exactly.
+pub fn lookup(event: &KeyEvent) -> Option<Action> {
+    let has_ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+    if event.modifiers.contains(KeyModifiers::ALT) {
+        return None;
+    }
+    let code = match event.code {
+        // Normalise Ctrl+C arriving as upper case.
+        KeyCode::Char(c) if has_ctrl => KeyCode::Char(c.to_ascii_lowercase()),
+        other => other,
+    };
+    KEYMAP.iter().find_map(|b| {
+        b.keys
+            .iter()
+            .any(|k| k.code == code && k.ctrl == has_ctrl)
+            .then_some(b.action)
+    })
+}
+
+/// Help rows `(keys, description)` generated from [`KEYMAP`]; rows with an empty label
+/// are folded into the previous one (e.g. `+ -`).
+pub fn help_rows() -> impl Iterator<Item = (&'static str, &'static str)> {
+    KEYMAP
+        .iter()
+        .filter(|b| !b.label.is_empty())
+        .map(|b| (b.label, b.description))
+}
+
+/// Human-readable name of a key press, for acknowledging it in the event log.
+pub fn key_name(event: &KeyEvent) -> String {
+    let base = match event.code {
+        KeyCode::Char(' ') => "space".to_string(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Up => "↑".into(),
+        KeyCode::Down => "↓".into(),
+        KeyCode::Left => "←".into(),
+        KeyCode::Right => "→".into(),
+        KeyCode::Esc => "Esc".into(),
+        KeyCode::Enter => "Enter".into(),
+        KeyCode::Tab => "Tab".into(),
+        KeyCode::Backspace => "Backspace".into(),
+        KeyCode::F(n) => format!("F{n}"),
+        other => format!("{other:?}"),
+    };
+    if event.modifiers.contains(KeyModifiers::CONTROL) {
+        format!("Ctrl-{base}")
+    } else if event.modifiers.contains(KeyModifiers::ALT) {
+        format!("Alt-{base}")
+    } else {
+        base
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn every_action_has_a_key_and_keys_are_unique() {
+        let mut seen = Vec::new();
+        for b in KEYMAP {
+            assert!(!b.keys.is_empty(), "{:?} has no key", b.action);
+            for k in b.keys {
+                assert!(!seen.contains(k), "{k:?} bound twice");
+                seen.push(*k);
+            }
+        }
+    }
+
+    #[test]
+    fn lookup_respects_modifiers() {
+        let none = KeyModifiers::NONE;
+        assert_eq!(lookup(&press(KeyCode::Char('q'), none)), Some(Action::Quit));
+        assert_eq!(
+            lookup(&press(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        assert_eq!(lookup(&press(KeyCode::Char('c'), none)), None);
+        assert_eq!(
+            lookup(&press(KeyCode::Char('q'), KeyModifiers::CONTROL)),
+            None
+        );
+        assert_eq!(lookup(&press(KeyCode::Char('a'), KeyModifiers::ALT)), None);
+        assert_eq!(
+            lookup(&press(KeyCode::Char('?'), KeyModifiers::SHIFT)),
+            Some(Action::ToggleHelp)
+        );
+        assert_eq!(lookup(&press(KeyCode::Up, none)), Some(Action::SelectPrev));
+        assert_eq!(
+            lookup(&press(KeyCode::Char('j'), none)),
+            Some(Action::SelectNext)
+        );
+        assert_eq!(lookup(&press(KeyCode::Esc, none)), Some(Action::Escape));
+    }
+
+    #[test]
+    fn help_is_generated_from_the_table() {
+        let rows: Vec<_> = help_rows().collect();
+        assert!(rows.contains(&("a", "add a server")));
+        assert!(rows.contains(&("+ -", "raise / lower the traffic rate")));
+        // Every action is reachable from a visible help row or folded into one.
+        assert_eq!(
+            rows.len(),
+            KEYMAP.iter().filter(|b| !b.label.is_empty()).count()
+        );
+        assert!(rows.iter().all(|(k, d)| !k.is_empty() && !d.is_empty()));
+    }
+
+    #[test]
+    fn key_names_are_readable() {
+        assert_eq!(
+            key_name(&press(KeyCode::Char(' '), KeyModifiers::NONE)),
+            "space"
+        );
+        assert_eq!(
+            key_name(&press(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            "Ctrl-c"
+        );
+    }
+}

@@ -1,0 +1,278 @@
+//! The event loop and the engine thread.
+//!
+//! The [`Engine`] lives on its own thread ([`EngineHandle::spawn`]): it receives
+//! [`Command`]s over a channel, advances virtual time by wall-dt × speed, and publishes a
+//! [`Snapshot`] through a `watch` channel at most once per frame and only when something
+//! changed. While paused it blocks on the command channel (no timers at all).
+//!
+//! The UI loop ([`run_loop`]) is generic over the ratatui [`Backend`] and the event stream,
+//! so tests can drive the real loop into a `TestBackend`. It `select!`s over terminal events,
+//! snapshots, command outcomes, a shutdown future (SIGTERM) and a frame deadline that is
+//! armed only when something needs redrawing.
+
+use std::future::Future;
+use std::io;
+use std::sync::Arc;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossterm::event::Event;
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::{mpsc as tmpsc, watch};
+
+use super::app::{App, Outcome};
+use crate::sim::{Command, Engine, SimError, Snapshot};
+
+/// Default frames per second.
+pub const DEFAULT_FPS: u32 = 30;
+/// Longest wall-time gap fed to the engine in one tick (a stalled machine does not make
+/// the simulation jump).
+pub const MAX_TICK: Duration = Duration::from_millis(250);
+
+/// What the engine thread needs from a simulation. Implemented by [`Engine`]; tests may
+/// supply their own.
+pub trait Simulation: Send + 'static {
+    /// Apply a command now.
+    fn apply(&mut self, command: Command) -> Result<(), SimError>;
+    /// Advance by `wall_dt_ns` of wall time scaled by the speed (nothing while paused).
+    fn tick(&mut self, wall_dt_ns: u64);
+    /// Build a snapshot.
+    fn snapshot(&self) -> Snapshot;
+}
+
+impl Simulation for Engine {
+    fn apply(&mut self, command: Command) -> Result<(), SimError> {
+        Engine::apply(self, command)
+    }
+    fn tick(&mut self, wall_dt_ns: u64) {
+        Engine::tick(self, wall_dt_ns);
+    }
+    fn snapshot(&self) -> Snapshot {
+        Engine::snapshot(self)
+    }
+}
+
+/// The UI's side of the engine thread.
+#[derive(Debug)]
+pub struct EngineHandle {
+    commands: Option<mpsc::Sender<Command>>,
+    /// Latest snapshot (changes at most once per frame).
+    pub snapshots: watch::Receiver<Arc<Snapshot>>,
+    /// The result of every command, in order.
+    pub outcomes: tmpsc::UnboundedReceiver<Outcome>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl EngineHandle {
+    /// Move `sim` to a new thread that publishes at most one snapshot per `frame`.
+    pub fn spawn<S: Simulation>(sim: S, frame: Duration) -> io::Result<Self> {
+        let first = Arc::new(sim.snapshot());
+        let (cmd_tx, cmd_rx) = mpsc::channel();
+        let (snap_tx, snap_rx) = watch::channel(first);
+        let (out_tx, out_rx) = tmpsc::unbounded_channel();
+        let thread = std::thread::Builder::new()
+            .name("ringside-engine".into())
+            .spawn(move || engine_thread(sim, frame, cmd_rx, snap_tx, out_tx))?;
+        Ok(Self {
+            commands: Some(cmd_tx),
+            snapshots: snap_rx,
+            outcomes: out_rx,
+            thread: Some(thread),
+        })
+    }
+
+    /// Queue a command; false if the engine thread has stopped.
+    pub fn send(&self, command: Command) -> bool {
+        self.commands
+            .as_ref()
+            .is_some_and(|tx| tx.send(command).is_ok())
+    }
+
+    /// Stop the engine thread and wait for it.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        self.commands = None; // disconnects the channel: the thread's recv fails and it ends
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for EngineHandle {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn engine_thread<S: Simulation>(
+    mut sim: S,
+    frame: Duration,
+    commands: mpsc::Receiver<Command>,
+    snapshots: watch::Sender<Arc<Snapshot>>,
+    outcomes: tmpsc::UnboundedSender<Outcome>,
+) {
+    let mut paused = snapshots.borrow().paused;
+    let mut last_tick = Instant::now();
+    let mut next_publish = Instant::now() + frame;
+    let mut pending = false;
+    loop {
+        // Paused with nothing to publish: block until a command arrives (no timer).
+        let received = if paused && !pending {
+            commands.recv().map_err(|_| RecvTimeoutError::Disconnected)
+        } else {
+            let wait = next_publish.saturating_duration_since(Instant::now());
+            commands.recv_timeout(wait)
+        };
+        match received {
+            Ok(command) => {
+                if paused {
+                    // Time spent paused is not simulated.
+                    last_tick = Instant::now();
+                }
+                let result = sim.apply(command.clone());
+                let _ = outcomes.send(Outcome { command, result });
+                pending = true;
+                // Keep collecting until the frame deadline.
+                if Instant::now() < next_publish {
+                    continue;
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
+        let now = Instant::now();
+        let dt = now.duration_since(last_tick).min(MAX_TICK);
+        last_tick = now;
+        if !paused {
+            sim.tick(dt.as_nanos() as u64);
+            pending = true;
+        }
+        if pending {
+            let snap = sim.snapshot();
+            paused = snap.paused;
+            if snapshots.send(Arc::new(snap)).is_err() {
+                return; // the UI is gone
+            }
+            pending = false;
+        }
+        next_publish = now + frame;
+    }
+}
+
+/// How the loop draws.
+#[derive(Debug, Clone, Copy)]
+pub struct LoopConfig {
+    /// Minimum time between two frames.
+    pub frame: Duration,
+    /// Wrap each frame in synchronized-update escape codes on stdout (real terminals only).
+    pub sync_updates: bool,
+}
+
+/// Frame interval for `fps` frames per second (clamped to 1..=240).
+pub fn frame_interval(fps: u32) -> Duration {
+    Duration::from_secs_f64(1.0 / f64::from(fps.clamp(1, 240)))
+}
+
+/// Draw one frame (wrapped in a synchronized update when asked).
+pub fn draw<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    sync_updates: bool,
+) -> anyhow::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    if sync_updates {
+        crossterm::execute!(io::stdout(), crossterm::terminal::BeginSynchronizedUpdate)?;
+    }
+    let drawn = terminal.draw(|f| app.render(f)).map(|_| ());
+    if sync_updates {
+        crossterm::execute!(io::stdout(), crossterm::terminal::EndSynchronizedUpdate)?;
+    }
+    drawn.map_err(anyhow::Error::new)
+}
+
+/// Statistics of a finished loop (for tests and diagnostics).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoopStats {
+    /// Frames drawn.
+    pub frames: u64,
+    /// Terminal events handled.
+    pub events: u64,
+    /// Snapshots received.
+    pub snapshots: u64,
+}
+
+/// Run the UI until the user quits, the event stream ends, or `shutdown` completes.
+pub async fn run_loop<B, E, F>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    mut events: E,
+    engine: &mut EngineHandle,
+    shutdown: F,
+    config: LoopConfig,
+) -> anyhow::Result<LoopStats>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    E: Stream<Item = io::Result<Event>> + Unpin,
+    F: Future<Output = ()>,
+{
+    tokio::pin!(shutdown);
+    // The first frame is drawn at once, before any event.
+    draw(terminal, app, config.sync_updates)?;
+    let mut stats = LoopStats {
+        frames: 1,
+        ..LoopStats::default()
+    };
+    let mut dirty = false;
+    let mut next_frame = tokio::time::Instant::now() + config.frame;
+    let mut events_done = false;
+    loop {
+        tokio::select! {
+            () = &mut shutdown => break,
+            event = events.next(), if !events_done => match event {
+                Some(Ok(event)) => {
+                    stats.events += 1;
+                    for command in app.handle_event(&event) {
+                        if !engine.send(command) {
+                            anyhow::bail!("the simulation engine stopped unexpectedly");
+                        }
+                    }
+                    dirty = true;
+                }
+                Some(Err(err)) => return Err(err.into()),
+                None => events_done = true,
+            },
+            changed = engine.snapshots.changed() => {
+                if changed.is_err() {
+                    anyhow::bail!("the simulation engine stopped unexpectedly");
+                }
+                stats.snapshots += 1;
+                let snap = engine.snapshots.borrow_and_update().clone();
+                app.set_snapshot(snap);
+                dirty = true;
+            }
+            Some(outcome) = engine.outcomes.recv() => {
+                app.on_outcome(&outcome);
+                dirty = true;
+            }
+            () = tokio::time::sleep_until(next_frame), if dirty => {
+                draw(terminal, app, config.sync_updates)?;
+                stats.frames += 1;
+                dirty = false;
+                next_frame = tokio::time::Instant::now() + config.frame;
+            }
+        }
+        if app.should_quit() {
+            break;
+        }
+    }
+    Ok(stats)
+}

@@ -1,0 +1,114 @@
+//! Terminal lifecycle: raw mode, alternate screen, hidden cursor, optional mouse capture,
+//! and restoring all of it on every exit path (normal return, error, panic, SIGTERM).
+
+use std::io::{self, IsTerminal, Stdout, Write};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+
+use crossterm::{
+    cursor,
+    event::{DisableMouseCapture, EnableMouseCapture},
+    execute,
+    terminal::{self, EnterAlternateScreen, LeaveAlternateScreen},
+};
+use ratatui::{Terminal, backend::CrosstermBackend};
+
+/// The concrete terminal the dashboard draws to.
+pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+
+/// Whether the terminal is currently in dashboard mode (raw + alternate screen).
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// Whether mouse capture was enabled (so restore disables it).
+static MOUSE: AtomicBool = AtomicBool::new(false);
+/// 0 = panic hook not installed yet, 1 = installed.
+static HOOK: AtomicU8 = AtomicU8::new(0);
+
+/// Error returned when stdout is not an interactive terminal.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "stdout is not a terminal, so the dashboard cannot be drawn; \
+     for a headless run try `ringside simulate` (see `ringside simulate --help`)"
+)]
+pub struct NotATerminal;
+
+/// Owns the terminal in dashboard mode; dropping it restores the terminal.
+pub struct TerminalGuard {
+    terminal: Tui,
+}
+
+impl TerminalGuard {
+    /// Enter dashboard mode. Fails with [`NotATerminal`] when stdout or stdin is not a tty.
+    pub fn enter(mouse: bool) -> anyhow::Result<Self> {
+        if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+            return Err(NotATerminal.into());
+        }
+        install_panic_hook();
+        terminal::enable_raw_mode()?;
+        ACTIVE.store(true, Ordering::SeqCst);
+        let mut stdout = io::stdout();
+        // From here on any error still leaves through Drop/restore().
+        let entered = execute!(stdout, EnterAlternateScreen, cursor::Hide).and_then(|()| {
+            if mouse {
+                MOUSE.store(true, Ordering::SeqCst);
+                execute!(stdout, EnableMouseCapture)
+            } else {
+                Ok(())
+            }
+        });
+        if let Err(err) = entered {
+            restore();
+            return Err(err.into());
+        }
+        let terminal = match Terminal::new(CrosstermBackend::new(io::stdout())) {
+            Ok(t) => t,
+            Err(err) => {
+                restore();
+                return Err(err.into());
+            }
+        };
+        Ok(Self { terminal })
+    }
+
+    /// The terminal to draw on.
+    pub fn terminal(&mut self) -> &mut Tui {
+        &mut self.terminal
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Put the terminal back the way the user had it. Idempotent and safe to call from a
+/// panic hook or signal path: errors are ignored because there is nowhere to report them.
+pub fn restore() {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
+    let mut stdout = io::stdout();
+    if MOUSE.swap(false, Ordering::SeqCst) {
+        let _ = execute!(stdout, DisableMouseCapture);
+    }
+    let _ = execute!(
+        stdout,
+        crossterm::terminal::EndSynchronizedUpdate,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
+    let _ = terminal::disable_raw_mode();
+    let _ = stdout.flush();
+}
+
+/// Restore the terminal before the default panic message is printed, so the message is
+/// readable and the shell usable.
+fn install_panic_hook() {
+    if HOOK.swap(1, Ordering::SeqCst) == 1 {
+        return;
+    }
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+}

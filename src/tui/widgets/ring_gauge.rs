@@ -1,0 +1,327 @@
+//! The ring gauge: the hash ring as a round braille circle, each server's vnode arcs in its
+//! colour, the selected server drawn thicker, recent request keys as dots inside the ring,
+//! and a legend with each server's share, load and breaker state.
+
+use std::f64::consts::TAU;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Color;
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::widgets::canvas::{Canvas, Points};
+
+use super::{compact, panel};
+use crate::sim::Fault;
+use crate::sim::{BreakerState, MembershipAction, RequestOutcome, Snapshot};
+use crate::tui::app::App;
+use crate::tui::theme::Theme;
+
+/// Radius of the ring (the canvas is at least 1 unit from the centre in each direction).
+pub const RING_RADIUS: f64 = 0.92;
+/// Radius of the inner track that marks the selected server.
+pub const SELECTED_RADIUS: f64 = 0.82;
+/// Radius at which recent request keys are dotted.
+pub const KEY_RADIUS: f64 = 0.66;
+/// Recent requests drawn as key dots.
+pub const KEY_DOTS: usize = 96;
+/// How long (virtual ns) the "moved x% of keys" line stays after a membership change.
+pub const MOVED_SHOWN_NS: u64 = 15_000_000_000;
+/// Most samples taken around the circle.
+const MAX_SAMPLES: usize = 4096;
+
+/// Canvas bounds that keep a unit circle round in a `width`×`height` cell area.
+/// Terminal cells are about twice as tall as wide, so the area is `width` wide and
+/// `2·height` tall in cell-width units; the shorter side spans `[-1, 1]`.
+pub fn circle_bounds(width: u16, height: u16) -> ([f64; 2], [f64; 2]) {
+    let w = f64::from(width.max(1));
+    let h = 2.0 * f64::from(height.max(1));
+    if w >= h {
+        let half = w / h;
+        ([-half, half], [-1.0, 1.0])
+    } else {
+        let half = h / w;
+        ([-1.0, 1.0], [-half, half])
+    }
+}
+
+/// Angle (radians, clockwise from the top) of a ring position.
+pub fn angle(position: u128) -> f64 {
+    position as f64 / 2f64.powi(128) * TAU
+}
+
+/// The point at `angle` on a circle of `radius` (0 = top, clockwise).
+fn at(angle: f64, radius: f64) -> (f64, f64) {
+    (radius * angle.sin(), radius * angle.cos())
+}
+
+/// Draw the ring panel; returns the legend rows' area and the first row's server index.
+pub fn render(frame: &mut Frame, area: Rect, app: &App) -> Option<(Rect, usize)> {
+    let snap = app.snapshot();
+    let theme = &app.theme;
+    let title = format!("Ring · {} servers", snap.servers.len());
+    let block = panel(&title, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.width < 4 || inner.height < 2 {
+        return None;
+    }
+    let canvas_w = (inner.height * 2 + 2).min(inner.width / 3);
+    let [canvas_area, _, legend_area] = Layout::horizontal([
+        Constraint::Length(canvas_w),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    draw_circle(frame, canvas_area, snap, theme, app.selected());
+    legend(frame, legend_area, app)
+}
+
+fn draw_circle(
+    frame: &mut Frame,
+    area: Rect,
+    snap: &Snapshot,
+    theme: &Theme,
+    selected: Option<usize>,
+) {
+    if area.is_empty() {
+        return;
+    }
+    let (xb, yb) = circle_bounds(area.width, area.height);
+    // Braille: 2×4 dots per cell; enough samples for one per dot along the circumference.
+    let dots_per_unit = f64::from(area.width) * 2.0 / (xb[1] - xb[0]);
+    let samples = ((TAU * RING_RADIUS * dots_per_unit * 1.5) as usize).clamp(16, MAX_SAMPLES);
+
+    // Server index (legend order) of each ring id.
+    let index_of = |id: u32| snap.servers.iter().position(|s| s.id == id);
+    let mut per_server: Vec<Vec<(f64, f64)>> = vec![Vec::new(); snap.servers.len()];
+    let mut selected_arc = Vec::new();
+    let points = &snap.ring_points;
+    if !points.is_empty() {
+        // Walk samples and points together: the arc ending at a point (exclusive of the
+        // previous point) is drawn in that point's server colour.
+        let mut p = 0usize;
+        let mut owner = index_of(points[0].server);
+        for k in 0..samples {
+            let frac = (k as f64 + 0.5) / samples as f64;
+            let pos = (frac * 2f64.powi(128)) as u128;
+            let before = p;
+            while p < points.len() && points[p].position <= pos {
+                p += 1;
+            }
+            if p != before {
+                owner = index_of(points[p % points.len()].server);
+            }
+            if let Some(i) = owner {
+                let a = frac * TAU;
+                per_server[i].push(at(a, RING_RADIUS));
+                if selected == Some(i) {
+                    selected_arc.push(at(a, SELECTED_RADIUS));
+                }
+            }
+        }
+    }
+    let recent = &snap.recent_requests[snap.recent_requests.len().saturating_sub(KEY_DOTS)..];
+    let mut keys_ok = Vec::new();
+    let mut keys_bad = Vec::new();
+    let mut keys_limited = Vec::new();
+    for r in recent {
+        let pt = at(angle(r.position), KEY_RADIUS);
+        match r.outcome {
+            RequestOutcome::Succeeded => keys_ok.push(pt),
+            RequestOutcome::RateLimited => keys_limited.push(pt),
+            RequestOutcome::ShortCircuited | RequestOutcome::Failed => keys_bad.push(pt),
+        }
+    }
+    let colour = |style: ratatui::style::Style| style.fg.unwrap_or(Color::Reset);
+    let label = format!("{} keys", snap.recent_requests.len().min(KEY_DOTS));
+    let cell_units = (xb[1] - xb[0]) / f64::from(area.width);
+    let label_x = -(label.chars().count() as f64) / 2.0 * cell_units;
+    let canvas = Canvas::default()
+        .marker(Marker::Braille)
+        .x_bounds(xb)
+        .y_bounds(yb)
+        .paint(|ctx| {
+            for (i, pts) in per_server.iter().enumerate() {
+                ctx.draw(&Points {
+                    coords: pts,
+                    color: colour(theme.server_style(i)),
+                });
+            }
+            if let Some(i) = selected {
+                ctx.draw(&Points {
+                    coords: &selected_arc,
+                    color: colour(theme.server_style(i)),
+                });
+            }
+            ctx.draw(&Points {
+                coords: &keys_ok,
+                color: colour(theme.good),
+            });
+            ctx.draw(&Points {
+                coords: &keys_limited,
+                color: colour(theme.warn),
+            });
+            ctx.draw(&Points {
+                coords: &keys_bad,
+                color: colour(theme.bad),
+            });
+            ctx.layer();
+            if area.height >= 5 {
+                ctx.print(label_x, 0.0, Span::styled(label.clone(), theme.dim));
+            }
+        });
+    frame.render_widget(canvas, area);
+}
+
+/// Glyph and word for a breaker state (readable without colour).
+pub fn state_label(state: BreakerState) -> (&'static str, &'static str) {
+    match state {
+        BreakerState::Closed => ("─", "closed"),
+        BreakerState::Open => ("█", "OPEN"),
+        BreakerState::HalfOpen => ("▒", "half"),
+    }
+}
+
+/// Style of a breaker state.
+pub fn state_style(state: BreakerState, theme: &Theme) -> ratatui::style::Style {
+    match state {
+        BreakerState::Closed => theme.good,
+        BreakerState::Open => theme.bad,
+        BreakerState::HalfOpen => theme.warn,
+    }
+}
+
+fn legend(frame: &mut Frame, area: Rect, app: &App) -> Option<(Rect, usize)> {
+    let snap = app.snapshot();
+    let theme = &app.theme;
+    if area.is_empty() {
+        return None;
+    }
+    let moved = snap
+        .membership_changes
+        .last()
+        .filter(|c| snap.now_ns.saturating_sub(c.at_ns) < MOVED_SHOWN_NS);
+    let footer = u16::from(moved.is_some()) * 2;
+    let rows = area.height.saturating_sub(1 + footer) as usize;
+    let wide = area.width >= 34;
+    let mut lines = vec![Line::styled(
+        if wide {
+            "  server   share   req/s load breaker"
+        } else {
+            "  server   share breaker"
+        },
+        theme.dim,
+    )];
+    // Keep the selected server visible: scroll the list if needed.
+    let first = app
+        .selected()
+        .map_or(0, |s| s.saturating_sub(rows.saturating_sub(1)));
+    for (i, s) in snap.servers.iter().enumerate().skip(first).take(rows) {
+        let (glyph, word) = state_label(s.breaker);
+        let mark = if app.selected() == Some(i) {
+            "▶"
+        } else {
+            " "
+        };
+        let mut spans = vec![
+            Span::styled(mark, theme.accent),
+            Span::styled("■", theme.server_style(i)),
+            Span::styled(format!("{:<8.8}", s.name), theme.text),
+            Span::styled(format!("{:>5.1}%", s.share * 100.0), theme.text),
+        ];
+        if wide {
+            spans.push(Span::styled(
+                format!(
+                    " {:>7} {:>3.0}%",
+                    compact(s.requests_per_sec),
+                    s.load * 100.0
+                ),
+                theme.text,
+            ));
+        }
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(
+            format!("{glyph}{word}"),
+            state_style(s.breaker, theme),
+        ));
+        if let Some(f) = &s.fault {
+            spans.push(Span::styled(format!(" !{}", fault_tag(f)), theme.bad));
+        }
+        let mut line = Line::from(spans);
+        if app.selected() == Some(i) {
+            line = line.style(theme.selected);
+        }
+        lines.push(line);
+    }
+    if let Some(c) = moved {
+        let verb = match c.action {
+            MembershipAction::AddServer => "added",
+            MembershipAction::RemoveServer => "removed",
+            MembershipAction::SetWeight => "reweighted",
+        };
+        lines.push(Line::styled(format!("{verb} {}:", c.server), theme.text));
+        lines.push(Line::from(vec![Span::styled(
+            format!(
+                "moved {:.1}% of keys (ideal {:.1}%)",
+                c.moved_fraction * 100.0,
+                c.ideal_fraction * 100.0
+            ),
+            theme.accent,
+        )]));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+    let shown = snap.servers.len().saturating_sub(first).min(rows) as u16;
+    let rows_area = Rect {
+        y: area.y + 1,
+        height: shown.min(area.height.saturating_sub(1)),
+        ..area
+    };
+    Some((rows_area, first))
+}
+
+/// One-word tag of a fault for tight spaces.
+pub fn fault_tag(fault: &Fault) -> &'static str {
+    match fault {
+        Fault::Errors { .. } => "errors",
+        Fault::Slow { .. } => "slow",
+        Fault::Down => "down",
+        Fault::Flapping { .. } => "flapping",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_keep_the_circle_round() {
+        for (w, h) in [(40u16, 20u16), (20, 10), (10, 20), (81, 7), (1, 1), (0, 0)] {
+            let (x, y) = circle_bounds(w, h);
+            let (xs, ys) = (x[1] - x[0], y[1] - y[0]);
+            // Units per cell-width must be the same horizontally and vertically.
+            let w = f64::from(w.max(1));
+            let h = f64::from(h.max(1)) * 2.0;
+            assert!((xs / w - ys / h).abs() < 1e-9, "{w}x{h}: {x:?} {y:?}");
+            // The unit circle fits, touching the shorter side.
+            assert!(x[0] <= -1.0 && x[1] >= 1.0 && y[0] <= -1.0 && y[1] >= 1.0);
+            assert!((xs.min(ys) - 2.0).abs() < 1e-9);
+            assert_eq!(x[0], -x[1]);
+        }
+        assert_eq!(circle_bounds(40, 20), ([-1.0, 1.0], [-1.0, 1.0]));
+        assert_eq!(circle_bounds(80, 20), ([-2.0, 2.0], [-1.0, 1.0]));
+    }
+
+    #[test]
+    fn angles_go_clockwise_from_the_top() {
+        assert_eq!(angle(0), 0.0);
+        assert!((angle(1u128 << 127) - TAU / 2.0).abs() < 1e-12);
+        assert!((angle(u128::MAX) - TAU).abs() < 1e-9);
+        let (x, y) = at(TAU / 4.0, 1.0);
+        assert!(
+            (x - 1.0).abs() < 1e-12 && y.abs() < 1e-12,
+            "quarter turn is to the right"
+        );
+    }
+}

@@ -1,0 +1,108 @@
+//! With a shared limiter backend (Redis in production), the engine sends the tenant checks
+//! of each simulation step as one batch (`check_many`, one pipelined round trip) instead of
+//! one round trip per request. A counting in-process backend stands in for Redis here; the
+//! real-Redis tests are in `redis_limiter.rs` and `redis_cli.rs`.
+
+use std::sync::{Arc, Mutex};
+
+use ringside::patterns::limiter::{
+    BucketConfig, Decision, KeyedLimiter, LimiterBackend, LimiterError,
+};
+use ringside::sim::{Command, Engine, Scenario};
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Calls {
+    single: usize,
+    batches: usize,
+    batched_checks: usize,
+}
+
+struct Counting {
+    inner: KeyedLimiter<String>,
+    calls: Arc<Mutex<Calls>>,
+}
+
+impl LimiterBackend for Counting {
+    fn check(&mut self, key: &str, now: u64, cost: u32) -> Result<Decision, LimiterError> {
+        self.calls.lock().unwrap().single += 1;
+        self.inner.check(key, now, cost)
+    }
+    fn check_many(
+        &mut self,
+        now: u64,
+        batch: &[(&str, u32)],
+        out: &mut Vec<Result<Decision, LimiterError>>,
+    ) {
+        let mut calls = self.calls.lock().unwrap();
+        calls.batches += 1;
+        calls.batched_checks += batch.len();
+        out.clear();
+        out.extend(batch.iter().map(|&(k, c)| self.inner.check(k, now, c)));
+    }
+    fn tokens_at(&self, key: &str, now: u64) -> f64 {
+        self.inner.tokens_at(key, now)
+    }
+    fn reset(&mut self, key: &str) -> Result<(), LimiterError> {
+        self.inner.reset(key);
+        Ok(())
+    }
+    fn config(&self) -> BucketConfig {
+        self.inner.config()
+    }
+    fn set_config(&mut self, config: BucketConfig, now: u64) -> Result<(), LimiterError> {
+        self.inner.set_config(config, now);
+        Ok(())
+    }
+    fn describe(&self) -> String {
+        "counting".into()
+    }
+}
+
+#[test]
+fn each_step_checks_its_arrivals_in_one_batch() {
+    let mut scenario = Scenario::builtin("default").expect("shipped");
+    scenario.events.clear();
+    scenario.traffic.retries = 0;
+    let calls = Arc::new(Mutex::new(Calls::default()));
+    let backend = Counting {
+        inner: KeyedLimiter::new(BucketConfig::new(200, 400.0).expect("valid")),
+        calls: calls.clone(),
+    };
+    let mut engine = Engine::from_scenario(&scenario, Some(3)).expect("valid scenario");
+    engine.set_limiter_backend(Box::new(backend));
+
+    // 2 s in 20 steps of 100 ms at the scenario's 2,000 req/s.
+    for _ in 0..20 {
+        engine.advance(100_000_000);
+    }
+    let c = *calls.lock().unwrap();
+    let requests = engine.totals().requests as usize;
+    assert!(requests > 3_000, "{requests}");
+    assert_eq!(c.single, 0, "no request should cost its own round trip");
+    assert_eq!(
+        c.batched_checks, requests,
+        "every arrival checked exactly once"
+    );
+    assert!(
+        c.batches <= 20,
+        "at most one batch per step, got {}",
+        c.batches
+    );
+
+    // A burst is one batch too.
+    engine
+        .apply(Command::Burst {
+            tenant: Some("acme".into()),
+            requests: 500,
+        })
+        .expect("burst applies");
+    let after = *calls.lock().unwrap();
+    assert_eq!(after.batches, c.batches + 1);
+    assert_eq!(after.batched_checks, c.batched_checks + 500);
+    assert_eq!(after.single, 0);
+    let t = engine.totals();
+    assert_eq!(
+        t.requests,
+        t.succeeded + t.rate_limited + t.short_circuited + t.failed
+    );
+}

@@ -1,0 +1,241 @@
+//! The key map drives the real engine: each key gives the expected Command, invalid
+//! actions are explained in the log, and the async loop works against a TestBackend.
+
+mod tui_common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ringside::sim::{Command, Fault};
+use ringside::tui::app::{
+    BURST_CAPACITIES, FAULT_ERROR_RATE, FAULT_FLAP_MS, FAULT_SLOW_MS, RATE_FACTOR, REFILL_FACTOR,
+};
+use ringside::tui::runner::{EngineHandle, LoopConfig, run_loop};
+use tui_common::*;
+
+fn key(c: char) -> Event {
+    Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn code(c: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+#[test]
+fn each_key_sends_the_expected_command() {
+    let (engine, scenario) = engine_at(1_000);
+    let mut app = app_for(&engine, &scenario, dark());
+    let refill = scenario.limiter.refill_per_sec;
+    let first = app.snapshot().servers[0].name.clone();
+    let second = app.snapshot().servers[1].name.clone();
+    let cap = app.snapshot().tenants[0].capacity;
+    let cases: Vec<(Event, Vec<Command>)> = vec![
+        (key('a'), vec![Command::AddServer { name: None }]),
+        (key('d'), vec![Command::RemoveServer(first.clone())]),
+        (
+            key('f'),
+            vec![Command::InjectFault {
+                server: first.clone(),
+                fault: Fault::Errors {
+                    rate: FAULT_ERROR_RATE,
+                },
+            }],
+        ),
+        (key('+'), vec![Command::ScaleRate(RATE_FACTOR)]),
+        (key('-'), vec![Command::ScaleRate(1.0 / RATE_FACTOR)]),
+        (
+            key('b'),
+            vec![Command::Burst {
+                tenant: None,
+                requests: cap * BURST_CAPACITIES,
+            }],
+        ),
+        (
+            key(']'),
+            vec![Command::SetRefillRate(refill * REFILL_FACTOR)],
+        ),
+        (key('['), vec![Command::SetRefillRate(refill)]),
+        (key(' '), vec![Command::TogglePause]),
+        (key('>'), vec![Command::SpeedUp]),
+        (key('<'), vec![Command::SlowDown]),
+        (key('r'), vec![Command::Reset]),
+        (key('j'), vec![]),
+        (key('d'), vec![Command::RemoveServer(second.clone())]),
+        (code(KeyCode::Up), vec![]),
+        (key('d'), vec![Command::RemoveServer(first.clone())]),
+        // Nothing to heal yet (the snapshot shows no fault): refused, explained.
+        (key('h'), vec![]),
+        (key('?'), vec![]),
+    ];
+    for (event, expected) in cases {
+        assert_eq!(app.handle_event(&event), expected, "{event:?}");
+    }
+    assert!(app.help_open());
+    // Esc closes help first, then quits.
+    assert!(app.handle_event(&code(KeyCode::Esc)).is_empty());
+    assert!(!app.help_open() && !app.should_quit());
+    app.handle_event(&code(KeyCode::Esc));
+    assert!(app.should_quit());
+    // Every key was acknowledged in the log.
+    assert_eq!(app.notes().count(), 20);
+}
+
+#[test]
+fn fault_cycles_and_heal_follow_the_snapshot() {
+    let (mut engine, scenario) = engine_at(1_000);
+    let mut app = app_for(&engine, &scenario, dark());
+    let name = app.snapshot().servers[0].name.clone();
+    let expected = [
+        Fault::Errors {
+            rate: FAULT_ERROR_RATE,
+        },
+        Fault::Slow {
+            latency_ms: FAULT_SLOW_MS,
+        },
+        Fault::Down,
+        Fault::Flapping {
+            period_ms: FAULT_FLAP_MS,
+        },
+        Fault::Errors {
+            rate: FAULT_ERROR_RATE,
+        },
+    ];
+    for fault in expected {
+        let cmds = app.handle_event(&key('f'));
+        assert_eq!(
+            cmds,
+            vec![Command::InjectFault {
+                server: name.clone(),
+                fault
+            }]
+        );
+        for c in cmds {
+            engine.apply(c).unwrap();
+        }
+        app.set_snapshot(Arc::new(engine.snapshot()));
+    }
+    assert_eq!(
+        app.handle_event(&key('h')),
+        vec![Command::Heal {
+            server: name.clone()
+        }]
+    );
+}
+
+#[test]
+fn invalid_actions_are_explained_not_crashed() {
+    let (mut engine, scenario) = engine_at(500);
+    let mut app = app_for(&engine, &scenario, dark());
+    // Remove servers until one is left; the last cannot be removed.
+    while app.snapshot().servers.len() > 1 {
+        for c in app.handle_event(&key('d')) {
+            engine.apply(c).unwrap();
+        }
+        app.set_snapshot(Arc::new(engine.snapshot()));
+    }
+    assert!(app.handle_event(&key('d')).is_empty());
+    let last = app.notes().last().unwrap();
+    assert!(last.error && last.text.contains("last server"), "{last:?}");
+    // Step while running is refused with a hint.
+    assert!(app.handle_event(&key('.')).is_empty());
+    assert!(app.notes().last().unwrap().text.contains("paused"));
+    // An unbound key is acknowledged too.
+    app.handle_event(&key('z'));
+    assert!(app.notes().last().unwrap().text.contains("not bound"));
+    // An engine refusal is shown.
+    let err = engine
+        .apply(Command::RemoveServer("nope".into()))
+        .unwrap_err();
+    app.on_outcome(&ringside::tui::app::Outcome {
+        command: Command::RemoveServer("nope".into()),
+        result: Err(err),
+    });
+    assert!(app.notes().last().unwrap().text.contains("nope"));
+    // And the log shows it on screen.
+    let t = render(&mut app, 100, 30);
+    assert!(text(&t).contains("refused"), "{}", text(&t));
+}
+
+#[test]
+fn repeats_and_releases_are_ignored_and_step_works_when_paused() {
+    let (mut engine, scenario) = engine_at(500);
+    let mut app = app_for(&engine, &scenario, dark());
+    for kind in [KeyEventKind::Repeat, KeyEventKind::Release] {
+        let mut k = KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE);
+        k.kind = kind;
+        assert!(app.handle_event(&Event::Key(k)).is_empty());
+    }
+    assert_eq!(app.notes().count(), 0);
+    engine.apply(Command::Pause).unwrap();
+    app.set_snapshot(Arc::new(engine.snapshot()));
+    assert_eq!(app.handle_event(&key('.')), vec![Command::Step]);
+}
+
+#[test]
+fn mouse_click_on_a_legend_row_selects_that_server() {
+    let (engine, scenario) = engine_at(1_000);
+    let mut app = app_for(&engine, &scenario, dark());
+    let t = render(&mut app, 120, 40);
+    let screen = text(&t);
+    // Find the row of the third server's name in the legend.
+    let name = app.snapshot().servers[2].name.clone();
+    let (row, line) = screen
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains(&format!("■{name}")))
+        .expect("legend row");
+    let col = line[..line.find(&format!("■{name}")).unwrap()]
+        .chars()
+        .count() as u16;
+    app.handle_event(&Event::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: col + 2,
+        row: row as u16,
+        modifiers: KeyModifiers::NONE,
+    }));
+    assert_eq!(app.selected(), Some(2));
+    assert_eq!(
+        app.handle_event(&key('d')),
+        vec![Command::RemoveServer(name)]
+    );
+}
+
+#[tokio::test]
+async fn the_async_loop_drives_the_engine_thread_into_a_test_backend() {
+    let (engine, scenario) = engine_at(0);
+    let mut app = app_for(&engine, &scenario, dark());
+    let mut handle = EngineHandle::spawn(engine, Duration::from_millis(5)).unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let events =
+        futures::stream::iter([key('a'), key(' '), code(KeyCode::Char('?')), key('q')].map(Ok));
+    let stats = run_loop(
+        &mut terminal,
+        &mut app,
+        events,
+        &mut handle,
+        std::future::pending(),
+        LoopConfig {
+            frame: Duration::from_millis(5),
+            sync_updates: false,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(app.should_quit());
+    assert_eq!(stats.events, 4);
+    assert!(stats.frames >= 1);
+    // The engine thread applies the queued commands: a fourth server and a pause.
+    loop {
+        let s = handle.snapshots.borrow_and_update().clone();
+        if s.servers.len() == 4 && s.paused {
+            break;
+        }
+        handle.snapshots.changed().await.unwrap();
+    }
+    handle.shutdown();
+}

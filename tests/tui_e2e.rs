@@ -1,0 +1,180 @@
+//! End-to-end: the real binary in tmux at 120×40. Waits for the ring, presses `a`, `f`,
+//! `b`, `?`, `q` and checks the screen after each, then that the process exited 0 and the
+//! terminal was restored (alternate screen gone, `stty` back to canonical mode with echo).
+//!
+//! Skips with a notice only when tmux is absent and `CI` is not `true`.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+fn tmux(args: &[&str]) -> String {
+    let out = Command::new("tmux").args(args).output().expect("run tmux");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn capture(session: &str) -> String {
+    tmux(&["capture-pane", "-p", "-t", session])
+}
+
+/// Poll the pane until `pred` holds (generous timeout; never a timing assertion).
+fn wait_for(session: &str, what: &str, pred: impl Fn(&str) -> bool) -> String {
+    let start = Instant::now();
+    loop {
+        let screen = capture(session);
+        if pred(&screen) {
+            return screen;
+        }
+        if start.elapsed() > TIMEOUT {
+            let _ = Command::new("tmux")
+                .args(["kill-session", "-t", session])
+                .status();
+            panic!("timed out waiting for {what}; screen:\n{screen}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn keys(session: &str, k: &str) {
+    tmux(&["send-keys", "-t", session, k]);
+}
+
+/// The breaker row of `server` in the timeline panel.
+fn breaker_row<'a>(screen: &'a str, server: &str) -> Option<&'a str> {
+    let timeline = screen.split("Breakers").nth(1)?;
+    timeline
+        .lines()
+        .find(|l| l.trim_start_matches('│').starts_with(server))
+}
+
+#[test]
+fn dashboard_in_tmux() {
+    let have_tmux = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have_tmux {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("tmux is required in CI");
+        }
+        eprintln!("NOTICE: tmux not found; skipping the end-to-end dashboard test");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_ringside");
+    let dir = std::env::temp_dir().join(format!("ringside-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let exit_file: PathBuf = dir.join("exit");
+    let stty_file: PathBuf = dir.join("stty");
+    let session = format!("ringside-e2e-{}", std::process::id());
+    // After the dashboard exits, record the exit code and the terminal modes, then keep
+    // the pane alive so it can be captured.
+    let script = format!(
+        "{bin} --seed 1; echo EXIT=$? > {exit}; stty -a > {stty}; echo SHELL-BACK; sleep 60",
+        exit = exit_file.display(),
+        stty = stty_file.display()
+    );
+    let status = Command::new("tmux")
+        .args(["new-session", "-d", "-x", "120", "-y", "40", "-s", &session])
+        .arg(&script)
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    // The ring and three servers.
+    let screen = wait_for(&session, "the ring", |s| {
+        s.contains("Ring · 3 servers") && s.contains("t=")
+    });
+    assert!(screen.contains("alpha") && screen.contains("gamma"));
+
+    // a: a server joins (wait past the scenario's own 8 s join of delta, which would
+    // otherwise be indistinguishable).
+    wait_for(&session, "delta joining", |s| {
+        s.contains("Ring · 4 servers")
+    });
+    keys(&session, "a");
+    let screen = wait_for(&session, "a fifth server", |s| {
+        s.contains("Ring · 5 servers")
+    });
+    assert!(
+        screen.contains("add a server"),
+        "key acknowledged:\n{screen}"
+    );
+    assert!(screen.contains("moved "), "moved keys shown:\n{screen}");
+
+    // f: fault on the selected server (alpha) → its breaker row and legend change.
+    keys(&session, "f");
+    let screen = wait_for(&session, "alpha's fault", |s| {
+        s.contains("fault errors 50% on alpha") && s.contains("!errors")
+    });
+    assert!(breaker_row(&screen, "alpha").is_some(), "{screen}");
+    keys(&session, "f");
+    keys(&session, "f"); // errors → slow → down: the breaker opens
+    let screen = wait_for(&session, "alpha's breaker to open", |s| {
+        breaker_row(s, "alpha").is_some_and(|r| r.contains('█') && r.contains("OPEN"))
+    });
+    assert!(screen.contains("!down"), "{screen}");
+
+    // b: the hottest tenant's bucket visibly empties (a bar with mostly empty cells).
+    keys(&session, "b");
+    let screen = wait_for(&session, "a drained bucket", |s| {
+        s.contains("burst")
+            && s.lines()
+                .any(|l| l.contains("acme") && l.contains("·······"))
+    });
+    assert!(screen.contains("✗"), "{screen}");
+
+    // ?: the help overlay, generated from the key map.
+    keys(&session, "?");
+    let screen = wait_for(&session, "help", |s| s.contains("Keys · ? or Esc closes"));
+    assert!(screen.contains("cycle fault on selected"));
+    // Esc closes the help first (does not quit).
+    keys(&session, "Escape");
+    wait_for(&session, "help closed", |s| {
+        !s.contains("Keys · ? or Esc closes") && s.contains("Ring · ")
+    });
+
+    // q: quit, exit 0, terminal restored.
+    keys(&session, "q");
+    let screen = wait_for(&session, "the shell", |s| s.contains("SHELL-BACK"));
+    assert!(
+        !screen.contains("Ring · "),
+        "alternate screen gone:\n{screen}"
+    );
+    let start = Instant::now();
+    while !stty_file.exists() && start.elapsed() < TIMEOUT {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let exit = std::fs::read_to_string(&exit_file).unwrap();
+    assert_eq!(exit.trim(), "EXIT=0");
+    let stty = std::fs::read_to_string(&stty_file).unwrap();
+    let words: Vec<&str> = stty.split_whitespace().collect();
+    assert!(
+        words.contains(&"icanon") && words.contains(&"echo"),
+        "{stty}"
+    );
+    let cursor_visible = tmux(&["display", "-p", "-t", &session, "#{cursor_flag}"]);
+    assert_eq!(cursor_visible.trim(), "1", "cursor shown again");
+    let alt = tmux(&["display", "-p", "-t", &session, "#{alternate_on}"]);
+    assert_eq!(alt.trim(), "0", "alternate screen left");
+    let _ = Command::new("tmux")
+        .args(["kill-session", "-t", &session])
+        .status();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn not_a_terminal_is_refused_without_touching_it() {
+    let out = Command::new(env!("CARGO_BIN_EXE_ringside"))
+        .arg("--seed")
+        .arg("1")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("not a terminal"), "{stderr}");
+    assert!(stderr.contains("ringside simulate"), "{stderr}");
+    // No escape sequences written.
+    assert!(out.stdout.is_empty(), "{:?}", out.stdout);
+}
