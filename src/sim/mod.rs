@@ -36,6 +36,8 @@ pub const SNAPSHOT_TENANTS: usize = 32;
 pub const MEMBERSHIP_CHANGES: usize = 256;
 /// Breaker transitions kept per server.
 pub const TRANSITIONS_PER_SERVER: usize = 256;
+/// Highest offered traffic rate a command may set (requests per second of virtual time).
+pub const MAX_RATE: f64 = 50_000_000.0;
 /// Slowest speed (virtual seconds per wall second).
 pub const MIN_SPEED: f64 = 1.0 / 64.0;
 /// Fastest speed.

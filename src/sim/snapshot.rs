@@ -320,6 +320,21 @@ pub struct Snapshot {
     pub log: Vec<LogLine>,
     /// Active caption.
     pub caption: Option<Caption>,
+    /// The rate limiter in force.
+    pub limiter: LimiterInfo,
+}
+
+/// The rate limiter in force, for the dashboard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LimiterInfo {
+    /// `memory`, or the shared backend's URL (never with a password).
+    pub backend: String,
+    /// Bucket capacity (burst), tokens.
+    pub capacity: u32,
+    /// Refill rate, tokens per second.
+    pub refill_per_sec: f64,
+    /// Health of a shared backend (`None` for the in-process limiter).
+    pub health: Option<crate::patterns::limiter::BackendHealth>,
 }
 
 impl Snapshot {
