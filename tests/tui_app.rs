@@ -29,7 +29,7 @@ fn code(c: KeyCode) -> Event {
 #[test]
 fn each_key_sends_the_expected_command() {
     let (engine, scenario) = engine_at(1_000);
-    let mut app = app_for(&engine, &scenario, dark());
+    let mut app = app_for(&engine, dark());
     let refill = scenario.limiter.refill_per_sec;
     let first = app.snapshot().servers[0].name.clone();
     let second = app.snapshot().servers[1].name.clone();
@@ -59,7 +59,11 @@ fn each_key_sends_the_expected_command() {
             key(']'),
             vec![Command::SetRefillRate(refill * REFILL_FACTOR)],
         ),
-        (key('['), vec![Command::SetRefillRate(refill)]),
+        // The snapshot was not refreshed: `[` scales the rate in force, not the one just sent.
+        (
+            key('['),
+            vec![Command::SetRefillRate(refill / REFILL_FACTOR)],
+        ),
         (key(' '), vec![Command::TogglePause]),
         (key('>'), vec![Command::SpeedUp]),
         (key('<'), vec![Command::SlowDown]),
@@ -87,8 +91,8 @@ fn each_key_sends_the_expected_command() {
 
 #[test]
 fn fault_cycles_and_heal_follow_the_snapshot() {
-    let (mut engine, scenario) = engine_at(1_000);
-    let mut app = app_for(&engine, &scenario, dark());
+    let (mut engine, _) = engine_at(1_000);
+    let mut app = app_for(&engine, dark());
     let name = app.snapshot().servers[0].name.clone();
     let expected = [
         Fault::Errors {
@@ -129,8 +133,8 @@ fn fault_cycles_and_heal_follow_the_snapshot() {
 
 #[test]
 fn invalid_actions_are_explained_not_crashed() {
-    let (mut engine, scenario) = engine_at(500);
-    let mut app = app_for(&engine, &scenario, dark());
+    let (mut engine, _) = engine_at(500);
+    let mut app = app_for(&engine, dark());
     // Remove servers until one is left; the last cannot be removed.
     while app.snapshot().servers.len() > 1 {
         for c in app.handle_event(&key('d')) {
@@ -163,8 +167,8 @@ fn invalid_actions_are_explained_not_crashed() {
 
 #[test]
 fn repeats_and_releases_are_ignored_and_step_works_when_paused() {
-    let (mut engine, scenario) = engine_at(500);
-    let mut app = app_for(&engine, &scenario, dark());
+    let (mut engine, _) = engine_at(500);
+    let mut app = app_for(&engine, dark());
     for kind in [KeyEventKind::Repeat, KeyEventKind::Release] {
         let mut k = KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE);
         k.kind = kind;
@@ -178,8 +182,8 @@ fn repeats_and_releases_are_ignored_and_step_works_when_paused() {
 
 #[test]
 fn mouse_click_on_a_legend_row_selects_that_server() {
-    let (engine, scenario) = engine_at(1_000);
-    let mut app = app_for(&engine, &scenario, dark());
+    let (engine, _) = engine_at(1_000);
+    let mut app = app_for(&engine, dark());
     let t = render(&mut app, 120, 40);
     let screen = text(&t);
     // Find the row of the third server's name in the legend.
@@ -207,8 +211,8 @@ fn mouse_click_on_a_legend_row_selects_that_server() {
 
 #[tokio::test]
 async fn the_async_loop_drives_the_engine_thread_into_a_test_backend() {
-    let (engine, scenario) = engine_at(0);
-    let mut app = app_for(&engine, &scenario, dark());
+    let (engine, _) = engine_at(0);
+    let mut app = app_for(&engine, dark());
     let mut handle = EngineHandle::spawn(engine, Duration::from_millis(5)).unwrap();
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
     let events =

@@ -36,8 +36,8 @@ impl Rng {
 
 #[test]
 fn hundred_thousand_random_events_never_panic() {
-    let (mut engine, scenario) = engine_at(0);
-    let mut app = app_for(&engine, &scenario, dark());
+    let (mut engine, _) = engine_at(0);
+    let mut app = app_for(&engine, dark());
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let mut rng = Rng(0x5eed);
     // Every bound key (quit keys excluded so the run continues) plus unbound ones.

@@ -10,8 +10,8 @@ use tui_common::*;
 
 #[test]
 fn default_at_6s_80x24() {
-    let (engine, scenario) = engine_at(6_000);
-    let mut app = app_for(&engine, &scenario, dark());
+    let (engine, _) = engine_at(6_000);
+    let mut app = app_for(&engine, dark());
     let t = render(&mut app, 80, 24);
     let screen = text(&t);
     assert!(screen.contains("Ring · 3 servers"));
@@ -21,8 +21,8 @@ fn default_at_6s_80x24() {
 
 #[test]
 fn default_at_10s_120x40_after_delta_joined() {
-    let (engine, scenario) = engine_at(10_000);
-    let mut app = app_for(&engine, &scenario, dark());
+    let (engine, _) = engine_at(10_000);
+    let mut app = app_for(&engine, dark());
     let t = render(&mut app, 120, 40);
     let screen = text(&t);
     assert!(screen.contains("Ring · 4 servers"), "{screen}");
@@ -36,8 +36,8 @@ fn default_at_10s_120x40_after_delta_joined() {
 
 #[test]
 fn tiny_sizes_show_the_too_small_screen() {
-    let (engine, scenario) = engine_at(1_000);
-    let mut app = app_for(&engine, &scenario, dark());
+    let (engine, _) = engine_at(1_000);
+    let mut app = app_for(&engine, dark());
     let t = render(&mut app, 20, 5);
     assert!(text(&t).contains("too small"));
     assert_snapshot!(t.backend());
@@ -60,8 +60,8 @@ fn tiny_sizes_show_the_too_small_screen() {
 
 #[test]
 fn help_overlay_is_generated_from_the_keymap() {
-    let (engine, scenario) = engine_at(3_000);
-    let mut app = app_for(&engine, &scenario, dark());
+    let (engine, _) = engine_at(3_000);
+    let mut app = app_for(&engine, dark());
     app.apply_action(ringside::tui::keymap::Action::ToggleHelp, "?");
     let t = render(&mut app, 80, 24);
     let screen = text(&t);
@@ -73,8 +73,8 @@ fn help_overlay_is_generated_from_the_keymap() {
 
 #[test]
 fn no_color_renders_without_any_colour() {
-    let (engine, scenario) = engine_at(6_000);
-    let mut app = app_for(&engine, &scenario, Theme::new(ThemeKind::Dark, true));
+    let (engine, _) = engine_at(6_000);
+    let mut app = app_for(&engine, Theme::new(ThemeKind::Dark, true));
     let t = render(&mut app, 120, 40);
     let buf = t.backend().buffer();
     for cell in &buf.content {
@@ -89,9 +89,9 @@ fn no_color_renders_without_any_colour() {
 
 #[test]
 fn light_theme_differs_from_dark_only_in_style() {
-    let (engine, scenario) = engine_at(6_000);
-    let mut dark_app = app_for(&engine, &scenario, dark());
-    let mut light_app = app_for(&engine, &scenario, Theme::new(ThemeKind::Light, false));
+    let (engine, _) = engine_at(6_000);
+    let mut dark_app = app_for(&engine, dark());
+    let mut light_app = app_for(&engine, Theme::new(ThemeKind::Light, false));
     let d = render(&mut dark_app, 100, 30);
     let l = render(&mut light_app, 100, 30);
     assert_eq!(text(&d), text(&l));

@@ -27,6 +27,9 @@ pub struct DashboardArgs {
     /// Capture the mouse (click a legend row to select a server).
     #[arg(long)]
     pub mouse: bool,
+    /// Where the token buckets live.
+    #[command(flatten)]
+    pub limiter: super::limiter::LimiterArgs,
 }
 
 /// Run the dashboard.
@@ -35,11 +38,10 @@ pub fn run(args: DashboardArgs) -> anyhow::Result<()> {
         return Err(crate::tui::terminal::NotATerminal.into());
     }
     let scenario = Scenario::load(&args.scenario).context("loading the scenario")?;
-    let engine = Engine::from_scenario(&scenario, args.seed).context("starting the simulation")?;
-    let options = AppOptions {
-        mouse: args.mouse,
-        refill_per_sec: Some(scenario.limiter.refill_per_sec),
-    };
+    let mut engine =
+        Engine::from_scenario(&scenario, args.seed).context("starting the simulation")?;
+    super::limiter::attach(&mut engine, &scenario, &args.limiter)?;
+    let options = AppOptions { mouse: args.mouse };
     let theme = Theme::new(args.theme, Theme::no_color_env());
     crate::tui::run(engine, options, theme, args.fps)
 }

@@ -4,6 +4,7 @@
 use clap::{Args, Parser, Subcommand};
 
 pub mod dashboard;
+pub mod limiter;
 pub mod ring;
 pub mod scenario_cmd;
 pub mod simulate;
@@ -66,14 +67,9 @@ pub struct SimulateArgs {
     /// Run in real time instead of as fast as possible.
     #[arg(long)]
     pub realtime: bool,
-    /// Token buckets in Redis shared by several instances: `redis://HOST:PORT[/DB]`
-    /// (or `memory`, the default; overrides the scenario's `limiter.backend`). With Redis,
-    /// virtual time is wall time: the run takes `--duration` of real time.
-    #[arg(long, env = "RINGSIDE_LIMITER", value_name = "URL")]
-    pub limiter: Option<String>,
-    /// When Redis cannot decide: `fail-open`, `fail-closed` or `local` (in-process fallback).
-    #[arg(long, default_value = "local", value_name = "POLICY")]
-    pub limiter_policy: String,
+    /// Where the token buckets live.
+    #[command(flatten)]
+    pub limiter: limiter::LimiterArgs,
 }
 
 /// Arguments of `ringside ring`.

@@ -4,9 +4,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 
-use crate::patterns::breaker::State as BreakerState;
-use crate::patterns::limiter::redis::{FailurePolicy, RedisLimiter, RedisOptions, redact_url};
-use crate::patterns::limiter::{BackendHealth, BucketConfig, LimiterBackend};
 use crate::report::Report;
 use crate::sim::{Command, Engine, Scenario};
 
@@ -25,7 +22,12 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
     if let Some(rate) = args.rate {
         engine.apply(Command::SetRate(rate)).context("--rate")?;
     }
-    let shared = attach_limiter(&mut engine, &scenario, &args)?;
+    let shared = super::limiter::attach(&mut engine, &scenario, &args.limiter)?;
+    if shared && !args.realtime {
+        eprintln!(
+            "ringside: the Redis limiter keeps time on the Redis server's clock: running in real time"
+        );
+    }
     let duration = args.duration.unwrap_or(scenario.duration_ns);
     let started = Instant::now();
     if args.realtime || shared {
@@ -43,70 +45,13 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         }
     }
     if let Some(h) = engine.limiter_health() {
-        eprintln!("{}", describe_health(&h));
+        eprintln!("{}", super::limiter::describe_health(&h));
     }
     let report = Report::build(&engine, started.elapsed().as_secs_f64());
     match args.format {
         OutputFormat::Text => super::scenario_cmd::write_stdout(&report.to_text()),
         OutputFormat::Json => super::scenario_cmd::write_stdout(&(report.to_json() + "\n")),
     }
-}
-
-/// Connects the shared limiter chosen by `--limiter` / `RINGSIDE_LIMITER` / the scenario's
-/// `limiter.backend`, if any. Returns whether one is attached (then time runs in real time).
-fn attach_limiter(
-    engine: &mut Engine,
-    scenario: &Scenario,
-    args: &SimulateArgs,
-) -> anyhow::Result<bool> {
-    let choice = args
-        .limiter
-        .as_deref()
-        .or(scenario.limiter_backend.as_deref())
-        .map(str::trim);
-    let url = match choice {
-        None | Some("") | Some("memory") => return Ok(false),
-        Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => url,
-        Some(other) => anyhow::bail!(
-            "unknown limiter backend {}: expected `memory` or redis://HOST:PORT[/DB]",
-            redact_url(other)
-        ),
-    };
-    let policy: FailurePolicy = args.limiter_policy.parse()?;
-    let config = BucketConfig::new(scenario.limiter.capacity, scenario.limiter.refill_per_sec)?;
-    let options = RedisOptions {
-        policy,
-        ..RedisOptions::default()
-    };
-    let limiter = RedisLimiter::connect(url, config, options).context("--limiter")?;
-    if !args.realtime {
-        eprintln!(
-            "ringside: limiter {} keeps time on the Redis server's clock: running in real time",
-            limiter.describe()
-        );
-    }
-    engine.set_limiter_backend(Box::new(limiter));
-    Ok(true)
-}
-
-/// One line for the end of a run, e.g. `limiter redis://…/0: healthy, rtt 80 µs, guard closed`.
-pub fn describe_health(h: &BackendHealth) -> String {
-    let rtt = h
-        .last_rtt_ns
-        .map(|ns| format!("{:.0} µs", ns as f64 / 1e3))
-        .unwrap_or_else(|| "-".to_string());
-    let guard = match h.guard {
-        Some(BreakerState::Closed) | None => "closed",
-        Some(BreakerState::Open) => "open",
-        Some(BreakerState::HalfOpen) => "half-open",
-    };
-    format!(
-        "limiter {}: {}, rtt {rtt}, guard {guard}, policy {}, {} fallback decisions",
-        h.backend,
-        if h.healthy { "healthy" } else { "degraded" },
-        h.policy.as_deref().unwrap_or("-"),
-        h.fallbacks
-    )
 }
 
 /// Parse a humane duration flag (`60s`, `2m`, `500ms`) into nanoseconds.

@@ -217,7 +217,8 @@ struct Prefetched {
     at: u64,
     tenant: u32,
     key: u32,
-    decision: Result<Decision, LimiterError>,
+    /// `None` when the backend answered fewer checks than asked: decided singly then.
+    decision: Option<Result<Decision, LimiterError>>,
 }
 
 /// Most arrivals checked in one round trip to a shared backend.
@@ -351,6 +352,20 @@ fn fault_text(f: &Fault) -> String {
         Fault::Down => "down".to_string(),
         Fault::Flapping { period_ms } => format!("flapping every {period_ms}ms"),
     }
+}
+
+/// A traffic rate a command may set: finite, ≥ 0 and at most [`MAX_RATE`].
+fn check_rate(rate: f64) -> Result<(), SimError> {
+    if !rate.is_finite() || rate < 0.0 {
+        return Err(SimError::InvalidRate(rate));
+    }
+    if rate > super::MAX_RATE {
+        return Err(SimError::RateTooHigh {
+            got: rate,
+            max: super::MAX_RATE,
+        });
+    }
+    Ok(())
 }
 
 fn validate_fault(f: &Fault) -> Result<(), SimError> {
@@ -719,9 +734,7 @@ impl Engine {
                 format!("healed {server}")
             }
             Command::SetRate(rate) => {
-                if !rate.is_finite() || rate < 0.0 {
-                    return Err(SimError::InvalidRate(rate));
-                }
+                check_rate(rate)?;
                 let old = self.rate;
                 self.rate = rate;
                 self.schedule_next_arrival();
@@ -732,9 +745,7 @@ impl Engine {
                     return Err(SimError::InvalidFactor(factor));
                 }
                 let rate = self.rate * factor;
-                if !rate.is_finite() {
-                    return Err(SimError::InvalidRate(rate));
-                }
+                check_rate(rate)?;
                 let old = self.rate;
                 self.rate = rate;
                 self.schedule_next_arrival();
@@ -757,19 +768,25 @@ impl Engine {
                     }
                     None => self.hottest_tenant(),
                 };
-                let keys: Vec<u32> = (0..requests)
-                    .map(|_| self.key_sampler.sample(&mut self.rng))
-                    .collect();
-                let mut decisions = Vec::new();
                 if let Some(r) = self.remote.as_mut() {
                     // One pipelined round trip for the whole burst.
+                    let keys: Vec<u32> = (0..requests)
+                        .map(|_| self.key_sampler.sample(&mut self.rng))
+                        .collect();
                     let name = self.tenants[t as usize].name.as_str();
                     let batch = vec![(name, 1); keys.len()];
+                    let mut decisions = Vec::with_capacity(batch.len());
                     r.backend.check_many(self.now, &batch, &mut decisions);
-                }
-                let mut decisions = decisions.into_iter();
-                for key in keys {
-                    self.request_decided(t, key, 0, decisions.next());
+                    // A short answer from the backend leaves the rest to single checks.
+                    let mut decisions = decisions.into_iter();
+                    for key in keys {
+                        self.request_decided(t, key, 0, decisions.next());
+                    }
+                } else {
+                    for _ in 0..requests {
+                        let key = self.key_sampler.sample(&mut self.rng);
+                        self.request(t, key, 0);
+                    }
                 }
                 format!(
                     "burst of {requests} requests from {}",
@@ -1018,7 +1035,7 @@ impl Engine {
                 // A recorded live command: everything else due at `t` has been processed.
                 self.fire_timeline();
             } else if let Some(p) = self.remote.as_mut().and_then(|r| r.prefetched.pop_front()) {
-                self.request_decided(p.tenant, p.key, 0, Some(p.decision));
+                self.request_decided(p.tenant, p.key, 0, p.decision);
                 let r = self
                     .remote
                     .as_ref()
@@ -1061,19 +1078,15 @@ impl Engine {
             .collect();
         let mut decisions = Vec::with_capacity(names.len());
         remote.backend.check_many(self.now, &names, &mut decisions);
+        let mut decisions = decisions.into_iter();
         remote
             .prefetched
-            .extend(
-                drawn
-                    .into_iter()
-                    .zip(decisions)
-                    .map(|((at, tenant, key), decision)| Prefetched {
-                        at,
-                        tenant,
-                        key,
-                        decision,
-                    }),
-            );
+            .extend(drawn.into_iter().map(|(at, tenant, key)| Prefetched {
+                at,
+                tenant,
+                key,
+                decision: decisions.next(),
+            }));
         remote.after_prefetch = at;
         self.next_arrival = remote.prefetched.front().map_or(at, |p| p.at);
     }
@@ -1512,6 +1525,15 @@ impl Engine {
             log: self.log.iter().cloned().collect(),
             caption: self.caption.clone(),
             session: self.session(),
+            limiter: LimiterInfo {
+                backend: self
+                    .remote
+                    .as_ref()
+                    .map_or_else(|| "memory".to_string(), |r| r.backend.describe()),
+                capacity: self.bucket_config.capacity,
+                refill_per_sec: self.bucket_config.refill_per_sec,
+                health: self.limiter_health(),
+            },
         }
     }
 }

@@ -26,6 +26,14 @@ pub enum SimError {
     /// A rate that is negative, NaN or infinite.
     #[error("rate must be a finite number ≥ 0, got {0}")]
     InvalidRate(f64),
+    /// A rate above [`MAX_RATE`](super::MAX_RATE).
+    #[error("rate {got} req/s is above the maximum of {max} req/s")]
+    RateTooHigh {
+        /// The rejected rate.
+        got: f64,
+        /// The maximum.
+        max: f64,
+    },
     /// A scale factor that is not finite and > 0.
     #[error("scale factor must be a finite number > 0, got {0}")]
     InvalidFactor(f64),

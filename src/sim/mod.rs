@@ -44,6 +44,8 @@ pub const SESSION_COMMANDS: usize = 20_000;
 /// [`Command::PreviousEvent`] skips events fired less than this long (virtual) ago, so that
 /// pressing `p` right after landing on an event goes to the one before it.
 pub const PREV_GRACE_NS: u64 = 1_000_000_000;
+/// Highest offered traffic rate a command may set (requests per second of virtual time).
+pub const MAX_RATE: f64 = 50_000_000.0;
 /// Slowest speed (virtual seconds per wall second).
 pub const MIN_SPEED: f64 = 1.0 / 64.0;
 /// Fastest speed.

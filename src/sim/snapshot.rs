@@ -323,6 +323,21 @@ pub struct Snapshot {
     /// This session so far (scenario, seed, recorded live commands): saving it as a scenario
     /// replays the session exactly. Cheap to clone (shared).
     pub session: super::session::SessionLog,
+    /// The rate limiter in force.
+    pub limiter: LimiterInfo,
+}
+
+/// The rate limiter in force, for the dashboard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LimiterInfo {
+    /// `memory`, or the shared backend's URL (never with a password).
+    pub backend: String,
+    /// Bucket capacity (burst), tokens.
+    pub capacity: u32,
+    /// Refill rate, tokens per second.
+    pub refill_per_sec: f64,
+    /// Health of a shared backend (`None` for the in-process limiter).
+    pub health: Option<crate::patterns::limiter::BackendHealth>,
 }
 
 impl Snapshot {

@@ -60,9 +60,6 @@ pub struct Note {
 pub struct AppOptions {
     /// Whether mouse clicks select legend rows.
     pub mouse: bool,
-    /// The scenario's initial bucket refill rate (the snapshot does not carry it; `[`/`]`
-    /// scale this value). `None` disables those keys with an explanation.
-    pub refill_per_sec: Option<f64>,
 }
 
 /// Everything the dashboard shows besides the snapshot itself.
@@ -77,7 +74,6 @@ pub struct App {
     quit: bool,
     notes: VecDeque<Note>,
     options: AppOptions,
-    refill: Option<f64>,
     /// Where the legend rows were drawn last frame (for mouse selection), and the index
     /// of the server in its first row.
     legend: Option<(Rect, usize)>,
@@ -97,7 +93,6 @@ impl App {
             help: false,
             quit: false,
             notes: VecDeque::with_capacity(NOTES_KEPT),
-            refill: options.refill_per_sec,
             options,
             legend: None,
             pending_fault: None,
@@ -143,9 +138,9 @@ impl App {
         self.notes.iter()
     }
 
-    /// The refill rate the `[`/`]` keys last set (or the scenario's).
-    pub fn refill_rate(&self) -> Option<f64> {
-        self.refill
+    /// The refill rate in force (what `[`/`]` scale).
+    pub fn refill_rate(&self) -> f64 {
+        self.snapshot.limiter.refill_per_sec
     }
 
     fn fix_selection(&mut self) {
@@ -327,23 +322,19 @@ impl App {
                     false,
                 )
             }
-            Action::RefillDown | Action::RefillUp => match self.refill {
-                None => (None, "refill rate unknown for this scenario".into(), true),
-                Some(r) => {
-                    let factor = if action == Action::RefillUp {
-                        REFILL_FACTOR
-                    } else {
-                        1.0 / REFILL_FACTOR
-                    };
-                    let new = (r * factor).clamp(MIN_REFILL, MAX_REFILL);
-                    self.refill = Some(new);
-                    (
-                        Some(Command::SetRefillRate(new)),
-                        format!("refill {new:.1} tokens/s"),
-                        false,
-                    )
-                }
-            },
+            Action::RefillDown | Action::RefillUp => {
+                let factor = if action == Action::RefillUp {
+                    REFILL_FACTOR
+                } else {
+                    1.0 / REFILL_FACTOR
+                };
+                let new = (self.refill_rate() * factor).clamp(MIN_REFILL, MAX_REFILL);
+                (
+                    Some(Command::SetRefillRate(new)),
+                    format!("refill {new:.1} tokens/s"),
+                    false,
+                )
+            }
             Action::TogglePause => (
                 Some(Command::TogglePause),
                 if self.snapshot.paused {
@@ -367,10 +358,7 @@ impl App {
             }
             Action::SlowDown => (Some(Command::SlowDown), "slower".into(), false),
             Action::SpeedUp => (Some(Command::SpeedUp), "faster".into(), false),
-            Action::Reset => {
-                self.refill = self.options.refill_per_sec;
-                (Some(Command::Reset), "reset the scenario".into(), false)
-            }
+            Action::Reset => (Some(Command::Reset), "reset the scenario".into(), false),
             Action::ToggleHelp => {
                 self.help = !self.help;
                 (
@@ -403,9 +391,6 @@ impl App {
         if let Err(err) = &outcome.result {
             if matches!(outcome.command, Command::InjectFault { .. }) {
                 self.pending_fault = None;
-            }
-            if matches!(outcome.command, Command::SetRefillRate(_)) {
-                self.refill = self.options.refill_per_sec;
             }
             self.note(format!("✗ refused: {err}"), true);
         }

@@ -22,14 +22,11 @@ pub fn engine_at(t_ms: u64) -> (Engine, Scenario) {
 }
 
 /// An app showing `engine`'s snapshot.
-pub fn app_for(engine: &Engine, scenario: &Scenario, theme: Theme) -> App {
+pub fn app_for(engine: &Engine, theme: Theme) -> App {
     App::new(
         Arc::new(engine.snapshot()),
         theme,
-        AppOptions {
-            mouse: true,
-            refill_per_sec: Some(scenario.limiter.refill_per_sec),
-        },
+        AppOptions { mouse: true },
     )
 }
 

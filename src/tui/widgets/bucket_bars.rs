@@ -38,9 +38,7 @@ pub fn bar(value: f64, max: f64, width: usize, empty: char) -> String {
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let snap = app.snapshot();
     let theme = &app.theme;
-    let refill = app
-        .refill_rate()
-        .map_or(String::new(), |r| format!(" · refill {r:.0}/s"));
+    let refill = format!(" · refill {:.0}/s", app.refill_rate());
     let title = format!(
         "Buckets · {}/{} tenants{refill}",
         snap.tenants.len(),

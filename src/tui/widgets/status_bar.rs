@@ -6,7 +6,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::clock;
+use crate::patterns::breaker::State;
+use crate::sim::Snapshot;
 use crate::tui::app::App;
+use crate::tui::theme::Theme;
 
 /// Keys advertised in the status bar (the full list is in the `?` help).
 const HINTS: &[(&str, &str)] = &[
@@ -51,11 +54,42 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             theme.text,
         ),
     ];
+    spans.extend(limiter_spans(snap, theme));
     for (k, d) in HINTS {
         spans.push(Span::styled(format!(" {k}"), theme.accent));
         spans.push(Span::styled(format!(" {d}"), theme.dim));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The limiter backend: `memory`, or a shared backend's URL (no password) with its health,
+/// round-trip time and the state of the breaker guarding it.
+fn limiter_spans(snap: &Snapshot, theme: &Theme) -> Vec<Span<'static>> {
+    let info = &snap.limiter;
+    let Some(health) = &info.health else {
+        return vec![Span::styled(
+            format!(" limiter {} │", info.backend),
+            theme.dim,
+        )];
+    };
+    let (mark, style) = if health.healthy {
+        ("●", theme.good)
+    } else {
+        ("✗", theme.bad)
+    };
+    let rtt = health
+        .last_rtt_ns
+        .map_or_else(|| "-".to_string(), |ns| format!("{:.0}µs", ns as f64 / 1e3));
+    let guard = match health.guard {
+        Some(State::Open) => "guard OPEN",
+        Some(State::HalfOpen) => "guard half-open",
+        Some(State::Closed) | None => "guard closed",
+    };
+    vec![
+        Span::styled(format!(" {} ", health.backend), theme.text),
+        Span::styled(mark, style),
+        Span::styled(format!(" rtt {rtt} {guard} │"), theme.dim),
+    ]
 }
 
 #[cfg(test)]
@@ -68,5 +102,39 @@ mod tests {
         assert_eq!(speed_label(4.0), "×4");
         assert_eq!(speed_label(0.125), "×1/8");
         assert_eq!(speed_label(1.5), "×1.5");
+    }
+
+    fn text(spans: &[Span]) -> String {
+        spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn limiter_backend_and_health_are_shown() {
+        use crate::patterns::limiter::BackendHealth;
+        let theme = Theme::new(crate::tui::theme::ThemeKind::Dark, false);
+        let mut engine = crate::sim::Engine::from_scenario(
+            &crate::sim::Scenario::builtin("default").expect("shipped"),
+            None,
+        )
+        .expect("valid");
+        engine.advance(1);
+        let mut snap = engine.snapshot();
+        assert_eq!(text(&limiter_spans(&snap, &theme)), " limiter memory │");
+        snap.limiter.backend = "redis://127.0.0.1:6379/0".into();
+        snap.limiter.health = Some(BackendHealth {
+            backend: "redis://127.0.0.1:6379/0".into(),
+            healthy: false,
+            last_rtt_ns: Some(81_500),
+            guard: Some(State::Open),
+            policy: Some("local".into()),
+            fallbacks: 3,
+            last_error: None,
+        });
+        let spans = limiter_spans(&snap, &theme);
+        assert_eq!(
+            text(&spans),
+            " redis://127.0.0.1:6379/0 ✗ rtt 82µs guard OPEN │"
+        );
+        assert_eq!(spans[1].style, theme.bad);
     }
 }
