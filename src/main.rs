@@ -10,6 +10,7 @@ fn main() -> std::process::ExitCode {
         Some(Command::Simulate(args)) => ringside::cli::simulate::run(args),
         Some(Command::Scenarios) => ringside::cli::scenario_cmd::list(),
         Some(Command::Check { path }) => ringside::cli::scenario_cmd::check(&path),
+        Some(Command::Frame(args)) => ringside::cli::frame::run(args),
         None => ringside::cli::dashboard::run(cli.dashboard),
     };
     match result {

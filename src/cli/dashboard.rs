@@ -1,6 +1,8 @@
 //! Wiring of the live dashboard (the default mode): load the scenario, start the engine,
 //! hand both to `tui`.
 
+use std::path::PathBuf;
+
 use anyhow::Context as _;
 use clap::Args;
 
@@ -27,6 +29,17 @@ pub struct DashboardArgs {
     /// Capture the mouse (click a legend row to select a server).
     #[arg(long)]
     pub mouse: bool,
+    /// Presenter layout for talks: fewer, larger panels, a prominent caption, high
+    /// contrast (readable on a projector at 100×30).
+    #[arg(long)]
+    pub present: bool,
+    /// Record the session as an asciicast v2 file (play it with `asciinema play FILE`).
+    #[arg(long, value_name = "FILE.cast")]
+    pub record: Option<PathBuf>,
+    /// On exit, write this session (scenario, seed, every live command at its virtual
+    /// time) as a scenario file that `--scenario FILE` replays exactly; `w` writes it too.
+    #[arg(long, value_name = "FILE")]
+    pub save_scenario: Option<PathBuf>,
     /// Where the token buckets live.
     #[command(flatten)]
     pub limiter: super::limiter::LimiterArgs,
@@ -43,5 +56,10 @@ pub fn run(args: DashboardArgs) -> anyhow::Result<()> {
     super::limiter::attach(&mut engine, &scenario, &args.limiter)?;
     let options = AppOptions { mouse: args.mouse };
     let theme = Theme::new(args.theme, Theme::no_color_env());
-    crate::tui::run(engine, options, theme, args.fps)
+    let talk = crate::tui::TalkOptions {
+        present: args.present,
+        record: args.record,
+        save_scenario: args.save_scenario,
+    };
+    crate::tui::run(engine, options, theme, args.fps, talk)
 }

@@ -4,6 +4,7 @@
 use clap::{Args, Parser, Subcommand};
 
 pub mod dashboard;
+pub mod frame;
 pub mod limiter;
 pub mod ring;
 pub mod scenario_cmd;
@@ -35,6 +36,8 @@ pub enum Command {
         /// Path to a scenario .toml file (or a shipped scenario name).
         path: String,
     },
+    /// Render one dashboard frame headless at a virtual time, as text, SVG or HTML (slides).
+    Frame(frame::FrameArgs),
 }
 
 /// Report format of `ringside simulate`.

@@ -3,13 +3,14 @@
 //! The app never routes or limits anything: it reads [`Snapshot`]s and emits commands.
 
 use std::collections::VecDeque;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEventKind};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 
-use super::keymap::{self, Action};
+use super::keymap::{self, Action, Focus};
 use super::theme::Theme;
 use super::widgets;
 use crate::sim::{Command, Fault, SimError, Snapshot};
@@ -80,6 +81,13 @@ pub struct App {
     /// A fault sent but not yet visible in a snapshot, so pressing `f` twice quickly
     /// still cycles.
     pending_fault: Option<(String, Fault)>,
+    /// Which panel fills the screen (`1`/`2`/`3`/`0`).
+    focus: Focus,
+    /// Presenter layout (`--present`).
+    present: bool,
+    /// Where `w` writes the session (`--save-scenario`); `None`: a fresh file in the
+    /// current directory.
+    save_path: Option<PathBuf>,
 }
 
 impl App {
@@ -96,6 +104,9 @@ impl App {
             options,
             legend: None,
             pending_fault: None,
+            focus: Focus::All,
+            present: false,
+            save_path: None,
         };
         app.fix_selection();
         app
@@ -131,6 +142,30 @@ impl App {
     /// Whether the user asked to quit.
     pub fn should_quit(&self) -> bool {
         self.quit
+    }
+
+    /// Switch the presenter layout on or off (on: fewer, larger panels, a prominent
+    /// caption and a high-contrast theme).
+    pub fn set_present(&mut self, present: bool) {
+        if present && !self.present {
+            self.theme = super::present::high_contrast(&self.theme);
+        }
+        self.present = present;
+    }
+
+    /// Whether the presenter layout is on.
+    pub fn present(&self) -> bool {
+        self.present
+    }
+
+    /// Which panel fills the screen.
+    pub fn focus(&self) -> Focus {
+        self.focus
+    }
+
+    /// Where `w` writes the session (`None`: a fresh file in the current directory).
+    pub fn set_save_path(&mut self, path: Option<PathBuf>) {
+        self.save_path = path;
     }
 
     /// The UI's own event-log lines, oldest first.
@@ -359,6 +394,34 @@ impl App {
             Action::SlowDown => (Some(Command::SlowDown), "slower".into(), false),
             Action::SpeedUp => (Some(Command::SpeedUp), "faster".into(), false),
             Action::Reset => (Some(Command::Reset), "reset the scenario".into(), false),
+            Action::NextEvent => (Some(Command::NextEvent), "next event".into(), false),
+            Action::PreviousEvent => (Some(Command::PreviousEvent), "previous event".into(), false),
+            Action::SaveSession => {
+                let path = self.save_path.clone().unwrap_or_else(|| {
+                    super::present::default_session_path(
+                        std::path::Path::new("."),
+                        &self.snapshot.scenario,
+                    )
+                });
+                match super::present::save_session(&self.snapshot, &path) {
+                    Ok(n) => (
+                        None,
+                        format!("session ({n} live commands) saved to {}", path.display()),
+                        false,
+                    ),
+                    Err(e) => (None, format!("cannot save the session: {e:#}"), true),
+                }
+            }
+            Action::Focus(focus) => {
+                self.focus = focus;
+                let what = match focus {
+                    Focus::All => "all panels",
+                    Focus::Ring => "the ring",
+                    Focus::Buckets => "the token buckets",
+                    Focus::Breakers => "the breakers",
+                };
+                (None, format!("showing {what}"), false)
+            }
             Action::ToggleHelp => {
                 self.help = !self.help;
                 (

@@ -39,12 +39,34 @@ pub enum Action {
     SpeedUp,
     /// Restart the scenario.
     Reset,
+    /// Jump to the next scripted scenario event (talk mode).
+    NextEvent,
+    /// Jump back to the previous scripted scenario event (talk mode).
+    PreviousEvent,
+    /// Write this session (scenario, seed, live commands) as a scenario file.
+    SaveSession,
+    /// Show one panel alone, or all of them again.
+    Focus(Focus),
     /// Open or close the help overlay.
     ToggleHelp,
     /// Close the help overlay if open, otherwise quit.
     Escape,
     /// Quit.
     Quit,
+}
+
+/// Which panel fills the screen (talk mode: `1` ring, `2` buckets, `3` breakers, `0` all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
+pub enum Focus {
+    /// Every panel of the layout.
+    #[default]
+    All,
+    /// The ring gauge alone.
+    Ring,
+    /// The token buckets alone.
+    Buckets,
+    /// The breaker timeline alone.
+    Breakers,
 }
 
 /// One physical key: a code plus whether Ctrl must be held.
@@ -184,6 +206,48 @@ pub const KEYMAP: &[Binding] = &[
         label: "r",
         description: "reset the scenario",
         action: Action::Reset,
+    },
+    Binding {
+        keys: &[ch('n')],
+        label: "n p",
+        description: "next / previous scripted event (talk mode)",
+        action: Action::NextEvent,
+    },
+    Binding {
+        keys: &[ch('p')],
+        label: "",
+        description: "",
+        action: Action::PreviousEvent,
+    },
+    Binding {
+        keys: &[ch('w')],
+        label: "w",
+        description: "write this session as a scenario file",
+        action: Action::SaveSession,
+    },
+    Binding {
+        keys: &[ch('1')],
+        label: "1 2 3 0",
+        description: "focus ring / buckets / breakers / show all",
+        action: Action::Focus(Focus::Ring),
+    },
+    Binding {
+        keys: &[ch('2')],
+        label: "",
+        description: "",
+        action: Action::Focus(Focus::Buckets),
+    },
+    Binding {
+        keys: &[ch('3')],
+        label: "",
+        description: "",
+        action: Action::Focus(Focus::Breakers),
+    },
+    Binding {
+        keys: &[ch('0')],
+        label: "",
+        description: "",
+        action: Action::Focus(Focus::All),
     },
     Binding {
         keys: &[ch('?')],

@@ -2,13 +2,18 @@
 //! This layer draws `sim::Snapshot`s and sends `sim::Command`s; it never routes or limits.
 
 pub mod app;
+pub mod crash;
+pub mod export;
 pub mod keymap;
+pub mod present;
+pub mod record;
 pub mod runner;
 pub mod terminal;
 pub mod theme;
 pub mod widgets;
 
 use std::io::IsTerminal as _;
+use std::path::PathBuf;
 
 use crossterm::event::EventStream;
 use tokio::signal::unix::{SignalKind, signal};
@@ -18,6 +23,18 @@ use runner::{EngineHandle, LoopConfig, Simulation, frame_interval, run_loop};
 use terminal::{NotATerminal, TerminalGuard};
 use theme::Theme;
 
+/// Talk-mode options of the dashboard.
+#[derive(Debug, Clone, Default)]
+pub struct TalkOptions {
+    /// Presenter layout (`--present`).
+    pub present: bool,
+    /// Record the terminal output as asciicast v2 to this file (`--record`).
+    pub record: Option<PathBuf>,
+    /// Write the session as a scenario file here on exit; `w` writes it here too
+    /// (`--save-scenario`).
+    pub save_scenario: Option<PathBuf>,
+}
+
 /// Run the dashboard on the real terminal until the user quits or SIGTERM/SIGINT/SIGHUP
 /// arrives. Fails with [`NotATerminal`] (without touching the terminal) when stdout is
 /// not a tty. The terminal is restored on every exit path.
@@ -26,18 +43,30 @@ pub fn run<S: Simulation>(
     options: AppOptions,
     theme: Theme,
     fps: u32,
+    talk: TalkOptions,
 ) -> anyhow::Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(NotATerminal.into());
     }
+    let recorder = match &talk.record {
+        Some(path) => {
+            let (w, h) = crossterm::terminal::size()?;
+            let cast = record::create(path, w, h)
+                .map_err(|e| anyhow::anyhow!("cannot record to {}: {e}", path.display()))?;
+            Some(record::Recorder::new(cast))
+        }
+        None => None,
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let frame = frame_interval(fps);
     let mut engine = EngineHandle::spawn(sim, frame)?;
-    let mut guard = TerminalGuard::enter(options.mouse)?;
+    let mut guard = TerminalGuard::enter_recording(options.mouse, recorder.clone())?;
     let first = engine.snapshots.borrow().clone();
     let mut app = App::new(first, theme, options);
+    app.set_present(talk.present);
+    app.set_save_path(talk.save_scenario.clone());
     let config = LoopConfig {
         frame,
         sync_updates: true,
@@ -64,6 +93,30 @@ pub fn run<S: Simulation>(
         .await
     });
     drop(guard);
-    engine.shutdown();
-    result.map(|_| ())
+    let last = engine.shutdown_with_last();
+    let mut result = result.map(|_| ());
+    if let Some(rec) = recorder {
+        match rec.finish() {
+            Ok(()) => eprintln!(
+                "recording written to {}",
+                talk.record
+                    .as_deref()
+                    .map_or_else(String::new, |p| p.display().to_string())
+            ),
+            Err(e) => eprintln!("ringside: the recording is incomplete: {e}"),
+        }
+    }
+    if let Some(path) = &talk.save_scenario {
+        match present::save_session(&last, path) {
+            Ok(n) => eprintln!(
+                "session ({n} live commands) saved to {}; replay it with: ringside --scenario {}",
+                path.display(),
+                path.display()
+            ),
+            Err(e) => {
+                result = result.and(Err(e.context("saving the session (--save-scenario)")));
+            }
+        }
+    }
+    result
 }

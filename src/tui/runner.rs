@@ -96,6 +96,13 @@ impl EngineHandle {
         self.stop();
     }
 
+    /// Stop the engine thread, wait for it, and return its last snapshot (which reflects
+    /// every command it applied).
+    pub fn shutdown_with_last(mut self) -> Arc<Snapshot> {
+        self.stop();
+        self.snapshots.borrow().clone()
+    }
+
     fn stop(&mut self) {
         self.commands = None; // disconnects the channel: the thread's recv fails and it ends
         if let Some(t) = self.thread.take() {
@@ -144,7 +151,14 @@ fn engine_thread<S: Simulation>(
                 }
             }
             Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => return,
+            Err(RecvTimeoutError::Disconnected) => {
+                // Publish the last commands' effect, so that a session saved at exit holds
+                // every command that was applied.
+                if pending {
+                    let _ = snapshots.send(Arc::new(sim.snapshot()));
+                }
+                return;
+            }
         }
         let now = Instant::now();
         let dt = now.duration_since(last_tick).min(MAX_TICK);

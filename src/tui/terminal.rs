@@ -12,8 +12,10 @@ use crossterm::{
 };
 use ratatui::{Terminal, backend::CrosstermBackend};
 
-/// The concrete terminal the dashboard draws to.
-pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+use super::record::{Recorder, Tee};
+
+/// The concrete terminal the dashboard draws to (through a [`Tee`] that can record it).
+pub type Tui = Terminal<CrosstermBackend<Tee<Stdout>>>;
 
 /// Whether the terminal is currently in dashboard mode (raw + alternate screen).
 static ACTIVE: AtomicBool = AtomicBool::new(false);
@@ -38,6 +40,11 @@ pub struct TerminalGuard {
 impl TerminalGuard {
     /// Enter dashboard mode. Fails with [`NotATerminal`] when stdout or stdin is not a tty.
     pub fn enter(mouse: bool) -> anyhow::Result<Self> {
+        Self::enter_recording(mouse, None)
+    }
+
+    /// Enter dashboard mode, feeding everything drawn to `recorder` (asciicast v2) if given.
+    pub fn enter_recording(mouse: bool, recorder: Option<Recorder>) -> anyhow::Result<Self> {
         if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
             return Err(NotATerminal.into());
         }
@@ -58,7 +65,8 @@ impl TerminalGuard {
             restore();
             return Err(err.into());
         }
-        let terminal = match Terminal::new(CrosstermBackend::new(io::stdout())) {
+        let terminal = match Terminal::new(CrosstermBackend::new(Tee::new(io::stdout(), recorder)))
+        {
             Ok(t) => t,
             Err(err) => {
                 restore();
@@ -108,7 +116,20 @@ fn install_panic_hook() {
     }
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        let was_active = ACTIVE.load(Ordering::SeqCst);
         restore();
         previous(info);
+        if was_active {
+            match super::crash::report_panic(info) {
+                Ok(path) => eprintln!(
+                    "ringside crashed; the terminal was restored. Details (message, location, \
+                     backtrace) were written to {}",
+                    path.display()
+                ),
+                Err(e) => {
+                    eprintln!("ringside crashed, and the crash report could not be written: {e}")
+                }
+            }
+        }
     }));
 }

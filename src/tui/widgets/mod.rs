@@ -90,6 +90,13 @@ pub fn render(frame: &mut Frame, app: &App) -> Option<(Rect, usize)> {
     if area.is_empty() {
         return None;
     }
+    if app.present() || app.focus() != super::keymap::Focus::All {
+        let legend = super::present::render(frame, app);
+        if app.help_open() {
+            help::render(frame, area, &app.theme);
+        }
+        return legend;
+    }
     let Some(regions) = layout(area, event_log::caption_lines(app, area.width)) else {
         too_small(frame, area, &app.theme);
         return None;
@@ -107,7 +114,8 @@ pub fn render(frame: &mut Frame, app: &App) -> Option<(Rect, usize)> {
     legend
 }
 
-fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
+/// The 'terminal too small' screen.
+pub fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
     let text = vec![
         Line::styled("Terminal too small", theme.warn),
         Line::styled(

@@ -1,0 +1,106 @@
+//! `ringside frame`: render one dashboard frame headless (for slides): advance a scenario
+//! to a virtual time, draw the dashboard into an off-screen buffer of the asked size and
+//! print it as text, SVG or HTML.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use clap::Args;
+
+use crate::sim::{Engine, Scenario};
+use crate::tui::app::{App, AppOptions};
+use crate::tui::export::{FrameFormat, export};
+use crate::tui::keymap::{Action, Focus};
+use crate::tui::theme::{Theme, ThemeKind};
+
+/// Largest width or height `--size` accepts.
+pub const MAX_SIDE: u16 = 1000;
+
+/// Arguments of `ringside frame`.
+#[derive(Debug, Clone, Args)]
+pub struct FrameArgs {
+    /// Shipped scenario name (see `ringside scenarios`) or path to a .toml file.
+    #[arg(long, value_name = "NAME|PATH", default_value = "default")]
+    pub scenario: String,
+    /// Virtual time of the frame, e.g. `12s`, `1500ms`, `1.5m`.
+    #[arg(long, value_parser = parse_at)]
+    pub at: u64,
+    /// Terminal size as COLUMNSxROWS.
+    #[arg(long, value_parser = parse_size, default_value = "120x40")]
+    pub size: (u16, u16),
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FrameFormat::Text)]
+    pub format: FrameFormat,
+    /// RNG seed (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Colour theme (`NO_COLOR` forces no colours).
+    #[arg(long, value_enum, default_value_t = ThemeKind::Dark)]
+    pub theme: ThemeKind,
+    /// Presenter layout (as `--present` on the dashboard).
+    #[arg(long)]
+    pub present: bool,
+    /// Show one panel alone.
+    #[arg(long, value_enum, default_value_t = Focus::All)]
+    pub focus: Focus,
+}
+
+/// Parse `--at`: a humane duration, zero allowed.
+pub fn parse_at(text: &str) -> Result<u64, String> {
+    crate::sim::duration::parse_duration(text)
+}
+
+/// Parse `--size`: `COLUMNSxROWS`, each within 1..=[`MAX_SIDE`].
+pub fn parse_size(text: &str) -> Result<(u16, u16), String> {
+    let err = || format!("invalid size \"{text}\": expected COLUMNSxROWS, e.g. 120x40");
+    let (w, h) = text.trim().split_once(['x', 'X']).ok_or_else(err)?;
+    let w: u16 = w.trim().parse().map_err(|_| err())?;
+    let h: u16 = h.trim().parse().map_err(|_| err())?;
+    if w == 0 || h == 0 || w > MAX_SIDE || h > MAX_SIDE {
+        return Err(format!(
+            "invalid size \"{text}\": each side must be within 1..={MAX_SIDE}"
+        ));
+    }
+    Ok((w, h))
+}
+
+/// Render the frame and return it in the asked format.
+pub fn render(args: &FrameArgs) -> anyhow::Result<String> {
+    let scenario = Scenario::load(&args.scenario).context("loading the scenario")?;
+    let mut engine =
+        Engine::from_scenario(&scenario, args.seed).context("starting the simulation")?;
+    engine.advance(args.at);
+    let theme = Theme::new(args.theme, Theme::no_color_env());
+    let mut app = App::new(
+        Arc::new(engine.snapshot()),
+        theme,
+        AppOptions { mouse: false },
+    );
+    app.set_present(args.present);
+    app.apply_action(Action::Focus(args.focus), "--focus");
+    let (w, h) = args.size;
+    let buffer = crate::tui::present::render_buffer(&mut app, w, h)?;
+    Ok(export(&buffer, args.format))
+}
+
+/// Run `ringside frame`: print the frame to stdout.
+pub fn run(args: FrameArgs) -> anyhow::Result<()> {
+    let out = render(&args)?;
+    super::scenario_cmd::write_stdout(&out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_or_explain() {
+        assert_eq!(parse_size("120x40"), Ok((120, 40)));
+        assert_eq!(parse_size(" 100X30 "), Ok((100, 30)));
+        for bad in ["", "120", "x40", "0x10", "10x0", "2000x10", "ax b"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_at("0s"), Ok(0));
+        assert!(parse_at("soon").is_err());
+    }
+}

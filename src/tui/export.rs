@@ -1,0 +1,372 @@
+//! Turning a rendered frame (a ratatui [`Buffer`]) into text, SVG or HTML, so a slide can
+//! show exactly what the live dashboard shows at that moment (`ringside frame`).
+
+use std::fmt::Write as _;
+
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+
+/// Output formats of [`export`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FrameFormat {
+    /// Plain text, one line per row (no colours).
+    Text,
+    /// A standalone SVG image with colours.
+    Svg,
+    /// A standalone HTML page with a coloured `<pre>`.
+    Html,
+}
+
+/// Render `buffer` in `format`.
+pub fn export(buffer: &Buffer, format: FrameFormat) -> String {
+    match format {
+        FrameFormat::Text => to_text(buffer),
+        FrameFormat::Svg => to_svg(buffer),
+        FrameFormat::Html => to_html(buffer),
+    }
+}
+
+/// The buffer's symbols, row by row, each row ending in `\n`. Wide characters occupy
+/// their first cell only, as in the terminal.
+pub fn to_text(buffer: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        for (_, cell) in row(buffer, y) {
+            out.push_str(cell.symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+const CELL_W: f32 = 8.4;
+const CELL_H: f32 = 17.0;
+const FONT_SIZE: f32 = 14.0;
+const DEFAULT_FG: &str = "#d0d0d0";
+const DEFAULT_BG: &str = "#1c1c1c";
+
+/// A standalone SVG: a background rectangle per run of equal background, and a `<text>`
+/// per run of equal style, each run forced to its exact cell width so columns line up
+/// whatever monospace font the viewer has.
+pub fn to_svg(buffer: &Buffer) -> String {
+    let (w, h) = (buffer.area.width, buffer.area.height);
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{:.0}" height="{:.0}" viewBox="0 0 {:.1} {:.1}" font-family="ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace" font-size="{FONT_SIZE}">"#,
+        f32::from(w) * CELL_W,
+        f32::from(h) * CELL_H,
+        f32::from(w) * CELL_W,
+        f32::from(h) * CELL_H,
+    );
+    let _ = write!(
+        out,
+        r#"<rect width="100%" height="100%" fill="{DEFAULT_BG}"/>"#
+    );
+    for y in 0..h {
+        let top = f32::from(y) * CELL_H;
+        for run in runs(buffer, y) {
+            let x = f32::from(run.x) * CELL_W;
+            let width = f32::from(run.width) * CELL_W;
+            if let Some(bg) = run.style.bg {
+                let _ = write!(
+                    out,
+                    r#"<rect x="{x:.1}" y="{top:.1}" width="{width:.1}" height="{CELL_H:.1}" fill="{bg}"/>"#
+                );
+            }
+            if run.text.trim().is_empty() && !run.style.underline {
+                continue;
+            }
+            let baseline = top + CELL_H * 0.78;
+            let _ = write!(
+                out,
+                r#"<text x="{x:.1}" y="{baseline:.1}" textLength="{width:.1}" lengthAdjust="spacingAndGlyphs" xml:space="preserve" fill="{}"{}{}{}>{}</text>"#,
+                run.style.fg.as_deref().unwrap_or(DEFAULT_FG),
+                if run.style.bold {
+                    r#" font-weight="bold""#
+                } else {
+                    ""
+                },
+                if run.style.italic {
+                    r#" font-style="italic""#
+                } else {
+                    ""
+                },
+                if run.style.underline {
+                    r#" text-decoration="underline""#
+                } else {
+                    ""
+                },
+                escape(&run.text),
+            );
+        }
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+/// A standalone HTML page: a `<pre>` with one `<span>` per run of equal style.
+pub fn to_html(buffer: &Buffer) -> String {
+    let mut out = String::from(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>ringside</title></head>\n<body style=\"margin:0;background:",
+    );
+    let _ = write!(
+        out,
+        "{DEFAULT_BG}\"><pre style=\"margin:0;padding:8px;color:{DEFAULT_FG};font:14px/1.2 ui-monospace,'DejaVu Sans Mono',Menlo,Consolas,monospace\">"
+    );
+    for y in 0..buffer.area.height {
+        for run in runs(buffer, y) {
+            let mut css = String::new();
+            if let Some(fg) = &run.style.fg {
+                let _ = write!(css, "color:{fg};");
+            }
+            if let Some(bg) = &run.style.bg {
+                let _ = write!(css, "background:{bg};");
+            }
+            if run.style.bold {
+                css.push_str("font-weight:bold;");
+            }
+            if run.style.italic {
+                css.push_str("font-style:italic;");
+            }
+            if run.style.underline {
+                css.push_str("text-decoration:underline;");
+            }
+            if css.is_empty() {
+                out.push_str(&escape(&run.text));
+            } else {
+                let _ = write!(out, "<span style=\"{css}\">{}</span>", escape(&run.text));
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str("</pre></body></html>\n");
+    out
+}
+
+/// Resolved style of a cell, as CSS colours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RunStyle {
+    fg: Option<String>,
+    bg: Option<String>,
+    bold: bool,
+    italic: bool,
+    underline: bool,
+}
+
+/// A horizontal run of cells with the same style.
+struct Run {
+    x: u16,
+    width: u16,
+    text: String,
+    style: RunStyle,
+}
+
+/// The cells of row `y` that start a glyph (skipping the trailing cells of wide glyphs).
+fn row(buffer: &Buffer, y: u16) -> impl Iterator<Item = (u16, &ratatui::buffer::Cell)> {
+    let mut skip = 0usize;
+    (0..buffer.area.width).filter_map(move |x| {
+        let cell = &buffer[(buffer.area.x + x, buffer.area.y + y)];
+        if skip > 0 {
+            skip -= 1;
+            return None;
+        }
+        skip = unicode_width(cell.symbol()).saturating_sub(1);
+        Some((x, cell))
+    })
+}
+
+fn unicode_width(symbol: &str) -> usize {
+    // Dashboard glyphs are box drawing, braille and block elements (width 1); CJK and
+    // emoji are the wide exceptions.
+    symbol
+        .chars()
+        .next()
+        .map_or(1, |c| if is_wide(c) { 2 } else { 1 })
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF |
+        0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1FAFF |
+        0x20000..=0x3FFFD)
+}
+
+fn runs(buffer: &Buffer, y: u16) -> Vec<Run> {
+    let mut out: Vec<Run> = Vec::new();
+    for (x, cell) in row(buffer, y) {
+        let reversed = cell.modifier.contains(Modifier::REVERSED);
+        let (mut fg, mut bg) = (css(cell.fg), css(cell.bg));
+        if reversed {
+            (fg, bg) = (
+                bg.or(Some(DEFAULT_BG.to_string())),
+                fg.or(Some(DEFAULT_FG.to_string())),
+            );
+        }
+        let style = RunStyle {
+            fg,
+            bg,
+            bold: cell.modifier.contains(Modifier::BOLD),
+            italic: cell.modifier.contains(Modifier::ITALIC),
+            underline: cell.modifier.contains(Modifier::UNDERLINED),
+        };
+        let width = unicode_width(cell.symbol()) as u16;
+        match out.last_mut() {
+            Some(run) if run.style == style => {
+                run.text.push_str(cell.symbol());
+                run.width += width;
+            }
+            _ => out.push(Run {
+                x,
+                width,
+                text: cell.symbol().to_string(),
+                style,
+            }),
+        }
+    }
+    out
+}
+
+/// CSS colour of a ratatui colour (xterm's palette for the named ones); `None` = default.
+fn css(color: Color) -> Option<String> {
+    let rgb = match color {
+        Color::Reset => return None,
+        Color::Black => (0x00, 0x00, 0x00),
+        Color::Red => (0xcd, 0x31, 0x31),
+        Color::Green => (0x0d, 0xbc, 0x79),
+        Color::Yellow => (0xe5, 0xe5, 0x10),
+        Color::Blue => (0x24, 0x72, 0xc8),
+        Color::Magenta => (0xbc, 0x3f, 0xbc),
+        Color::Cyan => (0x11, 0xa8, 0xcd),
+        Color::Gray => (0xcc, 0xcc, 0xcc),
+        Color::DarkGray => (0x76, 0x76, 0x76),
+        Color::LightRed => (0xf1, 0x4c, 0x4c),
+        Color::LightGreen => (0x23, 0xd1, 0x8b),
+        Color::LightYellow => (0xf5, 0xf5, 0x43),
+        Color::LightBlue => (0x3b, 0x8e, 0xea),
+        Color::LightMagenta => (0xd6, 0x70, 0xd6),
+        Color::LightCyan => (0x29, 0xb8, 0xdb),
+        Color::White => (0xff, 0xff, 0xff),
+        Color::Rgb(r, g, b) => (r, g, b),
+        Color::Indexed(i) => indexed(i),
+    };
+    Some(format!("#{:02x}{:02x}{:02x}", rgb.0, rgb.1, rgb.2))
+}
+
+/// xterm 256-colour palette entry.
+fn indexed(i: u8) -> (u8, u8, u8) {
+    const BASE: [(u8, u8, u8); 16] = [
+        (0x00, 0x00, 0x00),
+        (0xcd, 0x00, 0x00),
+        (0x00, 0xcd, 0x00),
+        (0xcd, 0xcd, 0x00),
+        (0x00, 0x00, 0xee),
+        (0xcd, 0x00, 0xcd),
+        (0x00, 0xcd, 0xcd),
+        (0xe5, 0xe5, 0xe5),
+        (0x7f, 0x7f, 0x7f),
+        (0xff, 0x00, 0x00),
+        (0x00, 0xff, 0x00),
+        (0xff, 0xff, 0x00),
+        (0x5c, 0x5c, 0xff),
+        (0xff, 0x00, 0xff),
+        (0x00, 0xff, 0xff),
+        (0xff, 0xff, 0xff),
+    ];
+    match i {
+        0..=15 => BASE[usize::from(i)],
+        16..=231 => {
+            let i = i - 16;
+            let level = |v: u8| if v == 0 { 0 } else { 55 + v * 40 };
+            (level(i / 36), level((i / 6) % 6), level(i % 6))
+        }
+        _ => {
+            let v = 8 + (i - 232) * 10;
+            (v, v, v)
+        }
+    }
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if (c as u32) < 0x20 => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::layout::Rect;
+    use ratatui::style::Style;
+
+    fn sample() -> Buffer {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 6, 2));
+        buf.set_string(0, 0, "a<b", Style::new().fg(Color::Red));
+        buf.set_string(3, 0, "ok", Style::new().add_modifier(Modifier::BOLD));
+        buf.set_string(0, 1, "x&y", Style::new().bg(Color::Rgb(1, 2, 3)));
+        buf
+    }
+
+    #[test]
+    fn text_is_the_symbols_row_by_row() {
+        assert_eq!(to_text(&sample()), "a<bok \nx&y   \n");
+    }
+
+    #[test]
+    fn svg_escapes_and_colours_runs() {
+        let svg = to_svg(&sample());
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(svg.ends_with("</svg>\n"));
+        assert!(svg.contains(r##"fill="#cd3131""##), "{svg}");
+        assert!(svg.contains(">a&lt;b</text>"), "{svg}");
+        assert!(svg.contains(r#"font-weight="bold""#));
+        assert!(
+            svg.contains(r##"fill="#010203""##),
+            "background rect: {svg}"
+        );
+        assert!(svg.contains(">x&amp;y</text>"));
+    }
+
+    #[test]
+    fn html_spans_carry_styles() {
+        let html = to_html(&sample());
+        assert!(
+            html.contains("<span style=\"color:#cd3131;\">a&lt;b</span>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<span style=\"font-weight:bold;\">ok</span>"),
+            "{html}"
+        );
+        assert!(html.contains("<span style=\"background:#010203;\">x&amp;y</span>"));
+    }
+
+    #[test]
+    fn reversed_cells_swap_colours() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 1, 1));
+        buf.set_string(0, 0, "r", Style::new().add_modifier(Modifier::REVERSED));
+        let html = to_html(&buf);
+        assert!(
+            html.contains(&format!("color:{DEFAULT_BG};background:{DEFAULT_FG};")),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn indexed_palette_matches_xterm() {
+        assert_eq!(indexed(196), (255, 0, 0));
+        assert_eq!(indexed(232), (8, 8, 8));
+        assert_eq!(indexed(255), (238, 238, 238));
+        assert_eq!(indexed(9), (0xff, 0, 0));
+    }
+}
