@@ -10,7 +10,7 @@ use clap::Args;
 use crate::sim::{Engine, Scenario};
 use crate::tui::app::{App, AppOptions};
 use crate::tui::export::{FrameFormat, export};
-use crate::tui::keymap::{Action, Focus};
+use crate::tui::keymap::Focus;
 use crate::tui::theme::{Theme, ThemeKind};
 
 /// Largest width or height `--size` accepts.
@@ -77,7 +77,7 @@ pub fn render(args: &FrameArgs) -> anyhow::Result<String> {
         AppOptions { mouse: false },
     );
     app.set_present(args.present);
-    app.apply_action(Action::Focus(args.focus), "--focus");
+    app.set_focus(args.focus);
     let (w, h) = args.size;
     let buffer = crate::tui::present::render_buffer(&mut app, w, h)?;
     Ok(export(&buffer, args.format))

@@ -163,6 +163,11 @@ impl App {
         self.focus
     }
 
+    /// Show one panel alone (or all of them), without a note in the event log.
+    pub fn set_focus(&mut self, focus: Focus) {
+        self.focus = focus;
+    }
+
     /// Where `w` writes the session (`None`: a fresh file in the current directory).
     pub fn set_save_path(&mut self, path: Option<PathBuf>) {
         self.save_path = path;
