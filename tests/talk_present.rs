@@ -135,7 +135,7 @@ fn w_writes_a_scenario_that_replays_the_session() {
     assert_eq!(a.handle_key(&key('w')), None);
     let note = a.notes().last().unwrap();
     assert!(
-        !note.error && note.text.contains("3 live commands"),
+        !note.error && note.text.contains("3 live command(s)"),
         "{note:?}"
     );
     let sc = Scenario::load(path.to_str().unwrap()).unwrap();

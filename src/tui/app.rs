@@ -411,7 +411,7 @@ impl App {
                 match super::present::save_session(&self.snapshot, &path) {
                     Ok(n) => (
                         None,
-                        format!("session ({n} live commands) saved to {}", path.display()),
+                        format!("session ({n} live command(s)) saved to {}", path.display()),
                         false,
                     ),
                     Err(e) => (None, format!("cannot save the session: {e:#}"), true),

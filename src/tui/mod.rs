@@ -109,7 +109,7 @@ pub fn run<S: Simulation>(
     if let Some(path) = &talk.save_scenario {
         match present::save_session(&last, path) {
             Ok(n) => eprintln!(
-                "session ({n} live commands) saved to {}; replay it with: ringside --scenario {}",
+                "session ({n} live command(s)) saved to {}; replay it with: ringside --scenario {}",
                 path.display(),
                 path.display()
             ),
