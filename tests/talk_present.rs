@@ -123,7 +123,12 @@ fn w_writes_a_scenario_that_replays_the_session() {
     let path = dir.join("session.toml");
     let mut e = engine("tour", 3 * S);
     let mut a = app(&e, false);
-    a.set_save_path(Some(path.clone()));
+    assert_eq!(a.handle_key(&key('w')), None);
+    assert!(
+        a.notes().last().unwrap().error,
+        "saving is off unless a place is configured"
+    );
+    a.set_save_to(Some(ringside::tui::app::SaveTo::File(path.clone())));
     for c in ['a', 'b', '+'] {
         if let Some(cmd) = a.handle_key(&key(c)) {
             e.apply(cmd).unwrap();

@@ -56,6 +56,15 @@ pub struct Note {
     pub error: bool,
 }
 
+/// Where `w` writes the session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveTo {
+    /// This file (`--save-scenario FILE`), overwritten on each save.
+    File(PathBuf),
+    /// A new `ringside-session-<scenario>[-N].toml` in this directory on each save.
+    Dir(PathBuf),
+}
+
 /// Options that shape the app but not the simulation.
 #[derive(Debug, Clone, Default)]
 pub struct AppOptions {
@@ -85,9 +94,9 @@ pub struct App {
     focus: Focus,
     /// Presenter layout (`--present`).
     present: bool,
-    /// Where `w` writes the session (`--save-scenario`); `None`: a fresh file in the
-    /// current directory.
-    save_path: Option<PathBuf>,
+    /// Where `w` writes the session; `None`: saving is off (the default, so that tests
+    /// and embedders never write files unasked).
+    save_to: Option<SaveTo>,
 }
 
 impl App {
@@ -106,7 +115,7 @@ impl App {
             pending_fault: None,
             focus: Focus::All,
             present: false,
-            save_path: None,
+            save_to: None,
         };
         app.fix_selection();
         app
@@ -168,9 +177,9 @@ impl App {
         self.focus = focus;
     }
 
-    /// Where `w` writes the session (`None`: a fresh file in the current directory).
-    pub fn set_save_path(&mut self, path: Option<PathBuf>) {
-        self.save_path = path;
+    /// Where `w` writes the session (`None`: saving is off).
+    pub fn set_save_to(&mut self, to: Option<SaveTo>) {
+        self.save_to = to;
     }
 
     /// The UI's own event-log lines, oldest first.
@@ -402,19 +411,24 @@ impl App {
             Action::NextEvent => (Some(Command::NextEvent), "next event".into(), false),
             Action::PreviousEvent => (Some(Command::PreviousEvent), "previous event".into(), false),
             Action::SaveSession => {
-                let path = self.save_path.clone().unwrap_or_else(|| {
-                    super::present::default_session_path(
-                        std::path::Path::new("."),
+                let path = match &self.save_to {
+                    None => None,
+                    Some(SaveTo::File(p)) => Some(p.clone()),
+                    Some(SaveTo::Dir(d)) => Some(super::present::default_session_path(
+                        d,
                         &self.snapshot.scenario,
-                    )
-                });
-                match super::present::save_session(&self.snapshot, &path) {
-                    Ok(n) => (
-                        None,
-                        format!("session ({n} live command(s)) saved to {}", path.display()),
-                        false,
-                    ),
-                    Err(e) => (None, format!("cannot save the session: {e:#}"), true),
+                    )),
+                };
+                match path {
+                    None => (None, "saving is off here".into(), true),
+                    Some(path) => match super::present::save_session(&self.snapshot, &path) {
+                        Ok(n) => (
+                            None,
+                            format!("session ({n} live command(s)) saved to {}", path.display()),
+                            false,
+                        ),
+                        Err(e) => (None, format!("cannot save the session: {e:#}"), true),
+                    },
                 }
             }
             Action::Focus(focus) => {

@@ -66,7 +66,10 @@ pub fn run<S: Simulation>(
     let first = engine.snapshots.borrow().clone();
     let mut app = App::new(first, theme, options);
     app.set_present(talk.present);
-    app.set_save_path(talk.save_scenario.clone());
+    app.set_save_to(Some(match &talk.save_scenario {
+        Some(path) => app::SaveTo::File(path.clone()),
+        None => app::SaveTo::Dir(PathBuf::from(".")),
+    }));
     let config = LoopConfig {
         frame,
         sync_updates: true,
