@@ -87,7 +87,7 @@ impl State {
 
 /// Splits a rate in tokens/s into `(N, D)` with `rate / 10^9 = N / D` (see module docs).
 /// `rate` must be finite and > 0.
-fn rate_ratio(rate: f64) -> (u64, u128) {
+pub(crate) fn rate_ratio(rate: f64) -> (u64, u128) {
     let bits = rate.to_bits();
     let biased = ((bits >> 52) & 0x7ff) as i32;
     let fraction = bits & ((1 << 52) - 1);

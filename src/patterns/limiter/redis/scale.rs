@@ -13,8 +13,6 @@ use crate::patterns::NANOS_PER_SEC;
 const MAX_N: u64 = 1 << 53;
 /// Largest whole seconds in `capacity·D` (keeps the TTL in ms below 2^53).
 const MAX_TAU_SECS: u128 = 1 << 43;
-/// Most fractional bits of the rate kept exactly (as in the in-memory bucket).
-const MAX_RATE_FRACTION_BITS: u32 = 64;
 
 /// A time for the script: `s` seconds, `ns` nanoseconds (< 10^9), `fr` units of `1/N` ns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,44 +29,9 @@ impl Triple {
     }
 }
 
-/// `(N, D)` with `rate / 10^9 = N / D`: the in-memory bucket's exact split. `rate` finite > 0.
-pub(crate) fn rate_ratio(rate: f64) -> (u64, u128) {
-    let bits = rate.to_bits();
-    let biased = ((bits >> 52) & 0x7ff) as i32;
-    let fraction = bits & ((1 << 52) - 1);
-    let (mut m, mut e) = if biased == 0 {
-        (fraction, -1074)
-    } else {
-        (fraction | (1 << 52), biased - 1075)
-    };
-    let tz = m.trailing_zeros();
-    m >>= tz;
-    e += tz as i32;
-    let ns_per_sec = u128::from(NANOS_PER_SEC);
-    if e >= 0 {
-        let e = e as u32;
-        // Saturate: anything ≥ 2^53 is refused by `Scale::new` anyway.
-        let n = if e < 63 && m <= (u64::MAX >> 1) >> e {
-            m << e
-        } else {
-            u64::MAX
-        };
-        (n, ns_per_sec)
-    } else {
-        let b = e.unsigned_abs();
-        if b <= MAX_RATE_FRACTION_BITS {
-            (m, ns_per_sec << b)
-        } else {
-            let drop = b - MAX_RATE_FRACTION_BITS;
-            let rounded = if drop > 64 {
-                0
-            } else {
-                ((u128::from(m) + (1u128 << (drop - 1))) >> drop) as u64
-            };
-            (rounded.max(1), ns_per_sec << MAX_RATE_FRACTION_BITS)
-        }
-    }
-}
+/// `(N, D)` with `rate / 10^9 = N / D`: the in-memory bucket's exact split, shared so both
+/// backends scale time identically (rates it saturates are refused by `Scale::new` anyway).
+pub(crate) use super::super::bucket::rate_ratio;
 
 /// The parameters of one configuration.
 #[derive(Debug, Clone, Copy)]
