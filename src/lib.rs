@@ -11,3 +11,8 @@ pub mod patterns;
 pub mod report;
 pub mod sim;
 pub mod tui;
+
+// The README's Rust example is compiled and run as a doctest, so it cannot drift.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
