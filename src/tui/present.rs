@@ -22,7 +22,7 @@ use crate::sim::Snapshot;
 /// Most caption lines the presenter layout shows (longer captions are cut).
 pub const CAPTION_LINES: u16 = 3;
 /// Share of the width the ring takes beside the buckets in the presenter layout (percent).
-pub const RING_WIDTH_PERCENT: u16 = 55;
+pub const RING_WIDTH_PERCENT: u16 = 64;
 /// Share of the body height of the ring/buckets row in the presenter layout (percent).
 pub const TOP_ROW_PERCENT: u16 = 62;
 

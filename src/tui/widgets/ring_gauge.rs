@@ -56,6 +56,9 @@ fn at(angle: f64, radius: f64) -> (f64, f64) {
     (radius * angle.sin(), radius * angle.cos())
 }
 
+/// Columns the presenter layout keeps for the compact legend (name, share, state, fault).
+const PRESENT_LEGEND_WIDTH: u16 = 34;
+
 /// Draw the ring panel; returns the legend rows' area and the first row's server index.
 pub fn render(frame: &mut Frame, area: Rect, app: &App) -> Option<(Rect, usize)> {
     let snap = app.snapshot();
@@ -67,7 +70,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) -> Option<(Rect, usize)>
     if inner.width < 4 || inner.height < 2 {
         return None;
     }
-    let canvas_w = (inner.height * 2 + 2).min(inner.width / 3);
+    // A round circle as tall as the panel is about twice as many columns as rows. Normally
+    // the legend gets two thirds of the width; in the presenter layout the circle comes first
+    // and the legend keeps just enough for its compact form.
+    let round = inner.height * 2 + 2;
+    let canvas_w = if app.present() {
+        round
+            .min(inner.width.saturating_sub(PRESENT_LEGEND_WIDTH))
+            .max(inner.width / 3)
+    } else {
+        round.min(inner.width / 3)
+    };
     let [canvas_area, _, legend_area] = Layout::horizontal([
         Constraint::Length(canvas_w),
         Constraint::Length(1),
@@ -205,7 +218,8 @@ fn legend(frame: &mut Frame, area: Rect, app: &App) -> Option<(Rect, usize)> {
         .filter(|c| snap.now_ns.saturating_sub(c.at_ns) < MOVED_SHOWN_NS);
     let footer = u16::from(moved.is_some()) * 2;
     let rows = area.height.saturating_sub(1 + footer) as usize;
-    let wide = area.width >= 34;
+    // The presenter layout uses bigger type on a projector: add columns only with real room.
+    let wide = area.width >= if app.present() { 48 } else { 34 };
     let mut lines = vec![Line::styled(
         if wide {
             "  server   share   req/s load breaker"
