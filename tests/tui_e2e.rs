@@ -49,8 +49,8 @@ fn breaker_row<'a>(screen: &'a str, server: &str) -> Option<&'a str> {
         .find(|l| l.trim_start_matches('│').starts_with(server))
 }
 
-#[test]
-fn dashboard_in_tmux() {
+/// Whether tmux is here; in CI its absence is a failure, elsewhere a printed skip.
+fn tmux_available(test: &str) -> bool {
     let have_tmux = Command::new("tmux")
         .arg("-V")
         .output()
@@ -59,7 +59,14 @@ fn dashboard_in_tmux() {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!("tmux is required in CI");
         }
-        eprintln!("NOTICE: tmux not found; skipping the end-to-end dashboard test");
+        eprintln!("NOTICE: tmux not found; skipping {test}");
+    }
+    have_tmux
+}
+
+#[test]
+fn dashboard_in_tmux() {
+    if !tmux_available("the end-to-end dashboard test") {
         return;
     }
     let bin = env!("CARGO_BIN_EXE_ringside");
@@ -158,6 +165,111 @@ fn dashboard_in_tmux() {
     assert_eq!(cursor_visible.trim(), "1", "cursor shown again");
     let alt = tmux(&["display", "-p", "-t", &session, "#{alternate_on}"]);
     assert_eq!(alt.trim(), "0", "alternate screen left");
+    let _ = Command::new("tmux")
+        .args(["kill-session", "-t", &session])
+        .status();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Talk mode as a speaker uses it: the `tour` story in the presenter layout at 100×30,
+/// stepping with `n`/`p`, a live burst, then quit — and the recording and the saved
+/// session are there and valid.
+#[test]
+fn talk_mode_in_tmux() {
+    if !tmux_available("the end-to-end talk-mode test") {
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_ringside");
+    let dir = std::env::temp_dir().join(format!("ringside-talk-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (cast, saved, exit_file) = (dir.join("t.cast"), dir.join("s.toml"), dir.join("exit"));
+    let session = format!("ringside-talk-{}", std::process::id());
+    let script = format!(
+        "{bin} --scenario tour --present --record {cast} --save-scenario {saved}; \
+         echo EXIT=$? > {exit}; echo SHELL-BACK; sleep 60",
+        cast = cast.display(),
+        saved = saved.display(),
+        exit = exit_file.display()
+    );
+    let status = Command::new("tmux")
+        .args(["new-session", "-d", "-x", "100", "-y", "30", "-s", &session])
+        .arg(&script)
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    wait_for(&session, "the presenter layout", |s| {
+        s.contains("step ") && s.contains("n next · p back") && s.contains("Ring · ")
+    });
+    // Pause so the story only moves when the speaker says so.
+    keys(&session, "Space");
+    wait_for(&session, "paused", |s| s.contains("PAUSED"));
+    keys(&session, "n");
+    wait_for(&session, "step 1", |s| s.contains("step 1/9"));
+    keys(&session, "n");
+    let two = wait_for(&session, "step 2", |s| s.contains("step 2/9"));
+    assert!(
+        two.contains("globex"),
+        "step 2 is the burst:
+{two}"
+    );
+    keys(&session, "p");
+    wait_for(&session, "back at step 1", |s| s.contains("step 1/9"));
+    // 2: only the buckets; 0: everything again.
+    keys(&session, "2");
+    wait_for(&session, "buckets alone", |s| {
+        s.contains("Buckets · ") && !s.contains("Ring · ")
+    });
+    keys(&session, "0");
+    wait_for(&session, "all panels", |s| {
+        s.contains("Buckets · ") && s.contains("Ring · ")
+    });
+    // A live command, to be saved with its virtual time. The presenter layout has no event
+    // log; the hottest tenant's denied count (its bucket row) shows the burst instead.
+    let acme_row = |s: &str| -> Option<String> {
+        s.lines()
+            .find(|l| l.contains("│acme "))
+            .map(|l| l.rsplit("││").next().unwrap_or(l).to_string())
+    };
+    let before = acme_row(&capture(&session));
+    assert!(before.is_some(), "acme's bucket row is shown");
+    keys(&session, "b");
+    wait_for(&session, "the burst to be denied", |s| {
+        acme_row(s) != before
+    });
+    keys(&session, "q");
+    let screen = wait_for(&session, "the shell", |s| s.contains("SHELL-BACK"));
+    assert!(screen.contains("recording written to"), "{screen}");
+    assert!(screen.contains("saved to"), "{screen}");
+    assert_eq!(
+        std::fs::read_to_string(&exit_file).unwrap().trim(),
+        "EXIT=0"
+    );
+
+    // The recording: an asciicast v2 header at 100×30, then output events.
+    let text = std::fs::read_to_string(&cast).unwrap();
+    let mut lines = text.lines();
+    let header: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    assert_eq!(header["version"], 2);
+    assert_eq!(header["width"], 100);
+    assert_eq!(header["height"], 30);
+    let events: Vec<serde_json::Value> = lines.map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(events.len() > 5, "{} events", events.len());
+    assert!(events.iter().all(|e| e[1] == "o" && e[2].is_string()));
+
+    // The saved session: a valid scenario with the live burst on its timeline.
+    let toml = std::fs::read_to_string(&saved).unwrap();
+    assert!(
+        toml.contains("live = true") && toml.contains("action = \"burst\""),
+        "{toml}"
+    );
+    let check = Command::new(bin).arg("check").arg(&saved).output().unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+
     let _ = Command::new("tmux")
         .args(["kill-session", "-t", &session])
         .status();
