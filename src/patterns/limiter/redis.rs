@@ -447,6 +447,18 @@ async fn ensure_conn<'a>(
     Ok(conn.as_mut().expect("just connected"))
 }
 
+/// The script's numeric arguments after `KEYS[1]` and the mode: `N`, the cost and `τ`
+/// triples, and (tests only) a server-time override as seconds and nanoseconds.
+fn numeric_args(scale: &Scale, cost: Triple, at: Option<u64>) -> impl Iterator<Item = u64> {
+    let tau = scale.tau;
+    [scale.n, cost.s, cost.ns, cost.fr, tau.s, tau.ns, tau.fr]
+        .into_iter()
+        .chain(
+            at.into_iter()
+                .flat_map(|t| [t / 1_000_000_000, t % 1_000_000_000]),
+        )
+}
+
 /// The arguments of one script call after `KEYS[1]`.
 fn script_args(
     inv: &mut ::redis::ScriptInvocation<'_>,
@@ -455,17 +467,9 @@ fn script_args(
     cost: Triple,
     at: Option<u64>,
 ) {
-    let tau = scale.tau;
-    inv.arg(mode)
-        .arg(scale.n)
-        .arg(cost.s)
-        .arg(cost.ns)
-        .arg(cost.fr)
-        .arg(tau.s)
-        .arg(tau.ns)
-        .arg(tau.fr);
-    if let Some(t) = at {
-        inv.arg(t / 1_000_000_000).arg(t % 1_000_000_000);
+    inv.arg(mode);
+    for value in numeric_args(scale, cost, at) {
+        inv.arg(value);
     }
 }
 
@@ -690,19 +694,11 @@ const FAIL_CLOSED_PLACEHOLDER: Decision = Decision {
 };
 
 fn evalsha_cmd(script: &Script, key: &str, scale: &Scale, cost: Triple) -> ::redis::Cmd {
-    let tau = scale.tau;
     let mut cmd = ::redis::cmd("EVALSHA");
-    cmd.arg(script.get_hash())
-        .arg(1)
-        .arg(key)
-        .arg("c")
-        .arg(scale.n)
-        .arg(cost.s)
-        .arg(cost.ns)
-        .arg(cost.fr)
-        .arg(tau.s)
-        .arg(tau.ns)
-        .arg(tau.fr);
+    cmd.arg(script.get_hash()).arg(1).arg(key).arg("c");
+    for value in numeric_args(scale, cost, None) {
+        cmd.arg(value);
+    }
     cmd
 }
 
