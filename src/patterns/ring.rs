@@ -162,7 +162,7 @@ impl HashRing {
         let count = self.vnode_count(weight)?;
         let points = vnode_positions(server, count);
         let id = self.register(server, weight);
-        self.insert_points(id, &points);
+        self.insert_points(id, points.to_vec());
         Ok(id)
     }
 
@@ -177,7 +177,7 @@ impl HashRing {
         if let Some(Some(member)) = self.members.get_mut(id.0 as usize) {
             member.weight = weight;
         }
-        self.insert_points(id, &points);
+        self.insert_points(id, points.to_vec());
         Ok(())
     }
 
@@ -391,8 +391,7 @@ impl HashRing {
     /// from the back: each new point's slot is found by binary search and the run of
     /// existing points after it is shifted with one memmove, so existing points move at
     /// most once and nothing is re-sorted.
-    fn insert_points(&mut self, id: ServerId, points: &[Position]) {
-        let mut new = points.to_vec();
+    fn insert_points(&mut self, id: ServerId, mut new: Vec<Position>) {
         new.sort_unstable();
         let old = self.pos.len();
         let total = old + new.len();
@@ -511,7 +510,7 @@ impl HashRing {
     #[cfg(test)]
     fn insert_raw(&mut self, server: &str, points: &[Position]) -> ServerId {
         let id = self.register(server, 1.0);
-        self.insert_points(id, points);
+        self.insert_points(id, points.to_vec());
         id
     }
 }

@@ -465,10 +465,7 @@ impl CircuitBreaker {
     fn operator_change(&mut self, to: State, reason: Reason, now: u64) {
         if self.state == to {
             // No transition, but a new epoch: outstanding permits become stale.
-            self.generation = self.generation.wrapping_add(1);
-            self.consecutive_failures = 0;
-            self.probe_successes = 0;
-            self.probes_in_flight = 0;
+            self.new_epoch();
         } else {
             self.transition(to, reason, now);
         }
@@ -495,15 +492,20 @@ impl CircuitBreaker {
     }
 
     #[cold]
+    /// A new generation with fresh counts: permits issued before it become stale.
+    fn new_epoch(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
+        self.consecutive_failures = 0;
+        self.probe_successes = 0;
+        self.probes_in_flight = 0;
+    }
+
     fn transition(&mut self, to: State, reason: Reason, now: u64) {
         let at = now.max(self.changed_at);
         let from = self.state;
         self.state = to;
         self.changed_at = at;
-        self.generation = self.generation.wrapping_add(1);
-        self.consecutive_failures = 0;
-        self.probe_successes = 0;
-        self.probes_in_flight = 0;
+        self.new_epoch();
         if self.config.history == 0 {
             return;
         }

@@ -138,7 +138,7 @@ fn to_f64(x: u128) -> f64 {
 
 /// Saturating `u128 → u64`.
 #[inline(always)]
-fn sat_u64(x: u128) -> u64 {
+pub(crate) fn sat_u64(x: u128) -> u64 {
     u64::try_from(x).unwrap_or(u64::MAX)
 }
 

@@ -278,7 +278,7 @@ impl RedisLimiter {
     ) -> Result<Self, RedisSetupError> {
         let redacted = redact_url(url);
         let scale = Scale::new(config)?;
-        options.guard.validate().map_err(|e| {
+        let guard = CircuitBreaker::new(options.guard).map_err(|e| {
             RedisSetupError::Config(LimiterError::Backend(format!("guard breaker: {e}")))
         })?;
         let client = Client::open(url).map_err(|e| RedisSetupError::InvalidUrl {
@@ -332,9 +332,6 @@ impl RedisLimiter {
                 });
             }
         };
-        let guard = CircuitBreaker::new(options.guard).map_err(|e| {
-            RedisSetupError::Config(LimiterError::Backend(format!("guard breaker: {e}")))
-        })?;
         Ok(RedisLimiter {
             inner: Mutex::new(Inner {
                 rt,
@@ -365,8 +362,9 @@ impl RedisLimiter {
 
     /// The Redis key holding `key`'s bucket.
     pub fn redis_key(&self, key: &str) -> String {
-        let inner = self.lock();
-        format!("{}{{{}}}", inner.options.prefix, key)
+        let mut inner = self.lock();
+        inner.set_key(key);
+        inner.key_buf.clone()
     }
 
     /// The declared failure policy.
@@ -599,7 +597,7 @@ impl Inner {
         self.key_buf = redis_key;
         match reply {
             Some(r) => match scale.decide(&r, cost) {
-                Ok((d, _)) => Ok(d),
+                Ok(d) => Ok(d),
                 Err(e) => {
                     self.stats.last_error = Some(e.to_string());
                     self.fallback(key, now, cost)
@@ -617,8 +615,10 @@ impl Inner {
     ) {
         out.clear();
         let scale = self.scale;
-        // One EVALSHA per valid check; invalid costs are answered locally.
-        let mut cmds = Vec::with_capacity(batch.len());
+        // One EVALSHA per valid check, straight into the pipeline; invalid costs are
+        // answered locally.
+        let mut pipe = ::redis::pipe();
+        pipe.ignore_errors();
         let mut sent = Vec::with_capacity(batch.len());
         for (i, &(key, cost)) in batch.iter().enumerate() {
             if let Err(e) = self.validate(cost) {
@@ -627,7 +627,7 @@ impl Inner {
                 // Filled in below.
                 out.push(Ok(FAIL_CLOSED_PLACEHOLDER));
                 self.set_key(key);
-                cmds.push(evalsha_cmd(
+                pipe.add_command(evalsha_cmd(
                     &self.script,
                     &self.key_buf,
                     &scale,
@@ -640,11 +640,6 @@ impl Inner {
             Some(Vec::new())
         } else {
             self.guarded(async |c, script| {
-                let mut pipe = ::redis::pipe();
-                pipe.ignore_errors();
-                for cmd in &cmds {
-                    pipe.add_command(cmd.clone());
-                }
                 let values: Vec<Value> = pipe.query_async(c).await?;
                 let mut replies: Vec<Reply> = values.into_iter().map(reply_of).collect();
                 let redo: Vec<usize> = (0..replies.len())
@@ -653,6 +648,7 @@ impl Inner {
                 if !redo.is_empty() {
                     // Flushed or restarted: reload and redo exactly the checks that did not run.
                     script.load_async(c).await?;
+                    let cmds: Vec<&::redis::Cmd> = pipe.cmd_iter().collect();
                     let mut retry = ::redis::pipe();
                     retry.ignore_errors();
                     for &j in &redo {
@@ -670,7 +666,7 @@ impl Inner {
         for i in sent {
             let (key, cost) = batch[i];
             let decided = match replies.as_mut().and_then(Iterator::next) {
-                Some(Ok(r)) => scale.decide(&r, cost).ok().map(|(d, _)| d),
+                Some(Ok(r)) => scale.decide(&r, cost).ok(),
                 Some(Err(e)) => {
                     self.stats.last_error = Some(scrub(e.to_string(), self.password.as_deref()));
                     None

@@ -32,6 +32,7 @@ impl Triple {
 /// `(N, D)` with `rate / 10^9 = N / D`: the in-memory bucket's exact split, shared so both
 /// backends scale time identically (rates it saturates are refused by `Scale::new` anyway).
 pub(crate) use super::super::bucket::rate_ratio;
+use super::super::bucket::sat_u64;
 
 /// The parameters of one configuration.
 #[derive(Debug, Clone, Copy)]
@@ -53,10 +54,6 @@ fn split(units: u128, n: u64) -> Triple {
         ns: (ns_total % u128::from(NANOS_PER_SEC)) as u64,
         fr: (units % n) as u64,
     }
-}
-
-fn sat_u64(x: u128) -> u64 {
-    u64::try_from(x).unwrap_or(u64::MAX)
 }
 
 impl Scale {
@@ -116,7 +113,7 @@ impl Scale {
     }
 
     /// The decision for a script reply `{flag, s, ns, fr, now_s, now_ns}` of a check of `cost`.
-    pub fn decide(&self, reply: &[i64], cost: u32) -> Result<(Decision, Triple), LimiterError> {
+    pub fn decide(&self, reply: &[i64], cost: u32) -> Result<Decision, LimiterError> {
         let (flag, tat, now) = parse(reply)?;
         let decision = match flag {
             1 => Decision {
@@ -144,7 +141,7 @@ impl Scale {
                 )));
             }
         };
-        Ok((decision, now))
+        Ok(decision)
     }
 
     /// Tokens from a peek reply.
@@ -213,7 +210,7 @@ mod tests {
     fn decodes_a_denial_exactly() {
         let s = Scale::new(BucketConfig::new(1, 3.0).unwrap()).unwrap();
         // tat = now + 1/3 s, bucket empty: the next token comes in ceil(1e9/3) ns.
-        let (d, _) = s
+        let d = s
             .decide(&[0, 10, 333_333_333, 1, 10, 0], 1)
             .expect("decodes");
         assert!(!d.allowed);
