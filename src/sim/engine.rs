@@ -607,17 +607,22 @@ impl Engine {
             return Ok(());
         }
         let mut fresh = Self::build(self.scenario.clone(), self.seed)?;
+        // The entries are already explicit, so they are applied as they are and the session
+        // is rebuilt once at the end (recording each one would copy the log every time).
+        let mut replayed = Vec::new();
         for e in self.session.iter().take_while(|e| e.at_ns <= at_ns) {
             fresh.advance(e.at_ns - fresh.now);
-            if let Err(err) = fresh.apply(e.command.clone()) {
-                push_log(
+            match fresh.apply_as(e.command.clone(), LogKind::Command) {
+                Ok(()) => replayed.push(e.clone()),
+                Err(err) => push_log(
                     &mut fresh.log,
                     fresh.now,
                     LogKind::Error,
                     format!("replayed command skipped: {err}"),
-                );
+                ),
             }
         }
+        fresh.session = replayed.into();
         fresh.advance(at_ns - fresh.now);
         fresh.speed = self.speed;
         fresh.paused = self.paused;
@@ -646,6 +651,7 @@ impl Engine {
                     self.servers.resize_with(slot + 1, || None);
                 }
                 self.servers[slot] = Some(server);
+                self.rebuild_ring_tables();
                 let n = before.len();
                 let ch = self.membership_change(
                     &before,
@@ -681,6 +687,7 @@ impl Engine {
                         MEMBERSHIP_CHANGES,
                     );
                 }
+                self.rebuild_ring_tables();
                 let n = before.len();
                 let ch = self.membership_change(
                     &before,
@@ -699,11 +706,6 @@ impl Engine {
                     .ring
                     .id_of(&server)
                     .ok_or_else(|| SimError::UnknownServer(server.clone()))?;
-                if !weight.is_finite() || weight <= 0.0 {
-                    return Err(SimError::Ring(
-                        crate::patterns::ring::RingError::InvalidWeight(weight),
-                    ));
-                }
                 let before = self.ring.clone();
                 let share_before = self.shares.get(id.0 as usize).copied().unwrap_or(0.0);
                 self.ring.set_weight(&server, weight)?;
@@ -734,10 +736,7 @@ impl Engine {
                 format!("healed {server}")
             }
             Command::SetRate(rate) => {
-                check_rate(rate)?;
-                let old = self.rate;
-                self.rate = rate;
-                self.schedule_next_arrival();
+                let old = self.set_rate(rate)?;
                 format!("traffic rate {} → {} req/s", fmt_rate(old), fmt_rate(rate))
             }
             Command::ScaleRate(factor) => {
@@ -745,10 +744,7 @@ impl Engine {
                     return Err(SimError::InvalidFactor(factor));
                 }
                 let rate = self.rate * factor;
-                check_rate(rate)?;
-                let old = self.rate;
-                self.rate = rate;
-                self.schedule_next_arrival();
+                let old = self.set_rate(rate)?;
                 format!(
                     "traffic rate ×{factor}: {} → {} req/s",
                     fmt_rate(old),
@@ -924,8 +920,8 @@ impl Engine {
         if let Some(v) = p.half_open_probes {
             cfg.half_open_max_probes = v;
         }
-        // Validate on a scratch breaker first so that an error changes nothing.
-        CircuitBreaker::new(cfg)?;
+        // Validate first so that an error changes nothing.
+        cfg.validate()?;
         for srv in self.servers.iter_mut().flatten() {
             srv.breaker.set_config(cfg)?;
         }
@@ -946,7 +942,8 @@ impl Engine {
         best as u32
     }
 
-    /// Record a membership change against `before`; returns (moved, ideal).
+    /// Record a membership change against `before` (the ring tables are already rebuilt);
+    /// returns (moved, ideal).
     fn membership_change(
         &mut self,
         before: &HashRing,
@@ -954,7 +951,6 @@ impl Engine {
         server: &str,
         ideal: f64,
     ) -> (f64, f64) {
-        self.rebuild_ring_tables();
         let moved = HashRing::moved_fraction(before, &self.ring, &self.key_hashes);
         push_bounded(
             &mut self.membership,
@@ -987,6 +983,14 @@ impl Engine {
                 *s = share;
             }
         }
+    }
+
+    /// Change the offered rate (validated) and redraw the next arrival; returns the old rate.
+    fn set_rate(&mut self, rate: f64) -> Result<f64, SimError> {
+        check_rate(rate)?;
+        let old = std::mem::replace(&mut self.rate, rate);
+        self.schedule_next_arrival();
+        Ok(old)
     }
 
     fn schedule_next_arrival(&mut self) {
@@ -1260,16 +1264,14 @@ impl Engine {
         outcome: RequestOutcome,
         failed_over: bool,
     ) {
-        if self.recent.len() >= RECENT_REQUESTS {
-            self.recent.pop_front();
-        }
-        self.recent.push_back(RecentRequest {
+        let request = RecentRequest {
             at_ns: self.now,
             position,
             server,
             outcome,
             failed_over,
-        });
+        };
+        push_bounded(&mut self.recent, request, RECENT_REQUESTS);
     }
 
     /// One request attempt at `self.now`: limiter → ring owners → breakers → server.
