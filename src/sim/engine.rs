@@ -569,11 +569,7 @@ impl Engine {
 
     /// Virtual times of the scripted (non-`live`) timeline events, in order.
     pub fn scripted_times(&self) -> impl Iterator<Item = u64> + '_ {
-        self.scenario
-            .events
-            .iter()
-            .filter(|e| !e.live)
-            .map(|e| e.at_ns)
+        self.scenario.scripted_times()
     }
 
     /// Where [`Command::NextEvent`] would land, if anywhere.

@@ -404,6 +404,12 @@ fn span_of<T>(v: &Option<Spanned<T>>) -> Range<usize> {
 }
 
 impl Scenario {
+    /// Virtual times of the scripted (non-`live`) timeline events, in order: the steps a
+    /// talk moves through with next / previous.
+    pub fn scripted_times(&self) -> impl Iterator<Item = u64> + Clone + '_ {
+        self.events.iter().filter(|e| !e.live).map(|e| e.at_ns)
+    }
+
     /// Names of the shipped scenarios.
     pub fn builtin_names() -> impl Iterator<Item = &'static str> {
         BUILTIN.iter().map(|(n, _)| *n)

@@ -268,7 +268,9 @@ impl App {
 
     /// Perform `action` (typed as `key`, for the log); returns the command to send, if any.
     pub fn apply_action(&mut self, action: Action, key: &str) -> Option<Command> {
-        let selected = self.selected().map(|i| self.snapshot.servers[i].clone());
+        // Share the snapshot rather than copying the selected server (and its history).
+        let snap = Arc::clone(&self.snapshot);
+        let selected = self.selected().map(|i| &snap.servers[i]);
         let (command, text, error) = match action {
             Action::SelectPrev | Action::SelectNext => {
                 let n = self.snapshot.servers.len();

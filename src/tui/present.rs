@@ -111,15 +111,9 @@ pub fn layout(area: Rect, focus: Focus, caption_lines: u16) -> Option<TalkRegion
 
 /// Scripted steps of the running scenario: (fired so far, total).
 pub fn steps(snap: &Snapshot) -> (usize, usize) {
-    let scripted = snap.session.scenario.events.iter().filter(|e| !e.live);
-    let (mut fired, mut total) = (0, 0);
-    for e in scripted {
-        total += 1;
-        if e.at_ns <= snap.now_ns {
-            fired += 1;
-        }
-    }
-    (fired, total)
+    let times = snap.session.scenario.scripted_times();
+    let fired = times.clone().filter(|&t| t <= snap.now_ns).count();
+    (fired, times.count())
 }
 
 fn caption_text(snap: &Snapshot) -> String {

@@ -66,9 +66,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         WINDOW_NS
     };
     let rows = (inner.height as usize).saturating_sub(1);
-    let first = app
-        .selected()
-        .map_or(0, |s| s.saturating_sub(rows.saturating_sub(1)));
+    let first = super::first_visible_row(app, rows);
     for (i, s) in snap.servers.iter().enumerate().skip(first).take(rows) {
         let name_style = if app.selected() == Some(i) {
             theme.selected
@@ -90,12 +88,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 let t = now - back;
                 let state = state_at(&s.transitions, s.breaker, t);
                 let lo = t.saturating_sub(dt);
-                let changed = s
-                    .transitions
-                    .iter()
-                    .rev()
-                    .take_while(|r| r.at_ns > lo)
-                    .any(|r| r.at_ns <= t);
+                // A transition in (lo, t]? Transitions are oldest first: two binary searches.
+                let changed = s.transitions.partition_point(|r| r.at_ns <= lo)
+                    < s.transitions.partition_point(|r| r.at_ns <= t);
                 if changed {
                     (
                         TRANSITION,

@@ -18,7 +18,7 @@ pub fn render_caption(frame: &mut Frame, area: Rect, app: &App) {
     let line = match &snap.caption {
         Some(c) => Line::from(vec![
             Span::styled(" ▶ ", theme.caption),
-            Span::styled(c.text.to_string(), theme.caption),
+            Span::styled(&*c.text, theme.caption),
         ])
         .style(theme.caption),
         None => Line::styled(format!(" ringside · {}", snap.scenario), theme.title),
@@ -80,7 +80,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .map(|(at, tag, style, text)| {
             Line::from(vec![
                 Span::styled(format!("{:>7} {tag} ", clock(*at)), theme.dim),
-                Span::styled(text.to_string(), *style),
+                Span::styled(&**text, *style),
             ])
         })
         .collect();

@@ -161,6 +161,13 @@ pub fn clock(ns: u64) -> String {
     }
 }
 
+/// First server row to show in a list of `rows` rows so that the selected server stays
+/// visible (the legend and the breaker timeline scroll together).
+pub fn first_visible_row(app: &App, rows: usize) -> usize {
+    app.selected()
+        .map_or(0, |s| s.saturating_sub(rows.saturating_sub(1)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

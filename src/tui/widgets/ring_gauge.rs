@@ -229,9 +229,7 @@ fn legend(frame: &mut Frame, area: Rect, app: &App) -> Option<(Rect, usize)> {
         theme.dim,
     )];
     // Keep the selected server visible: scroll the list if needed.
-    let first = app
-        .selected()
-        .map_or(0, |s| s.saturating_sub(rows.saturating_sub(1)));
+    let first = super::first_visible_row(app, rows);
     for (i, s) in snap.servers.iter().enumerate().skip(first).take(rows) {
         let (glyph, word) = state_label(s.breaker);
         let mark = if app.selected() == Some(i) {
