@@ -47,9 +47,8 @@ pub struct DashboardArgs {
 
 /// Run the dashboard.
 pub fn run(args: DashboardArgs) -> anyhow::Result<()> {
-    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-        return Err(crate::tui::terminal::NotATerminal.into());
-    }
+    // Before loading anything or connecting to Redis.
+    crate::tui::terminal::require_tty()?;
     let scenario = Scenario::load(&args.scenario).context("loading the scenario")?;
     let mut engine =
         Engine::from_scenario(&scenario, args.seed).context("starting the simulation")?;

@@ -12,7 +12,6 @@ pub mod terminal;
 pub mod theme;
 pub mod widgets;
 
-use std::io::IsTerminal as _;
 use std::path::PathBuf;
 
 use crossterm::event::EventStream;
@@ -20,7 +19,7 @@ use tokio::signal::unix::{SignalKind, signal};
 
 use app::{App, AppOptions};
 use runner::{EngineHandle, LoopConfig, Simulation, frame_interval, run_loop};
-use terminal::{NotATerminal, TerminalGuard};
+use terminal::TerminalGuard;
 use theme::Theme;
 
 /// Talk-mode options of the dashboard.
@@ -45,9 +44,8 @@ pub fn run<S: Simulation>(
     fps: u32,
     talk: TalkOptions,
 ) -> anyhow::Result<()> {
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err(NotATerminal.into());
-    }
+    // Before creating a recording file or starting the engine.
+    terminal::require_tty()?;
     let recorder = match &talk.record {
         Some(path) => {
             let (w, h) = crossterm::terminal::size()?;

@@ -32,6 +32,15 @@ static HOOK: AtomicU8 = AtomicU8::new(0);
 )]
 pub struct NotATerminal;
 
+/// `Ok` when both stdout and stdin are interactive terminals, as the dashboard needs.
+pub fn require_tty() -> Result<(), NotATerminal> {
+    if io::stdout().is_terminal() && io::stdin().is_terminal() {
+        Ok(())
+    } else {
+        Err(NotATerminal)
+    }
+}
+
 /// Owns the terminal in dashboard mode; dropping it restores the terminal.
 pub struct TerminalGuard {
     terminal: Tui,
@@ -45,9 +54,7 @@ impl TerminalGuard {
 
     /// Enter dashboard mode, feeding everything drawn to `recorder` (asciicast v2) if given.
     pub fn enter_recording(mouse: bool, recorder: Option<Recorder>) -> anyhow::Result<Self> {
-        if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
-            return Err(NotATerminal.into());
-        }
+        require_tty()?;
         install_panic_hook();
         terminal::enable_raw_mode()?;
         ACTIVE.store(true, Ordering::SeqCst);
