@@ -5,14 +5,15 @@ mod support;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use support::process::output;
 use support::redis_server::RedisServer;
 
 fn ringside(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_ringside"))
-        .args(args)
-        .env_remove("RINGSIDE_LIMITER")
-        .output()
-        .expect("run ringside")
+    output(
+        Command::new(env!("CARGO_BIN_EXE_ringside"))
+            .args(args)
+            .env_remove("RINGSIDE_LIMITER"),
+    )
 }
 
 #[test]

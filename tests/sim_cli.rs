@@ -1,12 +1,13 @@
 //! The `simulate`, `scenarios` and `check` subcommands through the real binary.
 
+mod support;
+
 use std::process::Command;
 
+use support::process::output;
+
 fn ringside(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ringside"))
-        .args(args)
-        .output()
-        .expect("run ringside");
+    let out = output(Command::new(env!("CARGO_BIN_EXE_ringside")).args(args));
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),

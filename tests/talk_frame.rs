@@ -1,6 +1,8 @@
 //! `ringside frame`: text is exactly the TestBackend rendering at that time and size; SVG
 //! is well-formed XML; HTML carries colours; bad arguments are explained.
 
+mod support;
+
 use std::process::Command;
 use std::sync::Arc;
 
@@ -9,13 +11,14 @@ use ratatui::backend::TestBackend;
 use ringside::sim::{Engine, Scenario};
 use ringside::tui::app::{App, AppOptions};
 use ringside::tui::theme::{Theme, ThemeKind};
+use support::process::output;
 
 fn ringside(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ringside"))
-        .args(args)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run ringside");
+    let out = output(
+        Command::new(env!("CARGO_BIN_EXE_ringside"))
+            .args(args)
+            .env_remove("NO_COLOR"),
+    );
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8(out.stdout).expect("utf-8 stdout"),

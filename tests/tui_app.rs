@@ -217,29 +217,44 @@ async fn the_async_loop_drives_the_engine_thread_into_a_test_backend() {
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
     let events =
         futures::stream::iter([key('a'), key(' '), code(KeyCode::Char('?')), key('q')].map(Ok));
-    let stats = run_loop(
-        &mut terminal,
-        &mut app,
-        events,
-        &mut handle,
-        std::future::pending(),
-        LoopConfig {
-            frame: Duration::from_millis(5),
-            sync_updates: false,
-        },
+    // Bounded waits: generous for a loaded machine, reached only when something hangs.
+    let limit = Duration::from_secs(60);
+    let stats = tokio::time::timeout(
+        limit,
+        run_loop(
+            &mut terminal,
+            &mut app,
+            events,
+            &mut handle,
+            std::future::pending(),
+            LoopConfig {
+                frame: Duration::from_millis(5),
+                sync_updates: false,
+            },
+        ),
     )
     .await
+    .unwrap_or_else(|_| panic!("run_loop did not quit on 'q' within {limit:?}"))
     .unwrap();
     assert!(app.should_quit());
     assert_eq!(stats.events, 4);
     assert!(stats.frames >= 1);
     // The engine thread applies the queued commands: a fourth server and a pause.
-    loop {
-        let s = handle.snapshots.borrow_and_update().clone();
-        if s.servers.len() == 4 && s.paused {
-            break;
+    let applied = async {
+        loop {
+            let s = handle.snapshots.borrow_and_update().clone();
+            if s.servers.len() == 4 && s.paused {
+                break;
+            }
+            handle.snapshots.changed().await.unwrap();
         }
-        handle.snapshots.changed().await.unwrap();
-    }
+    };
+    tokio::time::timeout(limit, applied)
+        .await
+        .unwrap_or_else(|_| {
+            panic!(
+                "the engine thread did not apply 'a' and ' ' (4 servers, paused) within {limit:?}"
+            )
+        });
     handle.shutdown();
 }

@@ -2,17 +2,66 @@
 //! `b`, `?`, `q` and checks the screen after each, then that the process exited 0 and the
 //! terminal was restored (alternate screen gone, `stty` back to canonical mode with echo).
 //!
-//! Skips with a notice only when tmux is absent and `CI` is not `true`.
+//! Without tmux: a failure when `CI` is set, a recorded skip elsewhere
+//! (`support::tools::require_tool`).
 
-use std::path::PathBuf;
+mod support;
+
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-const TIMEOUT: Duration = Duration::from_secs(30);
+use support::process::{output, output_within};
+use support::tools::require_tool;
 
+/// How long to wait for a screen or a file: generous, since the machine may be loaded;
+/// reached only when the dashboard is stuck.
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// One tmux command (bounded: a tmux client never takes this long).
 fn tmux(args: &[&str]) -> String {
-    let out = Command::new("tmux").args(args).output().expect("run tmux");
+    let out = output_within(Command::new("tmux").args(args), Duration::from_secs(30));
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A detached tmux session running `script`, killed when dropped (also when a check fails).
+struct Session(String);
+
+impl Session {
+    fn start(name: String, size: (u16, u16), script: &str) -> Session {
+        let (w, h) = (size.0.to_string(), size.1.to_string());
+        let out = output_within(
+            Command::new("tmux")
+                .args(["new-session", "-d", "-x", &w, "-y", &h, "-s", &name])
+                .arg(script),
+            Duration::from_secs(30),
+        );
+        assert!(
+            out.status.success(),
+            "tmux new-session: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Session(name)
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        tmux(&["kill-session", "-t", &self.0]);
+    }
+}
+
+/// Waits until `path` exists, or fails naming it.
+fn wait_for_file(path: &Path) {
+    let start = Instant::now();
+    while !path.exists() {
+        assert!(
+            start.elapsed() < TIMEOUT,
+            "{} was not written within {TIMEOUT:?}",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 fn capture(session: &str) -> String {
@@ -28,10 +77,7 @@ fn wait_for(session: &str, what: &str, pred: impl Fn(&str) -> bool) -> String {
             return screen;
         }
         if start.elapsed() > TIMEOUT {
-            let _ = Command::new("tmux")
-                .args(["kill-session", "-t", session])
-                .status();
-            panic!("timed out waiting for {what}; screen:\n{screen}");
+            panic!("timed out after {TIMEOUT:?} waiting for {what}; screen:\n{screen}");
         }
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -49,24 +95,9 @@ fn breaker_row<'a>(screen: &'a str, server: &str) -> Option<&'a str> {
         .find(|l| l.trim_start_matches('│').starts_with(server))
 }
 
-/// Whether tmux is here; in CI its absence is a failure, elsewhere a printed skip.
-fn tmux_available(test: &str) -> bool {
-    let have_tmux = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !have_tmux {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("tmux is required in CI");
-        }
-        eprintln!("NOTICE: tmux not found; skipping {test}");
-    }
-    have_tmux
-}
-
 #[test]
 fn dashboard_in_tmux() {
-    if !tmux_available("the end-to-end dashboard test") {
+    if !require_tool("tmux") {
         return;
     }
     let bin = env!("CARGO_BIN_EXE_ringside");
@@ -74,7 +105,7 @@ fn dashboard_in_tmux() {
     std::fs::create_dir_all(&dir).unwrap();
     let exit_file: PathBuf = dir.join("exit");
     let stty_file: PathBuf = dir.join("stty");
-    let session = format!("ringside-e2e-{}", std::process::id());
+    let name = format!("ringside-e2e-{}", std::process::id());
     // After the dashboard exits, record the exit code and the terminal modes, then keep
     // the pane alive so it can be captured.
     let script = format!(
@@ -82,26 +113,20 @@ fn dashboard_in_tmux() {
         exit = exit_file.display(),
         stty = stty_file.display()
     );
-    let status = Command::new("tmux")
-        .args(["new-session", "-d", "-x", "120", "-y", "40", "-s", &session])
-        .arg(&script)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let tmux_session = Session::start(name, (120, 40), &script);
+    let session = tmux_session.0.as_str();
 
     // The ring and three servers.
-    let screen = wait_for(&session, "the ring", |s| {
+    let screen = wait_for(session, "the ring", |s| {
         s.contains("Ring · 3 servers") && s.contains("t=")
     });
     assert!(screen.contains("alpha") && screen.contains("gamma"));
 
     // a: a server joins (wait past the scenario's own 8 s join of delta, which would
     // otherwise be indistinguishable).
-    wait_for(&session, "delta joining", |s| {
-        s.contains("Ring · 4 servers")
-    });
-    keys(&session, "a");
-    let screen = wait_for(&session, "a fifth server", |s| {
+    wait_for(session, "delta joining", |s| s.contains("Ring · 4 servers"));
+    keys(session, "a");
+    let screen = wait_for(session, "a fifth server", |s| {
         s.contains("Ring · 5 servers")
     });
     assert!(
@@ -111,21 +136,21 @@ fn dashboard_in_tmux() {
     assert!(screen.contains("moved "), "moved keys shown:\n{screen}");
 
     // f: fault on the selected server (alpha) → its breaker row and legend change.
-    keys(&session, "f");
-    let screen = wait_for(&session, "alpha's fault", |s| {
+    keys(session, "f");
+    let screen = wait_for(session, "alpha's fault", |s| {
         s.contains("fault errors 50% on alpha") && s.contains("!errors")
     });
     assert!(breaker_row(&screen, "alpha").is_some(), "{screen}");
-    keys(&session, "f");
-    keys(&session, "f"); // errors → slow → down: the breaker opens
-    let screen = wait_for(&session, "alpha's breaker to open", |s| {
+    keys(session, "f");
+    keys(session, "f"); // errors → slow → down: the breaker opens
+    let screen = wait_for(session, "alpha's breaker to open", |s| {
         breaker_row(s, "alpha").is_some_and(|r| r.contains('█') && r.contains("OPEN"))
     });
     assert!(screen.contains("!down"), "{screen}");
 
     // b: the hottest tenant's bucket visibly empties (a bar with mostly empty cells).
-    keys(&session, "b");
-    let screen = wait_for(&session, "a drained bucket", |s| {
+    keys(session, "b");
+    let screen = wait_for(session, "a drained bucket", |s| {
         s.contains("burst")
             && s.lines()
                 .any(|l| l.contains("acme") && l.contains("·······"))
@@ -133,26 +158,23 @@ fn dashboard_in_tmux() {
     assert!(screen.contains("✗"), "{screen}");
 
     // ?: the help overlay, generated from the key map.
-    keys(&session, "?");
-    let screen = wait_for(&session, "help", |s| s.contains("Keys · ? or Esc closes"));
+    keys(session, "?");
+    let screen = wait_for(session, "help", |s| s.contains("Keys · ? or Esc closes"));
     assert!(screen.contains("cycle fault on selected"));
     // Esc closes the help first (does not quit).
-    keys(&session, "Escape");
-    wait_for(&session, "help closed", |s| {
+    keys(session, "Escape");
+    wait_for(session, "help closed", |s| {
         !s.contains("Keys · ? or Esc closes") && s.contains("Ring · ")
     });
 
     // q: quit, exit 0, terminal restored.
-    keys(&session, "q");
-    let screen = wait_for(&session, "the shell", |s| s.contains("SHELL-BACK"));
+    keys(session, "q");
+    let screen = wait_for(session, "the shell", |s| s.contains("SHELL-BACK"));
     assert!(
         !screen.contains("Ring · "),
         "alternate screen gone:\n{screen}"
     );
-    let start = Instant::now();
-    while !stty_file.exists() && start.elapsed() < TIMEOUT {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_for_file(&stty_file);
     let exit = std::fs::read_to_string(&exit_file).unwrap();
     assert_eq!(exit.trim(), "EXIT=0");
     let stty = std::fs::read_to_string(&stty_file).unwrap();
@@ -161,13 +183,11 @@ fn dashboard_in_tmux() {
         words.contains(&"icanon") && words.contains(&"echo"),
         "{stty}"
     );
-    let cursor_visible = tmux(&["display", "-p", "-t", &session, "#{cursor_flag}"]);
+    let cursor_visible = tmux(&["display", "-p", "-t", session, "#{cursor_flag}"]);
     assert_eq!(cursor_visible.trim(), "1", "cursor shown again");
-    let alt = tmux(&["display", "-p", "-t", &session, "#{alternate_on}"]);
+    let alt = tmux(&["display", "-p", "-t", session, "#{alternate_on}"]);
     assert_eq!(alt.trim(), "0", "alternate screen left");
-    let _ = Command::new("tmux")
-        .args(["kill-session", "-t", &session])
-        .status();
+    drop(tmux_session);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -176,14 +196,14 @@ fn dashboard_in_tmux() {
 /// session are there and valid.
 #[test]
 fn talk_mode_in_tmux() {
-    if !tmux_available("the end-to-end talk-mode test") {
+    if !require_tool("tmux") {
         return;
     }
     let bin = env!("CARGO_BIN_EXE_ringside");
     let dir = std::env::temp_dir().join(format!("ringside-talk-e2e-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let (cast, saved, exit_file) = (dir.join("t.cast"), dir.join("s.toml"), dir.join("exit"));
-    let session = format!("ringside-talk-{}", std::process::id());
+    let name = format!("ringside-talk-{}", std::process::id());
     let script = format!(
         "{bin} --scenario tour --present --record {cast} --save-scenario {saved}; \
          echo EXIT=$? > {exit}; echo SHELL-BACK; sleep 60",
@@ -191,37 +211,33 @@ fn talk_mode_in_tmux() {
         saved = saved.display(),
         exit = exit_file.display()
     );
-    let status = Command::new("tmux")
-        .args(["new-session", "-d", "-x", "100", "-y", "30", "-s", &session])
-        .arg(&script)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let tmux_session = Session::start(name, (100, 30), &script);
+    let session = tmux_session.0.as_str();
 
-    wait_for(&session, "the presenter layout", |s| {
+    wait_for(session, "the presenter layout", |s| {
         s.contains("step ") && s.contains("n next · p back") && s.contains("Ring · ")
     });
     // Pause so the story only moves when the speaker says so.
-    keys(&session, "Space");
-    wait_for(&session, "paused", |s| s.contains("PAUSED"));
-    keys(&session, "n");
-    wait_for(&session, "step 1", |s| s.contains("step 1/9"));
-    keys(&session, "n");
-    let two = wait_for(&session, "step 2", |s| s.contains("step 2/9"));
+    keys(session, "Space");
+    wait_for(session, "paused", |s| s.contains("PAUSED"));
+    keys(session, "n");
+    wait_for(session, "step 1", |s| s.contains("step 1/9"));
+    keys(session, "n");
+    let two = wait_for(session, "step 2", |s| s.contains("step 2/9"));
     assert!(
         two.contains("globex"),
         "step 2 is the burst:
 {two}"
     );
-    keys(&session, "p");
-    wait_for(&session, "back at step 1", |s| s.contains("step 1/9"));
+    keys(session, "p");
+    wait_for(session, "back at step 1", |s| s.contains("step 1/9"));
     // 2: only the buckets; 0: everything again.
-    keys(&session, "2");
-    wait_for(&session, "buckets alone", |s| {
+    keys(session, "2");
+    wait_for(session, "buckets alone", |s| {
         s.contains("Buckets · ") && !s.contains("Ring · ")
     });
-    keys(&session, "0");
-    wait_for(&session, "all panels", |s| {
+    keys(session, "0");
+    wait_for(session, "all panels", |s| {
         s.contains("Buckets · ") && s.contains("Ring · ")
     });
     // A live command, to be saved with its virtual time. The presenter layout has no event
@@ -231,14 +247,12 @@ fn talk_mode_in_tmux() {
             .find(|l| l.contains("│acme "))
             .map(|l| l.rsplit("││").next().unwrap_or(l).to_string())
     };
-    let before = acme_row(&capture(&session));
+    let before = acme_row(&capture(session));
     assert!(before.is_some(), "acme's bucket row is shown");
-    keys(&session, "b");
-    wait_for(&session, "the burst to be denied", |s| {
-        acme_row(s) != before
-    });
-    keys(&session, "q");
-    let screen = wait_for(&session, "the shell", |s| s.contains("SHELL-BACK"));
+    keys(session, "b");
+    wait_for(session, "the burst to be denied", |s| acme_row(s) != before);
+    keys(session, "q");
+    let screen = wait_for(session, "the shell", |s| s.contains("SHELL-BACK"));
     assert!(screen.contains("recording written to"), "{screen}");
     assert!(screen.contains("saved to"), "{screen}");
     assert_eq!(
@@ -263,26 +277,20 @@ fn talk_mode_in_tmux() {
         toml.contains("live = true") && toml.contains("action = \"burst\""),
         "{toml}"
     );
-    let check = Command::new(bin).arg("check").arg(&saved).output().unwrap();
+    let check = output(Command::new(bin).arg("check").arg(&saved));
     assert!(
         check.status.success(),
         "{}",
         String::from_utf8_lossy(&check.stderr)
     );
 
-    let _ = Command::new("tmux")
-        .args(["kill-session", "-t", &session])
-        .status();
+    drop(tmux_session);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn not_a_terminal_is_refused_without_touching_it() {
-    let out = Command::new(env!("CARGO_BIN_EXE_ringside"))
-        .arg("--seed")
-        .arg("1")
-        .output()
-        .unwrap();
+    let out = output(Command::new(env!("CARGO_BIN_EXE_ringside")).args(["--seed", "1"]));
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("not a terminal"), "{stderr}");

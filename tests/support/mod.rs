@@ -1,1 +1,6 @@
+//! Helpers shared by the integration tests: required tools and honest skips, child
+//! processes with a time limit, and a private redis-server.
+
+pub mod process;
 pub mod redis_server;
+pub mod tools;

@@ -1,6 +1,6 @@
 //! A private `redis-server` for tests: free loopback port, no persistence, temp dir,
-//! killed on drop. Outside CI a missing `redis-server` skips the test with a notice;
-//! with `CI=true` it fails.
+//! killed on drop. A missing `redis-server` is handled by [`super::tools::require_tool`]:
+//! a recorded skip, or a failure in CI.
 
 #![allow(dead_code)]
 
@@ -18,23 +18,8 @@ pub struct RedisServer {
     password: Option<String>,
 }
 
-fn binary() -> Option<PathBuf> {
-    let candidates = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"];
-    for c in candidates {
-        if std::path::Path::new(c).exists() {
-            return Some(c.into());
-        }
-    }
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|p| p.join("redis-server"))
-            .find(|p| p.exists())
-    })
-}
-
-/// Whether a redis-server binary is installed.
-pub fn available() -> bool {
-    binary().is_some()
+fn binary() -> PathBuf {
+    which::which("redis-server").expect("redis-server on PATH")
 }
 
 fn free_port() -> u16 {
@@ -46,18 +31,15 @@ fn free_port() -> u16 {
 }
 
 impl RedisServer {
-    /// Starts a server, or returns `None` (printing why) when redis-server is missing
-    /// outside CI.
+    /// Starts a server, or returns `None` (the skip recorded) when redis-server is missing
+    /// outside CI; panics when it is missing in CI.
     pub fn start() -> Option<Self> {
         Self::start_with_password(None)
     }
 
     /// Starts a server requiring `password` (`requirepass`).
     pub fn start_with_password(password: Option<&str>) -> Option<Self> {
-        if binary().is_none() {
-            let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-            assert!(!ci, "redis-server is required in CI but was not found");
-            eprintln!("NOTICE: redis-server not found; skipping this Redis test");
+        if !super::tools::require_tool("redis-server") {
             return None;
         }
         let port = free_port();
@@ -75,7 +57,7 @@ impl RedisServer {
     }
 
     fn spawn(&mut self) {
-        let mut cmd = Command::new(binary().expect("checked"));
+        let mut cmd = Command::new(binary());
         cmd.args(["--bind", "127.0.0.1", "--port"])
             .arg(self.port.to_string())
             .args(["--save", "", "--appendonly", "no", "--dir"])
