@@ -1,21 +1,33 @@
 //! Token-bucket checks: ringside's exact GCRA bucket against governor, side by side.
 //!
+//! Every row's name states the three things that make rows comparable:
+//! * **sharing**: `&mut` (single owner, no synchronisation) or `&self` (callable from many
+//!   threads: governor's atomic CAS state, or ringside behind a `Mutex`, since ringside's
+//!   limiters are `&mut self` and have no `&self` variant);
+//! * **clock**: `now arg` (the caller passes the time: free), `Instant` (ringside reads
+//!   `std::time::Instant` per check), `quanta` (governor's own clock, read per check), or
+//!   `fake clock` (governor's `FakeRelativeClock`, advanced 10 ns per check by an atomic add);
+//! * **hasher** (keyed rows): foldhash (ringside's map), or governor's default SipHash-1-3
+//!   (`std` `RandomState`) and foldhash given to governor through its hasher parameter.
+//!
+//! Like for like: `&self` rows with each other (ringside `Mutex` vs governor atomic) at the
+//! same clock treatment and, when keyed, the same hasher. The `&mut` rows show what a
+//! single-owner caller pays. All rows run on one thread (no contention).
+//!
 //! Workloads (same quota for every limiter):
 //! * single bucket: one bucket, time advancing 10 ns per check at 10^8 tokens/s (one token
 //!   per check, so the bucket hovers near empty and both outcomes occur);
 //! * keyed: 100k `String` keys checked round-robin, time advancing 10 ns per check, burst
 //!   10 at 500 tokens/s (each key is seen every 1 ms and refills 0.5 tokens: its bucket
 //!   is never full, so no key is evicted or re-allocated in steady state).
-//!
-//! Ours takes `now` as an argument. governor reads its own clock (quanta) unless given a
-//! `FakeRelativeClock`, which we advance by 10 ns per check (an atomic CAS) to mirror ours.
 
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::num::NonZeroU32;
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 use governor::clock::FakeRelativeClock;
 use governor::{Quota, RateLimiter};
 use ringside::patterns::limiter::{BucketConfig, KeyedLimiter, TokenBucket};
@@ -27,8 +39,15 @@ const KEYS: usize = 100_000;
 const KEYED_RATE: u32 = 500;
 const KEYED_BURST: u32 = 10;
 
+type Group<'a> = BenchmarkGroup<'a, criterion::measurement::WallTime>;
+
 fn quota(rate: u32, burst: u32) -> Quota {
     Quota::per_second(NonZeroU32::new(rate).unwrap()).allow_burst(NonZeroU32::new(burst).unwrap())
+}
+
+/// Nanoseconds since `start`: the `Instant` clock of the ringside rows that read one.
+fn elapsed_ns(start: Instant) -> u64 {
+    start.elapsed().as_nanos() as u64
 }
 
 fn single(c: &mut Criterion) {
@@ -37,77 +56,138 @@ fn single(c: &mut Criterion) {
 
     let mut bucket = TokenBucket::new(config);
     let mut now = 0u64;
-    g.bench_function("ringside TokenBucket::check", |b| {
+    g.bench_function("ringside TokenBucket (&mut, now arg)", |b| {
         b.iter(|| {
             now += STEP_NS;
             black_box(bucket.check(black_box(now), 1))
         })
     });
 
-    let direct = RateLimiter::direct(quota(SINGLE_RATE, SINGLE_BURST));
-    g.bench_function("governor direct (own clock)", |b| {
-        b.iter(|| black_box(direct.check()))
+    let shared = Mutex::new(TokenBucket::new(config));
+    let mut now = 0u64;
+    g.bench_function("ringside Mutex<TokenBucket> (&self, now arg)", |b| {
+        b.iter(|| {
+            now += STEP_NS;
+            black_box(shared.lock().unwrap().check(black_box(now), 1))
+        })
+    });
+
+    let shared = Mutex::new(TokenBucket::new(config));
+    let start = Instant::now();
+    g.bench_function("ringside Mutex<TokenBucket> (&self, Instant)", |b| {
+        b.iter(|| black_box(shared.lock().unwrap().check(elapsed_ns(start), 1)))
     });
 
     let clock = FakeRelativeClock::default();
     let direct = RateLimiter::direct_with_clock(quota(SINGLE_RATE, SINGLE_BURST), clock.clone());
-    g.bench_function("governor direct (fake clock)", |b| {
+    g.bench_function("governor direct (&self atomic, fake clock)", |b| {
         b.iter(|| {
             clock.advance(Duration::from_nanos(STEP_NS));
             black_box(direct.check())
         })
     });
+
+    let direct = RateLimiter::direct(quota(SINGLE_RATE, SINGLE_BURST));
+    g.bench_function("governor direct (&self atomic, quanta)", |b| {
+        b.iter(|| black_box(direct.check()))
+    });
     g.finish();
+}
+
+/// Round-robin over `keys`: the next index after `i`.
+fn next_key(i: &mut usize) -> usize {
+    *i = if *i + 1 == KEYS { 0 } else { *i + 1 };
+    *i
+}
+
+fn keyed_ringside(g: &mut Group, keys: &[String], config: BucketConfig) {
+    let mut ours: KeyedLimiter<String> = KeyedLimiter::new(config);
+    let (mut i, mut now) = (0usize, 0u64);
+    g.bench_function("ringside KeyedLimiter (&mut, now arg, foldhash)", |b| {
+        b.iter(|| {
+            now += STEP_NS;
+            black_box(ours.check(keys[next_key(&mut i)].as_str(), black_box(now), 1))
+        })
+    });
+
+    let shared = Mutex::new(KeyedLimiter::<String>::new(config));
+    let (mut i, mut now) = (0usize, 0u64);
+    g.bench_function(
+        "ringside Mutex<KeyedLimiter> (&self, now arg, foldhash)",
+        |b| {
+            b.iter(|| {
+                now += STEP_NS;
+                let key = keys[next_key(&mut i)].as_str();
+                black_box(shared.lock().unwrap().check(key, black_box(now), 1))
+            })
+        },
+    );
+
+    let shared = Mutex::new(KeyedLimiter::<String>::new(config));
+    let (mut i, start) = (0usize, Instant::now());
+    g.bench_function(
+        "ringside Mutex<KeyedLimiter> (&self, Instant, foldhash)",
+        |b| {
+            b.iter(|| {
+                let key = keys[next_key(&mut i)].as_str();
+                black_box(shared.lock().unwrap().check(key, elapsed_ns(start), 1))
+            })
+        },
+    );
+
+    // Floor: the bare lookup our check is built on (same map, hasher, entry size, keys).
+    let mut bare: HashMap<String, [u64; 3], foldhash::fast::RandomState> =
+        keys.iter().map(|k| (k.clone(), [0; 3])).collect();
+    let mut i = 0usize;
+    g.bench_function("baseline HashMap::get_mut + add (&mut, foldhash)", |b| {
+        b.iter(|| {
+            if let Some(v) = bare.get_mut(keys[next_key(&mut i)].as_str()) {
+                v[0] += 1;
+            }
+            black_box(&bare);
+        })
+    });
+}
+
+fn keyed_governor(g: &mut Group, keys: &[String]) {
+    let q = quota(KEYED_RATE, KEYED_BURST);
+    let clock = FakeRelativeClock::default();
+    let theirs = RateLimiter::dashmap_with_clock_and_hasher(
+        q,
+        clock.clone(),
+        foldhash::fast::RandomState::default(),
+    );
+    let mut i = 0usize;
+    g.bench_function("governor keyed (&self atomic, fake clock, foldhash)", |b| {
+        b.iter(|| {
+            clock.advance(Duration::from_nanos(STEP_NS));
+            black_box(theirs.check_key(&keys[next_key(&mut i)]))
+        })
+    });
+
+    let theirs = RateLimiter::dashmap_with_clock_and_hasher(
+        q,
+        governor::clock::DefaultClock::default(),
+        foldhash::fast::RandomState::default(),
+    );
+    let mut i = 0usize;
+    g.bench_function("governor keyed (&self atomic, quanta, foldhash)", |b| {
+        b.iter(|| black_box(theirs.check_key(&keys[next_key(&mut i)])))
+    });
+
+    let theirs = RateLimiter::keyed(q);
+    let mut i = 0usize;
+    g.bench_function("governor keyed (&self atomic, quanta, SipHash)", |b| {
+        b.iter(|| black_box(theirs.check_key(&keys[next_key(&mut i)])))
+    });
 }
 
 fn keyed(c: &mut Criterion) {
     let mut g = c.benchmark_group("limiter/keyed_100k");
     let keys: Vec<String> = (0..KEYS).map(|i| format!("tenant-{i:06}")).collect();
     let config = BucketConfig::new(KEYED_BURST, f64::from(KEYED_RATE)).unwrap();
-
-    let mut ours: KeyedLimiter<String> = KeyedLimiter::new(config);
-    let (mut i, mut now) = (0usize, 0u64);
-    g.bench_function("ringside KeyedLimiter::check", |b| {
-        b.iter(|| {
-            i = if i + 1 == KEYS { 0 } else { i + 1 };
-            now += STEP_NS;
-            black_box(ours.check(keys[i].as_str(), black_box(now), 1))
-        })
-    });
-
-    // Floor: the bare lookup our check is built on (same map, hasher, entry size, keys).
-    let mut bare: HashMap<String, [u64; 3], foldhash::fast::RandomState> =
-        keys.iter().map(|k| (k.clone(), [0; 3])).collect();
-    let mut i = 0usize;
-    g.bench_function("baseline HashMap::get_mut + add", |b| {
-        b.iter(|| {
-            i = if i + 1 == KEYS { 0 } else { i + 1 };
-            if let Some(v) = bare.get_mut(keys[i].as_str()) {
-                v[0] += 1;
-            }
-            black_box(&bare);
-        })
-    });
-
-    let theirs = RateLimiter::keyed(quota(KEYED_RATE, KEYED_BURST));
-    let mut i = 0usize;
-    g.bench_function("governor keyed (own clock)", |b| {
-        b.iter(|| {
-            i = if i + 1 == KEYS { 0 } else { i + 1 };
-            black_box(theirs.check_key(&keys[i]))
-        })
-    });
-
-    let clock = FakeRelativeClock::default();
-    let theirs = RateLimiter::dashmap_with_clock(quota(KEYED_RATE, KEYED_BURST), clock.clone());
-    let mut i = 0usize;
-    g.bench_function("governor keyed (fake clock)", |b| {
-        b.iter(|| {
-            i = if i + 1 == KEYS { 0 } else { i + 1 };
-            clock.advance(Duration::from_nanos(STEP_NS));
-            black_box(theirs.check_key(&keys[i]))
-        })
-    });
+    keyed_ringside(&mut g, &keys, config);
+    keyed_governor(&mut g, &keys);
     g.finish();
 }
 
