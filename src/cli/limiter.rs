@@ -35,7 +35,7 @@ pub fn attach(
     let choice = args
         .limiter
         .as_deref()
-        .or(scenario.limiter_backend.as_deref())
+        .or(scenario.limiter.backend.as_deref())
         .map(str::trim);
     let url = match choice {
         None | Some("") | Some("memory") => return Ok(false),

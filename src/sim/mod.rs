@@ -46,6 +46,8 @@ pub const SESSION_COMMANDS: usize = 20_000;
 pub const PREV_GRACE_NS: u64 = 1_000_000_000;
 /// Highest offered traffic rate a command may set (requests per second of virtual time).
 pub const MAX_RATE: f64 = 50_000_000.0;
+/// Most client retries a scenario may ask for.
+pub const MAX_RETRIES: u32 = 10;
 /// Slowest speed (virtual seconds per wall second).
 pub const MIN_SPEED: f64 = 1.0 / 64.0;
 /// Fastest speed.

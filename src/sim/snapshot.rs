@@ -31,6 +31,13 @@ impl BreakerState {
     }
 }
 
+impl std::fmt::Display for BreakerState {
+    /// [`as_str`](Self::as_str).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One breaker transition at a virtual time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TransitionRecord {

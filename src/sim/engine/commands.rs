@@ -7,9 +7,10 @@ use crate::patterns::ring::HashRing;
 use crate::sim::command::{BreakerParams, Command, Fault};
 use crate::sim::duration::format_duration;
 use crate::sim::error::SimError;
+use crate::sim::scenario::validate;
 use crate::sim::snapshot::{LogKind, MembershipAction, MembershipChange};
 use crate::sim::traffic::auto_server_name;
-use crate::sim::{MAX_RATE, MAX_SPEED, MEMBERSHIP_CHANGES, MIN_SPEED, STEP_NS};
+use crate::sim::{MAX_SPEED, MEMBERSHIP_CHANGES, MIN_SPEED, STEP_NS};
 
 use super::servers::SimServer;
 use super::{Engine, push_bounded, push_log};
@@ -107,6 +108,7 @@ impl Engine {
     }
 
     fn set_weight(&mut self, server: &str, weight: f64) -> Result<String, SimError> {
+        validate::weight(weight)?;
         let id = self
             .ring
             .id_of(server)
@@ -129,15 +131,12 @@ impl Engine {
     }
 
     fn inject_fault(&mut self, server: &str, fault: Fault) -> Result<String, SimError> {
-        validate_fault(&fault)?;
+        validate::fault(&fault)?;
         let now = self.now;
         let srv = self.server_mut(server)?;
         srv.fault = Some(fault);
         srv.fault_since = now;
-        Ok(format!(
-            "fault injected on {server}: {}",
-            fault_text(&fault)
-        ))
+        Ok(format!("fault injected on {server}: {fault}"))
     }
 
     fn heal(&mut self, server: &str) -> Result<String, SimError> {
@@ -155,9 +154,7 @@ impl Engine {
     }
 
     fn scale_rate(&mut self, factor: f64) -> Result<String, SimError> {
-        if !factor.is_finite() || factor <= 0.0 {
-            return Err(SimError::InvalidFactor(factor));
-        }
+        validate::factor(factor)?;
         let rate = self.rate * factor;
         let old = self.set_rate(rate)?;
         Ok(format!(
@@ -168,9 +165,10 @@ impl Engine {
     }
 
     fn burst(&mut self, tenant: Option<String>, requests: u32) -> Result<String, SimError> {
-        if requests == 0 {
-            return Err(SimError::EmptyBurst);
-        }
+        validate::command(&Command::Burst {
+            tenant: None,
+            requests,
+        })?;
         let t = match tenant {
             Some(name) => self
                 .tenants
@@ -209,6 +207,7 @@ impl Engine {
     }
 
     fn set_breaker(&mut self, p: BreakerParams) -> Result<String, SimError> {
+        validate::breaker_params(&p)?;
         let cfg = self.apply_breaker_params(p)?;
         Ok(format!(
             "breakers: open after {} failures, probe after {}, close after {} successes, {} probe(s)",
@@ -228,11 +227,9 @@ impl Engine {
     /// Refused with a shared limiter, whose buckets refill on its own clock.
     fn set_speed(&mut self, speed: f64) -> Result<String, SimError> {
         if let Some(r) = &self.remote {
-            return Err(SimError::InvalidConfig(format!(
-                "speed cannot change with the shared limiter {}: its buckets refill on the \
-                 Redis server's clock, so virtual time runs at wall-clock speed (pause works)",
-                r.backend.describe()
-            )));
+            return Err(SimError::SpeedFixedBySharedLimiter {
+                backend: r.backend.describe(),
+            });
         }
         if !speed.is_finite() || !(MIN_SPEED..=MAX_SPEED).contains(&speed) {
             return Err(SimError::InvalidSpeed {
@@ -286,8 +283,8 @@ impl Engine {
         if let Some(v) = p.failure_threshold {
             cfg.failure_threshold = v;
         }
-        if let Some(v) = p.recovery_timeout_ms {
-            cfg.recovery_timeout_ns = v.saturating_mul(1_000_000);
+        if let Some(v) = p.recovery_timeout_ns {
+            cfg.recovery_timeout_ns = v;
         }
         if let Some(v) = p.success_threshold {
             cfg.success_threshold = v;
@@ -346,45 +343,10 @@ impl Engine {
 
     /// Change the offered rate (validated) and redraw the next arrival; returns the old rate.
     fn set_rate(&mut self, rate: f64) -> Result<f64, SimError> {
-        check_rate(rate)?;
+        validate::rate(rate)?;
         let old = std::mem::replace(&mut self.rate, rate);
         self.schedule_next_arrival();
         Ok(old)
-    }
-}
-
-fn fault_text(f: &Fault) -> String {
-    match f {
-        Fault::Errors { rate } => format!("errors {:.0}%", rate * 100.0),
-        Fault::Slow { latency_ms } => format!("slow +{latency_ms}ms"),
-        Fault::Down => "down".to_string(),
-        Fault::Flapping { period_ms } => format!("flapping every {period_ms}ms"),
-    }
-}
-
-/// A traffic rate a command may set: finite, ≥ 0 and at most [`MAX_RATE`].
-fn check_rate(rate: f64) -> Result<(), SimError> {
-    if !rate.is_finite() || rate < 0.0 {
-        return Err(SimError::InvalidRate(rate));
-    }
-    if rate > MAX_RATE {
-        return Err(SimError::RateTooHigh {
-            got: rate,
-            max: MAX_RATE,
-        });
-    }
-    Ok(())
-}
-
-fn validate_fault(f: &Fault) -> Result<(), SimError> {
-    match *f {
-        Fault::Errors { rate } if !(0.0..=1.0).contains(&rate) => Err(SimError::InvalidFault(
-            format!("error rate must be within 0..=1, got {rate}"),
-        )),
-        Fault::Flapping { period_ms } if period_ms < 2 => Err(SimError::InvalidFault(format!(
-            "flapping period must be at least 2ms, got {period_ms}ms"
-        ))),
-        _ => Ok(()),
     }
 }
 

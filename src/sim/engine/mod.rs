@@ -195,15 +195,8 @@ impl Engine {
             half_open_max_probes: sc.breaker.half_open_probes,
             history: 16,
         };
+        sc.validate()?;
         let bucket_config = BucketConfig::new(sc.limiter.capacity, sc.limiter.refill_per_sec)?;
-        if !sc.traffic.rate.is_finite() || sc.traffic.rate < 0.0 {
-            return Err(SimError::InvalidRate(sc.traffic.rate));
-        }
-        if sc.server_defaults.capacity == 0 {
-            return Err(SimError::InvalidConfig(
-                "server capacity must be at least 1".into(),
-            ));
-        }
         let servers = initial_servers(&mut ring, sc, breaker_config)?;
         let next_epoch = sc.servers.len() as u64;
         let tenants = (0..sc.traffic.tenants.max(1))
@@ -219,8 +212,7 @@ impl Engine {
             .map(|i| hash_key(&format!("key-{i}")))
             .collect();
         let latency_mult = latency_table(&mut rng, sc.server_defaults.latency_sigma);
-        let hist = Histogram::new_with_bounds(1, 3_600_000_000, 3)
-            .map_err(|e| SimError::InvalidConfig(format!("latency histogram: {e}")))?;
+        let hist = Histogram::new_with_bounds(1, 3_600_000_000, 3)?;
         let mut engine = Self {
             seed,
             rng,

@@ -130,7 +130,7 @@ impl Engine {
         }
         let mult = self.latency_mult[(bits as usize) & (LATENCY_TABLE - 1)];
         let extra = match srv.fault {
-            Some(Fault::Slow { latency_ms }) => latency_ms.saturating_mul(1_000_000),
+            Some(Fault::Slow { latency_ns }) => latency_ns,
             _ => 0,
         };
         let mut latency = ((d.latency_ns as f64 * mult) as u64)

@@ -82,11 +82,7 @@ impl Engine {
     /// later ones are dropped), advance to `at_ns`. Speed and pause state are kept.
     pub(super) fn jump_to(&mut self, at_ns: u64) -> Result<(), SimError> {
         if self.remote.is_some() {
-            return Err(SimError::InvalidConfig(
-                "jumps need the in-memory limiter: a shared limiter keeps its own clock, so a \
-                 re-run would not be deterministic"
-                    .into(),
-            ));
+            return Err(SimError::JumpWithSharedLimiter);
         }
         if at_ns >= self.now {
             self.advance(at_ns - self.now);

@@ -124,8 +124,8 @@ pub(super) fn note_transitions(srv: &mut SimServer, log: &mut VecDeque<LogLine>)
             format!(
                 "breaker {}: {} → {} ({})",
                 srv.name,
-                rec.from.as_str(),
-                rec.to.as_str(),
+                rec.from,
+                rec.to,
                 rec.reason.replace('_', " ")
             ),
         );
@@ -138,8 +138,8 @@ pub(super) fn note_transitions(srv: &mut SimServer, log: &mut VecDeque<LogLine>)
 pub(super) fn is_down(fault: Option<Fault>, since: u64, now: u64) -> bool {
     match fault {
         Some(Fault::Down) => true,
-        Some(Fault::Flapping { period_ms }) => {
-            let half = (period_ms.max(2).saturating_mul(1_000_000)) / 2;
+        Some(Fault::Flapping { period_ns }) => {
+            let half = period_ns.max(2) / 2;
             (now.saturating_sub(since) / half).is_multiple_of(2)
         }
         _ => false,
