@@ -20,9 +20,8 @@
 //!
 //! # Rate limiter
 //! Tenants are dense indices, so the in-memory default keeps one [`TokenBucket`] per tenant
-//! in a `Vec` (no hashing, no strings on the hot path). The string-keyed
-//! [`LimiterBackend`](crate::patterns::limiter::LimiterBackend) contract is for shared
-//! backends (Redis) and is not needed by the single-process simulation.
+//! in a `Vec` (no hashing, no strings on the hot path). A shared backend (Redis) is
+//! attached through the [`SharedLimiter`] seam.
 
 mod clock;
 mod commands;
@@ -31,6 +30,7 @@ mod queue;
 mod remote;
 mod replay;
 mod servers;
+mod shared;
 mod stats;
 
 use std::collections::VecDeque;
@@ -57,6 +57,7 @@ use queue::EventQueue;
 use remote::Remote;
 pub use servers::RetiredServer;
 use servers::SimServer;
+pub use shared::{LimiterStatus, SharedLimiter};
 pub use stats::Sizes;
 
 const NS: u64 = 1_000_000_000;

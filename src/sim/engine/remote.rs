@@ -3,9 +3,10 @@
 
 use std::collections::VecDeque;
 
-use crate::patterns::limiter::{BackendHealth, Decision, LimiterBackend, LimiterError};
+use crate::patterns::limiter::{Decision, LimiterError};
 
 use super::Engine;
+use super::shared::{LimiterStatus, SharedLimiter};
 use crate::sim::traffic::exp_interval_ns;
 
 /// Most arrivals checked in one round trip to a shared backend.
@@ -13,7 +14,7 @@ const MAX_BATCH: usize = 4096;
 
 /// A shared limiter backend with the decisions it already made for arrivals not processed yet.
 pub(super) struct Remote {
-    pub(super) backend: Box<dyn LimiterBackend>,
+    pub(super) backend: Box<dyn SharedLimiter>,
     /// Arrivals of the current `advance` drawn ahead of time, with their decisions, so a
     /// whole step's checks go to the backend in one pipelined batch.
     pub(super) prefetched: VecDeque<Prefetched>,
@@ -41,7 +42,7 @@ impl Engine {
     /// Decide tenant checks with a shared backend (e.g. Redis) instead of the in-memory
     /// buckets. Such a backend keeps time on its own clock, so the engine must then be
     /// advanced in real time; speed changes are refused (pause still works).
-    pub fn set_limiter_backend(&mut self, backend: Box<dyn LimiterBackend>) {
+    pub fn set_limiter_backend(&mut self, backend: Box<dyn SharedLimiter>) {
         self.speed = 1.0;
         self.remote = Some(Remote {
             backend,
@@ -50,9 +51,9 @@ impl Engine {
         });
     }
 
-    /// Health of the shared limiter backend, if one is configured.
-    pub fn limiter_health(&self) -> Option<BackendHealth> {
-        self.remote.as_ref().map(|r| r.backend.health())
+    /// Status of the shared limiter backend, if one is configured.
+    pub fn limiter_health(&self) -> Option<LimiterStatus> {
+        self.remote.as_ref().map(|r| r.backend.status())
     }
 
     /// Whether a shared limiter backend decides tenant checks (virtual time = wall time).

@@ -2,11 +2,11 @@
 
 use std::collections::VecDeque;
 
-use crate::patterns::breaker::{BreakerConfig, CircuitBreaker, Reason, State};
+use crate::patterns::breaker::{BreakerConfig, CircuitBreaker, Reason};
 use crate::sim::TRANSITIONS_PER_SERVER;
 use crate::sim::command::Fault;
 use crate::sim::error::SimError;
-use crate::sim::snapshot::{BreakerState, LogKind, LogLine, TransitionRecord};
+use crate::sim::snapshot::{LogKind, LogLine, TransitionRecord};
 
 use super::{push_bounded, push_log};
 
@@ -79,15 +79,6 @@ impl SimServer {
     }
 }
 
-/// The sim's view of a breaker state.
-pub(super) fn map_state(s: State) -> BreakerState {
-    match s {
-        State::Closed => BreakerState::Closed,
-        State::Open => BreakerState::Open,
-        State::HalfOpen => BreakerState::HalfOpen,
-    }
-}
-
 fn reason_str(r: Reason) -> &'static str {
     match r {
         Reason::FailureThreshold => "failure_threshold",
@@ -113,8 +104,8 @@ pub(super) fn note_transitions(srv: &mut SimServer, log: &mut VecDeque<LogLine>)
     for t in all.skip(len.saturating_sub(new)) {
         let rec = TransitionRecord {
             at_ns: t.at,
-            from: map_state(t.from),
-            to: map_state(t.to),
+            from: t.from.into(),
+            to: t.to.into(),
             reason: reason_str(t.reason),
         };
         push_log(

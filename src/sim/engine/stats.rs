@@ -8,7 +8,7 @@ use crate::sim::snapshot::{
 };
 
 use super::Engine;
-use super::servers::{RetiredServer, is_down, map_state};
+use super::servers::{RetiredServer, is_down};
 
 /// Sizes of the engine's bounded structures (to check that memory stays flat).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,7 +127,7 @@ impl Engine {
                     requests: s.requests,
                     load: f64::from(s.in_flight) / f64::from(self.defaults.capacity),
                     in_flight: s.in_flight,
-                    breaker: map_state(s.breaker.state()),
+                    breaker: s.breaker.state().into(),
                     transitions: s.transitions.iter().cloned().collect(),
                     counters: BreakerCounters {
                         calls: c.calls,
