@@ -43,9 +43,9 @@ impl From<crate::patterns::breaker::State> for BreakerState {
 }
 
 impl std::fmt::Display for BreakerState {
-    /// [`as_str`](Self::as_str).
+    /// [`as_str`](Self::as_str) (padding and alignment honoured).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
