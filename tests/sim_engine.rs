@@ -343,7 +343,9 @@ fn every_applied_command_logs_a_line() {
         },
         Command::InjectFault {
             server: "beta".into(),
-            fault: Fault::Slow { latency_ms: 100 },
+            fault: Fault::Slow {
+                latency_ns: 100_000_000,
+            },
         },
         Command::Heal {
             server: "beta".into(),

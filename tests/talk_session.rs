@@ -186,7 +186,9 @@ fn a_saved_session_replays_to_the_same_snapshot() {
             6,
             Command::InjectFault {
                 server: "alpha".into(),
-                fault: Fault::Slow { latency_ms: 400 },
+                fault: Fault::Slow {
+                    latency_ns: 400_000_000,
+                },
             },
         ),
         // beta is removed live; the script's later events on beta are skipped in both runs.
@@ -196,7 +198,7 @@ fn a_saved_session_replays_to_the_same_snapshot() {
             10,
             Command::SetBreaker(ringside::sim::BreakerParams {
                 failure_threshold: Some(3),
-                recovery_timeout_ms: Some(1500),
+                recovery_timeout_ns: Some(1_500_000_000),
                 ..Default::default()
             }),
         ),
@@ -220,7 +222,9 @@ fn a_saved_session_replays_to_the_same_snapshot() {
             16,
             Command::InjectFault {
                 server: "alpha".into(),
-                fault: Fault::Flapping { period_ms: 700 },
+                fault: Fault::Flapping {
+                    period_ns: 700_000_000,
+                },
             },
         ),
         (

@@ -99,11 +99,11 @@ fn fault_cycles_and_heal_follow_the_snapshot() {
             rate: FAULT_ERROR_RATE,
         },
         Fault::Slow {
-            latency_ms: FAULT_SLOW_MS,
+            latency_ns: FAULT_SLOW_MS * 1_000_000,
         },
         Fault::Down,
         Fault::Flapping {
-            period_ms: FAULT_FLAP_MS,
+            period_ns: FAULT_FLAP_MS * 1_000_000,
         },
         Fault::Errors {
             rate: FAULT_ERROR_RATE,

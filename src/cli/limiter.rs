@@ -5,10 +5,10 @@
 use anyhow::Context as _;
 use clap::Args;
 
-use crate::patterns::breaker::State as BreakerState;
 use crate::patterns::limiter::redis::{FailurePolicy, RedisLimiter, RedisOptions, redact_url};
-use crate::patterns::limiter::{BackendHealth, BucketConfig};
-use crate::sim::{Engine, Scenario};
+use crate::patterns::limiter::{BucketConfig, Decision, LimiterBackend, LimiterError};
+use crate::sim::duration::format_duration;
+use crate::sim::{BreakerState, Engine, LimiterStatus, Scenario, SharedLimiter};
 
 /// Where the token buckets live.
 #[derive(Debug, Clone, Args)]
@@ -35,7 +35,7 @@ pub fn attach(
     let choice = args
         .limiter
         .as_deref()
-        .or(scenario.limiter_backend.as_deref())
+        .or(scenario.limiter.backend.as_deref())
         .map(str::trim);
     let url = match choice {
         None | Some("") | Some("memory") => return Ok(false),
@@ -52,16 +52,15 @@ pub fn attach(
         ..RedisOptions::default()
     };
     let limiter = RedisLimiter::connect(url, config, options).context("--limiter")?;
-    engine.set_limiter_backend(Box::new(limiter));
+    engine.set_limiter_backend(Box::new(RedisShared(limiter)));
     Ok(true)
 }
 
 /// One line for the end of a run, e.g. `limiter redis://…/0: healthy, rtt 80 µs, guard closed`.
-pub fn describe_health(h: &BackendHealth) -> String {
+pub fn describe_health(h: &LimiterStatus) -> String {
     let rtt = h
         .last_rtt_ns
-        .map(|ns| format!("{:.0} µs", ns as f64 / 1e3))
-        .unwrap_or_else(|| "-".to_string());
+        .map_or_else(|| "-".to_string(), format_duration);
     let guard = match h.guard {
         Some(BreakerState::Closed) | None => "closed",
         Some(BreakerState::Open) => "open",
@@ -74,4 +73,44 @@ pub fn describe_health(h: &BackendHealth) -> String {
         h.policy.as_deref().unwrap_or("-"),
         h.fallbacks
     )
+}
+
+/// The Redis limiter as the engine's [`SharedLimiter`], with its real health (the wiring
+/// layer is the only one that knows both the sim and the Redis backend).
+struct RedisShared(RedisLimiter);
+
+impl SharedLimiter for RedisShared {
+    fn check(&mut self, now: u64, key: &str, cost: u32) -> Result<Decision, LimiterError> {
+        LimiterBackend::check(&mut self.0, key, now, cost)
+    }
+
+    fn check_many(
+        &mut self,
+        now: u64,
+        batch: &[(&str, u32)],
+        out: &mut Vec<Result<Decision, LimiterError>>,
+    ) {
+        LimiterBackend::check_many(&mut self.0, now, batch, out);
+    }
+
+    fn set_config(&mut self, config: BucketConfig, now: u64) -> Result<(), LimiterError> {
+        LimiterBackend::set_config(&mut self.0, config, now)
+    }
+
+    fn describe(&self) -> String {
+        LimiterBackend::describe(&self.0)
+    }
+
+    fn status(&self) -> LimiterStatus {
+        let h = self.0.health();
+        LimiterStatus {
+            backend: h.backend,
+            healthy: h.healthy,
+            last_rtt_ns: h.last_rtt_ns,
+            guard: h.guard.map(BreakerState::from),
+            policy: h.policy,
+            fallbacks: h.fallbacks,
+            last_error: h.last_error,
+        }
+    }
 }

@@ -206,6 +206,21 @@ impl Report {
     /// A human-readable report.
     pub fn to_text(&self) -> String {
         let mut o = String::new();
+        self.write_totals(&mut o);
+        self.write_servers(&mut o);
+        self.write_transitions(&mut o);
+        self.write_membership(&mut o);
+        self.write_tenants(&mut o);
+        let _ = writeln!(
+            o,
+            "\nwall time {:.3} s: {:.0} simulated requests per second",
+            self.wall.elapsed_s, self.wall.requests_per_sec
+        );
+        o
+    }
+
+    /// Outcome counts and latency percentiles.
+    fn write_totals(&self, o: &mut String) {
         let t = &self.totals;
         let pct = |n: u64| {
             if t.requests == 0 {
@@ -235,6 +250,10 @@ impl Report {
             "\nlatency          p50 {:.2} ms   p99 {:.2} ms   p99.9 {:.2} ms   max {:.2} ms",
             self.latency_ms.p50, self.latency_ms.p99, self.latency_ms.p999, self.latency_ms.max
         );
+    }
+
+    /// One line per server.
+    fn write_servers(&self, o: &mut String) {
         let _ = writeln!(
             o,
             "\n{:<12} {:>7} {:>12}  {:<10} transitions",
@@ -255,6 +274,10 @@ impl Report {
                 s.transitions.len()
             );
         }
+    }
+
+    /// Breaker transitions of every server in time order (the first 40).
+    fn write_transitions(&self, o: &mut String) {
         let all: Vec<_> = self
             .servers
             .iter()
@@ -279,6 +302,10 @@ impl Report {
                 let _ = writeln!(o, "  … {} more", sorted.len() - 40);
             }
         }
+    }
+
+    /// Servers added, removed or reweighted, with the keys they moved.
+    fn write_membership(&self, o: &mut String) {
         if !self.membership_changes.is_empty() {
             let _ = writeln!(o, "\nmembership changes");
             for m in &self.membership_changes {
@@ -293,6 +320,10 @@ impl Report {
                 );
             }
         }
+    }
+
+    /// The ten busiest tenants.
+    fn write_tenants(&self, o: &mut String) {
         let _ = writeln!(
             o,
             "\n{:<14} {:>10} {:>12}",
@@ -305,11 +336,5 @@ impl Report {
                 tn.name, tn.allowed, tn.rate_limited
             );
         }
-        let _ = writeln!(
-            o,
-            "\nwall time {:.3} s: {:.0} simulated requests per second",
-            self.wall.elapsed_s, self.wall.requests_per_sec
-        );
-        o
     }
 }

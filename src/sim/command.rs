@@ -2,7 +2,9 @@
 //!
 //! Commands are plain data. [`Engine::apply`](super::Engine::apply) validates them and either
 //! applies one completely (adding an event-log line) or returns a [`SimError`](super::SimError)
-//! and changes nothing.
+//! and changes nothing. Every time is in nanoseconds.
+
+use super::duration::format_duration;
 
 /// A fault injected into a simulated server (healed with [`Command::Heal`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -12,18 +14,33 @@ pub enum Fault {
         /// Failure probability in `0.0..=1.0`.
         rate: f64,
     },
-    /// Every call takes `latency_ms` longer; calls slower than the timeout fail at the timeout.
+    /// Every call takes `latency_ns` longer; calls slower than the timeout fail at the timeout.
     Slow {
-        /// Extra latency in milliseconds.
-        latency_ms: u64,
+        /// Extra latency in nanoseconds.
+        latency_ns: u64,
     },
     /// Hard down: every call is refused immediately (a failure).
     Down,
-    /// Down for the first half of every `period_ms`, up for the second half.
+    /// Down for the first half of every `period_ns`, up for the second half.
     Flapping {
-        /// Full down+up period in milliseconds (≥ 2).
-        period_ms: u64,
+        /// Full down+up period in nanoseconds (at least
+        /// [`MIN_FLAP_PERIOD_NS`](super::validate::MIN_FLAP_PERIOD_NS)).
+        period_ns: u64,
     },
+}
+
+impl std::fmt::Display for Fault {
+    /// How users read a fault: `errors 50%`, `slow +400ms`, `down`, `flapping every 4.000s`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Self::Errors { rate } => write!(f, "errors {:.0}%", rate * 100.0),
+            Self::Slow { latency_ns } => write!(f, "slow +{}", format_duration(latency_ns)),
+            Self::Down => f.write_str("down"),
+            Self::Flapping { period_ns } => {
+                write!(f, "flapping every {}", format_duration(period_ns))
+            }
+        }
+    }
 }
 
 /// Breaker parameters to change on every server; `None` keeps the current value.
@@ -31,8 +48,8 @@ pub enum Fault {
 pub struct BreakerParams {
     /// Consecutive failures that open a closed breaker (≥ 1).
     pub failure_threshold: Option<u32>,
-    /// Milliseconds an open breaker waits before probing.
-    pub recovery_timeout_ms: Option<u64>,
+    /// Nanoseconds an open breaker waits before probing.
+    pub recovery_timeout_ns: Option<u64>,
     /// Probe successes needed to close (≥ 1).
     pub success_threshold: Option<u32>,
     /// Concurrent half-open probes (≥ 1).

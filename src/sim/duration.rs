@@ -1,51 +1,92 @@
-//! Humane durations: `"500ms"`, `"10s"`, `"2m"`, `"1.5s"`, `"1h"`.
+//! Durations in nanoseconds, the sim's one time unit: parsed from humane text (`"500ms"`,
+//! `"1.5s"`, `"900us"`), formatted for humans, and written back exactly.
+//!
+//! The parser is hand-written rather than `humantime` because scenarios use decimals
+//! (`"1.5s"`), which `humantime` rejects, and because its units include months and years,
+//! meaningless on a virtual clock. It works in integers, so every value is exact.
 
-/// Parse a humane duration into nanoseconds.
+use serde::{Deserialize, Deserializer, Serializer};
+
+/// Units: name, nanoseconds.
+const UNITS: &[(&str, u64)] = &[
+    ("ns", 1),
+    ("us", 1_000),
+    ("µs", 1_000),
+    ("ms", 1_000_000),
+    ("s", 1_000_000_000),
+    ("min", 60_000_000_000),
+    ("m", 60_000_000_000),
+    ("h", 3_600_000_000_000),
+];
+
+/// Parse a humane duration into nanoseconds, exactly.
 ///
 /// A non-negative number (decimals allowed) followed by a unit: `ns`, `us` (or `µs`), `ms`,
-/// `s`, `m`, `h`. Errors say what was expected.
+/// `s`, `m`, `h`. Digits beyond a nanosecond are refused. Errors say what was expected.
 pub fn parse_duration(text: &str) -> Result<u64, String> {
     let t = text.trim();
     let split = t
         .char_indices()
         .find(|(_, c)| !(c.is_ascii_digit() || *c == '.'))
-        .map(|(i, _)| i)
-        .unwrap_or(t.len());
+        .map_or(t.len(), |(i, _)| i);
     let (num, unit) = t.split_at(split);
     let expected =
         "expected a duration like \"500ms\", \"10s\", \"2m\" (units: ns, us, ms, s, m, h)";
-    if num.is_empty() {
-        return Err(format!("invalid duration \"{text}\": {expected}"));
+    let bad = || format!("invalid duration \"{text}\": {expected}");
+    let (whole, frac) = num.split_once('.').unwrap_or((num, ""));
+    if whole.is_empty() && frac.is_empty()
+        || frac.contains('.')
+        || !whole
+            .bytes()
+            .chain(frac.bytes())
+            .all(|b| b.is_ascii_digit())
+    {
+        return Err(bad());
     }
-    let value: f64 = num
-        .parse()
-        .map_err(|_| format!("invalid duration \"{text}\": {expected}"))?;
-    let scale: f64 = match unit.trim() {
-        "ns" => 1.0,
-        "us" | "µs" => 1e3,
-        "ms" => 1e6,
-        "s" => 1e9,
-        "m" | "min" => 60e9,
-        "h" => 3600e9,
+    let scale = match unit.trim() {
         "" => {
             return Err(format!(
                 "invalid duration \"{text}\": missing unit; {expected}"
             ));
         }
-        other => {
+        u => match UNITS.iter().find(|(name, _)| *name == u) {
+            Some(&(_, scale)) => scale,
+            None => {
+                return Err(format!(
+                    "invalid duration \"{text}\": unknown unit \"{u}\"; {expected}"
+                ));
+            }
+        },
+    };
+    let too_large = || format!("invalid duration \"{text}\": too large");
+    let whole: u128 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| too_large())?
+    };
+    // The fraction, in nanoseconds: digits × scale / 10^digits, which must be whole.
+    let digits = u32::try_from(frac.len()).map_err(|_| bad())?;
+    let frac_ns = if frac.is_empty() {
+        0
+    } else {
+        let den = 10u128.checked_pow(digits).ok_or_else(bad)?;
+        let num = frac.parse::<u128>().map_err(|_| bad())? * u128::from(scale);
+        if num % den != 0 {
             return Err(format!(
-                "invalid duration \"{text}\": unknown unit \"{other}\"; {expected}"
+                "invalid duration \"{text}\": finer than a nanosecond"
             ));
         }
+        num / den
     };
-    let ns = value * scale;
-    if !ns.is_finite() || ns >= u64::MAX as f64 {
-        return Err(format!("invalid duration \"{text}\": too large"));
-    }
-    Ok(ns.round() as u64)
+    let ns = whole
+        .checked_mul(u128::from(scale))
+        .and_then(|w| w.checked_add(frac_ns))
+        .ok_or_else(too_large)?;
+    u64::try_from(ns).map_err(|_| too_large())
 }
 
-/// Format nanoseconds compactly for humans: `1.250s`, `12ms`, `2m05s`.
+/// Format nanoseconds compactly for humans: `1.250s`, `12ms`, `1.5ms`, `82µs`, `900ns`,
+/// `2m05s`. Lossy above a millisecond; see [`exact_duration`] for a form that reads back.
 pub fn format_duration(ns: u64) -> String {
     if ns >= 60_000_000_000 {
         let s = ns / 1_000_000_000;
@@ -53,9 +94,68 @@ pub fn format_duration(ns: u64) -> String {
     } else if ns >= 1_000_000_000 {
         format!("{:.3}s", ns as f64 / 1e9)
     } else if ns >= 1_000_000 {
-        format!("{}ms", ns / 1_000_000)
+        if ns.is_multiple_of(1_000_000) {
+            format!("{}ms", ns / 1_000_000)
+        } else {
+            format!("{:.1}ms", ns as f64 / 1e6)
+        }
+    } else if ns >= 1_000 {
+        format!("{:.0}µs", ns as f64 / 1e3)
     } else {
-        format!("{}µs", ns / 1_000)
+        format!("{ns}ns")
+    }
+}
+
+/// A duration in the largest unit that represents `ns` exactly, e.g. `"5s"`, `"1500ms"`,
+/// `"3489090921ns"`: [`parse_duration`] reads it back to the same value.
+pub fn exact_duration(ns: u64) -> String {
+    const EXACT: &[(u64, &str)] = &[
+        (3_600_000_000_000, "h"),
+        (60_000_000_000, "m"),
+        (1_000_000_000, "s"),
+        (1_000_000, "ms"),
+        (1_000, "us"),
+    ];
+    for &(scale, unit) in EXACT {
+        if ns != 0 && ns.is_multiple_of(scale) {
+            return format!("{}{unit}", ns / scale);
+        }
+    }
+    format!("{ns}ns")
+}
+
+/// Serde for a duration in nanoseconds written as humane text (`with = "human"`): read by
+/// [`parse_duration`], written by [`exact_duration`].
+pub mod human {
+    use super::*;
+
+    /// Write `ns` exactly, e.g. `"1500ms"`.
+    pub fn serialize<S: Serializer>(ns: &u64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&exact_duration(*ns))
+    }
+
+    /// Read a humane duration.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        let text = String::deserialize(d)?;
+        parse_duration(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// [`human`] for an optional duration (absent = `None`).
+pub mod human_opt {
+    use super::*;
+
+    /// Write `Some(ns)` exactly (callers skip `None`).
+    pub fn serialize<S: Serializer>(ns: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
+        match ns {
+            Some(ns) => s.serialize_str(&exact_duration(*ns)),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Read a humane duration.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+        super::human::deserialize(d).map(Some)
     }
 }
 
@@ -71,6 +171,19 @@ mod tests {
         assert_eq!(parse_duration("1.5s"), Ok(1_500_000_000));
         assert_eq!(parse_duration(" 3us "), Ok(3_000));
         assert_eq!(parse_duration("1h"), Ok(3_600_000_000_000));
+        assert_eq!(parse_duration(".5ms"), Ok(500_000));
+    }
+
+    #[test]
+    fn sub_millisecond_values_are_exact() {
+        assert_eq!(parse_duration("900us"), Ok(900_000));
+        assert_eq!(parse_duration("999us"), Ok(999_000));
+        assert_eq!(parse_duration("999µs"), Ok(999_000));
+        assert_eq!(parse_duration("0.1s"), Ok(100_000_000));
+        assert_eq!(parse_duration("3489090921ns"), Ok(3_489_090_921));
+        assert_eq!(format_duration(900_000), "900µs");
+        assert_eq!(format_duration(999_000), "999µs");
+        assert_eq!(exact_duration(999_000), "999us");
     }
 
     #[test]
@@ -85,12 +198,34 @@ mod tests {
         assert!(parse_duration("-5s").is_err());
         assert!(parse_duration("1.2.3s").is_err());
         assert!(parse_duration("ms").is_err());
+        assert!(parse_duration(".s").is_err());
+        assert!(parse_duration("1.5ns").unwrap_err().contains("nanosecond"));
+        assert!(
+            parse_duration("99999999999h")
+                .unwrap_err()
+                .contains("too large")
+        );
     }
 
     #[test]
     fn formats() {
         assert_eq!(format_duration(1_250_000_000), "1.250s");
         assert_eq!(format_duration(12_000_000), "12ms");
+        assert_eq!(format_duration(1_500_000), "1.5ms");
+        assert_eq!(format_duration(81_500), "82µs");
+        assert_eq!(format_duration(900), "900ns");
         assert_eq!(format_duration(125_000_000_000), "2m05s");
+    }
+
+    #[test]
+    fn exact_durations_use_the_largest_exact_unit() {
+        assert_eq!(exact_duration(5_000_000_000), "5s");
+        assert_eq!(exact_duration(1_500_000_000), "1500ms");
+        assert_eq!(exact_duration(120_000_000_000), "2m");
+        assert_eq!(exact_duration(1_234_567_891), "1234567891ns");
+        assert_eq!(exact_duration(0), "0ns");
+        for ns in [1, 999, 1_000, 61_000_000_001, 7_200_000_000_000, u64::MAX] {
+            assert_eq!(parse_duration(&exact_duration(ns)), Ok(ns));
+        }
     }
 }

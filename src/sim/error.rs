@@ -6,10 +6,13 @@ use crate::patterns::breaker::BreakerError;
 use crate::patterns::limiter::LimiterError;
 use crate::patterns::ring::RingError;
 
+use super::duration::format_duration;
 use super::scenario::ScenarioError;
+use super::scenario::validate::Problem;
 
 /// Why a command or engine construction was refused. A refused command changes nothing.
 #[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
 pub enum SimError {
     /// No server with this name.
     #[error("no server named '{0}'")]
@@ -47,15 +50,62 @@ pub enum SimError {
         /// Largest allowed speed.
         max: f64,
     },
-    /// An invalid fault parameter.
-    #[error("invalid fault: {0}")]
-    InvalidFault(String),
+    /// A server weight that is not finite and > 0.
+    #[error("weight must be a finite number > 0, got {0}")]
+    InvalidWeight(f64),
+    /// An `errors` fault whose rate is not a probability.
+    #[error("invalid fault: error rate must be a probability within 0..=1, got {0}")]
+    InvalidErrorRate(f64),
+    /// A `flapping` fault with a period too short to be down half of it.
+    #[error(
+        "invalid fault: flapping period must be at least {}, got {}",
+        format_duration(*min_ns),
+        format_duration(*got_ns)
+    )]
+    FlapPeriodTooShort {
+        /// The rejected period (ns).
+        got_ns: u64,
+        /// The shortest period (ns).
+        min_ns: u64,
+    },
+    /// A bucket refill rate that is not finite and > 0.
+    #[error("refill rate must be a finite number > 0, got {0}")]
+    InvalidRefillRate(f64),
+    /// A count (capacity, breaker threshold, probes) of zero.
+    #[error("{0} must be at least 1")]
+    ZeroCount(&'static str),
     /// A burst of zero requests.
     #[error("a burst needs at least 1 request")]
     EmptyBurst,
-    /// Bad configuration value (message says which).
-    #[error("invalid configuration: {0}")]
-    InvalidConfig(String),
+    /// The scenario breaks a rule (see [`validate`](super::scenario::validate)).
+    #[error("invalid scenario: {0}")]
+    InvalidScenario(#[from] Problem),
+    /// Speed changes are refused while a shared limiter decides: its buckets refill on its
+    /// own clock, so virtual time runs at wall-clock speed.
+    #[error(
+        "speed cannot change with the shared limiter {backend}: its buckets refill on the \
+         Redis server's clock, so virtual time runs at wall-clock speed (pause works)"
+    )]
+    SpeedFixedBySharedLimiter {
+        /// The backend's description (no password).
+        backend: String,
+    },
+    /// Jumps in time are refused while a shared limiter decides: a re-run would not be
+    /// deterministic.
+    #[error(
+        "jumps need the in-memory limiter: a shared limiter keeps its own clock, so a \
+         re-run would not be deterministic"
+    )]
+    JumpWithSharedLimiter,
+    /// The latency histogram could not be created.
+    #[error("latency histogram: {0:?}")]
+    Histogram(#[from] hdrhistogram::CreationError),
+    /// A seed above `i64::MAX` cannot be written to TOML (its integers are signed 64-bit).
+    #[error("seed {0} cannot be written to TOML (at most {max})", max = i64::MAX)]
+    SeedNotWritable(u64),
+    /// The scenario could not be written (e.g. a playback control in its timeline).
+    #[error("cannot write the scenario: {0}")]
+    NotWritable(String),
     /// Ring refused the change.
     #[error(transparent)]
     Ring(#[from] RingError),

@@ -18,7 +18,7 @@ mod snapshot;
 pub mod traffic;
 
 pub use command::{BreakerParams, Command, Fault};
-pub use engine::{Engine, RetiredServer, Sizes};
+pub use engine::{Engine, LimiterStatus, RetiredServer, SharedLimiter, Sizes};
 pub use error::SimError;
 pub use scenario::{Scenario, ScenarioError};
 pub use session::{SessionEntry, SessionLog};
@@ -46,6 +46,8 @@ pub const SESSION_COMMANDS: usize = 20_000;
 pub const PREV_GRACE_NS: u64 = 1_000_000_000;
 /// Highest offered traffic rate a command may set (requests per second of virtual time).
 pub const MAX_RATE: f64 = 50_000_000.0;
+/// Most client retries a scenario may ask for.
+pub const MAX_RETRIES: u32 = 10;
 /// Slowest speed (virtual seconds per wall second).
 pub const MIN_SPEED: f64 = 1.0 / 64.0;
 /// Fastest speed.

@@ -31,6 +31,24 @@ impl BreakerState {
     }
 }
 
+impl From<crate::patterns::breaker::State> for BreakerState {
+    fn from(s: crate::patterns::breaker::State) -> Self {
+        use crate::patterns::breaker::State;
+        match s {
+            State::Closed => Self::Closed,
+            State::Open => Self::Open,
+            State::HalfOpen => Self::HalfOpen,
+        }
+    }
+}
+
+impl std::fmt::Display for BreakerState {
+    /// [`as_str`](Self::as_str) (padding and alignment honoured).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
 /// One breaker transition at a virtual time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TransitionRecord {
@@ -337,7 +355,7 @@ pub struct LimiterInfo {
     /// Refill rate, tokens per second.
     pub refill_per_sec: f64,
     /// Health of a shared backend (`None` for the in-process limiter).
-    pub health: Option<crate::patterns::limiter::BackendHealth>,
+    pub health: Option<super::LimiterStatus>,
 }
 
 impl Snapshot {

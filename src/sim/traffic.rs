@@ -47,6 +47,21 @@ impl Popularity {
     }
 }
 
+impl serde::Serialize for Popularity {
+    /// As [`describe`](Self::describe).
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.describe())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Popularity {
+    /// As [`parse`](Self::parse).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Self::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 /// O(1) sampler over `0..n` (Vose's alias method), built once.
 #[derive(Debug, Clone)]
 pub struct Sampler {

@@ -322,7 +322,7 @@ impl App {
                             server: s.name.clone(),
                             fault,
                         }),
-                        format!("fault {} on {}", fault_label(&fault), s.name),
+                        format!("fault {fault} on {}", s.name),
                         false,
                     )
                 }
@@ -493,21 +493,11 @@ pub fn next_fault(current: Option<Fault>) -> Fault {
             rate: FAULT_ERROR_RATE,
         },
         Some(Fault::Errors { .. }) => Fault::Slow {
-            latency_ms: FAULT_SLOW_MS,
+            latency_ns: FAULT_SLOW_MS * 1_000_000,
         },
         Some(Fault::Slow { .. }) => Fault::Down,
         Some(Fault::Down) => Fault::Flapping {
-            period_ms: FAULT_FLAP_MS,
+            period_ns: FAULT_FLAP_MS * 1_000_000,
         },
-    }
-}
-
-/// Short label of a fault, e.g. `errors 50%`.
-pub fn fault_label(fault: &Fault) -> String {
-    match fault {
-        Fault::Errors { rate } => format!("errors {:.0}%", rate * 100.0),
-        Fault::Slow { latency_ms } => format!("slow +{latency_ms}ms"),
-        Fault::Down => "down".into(),
-        Fault::Flapping { period_ms } => format!("flapping {:.1}s", *period_ms as f64 / 1e3),
     }
 }

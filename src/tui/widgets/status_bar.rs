@@ -6,8 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::clock;
-use crate::patterns::breaker::State;
-use crate::sim::Snapshot;
+use crate::sim::{BreakerState as State, Snapshot};
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 
@@ -79,7 +78,7 @@ fn limiter_spans(snap: &Snapshot, theme: &Theme) -> Vec<Span<'static>> {
     };
     let rtt = health
         .last_rtt_ns
-        .map_or_else(|| "-".to_string(), |ns| format!("{:.0}µs", ns as f64 / 1e3));
+        .map_or_else(|| "-".to_string(), crate::sim::duration::format_duration);
     let guard = match health.guard {
         Some(State::Open) => "guard OPEN",
         Some(State::HalfOpen) => "guard half-open",
@@ -110,7 +109,7 @@ mod tests {
 
     #[test]
     fn limiter_backend_and_health_are_shown() {
-        use crate::patterns::limiter::BackendHealth;
+        use crate::sim::LimiterStatus as BackendHealth;
         let theme = Theme::new(crate::tui::theme::ThemeKind::Dark, false);
         let mut engine = crate::sim::Engine::from_scenario(
             &crate::sim::Scenario::builtin("default").expect("shipped"),

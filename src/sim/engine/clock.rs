@@ -1,0 +1,168 @@
+//! Advancing virtual time: the order in which due events happen, the scenario timeline,
+//! queued completions and retries, Poisson arrivals and the per-second series.
+
+use crate::sim::snapshot::{Caption, LogKind, SecondSample};
+use crate::sim::traffic::exp_interval_ns;
+use crate::sim::{PREV_GRACE_NS, SERIES_SECONDS, STEP_NS};
+
+use super::queue::PendingKind;
+use super::servers::note_transitions;
+use super::{Engine, NS, push_bounded, push_log};
+
+impl Engine {
+    /// Advance virtual time by exactly `dt_ns`, processing every event due, in time order
+    /// (ignores pause and speed: this is the raw clock used by headless runs and tests).
+    ///
+    /// Ties at the same nanosecond are processed as: second boundary, timeline event,
+    /// queued completion/retry (in scheduling order), new arrival, and last a recorded live
+    /// command (a `live` timeline event), as it was applied live after an advance.
+    pub fn advance(&mut self, dt_ns: u64) {
+        let target = self.now.saturating_add(dt_ns);
+        self.prefetch_arrivals(target);
+        loop {
+            let next_second = (self.current.second + 1).saturating_mul(NS);
+            let (next_timeline, live) = self
+                .scenario
+                .events
+                .get(self.timeline_next)
+                .map_or((u64::MAX, false), |e| (e.at_ns, e.live));
+            let next_queue = self.queue.peek_time().unwrap_or(u64::MAX);
+            let t = next_second
+                .min(next_timeline)
+                .min(next_queue)
+                .min(self.next_arrival);
+            if t > target {
+                break;
+            }
+            self.now = self.now.max(t);
+            if t == next_second {
+                self.roll_second();
+            } else if t == next_timeline && !live {
+                self.fire_timeline();
+            } else if t == next_queue {
+                if let Some((at, kind)) = self.queue.pop() {
+                    self.handle_pending(at, kind);
+                }
+            } else if t != self.next_arrival {
+                // A recorded live command: everything else due at `t` has been processed.
+                self.fire_timeline();
+            } else if !self.take_prefetched() {
+                let tenant = self.tenant_sampler.sample(&mut self.rng);
+                let key = self.key_sampler.sample(&mut self.rng);
+                self.request(tenant, key, 0);
+                self.next_arrival = t.saturating_add(exp_interval_ns(&mut self.rng, self.rate));
+            }
+        }
+        self.now = target;
+    }
+
+    /// Advance by `wall_dt_ns` of wall time scaled by the speed; nothing while paused.
+    /// This is what a live UI calls every frame.
+    pub fn tick(&mut self, wall_dt_ns: u64) {
+        if self.paused {
+            return;
+        }
+        let dt = wall_dt_ns as f64 * self.speed + self.carry_ns;
+        let whole = dt.floor();
+        self.carry_ns = dt - whole;
+        self.advance(whole as u64);
+    }
+
+    /// Advance virtual time by one step ([`STEP_NS`]), even when paused.
+    pub fn step(&mut self) {
+        self.advance(STEP_NS);
+    }
+
+    /// Virtual times of the scripted (non-`live`) timeline events, in order.
+    pub fn scripted_times(&self) -> impl Iterator<Item = u64> + '_ {
+        self.scenario.scripted_times()
+    }
+
+    /// Where [`Command::NextEvent`](crate::sim::Command::NextEvent) would land, if anywhere.
+    pub fn next_event_time(&self) -> Option<u64> {
+        self.scripted_times().find(|&t| t > self.now)
+    }
+
+    /// Where [`Command::PreviousEvent`](crate::sim::Command::PreviousEvent) would land: the
+    /// last scripted event at least [`PREV_GRACE_NS`] before now, or the start (0).
+    pub fn previous_event_time(&self) -> u64 {
+        self.scripted_times()
+            .filter(|&t| t.saturating_add(PREV_GRACE_NS) <= self.now)
+            .last()
+            .unwrap_or(0)
+    }
+
+    /// Draw the next Poisson arrival from now at the current rate (never when it is 0).
+    pub(super) fn schedule_next_arrival(&mut self) {
+        self.next_arrival = if self.rate > 0.0 {
+            self.now
+                .saturating_add(exp_interval_ns(&mut self.rng, self.rate))
+        } else {
+            u64::MAX
+        };
+    }
+
+    fn roll_second(&mut self) {
+        push_bounded(&mut self.series, self.current, SERIES_SECONDS);
+        self.current = SecondSample {
+            second: self.current.second + 1,
+            ..SecondSample::default()
+        };
+        for srv in self.servers.iter_mut().flatten() {
+            srv.last_second = srv.this_second;
+            srv.this_second = 0;
+        }
+    }
+
+    fn fire_timeline(&mut self) {
+        let Some(ev) = self.scenario.events.get(self.timeline_next).cloned() else {
+            return;
+        };
+        self.timeline_next += 1;
+        if let Some(c) = &ev.caption {
+            self.caption = Some(Caption {
+                at_ns: self.now,
+                text: c.as_str().into(),
+            });
+        }
+        let kind = if ev.live {
+            LogKind::Command
+        } else {
+            LogKind::Scenario
+        };
+        if let Some(cmd) = ev.command
+            && let Err(e) = self.apply_as(cmd, kind)
+        {
+            push_log(
+                &mut self.log,
+                self.now,
+                LogKind::Error,
+                format!("scenario event skipped: {e}"),
+            );
+        }
+    }
+
+    fn handle_pending(&mut self, at: u64, kind: PendingKind) {
+        match kind {
+            PendingKind::Complete {
+                server,
+                epoch,
+                permit,
+                outcome,
+            } => {
+                if let Some(Some(srv)) = self.servers.get_mut(server as usize)
+                    && srv.epoch == epoch
+                {
+                    srv.in_flight = srv.in_flight.saturating_sub(1);
+                    srv.breaker.record(permit, outcome, at);
+                    note_transitions(srv, &mut self.log);
+                }
+            }
+            PendingKind::Retry {
+                tenant,
+                key,
+                attempt,
+            } => self.request(tenant, key, attempt),
+        }
+    }
+}

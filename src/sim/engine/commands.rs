@@ -1,0 +1,361 @@
+//! Commands: one method per [`Command`] variant. [`Engine::apply_as`] only dispatches; each
+//! method validates first (an error changes nothing) and returns its event-log line.
+
+use crate::patterns::breaker::BreakerConfig;
+use crate::patterns::limiter::BucketConfig;
+use crate::patterns::ring::HashRing;
+use crate::sim::command::{BreakerParams, Command, Fault};
+use crate::sim::duration::format_duration;
+use crate::sim::error::SimError;
+use crate::sim::scenario::validate;
+use crate::sim::snapshot::{LogKind, MembershipAction, MembershipChange};
+use crate::sim::traffic::auto_server_name;
+use crate::sim::{MAX_SPEED, MEMBERSHIP_CHANGES, MIN_SPEED, STEP_NS};
+
+use super::servers::SimServer;
+use super::{Engine, push_bounded, push_log};
+
+impl Engine {
+    /// Apply `command` now, logging it as `kind` (a live command, or a scenario event).
+    pub(super) fn apply_as(&mut self, command: Command, kind: LogKind) -> Result<(), SimError> {
+        let text = match command {
+            Command::AddServer { name } => self.add_server(name)?,
+            Command::RemoveServer(name) => self.remove_server(&name)?,
+            Command::SetWeight { server, weight } => self.set_weight(&server, weight)?,
+            Command::InjectFault { server, fault } => self.inject_fault(&server, fault)?,
+            Command::Heal { server } => self.heal(&server)?,
+            Command::SetRate(rate) => self.set_rate_command(rate)?,
+            Command::ScaleRate(factor) => self.scale_rate(factor)?,
+            Command::Burst { tenant, requests } => self.burst(tenant, requests)?,
+            Command::SetRefillRate(rate) => self.set_refill_rate(rate)?,
+            Command::SetCapacity(capacity) => self.set_capacity(capacity)?,
+            Command::SetBreaker(p) => self.set_breaker(p)?,
+            Command::Pause => self.set_paused(true),
+            Command::Resume => self.set_paused(false),
+            Command::TogglePause => self.set_paused(!self.paused),
+            Command::Step => {
+                self.advance(STEP_NS);
+                format!("stepped {}", format_duration(STEP_NS))
+            }
+            Command::SetSpeed(speed) => self.set_speed(speed)?,
+            Command::SpeedUp => self.set_speed((self.speed * 2.0).min(MAX_SPEED))?,
+            Command::SlowDown => self.set_speed((self.speed / 2.0).max(MIN_SPEED))?,
+            Command::Reset => self.reset()?,
+            Command::NextEvent => {
+                let at = self.next_event_time().ok_or(SimError::NoEvent("next"))?;
+                return self.jump_to(at);
+            }
+            Command::PreviousEvent => {
+                if self.now == 0 {
+                    return Err(SimError::NoEvent("previous"));
+                }
+                return self.jump_to(self.previous_event_time());
+            }
+            Command::JumpTo(at) => return self.jump_to(at),
+        };
+        push_log(&mut self.log, self.now, kind, text);
+        Ok(())
+    }
+
+    fn add_server(&mut self, name: Option<String>) -> Result<String, SimError> {
+        let name = match name {
+            Some(n) => n.trim().to_string(),
+            None => auto_server_name(|n| self.ring.contains(n)),
+        };
+        if self.ring.contains(&name) {
+            return Err(SimError::DuplicateServer(name));
+        }
+        let server = SimServer::new(name.clone(), 1.0, self.next_epoch, self.breaker_config)?;
+        let before = self.ring.clone();
+        let id = self.ring.add(&name)?;
+        self.next_epoch += 1;
+        let slot = id.0 as usize;
+        if self.servers.len() <= slot {
+            self.servers.resize_with(slot + 1, || None);
+        }
+        self.servers[slot] = Some(server);
+        self.rebuild_ring_tables();
+        let ideal = 1.0 / (before.len() + 1) as f64;
+        let moved = self.membership_change(&before, MembershipAction::AddServer, &name, ideal);
+        Ok(format!(
+            "added server {name}: {:.1}% of keys moved (ideal {:.1}%)",
+            moved * 100.0,
+            ideal * 100.0
+        ))
+    }
+
+    fn remove_server(&mut self, name: &str) -> Result<String, SimError> {
+        let id = self
+            .ring
+            .id_of(name)
+            .ok_or_else(|| SimError::UnknownServer(name.to_string()))?;
+        if self.ring.len() <= 1 {
+            return Err(SimError::LastServer(name.to_string()));
+        }
+        let before = self.ring.clone();
+        self.ring.remove(name)?;
+        if let Some(srv) = self.servers.get_mut(id.0 as usize).and_then(Option::take) {
+            push_bounded(&mut self.retired, srv.retire(self.now), MEMBERSHIP_CHANGES);
+        }
+        self.rebuild_ring_tables();
+        let ideal = 1.0 / before.len() as f64;
+        let moved = self.membership_change(&before, MembershipAction::RemoveServer, name, ideal);
+        Ok(format!(
+            "removed server {name}: {:.1}% of keys moved (ideal {:.1}%)",
+            moved * 100.0,
+            ideal * 100.0
+        ))
+    }
+
+    fn set_weight(&mut self, server: &str, weight: f64) -> Result<String, SimError> {
+        validate::weight(weight)?;
+        let id = self
+            .ring
+            .id_of(server)
+            .ok_or_else(|| SimError::UnknownServer(server.to_string()))?;
+        let before = self.ring.clone();
+        let share_before = self.shares.get(id.0 as usize).copied().unwrap_or(0.0);
+        self.ring.set_weight(server, weight)?;
+        if let Some(Some(s)) = self.servers.get_mut(id.0 as usize) {
+            s.weight = weight;
+        }
+        self.rebuild_ring_tables();
+        let share_after = self.shares.get(id.0 as usize).copied().unwrap_or(0.0);
+        let ideal = (share_after - share_before).abs();
+        let moved = self.membership_change(&before, MembershipAction::SetWeight, server, ideal);
+        Ok(format!(
+            "weight of {server} set to {weight}: {:.1}% of keys moved (share change {:.1}%)",
+            moved * 100.0,
+            ideal * 100.0
+        ))
+    }
+
+    fn inject_fault(&mut self, server: &str, fault: Fault) -> Result<String, SimError> {
+        validate::fault(&fault)?;
+        let now = self.now;
+        let srv = self.server_mut(server)?;
+        srv.fault = Some(fault);
+        srv.fault_since = now;
+        Ok(format!("fault injected on {server}: {fault}"))
+    }
+
+    fn heal(&mut self, server: &str) -> Result<String, SimError> {
+        self.server_mut(server)?.fault = None;
+        Ok(format!("healed {server}"))
+    }
+
+    fn set_rate_command(&mut self, rate: f64) -> Result<String, SimError> {
+        let old = self.set_rate(rate)?;
+        Ok(format!(
+            "traffic rate {} → {} req/s",
+            fmt_rate(old),
+            fmt_rate(rate)
+        ))
+    }
+
+    fn scale_rate(&mut self, factor: f64) -> Result<String, SimError> {
+        validate::factor(factor)?;
+        let rate = self.rate * factor;
+        let old = self.set_rate(rate)?;
+        Ok(format!(
+            "traffic rate ×{factor}: {} → {} req/s",
+            fmt_rate(old),
+            fmt_rate(rate)
+        ))
+    }
+
+    fn burst(&mut self, tenant: Option<String>, requests: u32) -> Result<String, SimError> {
+        validate::command(&Command::Burst {
+            tenant: None,
+            requests,
+        })?;
+        let t = match tenant {
+            Some(name) => self
+                .tenants
+                .iter()
+                .position(|t| t.name == name)
+                .ok_or(SimError::UnknownTenant(name))? as u32,
+            None => self.hottest_tenant(),
+        };
+        if self.remote.is_some() {
+            self.remote_burst(t, requests);
+        } else {
+            for _ in 0..requests {
+                let key = self.key_sampler.sample(&mut self.rng);
+                self.request(t, key, 0);
+            }
+        }
+        Ok(format!(
+            "burst of {requests} requests from {}",
+            self.tenants[t as usize].name
+        ))
+    }
+
+    fn set_refill_rate(&mut self, rate: f64) -> Result<String, SimError> {
+        let cfg = BucketConfig::new(self.bucket_config.capacity, rate)?;
+        self.set_bucket_config(cfg);
+        Ok(format!(
+            "token refill rate set to {} tokens/s",
+            fmt_rate(rate)
+        ))
+    }
+
+    fn set_capacity(&mut self, capacity: u32) -> Result<String, SimError> {
+        let cfg = BucketConfig::new(capacity, self.bucket_config.refill_per_sec)?;
+        self.set_bucket_config(cfg);
+        Ok(format!("token bucket capacity set to {capacity}"))
+    }
+
+    fn set_breaker(&mut self, p: BreakerParams) -> Result<String, SimError> {
+        validate::breaker_params(&p)?;
+        let cfg = self.apply_breaker_params(p)?;
+        Ok(format!(
+            "breakers: open after {} failures, probe after {}, close after {} successes, {} probe(s)",
+            cfg.failure_threshold,
+            format_duration(cfg.recovery_timeout_ns),
+            cfg.success_threshold,
+            cfg.half_open_max_probes
+        ))
+    }
+
+    fn set_paused(&mut self, paused: bool) -> String {
+        self.paused = paused;
+        if paused { "paused" } else { "resumed" }.to_string()
+    }
+
+    /// Set the speed (also for speed up / slow down, already clamped to the limits).
+    /// Refused with a shared limiter, whose buckets refill on its own clock.
+    fn set_speed(&mut self, speed: f64) -> Result<String, SimError> {
+        if let Some(r) = &self.remote {
+            return Err(SimError::SpeedFixedBySharedLimiter {
+                backend: r.backend.describe(),
+            });
+        }
+        if !speed.is_finite() || !(MIN_SPEED..=MAX_SPEED).contains(&speed) {
+            return Err(SimError::InvalidSpeed {
+                got: speed,
+                min: MIN_SPEED,
+                max: MAX_SPEED,
+            });
+        }
+        self.speed = speed;
+        Ok(format!("speed ×{speed}"))
+    }
+
+    /// Restart from time zero with the same seed, keeping speed, pause and the shared limiter.
+    fn reset(&mut self) -> Result<String, SimError> {
+        let mut fresh = Self::build(self.scenario.clone(), self.seed)?;
+        fresh.speed = self.speed;
+        fresh.paused = self.paused;
+        // Arrivals drawn ahead for the old timeline do not belong to the new one.
+        fresh.remote = self.remote.take().map(|mut r| {
+            r.prefetched.clear();
+            r
+        });
+        *self = fresh;
+        Ok("reset to the start of the scenario".to_string())
+    }
+
+    fn server_mut(&mut self, name: &str) -> Result<&mut SimServer, SimError> {
+        let id = self
+            .ring
+            .id_of(name)
+            .ok_or_else(|| SimError::UnknownServer(name.to_string()))?;
+        self.servers
+            .get_mut(id.0 as usize)
+            .and_then(Option::as_mut)
+            .ok_or_else(|| SimError::UnknownServer(name.to_string()))
+    }
+
+    fn set_bucket_config(&mut self, cfg: BucketConfig) {
+        self.bucket_config = cfg;
+        for t in &mut self.tenants {
+            t.bucket.set_config(cfg, self.now);
+        }
+        if let Some(r) = &mut self.remote {
+            // Validated above by BucketConfig::new; a backend range error keeps the old one.
+            let _ = r.backend.set_config(cfg, self.now);
+        }
+    }
+
+    fn apply_breaker_params(&mut self, p: BreakerParams) -> Result<BreakerConfig, SimError> {
+        let mut cfg = self.breaker_config;
+        if let Some(v) = p.failure_threshold {
+            cfg.failure_threshold = v;
+        }
+        if let Some(v) = p.recovery_timeout_ns {
+            cfg.recovery_timeout_ns = v;
+        }
+        if let Some(v) = p.success_threshold {
+            cfg.success_threshold = v;
+        }
+        if let Some(v) = p.half_open_probes {
+            cfg.half_open_max_probes = v;
+        }
+        // Validate first so that an error changes nothing.
+        cfg.validate()?;
+        for srv in self.servers.iter_mut().flatten() {
+            srv.breaker.set_config(cfg)?;
+        }
+        self.breaker_config = cfg;
+        Ok(cfg)
+    }
+
+    /// The tenant with the most demand so far (the first on ties).
+    pub(super) fn hottest_tenant(&self) -> u32 {
+        let mut best = 0usize;
+        let mut best_demand = 0u64;
+        for (i, t) in self.tenants.iter().enumerate() {
+            let d = t.allowed + t.denied;
+            if d > best_demand {
+                best = i;
+                best_demand = d;
+            }
+        }
+        best as u32
+    }
+
+    /// Record a membership change against `before` (the ring tables are already rebuilt);
+    /// returns the fraction of keys that moved.
+    fn membership_change(
+        &mut self,
+        before: &HashRing,
+        action: MembershipAction,
+        server: &str,
+        ideal: f64,
+    ) -> f64 {
+        let moved = HashRing::moved_fraction(before, &self.ring, &self.key_hashes);
+        push_bounded(
+            &mut self.membership,
+            MembershipChange {
+                at_ns: self.now,
+                action,
+                server: server.to_string(),
+                servers_before: before.len(),
+                servers_after: self.ring.len(),
+                moved_fraction: moved,
+                ideal_fraction: ideal,
+            },
+            MEMBERSHIP_CHANGES,
+        );
+        moved
+    }
+
+    /// Change the offered rate (validated) and redraw the next arrival; returns the old rate.
+    fn set_rate(&mut self, rate: f64) -> Result<f64, SimError> {
+        validate::rate(rate)?;
+        let old = std::mem::replace(&mut self.rate, rate);
+        self.schedule_next_arrival();
+        Ok(old)
+    }
+}
+
+fn fmt_rate(r: f64) -> String {
+    if r >= 1e6 {
+        format!("{:.2}M", r / 1e6)
+    } else if r >= 1e4 {
+        format!("{:.1}k", r / 1e3)
+    } else {
+        format!("{r:.0}")
+    }
+}

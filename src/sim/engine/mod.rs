@@ -1,0 +1,308 @@
+//! The engine: virtual clock, event queue, request pipeline, commands in, snapshots out.
+//!
+//! # Request pipeline
+//! Each request attempt (Poisson arrival, burst or client retry) goes through:
+//! 1. its tenant's token bucket (cost 1) — denied ⇒ `rate_limited`;
+//! 2. the ring: up to `replicas` distinct owners of the request key, clockwise;
+//! 3. each candidate's breaker in turn: the first that grants a permit serves the request
+//!    (a non-primary ⇒ `failed_over`); all reject ⇒ `short_circuited`;
+//! 4. the simulated server, which decides the outcome at dispatch: refused (down / flapping
+//!    down) or overloaded (in-flight ≥ capacity) fail immediately and are recorded at once;
+//!    otherwise a latency is drawn (log-normal around the median, plus any `Slow` fault) and
+//!    the call fails at the timeout if slower than it, fails with the error probability, or
+//!    succeeds. The breaker result is recorded at completion time through the event queue
+//!    (a `BinaryHeap` ordered by (time, sequence number)), the permit held meanwhile.
+//!
+//! Outcome counters are updated at dispatch (the outcome is already decided then), so
+//! every attempt lands in exactly one of succeeded / rate_limited / short_circuited / failed.
+//! Non-successful attempts are retried by the client (if configured) after an exponential
+//! backoff with jitter, counted from the moment the client learns the outcome.
+//!
+//! # Rate limiter
+//! Tenants are dense indices, so the in-memory default keeps one [`TokenBucket`] per tenant
+//! in a `Vec` (no hashing, no strings on the hot path). A shared backend (Redis) is
+//! attached through the [`SharedLimiter`] seam.
+
+mod clock;
+mod commands;
+mod pipeline;
+mod queue;
+mod remote;
+mod replay;
+mod servers;
+mod shared;
+mod stats;
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use hdrhistogram::Histogram;
+use rand::SeedableRng;
+use rand::rngs::Xoshiro256PlusPlus;
+
+use crate::patterns::breaker::BreakerConfig;
+use crate::patterns::limiter::{BucketConfig, TokenBucket};
+use crate::patterns::ring::{HashRing, Position, hash_key};
+
+use super::error::SimError;
+use super::scenario::{Scenario, ServerDefaults};
+use super::session::SessionEntry;
+use super::snapshot::{
+    Caption, LogKind, LogLine, MembershipChange, RecentRequest, RingPoint, SecondSample, Totals,
+};
+use super::traffic::{Sampler, tenant_name, unit_f64};
+use super::{LOG_LINES, RECENT_REQUESTS, SERIES_SECONDS};
+
+use queue::EventQueue;
+use remote::Remote;
+pub use servers::RetiredServer;
+use servers::SimServer;
+pub use shared::{LimiterStatus, SharedLimiter};
+pub use stats::Sizes;
+
+const NS: u64 = 1_000_000_000;
+/// Size of the precomputed table of log-normal latency multipliers.
+const LATENCY_TABLE: usize = 4096;
+
+/// A tenant: its in-memory bucket and its demand so far.
+#[derive(Debug, Clone)]
+struct Tenant {
+    name: String,
+    bucket: TokenBucket,
+    /// Tokens after the last decision of a shared backend (read without a round trip).
+    remote_tokens: Option<f64>,
+    allowed: u64,
+    denied: u64,
+}
+
+/// The deterministic simulation engine. See the [module docs](self).
+#[derive(Debug)]
+pub struct Engine {
+    /// Shared limiter backend, when configured (virtual time is then wall time).
+    remote: Option<Remote>,
+    scenario: Arc<Scenario>,
+    seed: u64,
+    rng: Xoshiro256PlusPlus,
+    now: u64,
+    paused: bool,
+    speed: f64,
+    carry_ns: f64,
+    rate: f64,
+    next_arrival: u64,
+    replicas: usize,
+    ring: HashRing,
+    ring_points: Arc<[RingPoint]>,
+    shares: Vec<f64>,
+    servers: Vec<Option<SimServer>>,
+    next_epoch: u64,
+    retired: VecDeque<RetiredServer>,
+    defaults: ServerDefaults,
+    breaker_config: BreakerConfig,
+    bucket_config: BucketConfig,
+    tenant_sampler: Sampler,
+    key_sampler: Sampler,
+    key_hashes: Vec<Position>,
+    tenants: Vec<Tenant>,
+    latency_mult: Vec<f64>,
+    queue: EventQueue,
+    timeline_next: usize,
+    totals: Totals,
+    current: SecondSample,
+    series: VecDeque<SecondSample>,
+    hist: Histogram<u64>,
+    recent: VecDeque<RecentRequest>,
+    membership: VecDeque<MembershipChange>,
+    log: VecDeque<LogLine>,
+    caption: Option<Caption>,
+    session: Arc<[SessionEntry]>,
+    session_truncated: bool,
+}
+
+/// The scenario's servers on `ring`, each slot indexed by its ring id (epochs 0, 1, …).
+fn initial_servers(
+    ring: &mut HashRing,
+    sc: &Scenario,
+    breaker_config: BreakerConfig,
+) -> Result<Vec<Option<SimServer>>, SimError> {
+    let mut servers: Vec<Option<SimServer>> = Vec::new();
+    for (epoch, s) in (0u64..).zip(&sc.servers) {
+        let id = ring.add_weighted(&s.name, s.weight)?;
+        let slot = id.0 as usize;
+        if servers.len() <= slot {
+            servers.resize_with(slot + 1, || None);
+        }
+        servers[slot] = Some(SimServer::new(
+            s.name.clone(),
+            s.weight,
+            epoch,
+            breaker_config,
+        )?);
+    }
+    Ok(servers)
+}
+
+/// Log-normal latency multipliers exp(σ·z), z ~ N(0,1) by Box–Muller, drawn once from the seed.
+fn latency_table(rng: &mut Xoshiro256PlusPlus, sigma: f64) -> Vec<f64> {
+    (0..LATENCY_TABLE)
+        .map(|_| {
+            let u1 = 1.0 - unit_f64(rng);
+            let u2 = unit_f64(rng);
+            let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
+            (sigma * z).exp()
+        })
+        .collect()
+}
+
+fn push_bounded<T>(q: &mut VecDeque<T>, item: T, cap: usize) {
+    if q.len() >= cap {
+        q.pop_front();
+    }
+    q.push_back(item);
+}
+
+fn push_log(log: &mut VecDeque<LogLine>, at_ns: u64, kind: LogKind, text: String) {
+    push_bounded(
+        log,
+        LogLine {
+            at_ns,
+            kind,
+            text: text.into(),
+        },
+        LOG_LINES,
+    );
+}
+
+impl Engine {
+    /// A new engine at virtual time 0 running `scenario`, seeded with `seed_override`
+    /// or the scenario's own seed.
+    pub fn from_scenario(
+        scenario: &Scenario,
+        seed_override: Option<u64>,
+    ) -> Result<Self, SimError> {
+        Self::build(
+            Arc::new(scenario.clone()),
+            seed_override.unwrap_or(scenario.seed),
+        )
+    }
+
+    fn build(scenario: Arc<Scenario>, seed: u64) -> Result<Self, SimError> {
+        let sc = &*scenario;
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+        let mut ring = HashRing::new(sc.vnodes)?;
+        let breaker_config = BreakerConfig {
+            failure_threshold: sc.breaker.failure_threshold,
+            recovery_timeout_ns: sc.breaker.recovery_timeout_ns,
+            success_threshold: sc.breaker.success_threshold,
+            half_open_max_probes: sc.breaker.half_open_probes,
+            history: 16,
+        };
+        sc.validate()?;
+        let bucket_config = BucketConfig::new(sc.limiter.capacity, sc.limiter.refill_per_sec)?;
+        let servers = initial_servers(&mut ring, sc, breaker_config)?;
+        let next_epoch = sc.servers.len() as u64;
+        let tenants = (0..sc.traffic.tenants.max(1))
+            .map(|i| Tenant {
+                name: tenant_name(i),
+                bucket: TokenBucket::new(bucket_config),
+                remote_tokens: None,
+                allowed: 0,
+                denied: 0,
+            })
+            .collect();
+        let key_hashes = (0..sc.traffic.keys.max(1))
+            .map(|i| hash_key(&format!("key-{i}")))
+            .collect();
+        let latency_mult = latency_table(&mut rng, sc.server_defaults.latency_sigma);
+        let hist = Histogram::new_with_bounds(1, 3_600_000_000, 3)?;
+        let mut engine = Self {
+            seed,
+            rng,
+            now: 0,
+            paused: false,
+            speed: 1.0,
+            remote: None,
+            carry_ns: 0.0,
+            rate: sc.traffic.rate,
+            next_arrival: u64::MAX,
+            replicas: sc.replicas.max(1),
+            ring,
+            ring_points: Arc::from(Vec::new()),
+            shares: Vec::new(),
+            servers,
+            next_epoch,
+            retired: VecDeque::new(),
+            defaults: sc.server_defaults,
+            breaker_config,
+            bucket_config,
+            tenant_sampler: Sampler::new(sc.traffic.tenants, sc.traffic.tenant_popularity),
+            key_sampler: Sampler::new(sc.traffic.keys, sc.traffic.key_popularity),
+            key_hashes,
+            tenants,
+            latency_mult,
+            queue: EventQueue::default(),
+            timeline_next: 0,
+            totals: Totals::default(),
+            current: SecondSample::default(),
+            series: VecDeque::with_capacity(SERIES_SECONDS),
+            hist,
+            recent: VecDeque::with_capacity(RECENT_REQUESTS),
+            membership: VecDeque::new(),
+            log: VecDeque::with_capacity(LOG_LINES),
+            caption: None,
+            session: Arc::from(Vec::new()),
+            session_truncated: false,
+            scenario,
+        };
+        engine.rebuild_ring_tables();
+        engine.schedule_next_arrival();
+        let text = format!(
+            "scenario {} (seed {}): {}",
+            engine.scenario.name, seed, engine.scenario.description
+        );
+        push_log(&mut engine.log, 0, LogKind::Scenario, text);
+        Ok(engine)
+    }
+
+    /// Current virtual time (ns since the start).
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+
+    /// The seed in use.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The scenario being run.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The ring (read-only; change it through commands).
+    pub fn ring(&self) -> &HashRing {
+        &self.ring
+    }
+
+    /// Precomputed hash of every request key (`key-0`, `key-1`, …): the active key population.
+    pub fn key_hashes(&self) -> &[Position] {
+        &self.key_hashes
+    }
+
+    /// Recompute the drawn ring points and each server's share after a membership change.
+    fn rebuild_ring_tables(&mut self) {
+        self.ring_points = self
+            .ring
+            .points()
+            .map(|(position, id)| RingPoint {
+                position,
+                server: id.0,
+            })
+            .collect();
+        self.shares = vec![0.0; self.servers.len()];
+        for (id, share) in self.ring.shares() {
+            if let Some(s) = self.shares.get_mut(id.0 as usize) {
+                *s = share;
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! The request path: tenant bucket → ring owners → breakers with failover → simulated
+//! server, and the client's retries. See the [engine docs](super) for the rules.
+
+use rand::Rng as _;
+
+use crate::patterns::breaker::{Outcome, Permit};
+use crate::patterns::limiter::{Decision, LimiterError};
+use crate::patterns::ring::{Position, ServerId};
+use crate::sim::RECENT_REQUESTS;
+use crate::sim::command::Fault;
+use crate::sim::snapshot::{RecentRequest, RequestOutcome};
+use crate::sim::traffic::unit_f64;
+
+use super::queue::PendingKind;
+use super::servers::{is_down, note_transitions};
+use super::{Engine, LATENCY_TABLE, push_bounded};
+
+impl Engine {
+    /// One request attempt at `self.now`: limiter → ring owners → breakers → server.
+    pub(super) fn request(&mut self, tenant: u32, key: u32, attempt: u8) {
+        self.request_decided(tenant, key, attempt, None);
+    }
+
+    /// [`request`](Self::request) with the limiter decision already taken by a batched
+    /// shared-backend check (`None`: decide now).
+    pub(super) fn request_decided(
+        &mut self,
+        tenant: u32,
+        key: u32,
+        attempt: u8,
+        decided: Option<Result<Decision, LimiterError>>,
+    ) {
+        let now = self.now;
+        self.totals.requests += 1;
+        if attempt > 0 {
+            self.totals.retries += 1;
+        }
+        let hash = self.key_hashes[key as usize];
+        if !self.admit(tenant, decided) {
+            self.totals.rate_limited += 1;
+            self.current.rate_limited += 1;
+            self.record_recent(hash, None, RequestOutcome::RateLimited, false);
+            self.maybe_retry(tenant, key, attempt, now);
+            return;
+        }
+        self.current.allowed += 1;
+        let Some((id, permit, failed_over)) = self.choose_owner(hash) else {
+            self.totals.short_circuited += 1;
+            self.current.short_circuited += 1;
+            self.record_recent(hash, None, RequestOutcome::ShortCircuited, false);
+            self.maybe_retry(tenant, key, attempt, now);
+            return;
+        };
+        let Some((outcome, done_at)) = self.dispatch(id, permit) else {
+            return;
+        };
+        if failed_over {
+            self.totals.failed_over += 1;
+            self.current.failed_over += 1;
+        }
+        match outcome {
+            Outcome::Success => {
+                self.totals.succeeded += 1;
+                self.current.succeeded += 1;
+                self.record_recent(hash, Some(id.0), RequestOutcome::Succeeded, failed_over);
+            }
+            Outcome::Failure => {
+                self.totals.failed += 1;
+                self.current.failed += 1;
+                self.record_recent(hash, Some(id.0), RequestOutcome::Failed, failed_over);
+                self.maybe_retry(tenant, key, attempt, done_at);
+            }
+        }
+    }
+
+    /// The tenant's limiter check (cost 1): the shared backend's decision (already taken,
+    /// or taken now) or the in-memory bucket's. Counts the tenant's allowed/denied.
+    fn admit(&mut self, tenant: u32, decided: Option<Result<Decision, LimiterError>>) -> bool {
+        let now = self.now;
+        let t = &mut self.tenants[tenant as usize];
+        let allowed = match &mut self.remote {
+            Some(r) => {
+                // Failures are decided by the backend's declared policy, inside `check`.
+                let d = decided.unwrap_or_else(|| r.backend.check(now, &t.name, 1));
+                t.remote_tokens = d.as_ref().ok().map(|d| d.remaining);
+                d.map(|d| d.allowed).unwrap_or(false)
+            }
+            None => t.bucket.check(now, 1).map(|d| d.allowed).unwrap_or(false),
+        };
+        if allowed {
+            t.allowed += 1;
+        } else {
+            t.denied += 1;
+        }
+        allowed
+    }
+
+    /// The first of the key's ring owners whose breaker admits the call, with its permit
+    /// and whether it is not the primary owner (a failover).
+    fn choose_owner(&mut self, hash: Position) -> Option<(ServerId, Permit, bool)> {
+        let now = self.now;
+        for (i, (id, _)) in self.ring.owners_of(hash, self.replicas).enumerate() {
+            let Some(Some(srv)) = self.servers.get_mut(id.0 as usize) else {
+                continue;
+            };
+            let result = srv.breaker.acquire(now);
+            note_transitions(srv, &mut self.log);
+            if let Ok(permit) = result {
+                return Some((id, permit, i > 0));
+            }
+        }
+        None
+    }
+
+    /// The simulated server decides the call's outcome now: refused or overloaded calls
+    /// fail at once (recorded at once); others draw a latency and complete later through
+    /// the queue. Returns the outcome and when the client learns it.
+    fn dispatch(&mut self, id: ServerId, permit: Permit) -> Option<(Outcome, u64)> {
+        let now = self.now;
+        let bits = self.rng.next_u64();
+        let d = self.defaults;
+        let srv = self.servers.get_mut(id.0 as usize)?.as_mut()?;
+        srv.requests += 1;
+        srv.this_second += 1;
+        let down = is_down(srv.fault, srv.fault_since, now);
+        if down || srv.in_flight >= d.capacity {
+            srv.breaker.record(permit, Outcome::Failure, now);
+            note_transitions(srv, &mut self.log);
+            return Some((Outcome::Failure, now));
+        }
+        let mult = self.latency_mult[(bits as usize) & (LATENCY_TABLE - 1)];
+        let extra = match srv.fault {
+            Some(Fault::Slow { latency_ns }) => latency_ns,
+            _ => 0,
+        };
+        let mut latency = ((d.latency_ns as f64 * mult) as u64)
+            .saturating_add(extra)
+            .max(1);
+        let mut error_p = d.error_rate;
+        if let Some(Fault::Errors { rate }) = srv.fault {
+            error_p = 1.0 - (1.0 - error_p) * (1.0 - rate);
+        }
+        let outcome = if latency > d.timeout_ns {
+            latency = d.timeout_ns;
+            Outcome::Failure
+        } else if error_p > 0.0 && ((bits >> 12) as f64 * (1.0 / (1u64 << 52) as f64)) < error_p {
+            Outcome::Failure
+        } else {
+            Outcome::Success
+        };
+        srv.in_flight += 1;
+        let epoch = srv.epoch;
+        self.hist.saturating_record((latency / 1_000).max(1));
+        let done_at = now.saturating_add(latency);
+        self.queue.push(
+            done_at,
+            PendingKind::Complete {
+                server: id.0,
+                epoch,
+                permit,
+                outcome,
+            },
+        );
+        Some((outcome, done_at))
+    }
+
+    /// Queue the client's next attempt after a non-success, if it has retries left:
+    /// exponential backoff with jitter, counted from when it learned the outcome.
+    fn maybe_retry(&mut self, tenant: u32, key: u32, attempt: u8, known_at: u64) {
+        if u32::from(attempt) >= self.scenario.traffic.retries {
+            return;
+        }
+        let tr = &self.scenario.traffic;
+        let base = tr.retry_backoff_ns as f64 * f64::from(1u32 << attempt.min(20));
+        let jitter = tr.retry_jitter * (2.0 * unit_f64(&mut self.rng) - 1.0);
+        let backoff = (base * (1.0 + jitter)).max(1.0) as u64;
+        self.queue.push(
+            known_at.saturating_add(backoff),
+            PendingKind::Retry {
+                tenant,
+                key,
+                attempt: attempt + 1,
+            },
+        );
+    }
+
+    fn record_recent(
+        &mut self,
+        position: Position,
+        server: Option<u32>,
+        outcome: RequestOutcome,
+        failed_over: bool,
+    ) {
+        let request = RecentRequest {
+            at_ns: self.now,
+            position,
+            server,
+            outcome,
+            failed_over,
+        };
+        push_bounded(&mut self.recent, request, RECENT_REQUESTS);
+    }
+}

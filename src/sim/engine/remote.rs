@@ -1,0 +1,134 @@
+//! A shared limiter backend (e.g. Redis) deciding tenant checks instead of the in-memory
+//! buckets: attaching it, and checking a whole step's arrivals in one pipelined batch.
+
+use std::collections::VecDeque;
+
+use crate::patterns::limiter::{Decision, LimiterError};
+
+use super::Engine;
+use super::shared::{LimiterStatus, SharedLimiter};
+use crate::sim::traffic::exp_interval_ns;
+
+/// Most arrivals checked in one round trip to a shared backend.
+const MAX_BATCH: usize = 4096;
+
+/// A shared limiter backend with the decisions it already made for arrivals not processed yet.
+pub(super) struct Remote {
+    pub(super) backend: Box<dyn SharedLimiter>,
+    /// Arrivals of the current `advance` drawn ahead of time, with their decisions, so a
+    /// whole step's checks go to the backend in one pipelined batch.
+    pub(super) prefetched: VecDeque<Prefetched>,
+    /// Time of the first arrival after the prefetched ones.
+    pub(super) after_prefetch: u64,
+}
+
+/// One arrival drawn ahead of time for a batched shared-backend check.
+#[derive(Debug, Clone)]
+pub(super) struct Prefetched {
+    pub(super) at: u64,
+    pub(super) tenant: u32,
+    pub(super) key: u32,
+    /// `None` when the backend answered fewer checks than asked: decided singly then.
+    pub(super) decision: Option<Result<Decision, LimiterError>>,
+}
+
+impl std::fmt::Debug for Remote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.backend.describe())
+    }
+}
+
+impl Engine {
+    /// Decide tenant checks with a shared backend (e.g. Redis) instead of the in-memory
+    /// buckets. Such a backend keeps time on its own clock, so the engine must then be
+    /// advanced in real time; speed changes are refused (pause still works).
+    pub fn set_limiter_backend(&mut self, backend: Box<dyn SharedLimiter>) {
+        self.speed = 1.0;
+        self.remote = Some(Remote {
+            backend,
+            prefetched: VecDeque::new(),
+            after_prefetch: 0,
+        });
+    }
+
+    /// Status of the shared limiter backend, if one is configured.
+    pub fn limiter_health(&self) -> Option<LimiterStatus> {
+        self.remote.as_ref().map(|r| r.backend.status())
+    }
+
+    /// Whether a shared limiter backend decides tenant checks (virtual time = wall time).
+    pub fn has_shared_limiter(&self) -> bool {
+        self.remote.is_some()
+    }
+
+    /// With a shared backend, draw the arrivals due by `target` now and check all their
+    /// tenants in one pipelined batch, instead of one round trip per request. (Retries and
+    /// bursts are checked when they happen; bursts as one batch too.)
+    pub(super) fn prefetch_arrivals(&mut self, target: u64) {
+        let Some(remote) = self.remote.as_mut() else {
+            return;
+        };
+        if !remote.prefetched.is_empty() {
+            return;
+        }
+        let mut at = self.next_arrival;
+        let mut drawn: Vec<(u64, u32, u32)> = Vec::new();
+        while at <= target && drawn.len() < MAX_BATCH {
+            let tenant = self.tenant_sampler.sample(&mut self.rng);
+            let key = self.key_sampler.sample(&mut self.rng);
+            drawn.push((at, tenant, key));
+            at = at.saturating_add(exp_interval_ns(&mut self.rng, self.rate));
+        }
+        if drawn.is_empty() {
+            return;
+        }
+        let names: Vec<(&str, u32)> = drawn
+            .iter()
+            .map(|&(_, tenant, _)| (self.tenants[tenant as usize].name.as_str(), 1))
+            .collect();
+        let mut decisions = Vec::with_capacity(names.len());
+        remote.backend.check_many(self.now, &names, &mut decisions);
+        let mut decisions = decisions.into_iter();
+        remote
+            .prefetched
+            .extend(drawn.into_iter().map(|(at, tenant, key)| Prefetched {
+                at,
+                tenant,
+                key,
+                decision: decisions.next(),
+            }));
+        remote.after_prefetch = at;
+        self.next_arrival = remote.prefetched.front().map_or(at, |p| p.at);
+    }
+
+    /// Process the next prefetched arrival, if any (returns whether there was one).
+    pub(super) fn take_prefetched(&mut self) -> bool {
+        let Some(p) = self.remote.as_mut().and_then(|r| r.prefetched.pop_front()) else {
+            return false;
+        };
+        self.request_decided(p.tenant, p.key, 0, p.decision);
+        if let Some(r) = &self.remote {
+            self.next_arrival = r.prefetched.front().map_or(r.after_prefetch, |p| p.at);
+        }
+        true
+    }
+
+    /// A burst of `requests` from tenant `t` through the shared backend: one pipelined
+    /// round trip for the whole burst (a short answer leaves the rest to single checks).
+    pub(super) fn remote_burst(&mut self, t: u32, requests: u32) {
+        let Some(r) = self.remote.as_mut() else {
+            return;
+        };
+        let keys: Vec<u32> = (0..requests)
+            .map(|_| self.key_sampler.sample(&mut self.rng))
+            .collect();
+        let name = self.tenants[t as usize].name.as_str();
+        let batch = vec![(name, 1); keys.len()];
+        let mut decisions = Vec::with_capacity(batch.len());
+        r.backend.check_many(self.now, &batch, &mut decisions);
+        let mut decisions = decisions.into_iter();
+        for key in keys {
+            self.request_decided(t, key, 0, decisions.next());
+        }
+    }
+}

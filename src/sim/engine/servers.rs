@@ -1,0 +1,138 @@
+//! Simulated servers: their breaker, fault and load, and the breaker history they keep.
+
+use std::collections::VecDeque;
+
+use crate::patterns::breaker::{BreakerConfig, CircuitBreaker, Reason};
+use crate::sim::TRANSITIONS_PER_SERVER;
+use crate::sim::command::Fault;
+use crate::sim::error::SimError;
+use crate::sim::snapshot::{LogKind, LogLine, TransitionRecord};
+
+use super::{push_bounded, push_log};
+
+/// A simulated server and its breaker.
+#[derive(Debug, Clone)]
+pub(super) struct SimServer {
+    pub(super) name: String,
+    pub(super) weight: f64,
+    /// Distinguishes a re-added server from the removed one of the same ring id.
+    pub(super) epoch: u64,
+    pub(super) breaker: CircuitBreaker,
+    /// Breaker generation already mirrored into `transitions`.
+    pub(super) seen_generation: u64,
+    pub(super) transitions: VecDeque<TransitionRecord>,
+    pub(super) fault: Option<Fault>,
+    pub(super) fault_since: u64,
+    pub(super) in_flight: u32,
+    pub(super) requests: u64,
+    pub(super) this_second: u64,
+    pub(super) last_second: u64,
+}
+
+/// A server that left the ring (kept for the report).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetiredServer {
+    /// Name.
+    pub name: String,
+    /// Requests it handled.
+    pub requests: u64,
+    /// Its breaker transitions.
+    pub transitions: Vec<TransitionRecord>,
+    /// When it was removed (ns).
+    pub removed_at_ns: u64,
+}
+
+impl SimServer {
+    /// A healthy, idle server with a closed breaker.
+    pub(super) fn new(
+        name: String,
+        weight: f64,
+        epoch: u64,
+        config: BreakerConfig,
+    ) -> Result<Self, SimError> {
+        let breaker = CircuitBreaker::new(config)?;
+        let seen_generation = breaker.generation();
+        Ok(Self {
+            name,
+            weight,
+            epoch,
+            breaker,
+            seen_generation,
+            transitions: VecDeque::new(),
+            fault: None,
+            fault_since: 0,
+            in_flight: 0,
+            requests: 0,
+            this_second: 0,
+            last_second: 0,
+        })
+    }
+
+    /// The record kept of this server once it is removed at `now`.
+    pub(super) fn retire(self, now: u64) -> RetiredServer {
+        RetiredServer {
+            name: self.name,
+            requests: self.requests,
+            transitions: self.transitions.into_iter().collect(),
+            removed_at_ns: now,
+        }
+    }
+}
+
+fn reason_str(r: Reason) -> &'static str {
+    match r {
+        Reason::FailureThreshold => "failure_threshold",
+        Reason::RecoveryTimeout => "recovery_timeout",
+        Reason::ProbeFailed => "probe_failed",
+        Reason::ProbesSucceeded => "probes_succeeded",
+        Reason::ForcedOpen => "forced_open",
+        Reason::ForcedClosed => "forced_closed",
+        Reason::Reset => "reset",
+    }
+}
+
+/// Mirror any new breaker transitions into the server's history and the event log.
+pub(super) fn note_transitions(srv: &mut SimServer, log: &mut VecDeque<LogLine>) {
+    let generation = srv.breaker.generation();
+    if generation == srv.seen_generation {
+        return;
+    }
+    let new = generation.wrapping_sub(srv.seen_generation) as usize;
+    srv.seen_generation = generation;
+    let all = srv.breaker.transitions();
+    let len = all.len();
+    for t in all.skip(len.saturating_sub(new)) {
+        let rec = TransitionRecord {
+            at_ns: t.at,
+            from: t.from.into(),
+            to: t.to.into(),
+            reason: reason_str(t.reason),
+        };
+        push_log(
+            log,
+            t.at,
+            LogKind::Breaker,
+            format!(
+                "breaker {}: {} → {} ({})",
+                srv.name,
+                rec.from,
+                rec.to,
+                rec.reason.replace('_', " ")
+            ),
+        );
+        push_bounded(&mut srv.transitions, rec, TRANSITIONS_PER_SERVER);
+    }
+}
+
+/// Whether a server with `fault` (injected at `since`) refuses calls at `now`: always when
+/// down; when flapping, during the first half of every period.
+pub(super) fn is_down(fault: Option<Fault>, since: u64, now: u64) -> bool {
+    match fault {
+        Some(Fault::Down) => true,
+        Some(Fault::Flapping { period_ns }) => {
+            let half = period_ns.max(2) / 2;
+            (now.saturating_sub(since) / half).is_multiple_of(2)
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,96 @@
+//! The seam for a shared limiter backend (e.g. Redis): what the engine needs of one, and
+//! the plain-data status the snapshot carries. The sim knows no I/O; the wiring layer
+//! (`cli`) adapts a real backend to this trait.
+
+use crate::patterns::limiter::{BucketConfig, Decision, LimiterBackend, LimiterError};
+use crate::sim::snapshot::BreakerState;
+
+/// A limiter shared by several processes, deciding tenant checks instead of the engine's
+/// in-memory buckets. It keeps time on its own clock, so the engine then runs in real time.
+pub trait SharedLimiter: Send {
+    /// Check `key` at `now` (ns) for `cost` tokens; takes them when allowed. Failures are
+    /// decided by the backend's own declared policy.
+    fn check(&mut self, now: u64, key: &str, cost: u32) -> Result<Decision, LimiterError>;
+
+    /// Check a batch of `(key, cost)` at `now`, in order, replacing `out`'s contents with one
+    /// result per request (a short answer leaves the rest to [`check`](Self::check)).
+    fn check_many(
+        &mut self,
+        now: u64,
+        batch: &[(&str, u32)],
+        out: &mut Vec<Result<Decision, LimiterError>>,
+    );
+
+    /// Change the bucket configuration; each bucket keeps its tokens (clamped).
+    fn set_config(&mut self, config: BucketConfig, now: u64) -> Result<(), LimiterError>;
+
+    /// Short description, e.g. `redis://host:6379/0` (never a password).
+    fn describe(&self) -> String;
+
+    /// Health and counters for the dashboard.
+    fn status(&self) -> LimiterStatus;
+}
+
+/// A shared limiter's status as the dashboard shows it. Contains no secrets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LimiterStatus {
+    /// [`SharedLimiter::describe`].
+    pub backend: String,
+    /// False while the backend is failing and its failure policy decides.
+    pub healthy: bool,
+    /// Round-trip time of the last successful remote call, in ns.
+    pub last_rtt_ns: Option<u64>,
+    /// State of the circuit breaker guarding remote calls, if any.
+    pub guard: Option<BreakerState>,
+    /// The declared failure policy, e.g. `fail-open`.
+    pub policy: Option<String>,
+    /// Decisions made by the failure policy instead of the backend so far.
+    pub fallbacks: u64,
+    /// The last error (redacted), if any.
+    pub last_error: Option<String>,
+}
+
+impl LimiterStatus {
+    /// A backend that cannot fail (in-process): healthy, no round trips, no policy.
+    pub fn in_process(backend: String) -> Self {
+        Self {
+            backend,
+            healthy: true,
+            last_rtt_ns: None,
+            guard: None,
+            policy: None,
+            fallbacks: 0,
+            last_error: None,
+        }
+    }
+}
+
+/// Any in-process [`LimiterBackend`] can stand in for a shared one (tests, a second engine
+/// sharing buckets): always healthy. A remote backend is wired in through its own adapter
+/// so that its real status is shown.
+impl<L: LimiterBackend> SharedLimiter for L {
+    fn check(&mut self, now: u64, key: &str, cost: u32) -> Result<Decision, LimiterError> {
+        LimiterBackend::check(self, key, now, cost)
+    }
+
+    fn check_many(
+        &mut self,
+        now: u64,
+        batch: &[(&str, u32)],
+        out: &mut Vec<Result<Decision, LimiterError>>,
+    ) {
+        LimiterBackend::check_many(self, now, batch, out);
+    }
+
+    fn set_config(&mut self, config: BucketConfig, now: u64) -> Result<(), LimiterError> {
+        LimiterBackend::set_config(self, config, now)
+    }
+
+    fn describe(&self) -> String {
+        LimiterBackend::describe(self)
+    }
+
+    fn status(&self) -> LimiterStatus {
+        LimiterStatus::in_process(LimiterBackend::describe(self))
+    }
+}

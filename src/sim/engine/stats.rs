@@ -1,0 +1,178 @@
+//! What the engine reports: tenant, server and latency statistics, bounded sizes, and
+//! the [`Snapshot`] the dashboard draws.
+
+use crate::sim::SNAPSHOT_TENANTS;
+use crate::sim::snapshot::{
+    BreakerCounters, Latency, LimiterInfo, MembershipChange, ServerSnapshot, Snapshot,
+    TenantSnapshot, Totals,
+};
+
+use super::Engine;
+use super::servers::{RetiredServer, is_down};
+
+/// Sizes of the engine's bounded structures (to check that memory stays flat).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sizes {
+    /// Pending completions and retries.
+    pub queue: usize,
+    /// Per-second samples kept.
+    pub series: usize,
+    /// Event-log lines kept.
+    pub log: usize,
+    /// Recent requests kept.
+    pub recent: usize,
+    /// Membership changes kept.
+    pub membership: usize,
+    /// Largest per-server transition list.
+    pub max_transitions: usize,
+    /// Retired servers kept.
+    pub retired: usize,
+}
+
+impl Engine {
+    /// Request totals so far.
+    pub fn totals(&self) -> Totals {
+        self.totals
+    }
+
+    /// Servers removed during the run (bounded), oldest first.
+    pub fn retired_servers(&self) -> impl Iterator<Item = &RetiredServer> {
+        self.retired.iter()
+    }
+
+    /// Membership changes so far (bounded), oldest first.
+    pub fn snapshot_membership(&self) -> Vec<MembershipChange> {
+        self.membership.iter().cloned().collect()
+    }
+
+    /// Sizes of the bounded internal structures.
+    pub fn sizes(&self) -> Sizes {
+        Sizes {
+            queue: self.queue.len(),
+            series: self.series.len(),
+            log: self.log.len(),
+            recent: self.recent.len(),
+            membership: self.membership.len(),
+            max_transitions: self
+                .servers
+                .iter()
+                .flatten()
+                .map(|s| s.transitions.len())
+                .max()
+                .unwrap_or(0),
+            retired: self.retired.len(),
+        }
+    }
+
+    /// Tenants sorted by demand (allowed + denied, most first; ties by index), at most `limit`.
+    pub fn tenant_stats(&self, limit: usize) -> Vec<TenantSnapshot> {
+        let mut order: Vec<usize> = (0..self.tenants.len()).collect();
+        order.sort_by_key(|&i| {
+            (
+                std::cmp::Reverse(self.tenants[i].allowed + self.tenants[i].denied),
+                i,
+            )
+        });
+        order
+            .into_iter()
+            .take(limit)
+            .map(|i| {
+                let t = &self.tenants[i];
+                TenantSnapshot {
+                    name: t.name.clone(),
+                    tokens: match (&self.remote, t.remote_tokens) {
+                        (Some(_), Some(tokens)) => tokens,
+                        (Some(_), None) => f64::from(self.bucket_config.capacity),
+                        (None, _) => t.bucket.tokens_at(self.now),
+                    },
+                    capacity: self.bucket_config.capacity,
+                    allowed: t.allowed,
+                    denied: t.denied,
+                }
+            })
+            .collect()
+    }
+
+    /// Latency percentiles of calls that reached a server.
+    pub fn latency(&self) -> Latency {
+        let h = &self.hist;
+        if h.is_empty() {
+            return Latency::default();
+        }
+        let ms = |us: u64| us as f64 / 1000.0;
+        Latency {
+            p50: ms(h.value_at_quantile(0.5)),
+            p99: ms(h.value_at_quantile(0.99)),
+            p999: ms(h.value_at_quantile(0.999)),
+            max: ms(h.max()),
+            count: h.len(),
+        }
+    }
+
+    /// Current servers, sorted by name.
+    pub fn server_stats(&self) -> Vec<ServerSnapshot> {
+        self.ring
+            .servers()
+            .into_iter()
+            .filter_map(|(id, _)| {
+                let s = self.servers.get(id.0 as usize)?.as_ref()?;
+                let c = s.breaker.counters();
+                let down_now = is_down(s.fault, s.fault_since, self.now);
+                Some(ServerSnapshot {
+                    name: s.name.clone(),
+                    id: id.0,
+                    weight: s.weight,
+                    share: self.shares.get(id.0 as usize).copied().unwrap_or(0.0),
+                    requests_per_sec: s.last_second,
+                    requests: s.requests,
+                    load: f64::from(s.in_flight) / f64::from(self.defaults.capacity),
+                    in_flight: s.in_flight,
+                    breaker: s.breaker.state().into(),
+                    transitions: s.transitions.iter().cloned().collect(),
+                    counters: BreakerCounters {
+                        calls: c.calls,
+                        successes: c.successes,
+                        failures: c.failures,
+                        rejected: c.rejected,
+                    },
+                    fault: s.fault,
+                    down_now,
+                })
+            })
+            .collect()
+    }
+
+    /// Everything the dashboard draws, as owned data.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            now_ns: self.now,
+            paused: self.paused,
+            speed: self.speed,
+            seed: self.seed,
+            scenario: self.scenario.name.clone(),
+            rate: self.rate,
+            replicas: self.replicas,
+            servers: self.server_stats(),
+            ring_points: self.ring_points.clone(),
+            recent_requests: self.recent.iter().copied().collect(),
+            tenants: self.tenant_stats(SNAPSHOT_TENANTS),
+            tenant_count: self.tenants.len(),
+            totals: self.totals,
+            series: self.series.iter().copied().collect(),
+            latency: self.latency(),
+            membership_changes: self.membership.iter().cloned().collect(),
+            log: self.log.iter().cloned().collect(),
+            caption: self.caption.clone(),
+            session: self.session(),
+            limiter: LimiterInfo {
+                backend: self
+                    .remote
+                    .as_ref()
+                    .map_or_else(|| "memory".to_string(), |r| r.backend.describe()),
+                capacity: self.bucket_config.capacity,
+                refill_per_sec: self.bucket_config.refill_per_sec,
+                health: self.limiter_health(),
+            },
+        }
+    }
+}
