@@ -1,20 +1,50 @@
-//! Turning a rendered frame (a ratatui [`Buffer`]) into text, SVG or HTML, so a slide can
-//! show exactly what the live dashboard shows at that moment (`ringside frame`).
+//! Headless rendering: drawing the dashboard into an off-screen [`Buffer`] and turning it
+//! into text, SVG or HTML, so a slide can show exactly what the live dashboard shows at
+//! that moment (`ringside frame`).
 
 use std::fmt::Write as _;
 
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 
+use super::render;
+use super::state::ViewState;
+use super::theme::Theme;
+use crate::sim::Snapshot;
+
 /// Output formats of [`export`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum FrameFormat {
     /// Plain text, one line per row (no colours).
+    #[default]
     Text,
     /// A standalone SVG image with colours.
     Svg,
     /// A standalone HTML page with a coloured `<pre>`.
     Html,
+}
+
+/// Draw `snap` as the live dashboard would in a `width`×`height` terminal, off screen.
+pub fn render_buffer(
+    snap: &Snapshot,
+    view: &ViewState,
+    theme: &Theme,
+    width: u16,
+    height: u16,
+) -> Buffer {
+    // The test backend cannot fail (its error type is `Infallible`).
+    let mut terminal = match Terminal::new(TestBackend::new(width, height)) {
+        Ok(t) => t,
+        Err(never) => match never {},
+    };
+    if let Err(never) = terminal.draw(|f| {
+        render::draw(f, snap, view, theme);
+    }) {
+        match never {}
+    }
+    terminal.backend().buffer().clone()
 }
 
 /// Render `buffer` in `format`.
