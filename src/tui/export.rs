@@ -8,6 +8,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
+use unicode_width::UnicodeWidthStr;
 
 use super::render;
 use super::state::ViewState;
@@ -201,25 +202,15 @@ fn row(buffer: &Buffer, y: u16) -> impl Iterator<Item = (u16, &ratatui::buffer::
             skip -= 1;
             return None;
         }
-        skip = unicode_width(cell.symbol()).saturating_sub(1);
+        skip = cell_width(cell.symbol()).saturating_sub(1);
         Some((x, cell))
     })
 }
 
-fn unicode_width(symbol: &str) -> usize {
-    // Dashboard glyphs are box drawing, braille and block elements (width 1); CJK and
-    // emoji are the wide exceptions.
-    symbol
-        .chars()
-        .next()
-        .map_or(1, |c| if is_wide(c) { 2 } else { 1 })
-}
-
-fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF |
-        0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1FAFF |
-        0x20000..=0x3FFFD)
+/// Columns a cell's symbol takes, as the terminal (and ratatui) count them: 2 for CJK and
+/// emoji. An empty symbol still occupies its cell.
+fn cell_width(symbol: &str) -> usize {
+    symbol.width().max(1)
 }
 
 fn runs(buffer: &Buffer, y: u16) -> Vec<Run> {
@@ -240,7 +231,7 @@ fn runs(buffer: &Buffer, y: u16) -> Vec<Run> {
             italic: cell.modifier.contains(Modifier::ITALIC),
             underline: cell.modifier.contains(Modifier::UNDERLINED),
         };
-        let width = unicode_width(cell.symbol()) as u16;
+        let width = cell_width(cell.symbol()) as u16;
         match out.last_mut() {
             Some(run) if run.style == style => {
                 run.text.push_str(cell.symbol());
@@ -390,6 +381,18 @@ mod tests {
             html.contains(&format!("color:{DEFAULT_BG};background:{DEFAULT_FG};")),
             "{html}"
         );
+    }
+
+    #[test]
+    fn wide_glyphs_take_two_cells_and_their_trailing_cell_is_skipped() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 5, 1));
+        buf.set_string(0, 0, "日x", Style::new());
+        assert_eq!(cell_width("日"), 2);
+        assert_eq!(cell_width("█"), 1);
+        assert_eq!(cell_width(""), 1);
+        assert_eq!(to_text(&buf), "日x  \n");
+        let svg = to_svg(&buf);
+        assert!(svg.contains(r#"textLength="42.0""#), "5 cells: {svg}");
     }
 
     #[test]
