@@ -1,8 +1,8 @@
 //! The runner's side of the dashboard: the latest [`Snapshot`], the [`ViewState`], the
 //! [`Theme`], and the execution of the [`Effect`]s that key handling asks for.
 //!
-//! Events go to [`input`](super::input) (pure: view changes, commands, effects), frames to
-//! [`render`](super::render) (pure: snapshot, view, theme); the effects (saving the
+//! Events go to [`input`] (pure: view changes, commands, effects), frames to
+//! [`render`] (pure: snapshot, view, theme); the effects (saving the
 //! session, quitting) are executed here, never inside key handling.
 
 use std::sync::Arc;
