@@ -12,8 +12,8 @@ use ratatui::{Terminal, TerminalOptions, Viewport};
 use ringside::sim::{Command, Engine, Scenario};
 use ringside::tui::app::{App, AppOptions};
 use ringside::tui::export::to_text;
-use ringside::tui::keymap::Focus;
 use ringside::tui::record::{Recorder, Tee, create};
+use ringside::tui::state::Focus;
 use ringside::tui::theme::{Theme, ThemeKind};
 
 const S: u64 = 1_000_000_000;
@@ -128,7 +128,7 @@ fn w_writes_a_scenario_that_replays_the_session() {
         a.notes().last().unwrap().error,
         "saving is off unless a place is configured"
     );
-    a.set_save_to(Some(ringside::tui::app::SaveTo::File(path.clone())));
+    a.set_save_to(Some(ringside::tui::effects::SaveTo::File(path.clone())));
     for c in ['a', 'b', '+'] {
         if let Some(cmd) = a.handle_key(&key(c)) {
             e.apply(cmd).unwrap();

@@ -12,7 +12,7 @@ use crossterm::event::{
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ringside::sim::{Command, Fault};
-use ringside::tui::app::{
+use ringside::tui::input::{
     BURST_CAPACITIES, FAULT_ERROR_RATE, FAULT_FLAP_MS, FAULT_SLOW_MS, RATE_FACTOR, REFILL_FACTOR,
 };
 use ringside::tui::runner::{EngineHandle, LoopConfig, run_loop};

@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::Args;
 
+use super::tui_args::ThemeArg;
 use crate::sim::{Engine, Scenario};
 use crate::tui::app::AppOptions;
 use crate::tui::runner::DEFAULT_FPS;
-use crate::tui::theme::{Theme, ThemeKind};
+use crate::tui::theme::Theme;
 
 /// Options of the dashboard (top-level, used when no subcommand is given).
 #[derive(Debug, Clone, Args)]
@@ -24,8 +25,8 @@ pub struct DashboardArgs {
     #[arg(long, default_value_t = DEFAULT_FPS, value_parser = clap::value_parser!(u32).range(1..=240))]
     pub fps: u32,
     /// Colour theme (`NO_COLOR` forces no colours).
-    #[arg(long, value_enum, default_value_t = ThemeKind::Dark)]
-    pub theme: ThemeKind,
+    #[arg(long, value_enum, default_value_t = ThemeArg::Dark)]
+    pub theme: ThemeArg,
     /// Capture the mouse (click a legend row to select a server).
     #[arg(long)]
     pub mouse: bool,
@@ -54,11 +55,11 @@ pub fn run(args: DashboardArgs) -> anyhow::Result<()> {
         Engine::from_scenario(&scenario, args.seed).context("starting the simulation")?;
     super::limiter::attach(&mut engine, &scenario, &args.limiter)?;
     let options = AppOptions { mouse: args.mouse };
-    let theme = Theme::new(args.theme, Theme::no_color_env());
+    let theme = Theme::new(args.theme.into(), Theme::no_color_env());
     let talk = crate::tui::TalkOptions {
         present: args.present,
         record: args.record,
         save_scenario: args.save_scenario,
     };
-    crate::tui::run(engine, options, theme, args.fps, talk)
+    Ok(crate::tui::run(engine, options, theme, args.fps, talk)?)
 }

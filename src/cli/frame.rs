@@ -7,11 +7,11 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use clap::Args;
 
+use super::tui_args::{FocusArg, FormatArg, ThemeArg};
 use crate::sim::{Engine, Scenario};
 use crate::tui::app::{App, AppOptions};
-use crate::tui::export::{FrameFormat, export};
-use crate::tui::keymap::Focus;
-use crate::tui::theme::{Theme, ThemeKind};
+use crate::tui::export::{export, render_buffer};
+use crate::tui::theme::Theme;
 
 /// Largest width or height `--size` accepts.
 pub const MAX_SIDE: u16 = 1000;
@@ -29,20 +29,20 @@ pub struct FrameArgs {
     #[arg(long, value_parser = parse_size, default_value = "120x40")]
     pub size: (u16, u16),
     /// Output format.
-    #[arg(long, value_enum, default_value_t = FrameFormat::Text)]
-    pub format: FrameFormat,
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
     /// RNG seed (default: the scenario's).
     #[arg(long)]
     pub seed: Option<u64>,
     /// Colour theme (`NO_COLOR` forces no colours).
-    #[arg(long, value_enum, default_value_t = ThemeKind::Dark)]
-    pub theme: ThemeKind,
+    #[arg(long, value_enum, default_value_t = ThemeArg::Dark)]
+    pub theme: ThemeArg,
     /// Presenter layout (as `--present` on the dashboard).
     #[arg(long)]
     pub present: bool,
     /// Show one panel alone.
-    #[arg(long, value_enum, default_value_t = Focus::All)]
-    pub focus: Focus,
+    #[arg(long, value_enum, default_value_t = FocusArg::All)]
+    pub focus: FocusArg,
 }
 
 /// Parse `--at`: a humane duration, zero allowed.
@@ -70,17 +70,17 @@ pub fn render(args: &FrameArgs) -> anyhow::Result<String> {
     let mut engine =
         Engine::from_scenario(&scenario, args.seed).context("starting the simulation")?;
     engine.advance(args.at);
-    let theme = Theme::new(args.theme, Theme::no_color_env());
+    let theme = Theme::new(args.theme.into(), Theme::no_color_env());
     let mut app = App::new(
         Arc::new(engine.snapshot()),
         theme,
         AppOptions { mouse: false },
     );
     app.set_present(args.present);
-    app.set_focus(args.focus);
+    app.set_focus(args.focus.into());
     let (w, h) = args.size;
-    let buffer = crate::tui::present::render_buffer(&mut app, w, h)?;
-    Ok(export(&buffer, args.format))
+    let buffer = render_buffer(app.snapshot(), app.view(), &app.theme, w, h);
+    Ok(export(&buffer, args.format.into()))
 }
 
 /// Run `ringside frame`: print the frame to stdout.

@@ -9,6 +9,7 @@ pub mod limiter;
 pub mod ring;
 pub mod scenario_cmd;
 pub mod simulate;
+pub mod tui_args;
 
 /// ringside: a consistent-hash ring, token buckets and circuit breakers, live in your terminal.
 #[derive(Debug, Parser)]

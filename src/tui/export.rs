@@ -1,20 +1,51 @@
-//! Turning a rendered frame (a ratatui [`Buffer`]) into text, SVG or HTML, so a slide can
-//! show exactly what the live dashboard shows at that moment (`ringside frame`).
+//! Headless rendering: drawing the dashboard into an off-screen [`Buffer`] and turning it
+//! into text, SVG or HTML, so a slide can show exactly what the live dashboard shows at
+//! that moment (`ringside frame`).
 
 use std::fmt::Write as _;
 
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
+use unicode_width::UnicodeWidthStr;
+
+use super::render;
+use super::state::ViewState;
+use super::theme::Theme;
+use crate::sim::Snapshot;
 
 /// Output formats of [`export`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum FrameFormat {
     /// Plain text, one line per row (no colours).
+    #[default]
     Text,
     /// A standalone SVG image with colours.
     Svg,
     /// A standalone HTML page with a coloured `<pre>`.
     Html,
+}
+
+/// Draw `snap` as the live dashboard would in a `width`×`height` terminal, off screen.
+pub fn render_buffer(
+    snap: &Snapshot,
+    view: &ViewState,
+    theme: &Theme,
+    width: u16,
+    height: u16,
+) -> Buffer {
+    // The test backend cannot fail (its error type is `Infallible`).
+    let mut terminal = match Terminal::new(TestBackend::new(width, height)) {
+        Ok(t) => t,
+        Err(never) => match never {},
+    };
+    if let Err(never) = terminal.draw(|f| {
+        render::draw(f, snap, view, theme);
+    }) {
+        match never {}
+    }
+    terminal.backend().buffer().clone()
 }
 
 /// Render `buffer` in `format`.
@@ -171,25 +202,15 @@ fn row(buffer: &Buffer, y: u16) -> impl Iterator<Item = (u16, &ratatui::buffer::
             skip -= 1;
             return None;
         }
-        skip = unicode_width(cell.symbol()).saturating_sub(1);
+        skip = cell_width(cell.symbol()).saturating_sub(1);
         Some((x, cell))
     })
 }
 
-fn unicode_width(symbol: &str) -> usize {
-    // Dashboard glyphs are box drawing, braille and block elements (width 1); CJK and
-    // emoji are the wide exceptions.
-    symbol
-        .chars()
-        .next()
-        .map_or(1, |c| if is_wide(c) { 2 } else { 1 })
-}
-
-fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF |
-        0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1FAFF |
-        0x20000..=0x3FFFD)
+/// Columns a cell's symbol takes, as the terminal (and ratatui) count them: 2 for CJK and
+/// emoji. An empty symbol still occupies its cell.
+fn cell_width(symbol: &str) -> usize {
+    symbol.width().max(1)
 }
 
 fn runs(buffer: &Buffer, y: u16) -> Vec<Run> {
@@ -210,7 +231,7 @@ fn runs(buffer: &Buffer, y: u16) -> Vec<Run> {
             italic: cell.modifier.contains(Modifier::ITALIC),
             underline: cell.modifier.contains(Modifier::UNDERLINED),
         };
-        let width = unicode_width(cell.symbol()) as u16;
+        let width = cell_width(cell.symbol()) as u16;
         match out.last_mut() {
             Some(run) if run.style == style => {
                 run.text.push_str(cell.symbol());
@@ -360,6 +381,18 @@ mod tests {
             html.contains(&format!("color:{DEFAULT_BG};background:{DEFAULT_FG};")),
             "{html}"
         );
+    }
+
+    #[test]
+    fn wide_glyphs_take_two_cells_and_their_trailing_cell_is_skipped() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 5, 1));
+        buf.set_string(0, 0, "日x", Style::new());
+        assert_eq!(cell_width("日"), 2);
+        assert_eq!(cell_width("█"), 1);
+        assert_eq!(cell_width(""), 1);
+        assert_eq!(to_text(&buf), "日x  \n");
+        let svg = to_svg(&buf);
+        assert!(svg.contains(r#"textLength="42.0""#), "5 cells: {svg}");
     }
 
     #[test]

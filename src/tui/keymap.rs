@@ -1,7 +1,9 @@
-//! The key map: one declarative table from which both key handling and the `?` help
-//! overlay are generated, so the two can never disagree.
+//! The key map: one declarative table from which key handling, the `?` help overlay and
+//! the status-bar hints are all generated, so they can never disagree.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::state::Focus;
 
 /// Something the user can ask for with a key. The app turns actions into
 /// [`crate::sim::Command`]s (or view changes such as moving the selection).
@@ -55,20 +57,6 @@ pub enum Action {
     Quit,
 }
 
-/// Which panel fills the screen (talk mode: `1` ring, `2` buckets, `3` breakers, `0` all).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
-pub enum Focus {
-    /// Every panel of the layout.
-    #[default]
-    All,
-    /// The ring gauge alone.
-    Ring,
-    /// The token buckets alone.
-    Buckets,
-    /// The breaker timeline alone.
-    Breakers,
-}
-
 /// One physical key: a code plus whether Ctrl must be held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Key {
@@ -107,6 +95,22 @@ pub struct Binding {
     pub description: &'static str,
     /// The action.
     pub action: Action,
+    /// Whether (and where) the status bar advertises this binding.
+    pub hint: Option<Hint>,
+}
+
+/// A status-bar hint. Bindings with the same `rank` share one hint, their keys and words
+/// joined by `/` in key-map order (e.g. `a/d add/remove`); hints are shown by rank.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hint {
+    /// Position in the status bar (lowest first).
+    pub rank: u8,
+    /// The word shown after the key.
+    pub word: &'static str,
+}
+
+const fn hint(rank: u8, word: &'static str) -> Option<Hint> {
+    Some(Hint { rank, word })
 }
 
 /// The key map. Order is the order of the help overlay.
@@ -116,156 +120,182 @@ pub const KEYMAP: &[Binding] = &[
         label: "↑ k",
         description: "select previous server",
         action: Action::SelectPrev,
+        hint: None,
     },
     Binding {
         keys: &[code(KeyCode::Down), ch('j')],
         label: "↓ j",
         description: "select next server",
         action: Action::SelectNext,
+        hint: None,
     },
     Binding {
         keys: &[ch('a')],
         label: "a",
         description: "add a server",
         action: Action::AddServer,
+        hint: hint(3, "add"),
     },
     Binding {
         keys: &[ch('d')],
         label: "d",
         description: "remove the selected server",
         action: Action::RemoveSelected,
+        hint: hint(3, "remove"),
     },
     Binding {
         keys: &[ch('f')],
         label: "f",
         description: "cycle fault on selected: errors/slow/down/flapping",
         action: Action::CycleFault,
+        hint: hint(4, "fault"),
     },
     Binding {
         keys: &[ch('h')],
         label: "h",
         description: "heal the selected server",
         action: Action::Heal,
+        hint: hint(4, "heal"),
     },
     Binding {
         keys: &[ch('+'), ch('=')],
         label: "+ -",
         description: "raise / lower the traffic rate",
         action: Action::RateUp,
+        hint: hint(6, "rate"),
     },
     Binding {
         keys: &[ch('-'), ch('_')],
         label: "",
         description: "",
         action: Action::RateDown,
+        hint: hint(6, "rate"),
     },
     Binding {
         keys: &[ch('b')],
         label: "b",
         description: "burst the hottest tenant",
         action: Action::Burst,
+        hint: hint(5, "burst"),
     },
     Binding {
         keys: &[ch('[')],
         label: "[ ]",
         description: "lower / raise the bucket refill rate",
         action: Action::RefillDown,
+        hint: None,
     },
     Binding {
         keys: &[ch(']')],
         label: "",
         description: "",
         action: Action::RefillUp,
+        hint: None,
     },
     Binding {
         keys: &[ch(' ')],
         label: "space",
         description: "pause / resume",
         action: Action::TogglePause,
+        hint: hint(2, "pause"),
     },
     Binding {
         keys: &[ch('.')],
         label: ".",
         description: "single step (while paused)",
         action: Action::Step,
+        hint: None,
     },
     Binding {
         keys: &[ch('<'), ch(',')],
         label: "< >",
         description: "slower / faster",
         action: Action::SlowDown,
+        hint: hint(7, "speed"),
     },
     Binding {
         keys: &[ch('>')],
         label: "",
         description: "",
         action: Action::SpeedUp,
+        hint: hint(7, "speed"),
     },
     Binding {
         keys: &[ch('r')],
         label: "r",
         description: "reset the scenario",
         action: Action::Reset,
+        hint: None,
     },
     Binding {
         keys: &[ch('n')],
         label: "n p",
         description: "next / previous scripted event (talk mode)",
         action: Action::NextEvent,
+        hint: None,
     },
     Binding {
         keys: &[ch('p')],
         label: "",
         description: "",
         action: Action::PreviousEvent,
+        hint: None,
     },
     Binding {
         keys: &[ch('w')],
         label: "w",
         description: "write this session as a scenario file",
         action: Action::SaveSession,
+        hint: None,
     },
     Binding {
         keys: &[ch('1')],
         label: "1 2 3 0",
         description: "focus ring / buckets / breakers / show all",
         action: Action::Focus(Focus::Ring),
+        hint: None,
     },
     Binding {
         keys: &[ch('2')],
         label: "",
         description: "",
         action: Action::Focus(Focus::Buckets),
+        hint: None,
     },
     Binding {
         keys: &[ch('3')],
         label: "",
         description: "",
         action: Action::Focus(Focus::Breakers),
+        hint: None,
     },
     Binding {
         keys: &[ch('0')],
         label: "",
         description: "",
         action: Action::Focus(Focus::All),
+        hint: None,
     },
     Binding {
         keys: &[ch('?')],
         label: "?",
         description: "toggle this help",
         action: Action::ToggleHelp,
+        hint: hint(0, "help"),
     },
     Binding {
         keys: &[code(KeyCode::Esc)],
         label: "Esc",
         description: "close help, or quit",
         action: Action::Escape,
+        hint: None,
     },
     Binding {
         keys: &[ch('q'), ctrl('c')],
         label: "q ^C",
         description: "quit",
         action: Action::Quit,
+        hint: hint(1, "quit"),
     },
 ];
 
@@ -298,9 +328,60 @@ pub fn help_rows() -> impl Iterator<Item = (&'static str, &'static str)> {
         .map(|b| (b.label, b.description))
 }
 
-/// Human-readable name of a key press, for acknowledging it in the event log.
-pub fn key_name(event: &KeyEvent) -> String {
-    let base = match event.code {
+/// Status-bar hints `(keys, words)` generated from the [`Hint`]s of [`KEYMAP`], by rank:
+/// each binding contributes its first key; bindings sharing a rank are joined by `/`
+/// (`a/d` `add/remove`, `+/-` `rate`).
+pub fn status_hints() -> Vec<(String, String)> {
+    let mut hinted: Vec<(Hint, &Binding)> = KEYMAP
+        .iter()
+        .filter_map(|b| b.hint.map(|h| (h, b)))
+        .collect();
+    // Stable: key-map order within a rank.
+    hinted.sort_by_key(|(h, _)| h.rank);
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut last_rank = None;
+    for (h, b) in hinted {
+        let key = b.keys[0].name();
+        match out.last_mut() {
+            Some((keys, words)) if last_rank == Some(h.rank) => {
+                keys.push('/');
+                keys.push_str(&key);
+                if !words.split('/').any(|w| w == h.word) {
+                    words.push('/');
+                    words.push_str(h.word);
+                }
+            }
+            _ => out.push((key, h.word.to_string())),
+        }
+        last_rank = Some(h.rank);
+    }
+    out
+}
+
+/// The name of the first key bound to `action` (for messages such as "press ? for help").
+pub fn key_for(action: Action) -> String {
+    KEYMAP
+        .iter()
+        .find(|b| b.action == action)
+        .and_then(|b| b.keys.first())
+        .map_or_else(String::new, Key::name)
+}
+
+impl Key {
+    /// How the key is written in the log, the status bar and messages (`space`, `↑`,
+    /// `Ctrl-c`).
+    pub fn name(&self) -> String {
+        let base = code_name(self.code);
+        if self.ctrl {
+            format!("Ctrl-{base}")
+        } else {
+            base
+        }
+    }
+}
+
+fn code_name(code: KeyCode) -> String {
+    match code {
         KeyCode::Char(' ') => "space".to_string(),
         KeyCode::Char(c) => c.to_string(),
         KeyCode::Up => "↑".into(),
@@ -313,7 +394,12 @@ pub fn key_name(event: &KeyEvent) -> String {
         KeyCode::Backspace => "Backspace".into(),
         KeyCode::F(n) => format!("F{n}"),
         other => format!("{other:?}"),
-    };
+    }
+}
+
+/// Human-readable name of a key press, for acknowledging it in the event log.
+pub fn key_name(event: &KeyEvent) -> String {
+    let base = code_name(event.code);
     if event.modifiers.contains(KeyModifiers::CONTROL) {
         format!("Ctrl-{base}")
     } else if event.modifiers.contains(KeyModifiers::ALT) {
@@ -380,6 +466,30 @@ mod tests {
             KEYMAP.iter().filter(|b| !b.label.is_empty()).count()
         );
         assert!(rows.iter().all(|(k, d)| !k.is_empty() && !d.is_empty()));
+    }
+
+    #[test]
+    fn status_hints_are_generated_from_the_table() {
+        let hints = status_hints();
+        let shown: Vec<(&str, &str)> = hints
+            .iter()
+            .map(|(k, w)| (k.as_str(), w.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("?", "help"),
+                ("q", "quit"),
+                ("space", "pause"),
+                ("a/d", "add/remove"),
+                ("f/h", "fault/heal"),
+                ("b", "burst"),
+                ("+/-", "rate"),
+                ("</>", "speed"),
+            ]
+        );
+        assert_eq!(key_for(Action::AddServer), "a");
+        assert_eq!(key_for(Action::TogglePause), "space");
     }
 
     #[test]

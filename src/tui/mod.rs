@@ -1,26 +1,46 @@
-//! The live dashboard: terminal lifecycle, event loop, key map, layout, widgets, theme.
-//! This layer draws `sim::Snapshot`s and sends `sim::Command`s; it never routes or limits.
+//! The live dashboard: terminal lifecycle, event loop, key map, view state, layout,
+//! render, theme and headless export. This layer draws `sim::Snapshot`s and sends
+//! `sim::Command`s; it never routes or limits.
+//!
+//! Inside, knowledge flows one way (no file imports a file that imports it back):
+//!
+//! ```text
+//!  mod (run) ─> runner ─> app ─┬─> input ──> keymap ─> state
+//!      │                       ├─> effects (file I/O: the session)
+//!      └─> terminal ─> record  └─> render/* ─> layout, theme, state, keymap
+//!                                   export ─> render
+//! ```
 
 pub mod app;
 pub mod crash;
+pub mod effects;
+pub mod error;
 pub mod export;
+pub mod input;
 pub mod keymap;
-pub mod present;
+pub mod layout;
 pub mod record;
+pub mod render;
 pub mod runner;
+pub mod state;
 pub mod terminal;
 pub mod theme;
-pub mod widgets;
 
-use std::path::PathBuf;
+pub use error::Error;
+
+use std::path::{Path, PathBuf};
 
 use crossterm::event::EventStream;
 use tokio::signal::unix::{SignalKind, signal};
 
 use app::{App, AppOptions};
+use effects::SaveTo;
+use record::Recorder;
 use runner::{EngineHandle, LoopConfig, Simulation, frame_interval, run_loop};
 use terminal::TerminalGuard;
 use theme::Theme;
+
+use crate::sim::Snapshot;
 
 /// Talk-mode options of the dashboard.
 #[derive(Debug, Clone, Default)]
@@ -35,26 +55,18 @@ pub struct TalkOptions {
 }
 
 /// Run the dashboard on the real terminal until the user quits or SIGTERM/SIGINT/SIGHUP
-/// arrives. Fails with [`NotATerminal`] (without touching the terminal) when stdout is
-/// not a tty. The terminal is restored on every exit path.
+/// arrives. Fails with [`Error::NotATerminal`] (without touching the terminal) when
+/// stdout is not a tty. The terminal is restored on every exit path.
 pub fn run<S: Simulation>(
     sim: S,
     options: AppOptions,
     theme: Theme,
     fps: u32,
     talk: TalkOptions,
-) -> anyhow::Result<()> {
+) -> Result<(), Error> {
     // Before creating a recording file or starting the engine.
     terminal::require_tty()?;
-    let recorder = match &talk.record {
-        Some(path) => {
-            let (w, h) = crossterm::terminal::size()?;
-            let cast = record::create(path, w, h)
-                .map_err(|e| anyhow::anyhow!("cannot record to {}: {e}", path.display()))?;
-            Some(record::Recorder::new(cast))
-        }
-        None => None,
-    };
+    let recorder = talk.record.as_deref().map(start_recording).transpose()?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -65,8 +77,8 @@ pub fn run<S: Simulation>(
     let mut app = App::new(first, theme, options);
     app.set_present(talk.present);
     app.set_save_to(Some(match &talk.save_scenario {
-        Some(path) => app::SaveTo::File(path.clone()),
-        None => app::SaveTo::Dir(PathBuf::from(".")),
+        Some(path) => SaveTo::File(path.clone()),
+        None => SaveTo::Dir(PathBuf::from(".")),
     }));
     let config = LoopConfig {
         frame,
@@ -95,29 +107,41 @@ pub fn run<S: Simulation>(
     });
     drop(guard);
     let last = engine.shutdown_with_last();
-    let mut result = result.map(|_| ());
-    if let Some(rec) = recorder {
-        match rec.finish() {
-            Ok(()) => eprintln!(
-                "recording written to {}",
-                talk.record
-                    .as_deref()
-                    .map_or_else(String::new, |p| p.display().to_string())
-            ),
-            Err(e) => eprintln!("ringside: the recording is incomplete: {e}"),
-        }
+    if let (Some(rec), Some(path)) = (recorder, &talk.record) {
+        finish_recording(&rec, path);
     }
-    if let Some(path) = &talk.save_scenario {
-        match present::save_session(&last, path) {
-            Ok(n) => eprintln!(
-                "session ({n} live command(s)) saved to {}; replay it with: ringside --scenario {}",
-                path.display(),
-                path.display()
-            ),
-            Err(e) => {
-                result = result.and(Err(e.context("saving the session (--save-scenario)")));
-            }
-        }
+    let saved = talk
+        .save_scenario
+        .as_deref()
+        .map_or(Ok(()), |path| save_at_exit(&last, path));
+    result.map(|_| ()).and(saved)
+}
+
+/// Start recording the terminal (its current size) to `path`.
+fn start_recording(path: &Path) -> Result<Recorder, Error> {
+    let (w, h) = crossterm::terminal::size()?;
+    let cast = record::create(path, w, h).map_err(|error| Error::Record {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    Ok(Recorder::new(cast))
+}
+
+/// Stop the recording and tell the user where it went (or that it is incomplete).
+fn finish_recording(rec: &Recorder, path: &Path) {
+    match rec.finish() {
+        Ok(()) => eprintln!("recording written to {}", path.display()),
+        Err(e) => eprintln!("ringside: the recording is incomplete: {e}"),
     }
-    result
+}
+
+/// `--save-scenario`: write the final session (every command the engine applied).
+fn save_at_exit(last: &Snapshot, path: &Path) -> Result<(), Error> {
+    let n = effects::save_session(last, path).map_err(|e| Error::SaveAtExit(Box::new(e)))?;
+    eprintln!(
+        "session ({n} live command(s)) saved to {}; replay it with: ringside --scenario {}",
+        path.display(),
+        path.display()
+    );
+    Ok(())
 }

@@ -24,6 +24,7 @@ use ratatui::backend::Backend;
 use tokio::sync::{mpsc as tmpsc, watch};
 
 use super::app::{App, Outcome};
+use super::error::Error;
 use crate::sim::{Command, Engine, SimError, Snapshot};
 
 /// Default frames per second.
@@ -198,7 +199,7 @@ pub fn draw<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     sync_updates: bool,
-) -> anyhow::Result<()>
+) -> Result<(), Error>
 where
     B::Error: Send + Sync + 'static,
 {
@@ -209,7 +210,7 @@ where
     if sync_updates {
         crossterm::execute!(io::stdout(), crossterm::terminal::EndSynchronizedUpdate)?;
     }
-    drawn.map_err(anyhow::Error::new)
+    drawn.map_err(|e| Error::Draw(Box::new(e)))
 }
 
 /// Statistics of a finished loop (for tests and diagnostics).
@@ -231,7 +232,7 @@ pub async fn run_loop<B, E, F>(
     engine: &mut EngineHandle,
     shutdown: F,
     config: LoopConfig,
-) -> anyhow::Result<LoopStats>
+) -> Result<LoopStats, Error>
 where
     B: Backend,
     B::Error: Send + Sync + 'static,
@@ -256,7 +257,7 @@ where
                     stats.events += 1;
                     for command in app.handle_event(&event) {
                         if !engine.send(command) {
-                            anyhow::bail!("the simulation engine stopped unexpectedly");
+                            return Err(Error::EngineStopped);
                         }
                     }
                     dirty = true;
@@ -266,7 +267,7 @@ where
             },
             changed = engine.snapshots.changed() => {
                 if changed.is_err() {
-                    anyhow::bail!("the simulation engine stopped unexpectedly");
+                    return Err(Error::EngineStopped);
                 }
                 stats.snapshots += 1;
                 let snap = engine.snapshots.borrow_and_update().clone();

@@ -12,6 +12,7 @@ use crossterm::{
 };
 use ratatui::{Terminal, backend::CrosstermBackend};
 
+use super::error::Error;
 use super::record::{Recorder, Tee};
 
 /// The concrete terminal the dashboard draws to (through a [`Tee`] that can record it).
@@ -24,20 +25,13 @@ static MOUSE: AtomicBool = AtomicBool::new(false);
 /// 0 = panic hook not installed yet, 1 = installed.
 static HOOK: AtomicU8 = AtomicU8::new(0);
 
-/// Error returned when stdout is not an interactive terminal.
-#[derive(Debug, thiserror::Error)]
-#[error(
-    "stdout is not a terminal, so the dashboard cannot be drawn; \
-     for a headless run try `ringside simulate` (see `ringside simulate --help`)"
-)]
-pub struct NotATerminal;
-
-/// `Ok` when both stdout and stdin are interactive terminals, as the dashboard needs.
-pub fn require_tty() -> Result<(), NotATerminal> {
+/// `Ok` when both stdout and stdin are interactive terminals, as the dashboard needs;
+/// otherwise [`Error::NotATerminal`].
+pub fn require_tty() -> Result<(), Error> {
     if io::stdout().is_terminal() && io::stdin().is_terminal() {
         Ok(())
     } else {
-        Err(NotATerminal)
+        Err(Error::NotATerminal)
     }
 }
 
@@ -47,13 +41,14 @@ pub struct TerminalGuard {
 }
 
 impl TerminalGuard {
-    /// Enter dashboard mode. Fails with [`NotATerminal`] when stdout or stdin is not a tty.
-    pub fn enter(mouse: bool) -> anyhow::Result<Self> {
+    /// Enter dashboard mode. Fails with [`Error::NotATerminal`] when stdout or stdin is not
+    /// a tty.
+    pub fn enter(mouse: bool) -> Result<Self, Error> {
         Self::enter_recording(mouse, None)
     }
 
     /// Enter dashboard mode, feeding everything drawn to `recorder` (asciicast v2) if given.
-    pub fn enter_recording(mouse: bool, recorder: Option<Recorder>) -> anyhow::Result<Self> {
+    pub fn enter_recording(mouse: bool, recorder: Option<Recorder>) -> Result<Self, Error> {
         require_tty()?;
         install_panic_hook();
         terminal::enable_raw_mode()?;

@@ -1,10 +1,36 @@
-//! Semantic colours. Widgets ask for a role ("bad", "server 3"), never a raw colour, so
-//! the dark, light and `NO_COLOR` variants stay consistent everywhere.
+//! Semantic colours and the glyphs that carry meaning without colour. Render functions
+//! ask for a role ("bad", "server 3", "open breaker"), never a raw colour or character, so
+//! the dark, light, presenter and `NO_COLOR` variants stay consistent everywhere.
 
 use ratatui::style::{Color, Modifier, Style};
 
+use crate::sim::BreakerState;
+
+/// Glyph of a breaker-timeline cell in which the breaker changed state.
+pub const TRANSITION: char = '│';
+/// Eighth blocks, from one eighth to a full cell (smooth bars).
+pub const EIGHTHS: [char; 8] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
+
+/// Glyph of a breaker state: readable without colour.
+pub fn state_glyph(state: BreakerState) -> char {
+    match state {
+        BreakerState::Closed => '─',
+        BreakerState::Open => '█',
+        BreakerState::HalfOpen => '▒',
+    }
+}
+
+/// Short word for a breaker state (`OPEN` shouts).
+pub fn state_word(state: BreakerState) -> &'static str {
+    match state {
+        BreakerState::Closed => "closed",
+        BreakerState::Open => "OPEN",
+        BreakerState::HalfOpen => "half",
+    }
+}
+
 /// Which palette to use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ThemeKind {
     /// Light text on a dark background.
     #[default]
@@ -158,6 +184,47 @@ impl Theme {
         self.servers[index % self.servers.len()]
     }
 
+    /// Style of a breaker state.
+    pub fn state(&self, state: BreakerState) -> Style {
+        match state {
+            BreakerState::Closed => self.good,
+            BreakerState::Open => self.bad,
+            BreakerState::HalfOpen => self.warn,
+        }
+    }
+
+    /// This theme made louder for a projector (the presenter layout): bright text and
+    /// borders, bold titles, nothing dim-grey-on-black. The monochrome theme stays
+    /// monochrome.
+    pub fn high_contrast(&self) -> Theme {
+        let mut t = self.clone();
+        match self.kind {
+            ThemeKind::Dark => {
+                t.text = Style::new().fg(Color::White);
+                t.dim = Style::new().fg(Color::Gray);
+                t.border = Style::new().fg(Color::Gray);
+                t.title = Style::new()
+                    .fg(Color::LightYellow)
+                    .add_modifier(Modifier::BOLD);
+                t.good = Style::new().fg(Color::LightGreen);
+                t.warn = Style::new().fg(Color::LightYellow);
+                t.bad = Style::new()
+                    .fg(Color::LightRed)
+                    .add_modifier(Modifier::BOLD);
+                t.info = Style::new().fg(Color::LightMagenta);
+                t.muted = Style::new().fg(Color::LightBlue);
+            }
+            ThemeKind::Light => {
+                t.text = Style::new().fg(Color::Black);
+                t.dim = Style::new().fg(Color::Black);
+                t.border = Style::new().fg(Color::Black);
+                t.title = Style::new().fg(Color::Black).add_modifier(Modifier::BOLD);
+            }
+            ThemeKind::Mono => {}
+        }
+        t
+    }
+
     /// Style for text drawn in server `index`'s colour.
     pub fn server_style(&self, index: usize) -> Style {
         if self.has_color() {
@@ -181,6 +248,22 @@ mod tests {
             assert_eq!(theme.server_style(3).fg, None);
         }
         assert_eq!(Theme::new(ThemeKind::Light, false).kind, ThemeKind::Light);
+    }
+
+    #[test]
+    fn state_glyphs_are_distinct() {
+        use BreakerState::*;
+        let g = [
+            state_glyph(Closed),
+            state_glyph(Open),
+            state_glyph(HalfOpen),
+            TRANSITION,
+        ];
+        for i in 0..g.len() {
+            for j in i + 1..g.len() {
+                assert_ne!(g[i], g[j]);
+            }
+        }
     }
 
     #[test]

@@ -1,26 +1,15 @@
-//! The status bar: scenario, virtual time, speed, seed, paused state and the main keys.
+//! The status bar: scenario, virtual time, speed, seed, paused state and the main keys
+//! (generated from the key map's hints; the full list is in the `?` help).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::clock;
+use super::format::clock;
 use crate::sim::{BreakerState as State, Snapshot};
-use crate::tui::app::App;
+use crate::tui::keymap;
 use crate::tui::theme::Theme;
-
-/// Keys advertised in the status bar (the full list is in the `?` help).
-const HINTS: &[(&str, &str)] = &[
-    ("?", "help"),
-    ("q", "quit"),
-    ("space", "pause"),
-    ("a/d", "add/remove"),
-    ("f/h", "fault/heal"),
-    ("b", "burst"),
-    ("+/-", "rate"),
-    ("</>", "speed"),
-];
 
 /// Speed as `×1`, `×4`, `×1/8`.
 pub fn speed_label(speed: f64) -> String {
@@ -32,9 +21,7 @@ pub fn speed_label(speed: f64) -> String {
 }
 
 /// Draw the status bar.
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    let snap = app.snapshot();
-    let theme = &app.theme;
+pub fn render(frame: &mut Frame, area: Rect, snap: &Snapshot, theme: &Theme) {
     let state = if snap.paused {
         Span::styled(" ⏸ PAUSED ", theme.caption)
     } else {
@@ -54,7 +41,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         ),
     ];
     spans.extend(limiter_spans(snap, theme));
-    for (k, d) in HINTS {
+    for (k, d) in keymap::status_hints() {
         spans.push(Span::styled(format!(" {k}"), theme.accent));
         spans.push(Span::styled(format!(" {d}"), theme.dim));
     }

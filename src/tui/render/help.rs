@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use super::panel;
+use super::panel::panel;
 use crate::tui::keymap;
 use crate::tui::theme::Theme;
 

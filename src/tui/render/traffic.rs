@@ -9,9 +9,10 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
 
-use super::{compact, panel};
-use crate::sim::SecondSample;
-use crate::tui::app::App;
+use super::format::compact;
+use super::panel::panel;
+use crate::sim::{SecondSample, Snapshot};
+use crate::tui::theme::Theme;
 
 /// Seconds of history charted at most.
 pub const CHART_SECONDS: usize = 60;
@@ -63,7 +64,7 @@ impl Series {
         }
     }
 
-    fn style(self, theme: &crate::tui::theme::Theme) -> Style {
+    fn style(self, theme: &Theme) -> Style {
         match self {
             Series::Allowed => theme.good,
             Series::RateLimited => theme.warn,
@@ -82,9 +83,7 @@ pub fn complete_seconds(series: &[SecondSample], now_ns: u64, max: usize) -> &[S
 }
 
 /// Draw the traffic panel.
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    let snap = app.snapshot();
-    let theme = &app.theme;
+pub fn render(frame: &mut Frame, area: Rect, snap: &Snapshot, theme: &Theme) {
     let lat = snap.latency;
     let title = format!("Traffic /s · p50 {:.1}ms p99 {:.1}ms", lat.p50, lat.p99);
     let block = panel(&title, theme);
@@ -98,9 +97,24 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Layout::vertical([Constraint::Length(header_h), Constraint::Min(0)]).areas(inner);
     let samples = complete_seconds(&snap.series, snap.now_ns, CHART_SECONDS);
     let last = samples.last().copied().unwrap_or_default();
+    let header_lines = header_lines(snap, &last, header_h, theme);
+    frame.render_widget(Paragraph::new(header_lines), header);
+    if chart_area.height < 3 || samples.is_empty() {
+        return;
+    }
+    chart(frame, chart_area, samples, theme);
+}
+
+/// The figures of the last complete second: two roomy lines, or one compact line.
+fn header_lines(
+    snap: &Snapshot,
+    last: &SecondSample,
+    header_h: u16,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let item = |s: Series| {
         Span::styled(
-            format!("{} {}  ", s.label(), compact(s.value(&last))),
+            format!("{} {}  ", s.label(), compact(s.value(last))),
             s.style(theme),
         )
     };
@@ -111,14 +125,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 .map(|s| {
                     let short = &s.label()[..s.label().len().min(5)];
                     Span::styled(
-                        format!("{short} {} ", compact(s.value(&last))),
+                        format!("{short} {} ", compact(s.value(last))),
                         s.style(theme),
                     )
                 })
                 .collect::<Vec<_>>(),
         )
     };
-    let header_lines = if header_h == 1 {
+    if header_h == 1 {
         vec![compact_line()]
     } else {
         vec![
@@ -133,11 +147,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 Span::styled(format!("offered {:.0}", snap.rate), theme.dim),
             ]),
         ]
-    };
-    frame.render_widget(Paragraph::new(header_lines), header);
-    if chart_area.height < 3 || samples.is_empty() {
-        return;
     }
+}
+
+/// The chart of `samples` (complete seconds, at least one), one line per series.
+fn chart(frame: &mut Frame, area: Rect, samples: &[SecondSample], theme: &Theme) {
+    let last = samples[samples.len() - 1];
     let data: Vec<Vec<(f64, f64)>> = Series::ALL
         .iter()
         .map(|s| {
@@ -170,7 +185,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 .labels([Span::raw("0"), Span::raw(compact(max as u64))])
                 .style(theme.dim),
         );
-    frame.render_widget(chart, chart_area);
+    frame.render_widget(chart, area);
 }
 
 #[cfg(test)]

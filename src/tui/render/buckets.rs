@@ -6,11 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{compact, panel};
-use crate::tui::app::App;
-
-/// Eighth blocks, from one eighth to a full cell.
-const EIGHTHS: [char; 8] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
+use super::format::compact;
+use super::panel::panel;
+use crate::sim::Snapshot;
+use crate::tui::theme::{EIGHTHS, Theme};
 
 /// A bar `width` cells wide showing `value` out of `max`: full blocks, one partial
 /// eighth block, then `empty` cells. Always exactly `width` characters.
@@ -35,10 +34,8 @@ pub fn bar(value: f64, max: f64, width: usize, empty: char) -> String {
 }
 
 /// Draw the bucket panel.
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    let snap = app.snapshot();
-    let theme = &app.theme;
-    let refill = format!(" · refill {:.0}/s", app.refill_rate());
+pub fn render(frame: &mut Frame, area: Rect, snap: &Snapshot, theme: &Theme) {
+    let refill = format!(" · refill {:.0}/s", snap.limiter.refill_per_sec);
     let title = format!(
         "Buckets · {}/{} tenants{refill}",
         snap.tenants.len(),
