@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use failsafe::CircuitBreaker as _;
-use ringside::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome, SyncBreaker};
+use ringside::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome};
+use ringside::realtime::SyncBreaker;
 
 const LONG: Duration = Duration::from_secs(3600);
 

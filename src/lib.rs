@@ -8,6 +8,8 @@
 
 pub mod cli;
 pub mod patterns;
+pub mod realtime;
+pub mod redis;
 pub mod report;
 pub mod sim;
 pub mod tui;

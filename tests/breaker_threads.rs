@@ -5,7 +5,8 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::Duration;
 
-use ringside::patterns::breaker::{BreakerConfig, CallError, Rejected, State, SyncBreaker};
+use ringside::patterns::breaker::{BreakerConfig, Rejected, State};
+use ringside::realtime::{CallError, SyncBreaker};
 
 /// Generous: a regression (lock held across the call) deadlocks the barrier; the
 /// test then fails after this timeout instead of hanging.

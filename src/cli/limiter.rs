@@ -6,9 +6,9 @@ use anyhow::Context as _;
 use clap::Args;
 
 use crate::patterns::breaker::State as BreakerState;
-use crate::patterns::limiter::redis::{FailurePolicy, RedisLimiter, RedisOptions, redact_url};
-use crate::patterns::limiter::{BackendHealth, BucketConfig};
-use crate::sim::{Engine, Scenario};
+use crate::patterns::limiter::{BucketConfig, Decision, LimiterBackend, LimiterError};
+use crate::redis::{FailurePolicy, RedisLimiter, RedisOptions, redact_url};
+use crate::sim::{Engine, LimiterStatus, Scenario, SharedLimiter};
 
 /// Where the token buckets live.
 #[derive(Debug, Clone, Args)]
@@ -52,12 +52,55 @@ pub fn attach(
         ..RedisOptions::default()
     };
     let limiter = RedisLimiter::connect(url, config, options).context("--limiter")?;
-    engine.set_limiter_backend(Box::new(limiter));
+    engine.set_limiter_backend(Box::new(SharedRedis(limiter)));
     Ok(true)
 }
 
+/// The Redis limiter as the engine's [`SharedLimiter`].
+struct SharedRedis(RedisLimiter);
+
+impl SharedLimiter for SharedRedis {
+    fn check(&mut self, key: &str, now: u64, cost: u32) -> Result<Decision, LimiterError> {
+        self.0.check(key, now, cost)
+    }
+
+    fn check_many(
+        &mut self,
+        now: u64,
+        batch: &[(&str, u32)],
+        out: &mut Vec<Result<Decision, LimiterError>>,
+    ) {
+        self.0.check_many(now, batch, out);
+    }
+
+    fn set_config(
+        &mut self,
+        config: BucketConfig,
+        now: u64,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        Ok(self.0.set_config(config, now)?)
+    }
+
+    fn describe(&self) -> String {
+        self.0.describe()
+    }
+
+    fn status(&self) -> LimiterStatus {
+        let h = self.0.health();
+        LimiterStatus {
+            backend: h.backend,
+            healthy: h.healthy,
+            last_rtt_ns: h.last_rtt_ns,
+            guard: Some(h.guard),
+            policy: Some(h.policy.to_string()),
+            fallbacks: h.fallbacks,
+            last_error: h.last_error,
+        }
+    }
+}
+
 /// One line for the end of a run, e.g. `limiter redis://…/0: healthy, rtt 80 µs, guard closed`.
-pub fn describe_health(h: &BackendHealth) -> String {
+pub fn describe_health(h: &LimiterStatus) -> String {
     let rtt = h
         .last_rtt_ns
         .map(|ns| format!("{:.0} µs", ns as f64 / 1e3))

@@ -21,8 +21,8 @@
 //! # Rate limiter
 //! Tenants are dense indices, so the in-memory default keeps one [`TokenBucket`] per tenant
 //! in a `Vec` (no hashing, no strings on the hot path). The string-keyed
-//! [`LimiterBackend`](crate::patterns::limiter::LimiterBackend) contract is for shared
-//! backends (Redis) and is not needed by the single-process simulation.
+//! [`SharedLimiter`] contract is for shared backends (Redis) and is not needed by the
+//! single-process simulation.
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
@@ -33,9 +33,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 
 use crate::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome, Permit, Reason, State};
-use crate::patterns::limiter::{
-    BackendHealth, BucketConfig, Decision, LimiterBackend, LimiterError, TokenBucket,
-};
+use crate::patterns::limiter::{BucketConfig, Decision, LimiterError, TokenBucket};
 use crate::patterns::ring::{HashRing, Position, ServerId, hash_key};
 
 use super::command::{BreakerParams, Command, Fault};
@@ -43,6 +41,7 @@ use super::duration::format_duration;
 use super::error::SimError;
 use super::scenario::{Scenario, ServerDefaults};
 use super::session::{SessionEntry, SessionLog};
+use super::shared::{LimiterStatus, SharedLimiter};
 use super::snapshot::*;
 use super::traffic::{Sampler, auto_server_name, exp_interval_ns, tenant_name, unit_f64};
 use super::{
@@ -203,7 +202,7 @@ pub struct Sizes {
 /// A shared limiter backend (e.g. Redis) deciding tenant checks instead of the in-memory
 /// buckets, with the decisions it already made for arrivals not processed yet.
 struct Remote {
-    backend: Box<dyn LimiterBackend>,
+    backend: Box<dyn SharedLimiter>,
     /// Arrivals of the current `advance` drawn ahead of time, with their decisions, so a
     /// whole step's checks go to the backend in one pipelined batch.
     prefetched: VecDeque<Prefetched>,
@@ -1404,7 +1403,7 @@ impl Engine {
     /// Decide tenant checks with a shared backend (e.g. Redis) instead of the in-memory
     /// buckets. Such a backend keeps time on its own clock, so the engine must then be
     /// advanced in real time; speed changes are refused (pause still works).
-    pub fn set_limiter_backend(&mut self, backend: Box<dyn LimiterBackend>) {
+    pub fn set_limiter_backend(&mut self, backend: Box<dyn SharedLimiter>) {
         self.speed = 1.0;
         self.remote = Some(Remote {
             backend,
@@ -1414,8 +1413,8 @@ impl Engine {
     }
 
     /// Health of the shared limiter backend, if one is configured.
-    pub fn limiter_health(&self) -> Option<BackendHealth> {
-        self.remote.as_ref().map(|r| r.backend.health())
+    pub fn limiter_health(&self) -> Option<LimiterStatus> {
+        self.remote.as_ref().map(|r| r.backend.status())
     }
 
     /// Whether a shared limiter backend decides tenant checks (virtual time = wall time).

@@ -14,6 +14,7 @@ mod engine;
 mod error;
 pub mod scenario;
 pub mod session;
+mod shared;
 mod snapshot;
 pub mod traffic;
 
@@ -22,6 +23,7 @@ pub use engine::{Engine, RetiredServer, Sizes};
 pub use error::SimError;
 pub use scenario::{Scenario, ScenarioError};
 pub use session::{SessionEntry, SessionLog};
+pub use shared::{LimiterStatus, SharedLimiter};
 pub use snapshot::*;
 
 /// Virtual time advanced by [`Command::Step`] / [`Engine::step`]: 100 ms.

@@ -337,7 +337,7 @@ pub struct LimiterInfo {
     /// Refill rate, tokens per second.
     pub refill_per_sec: f64,
     /// Health of a shared backend (`None` for the in-process limiter).
-    pub health: Option<crate::patterns::limiter::BackendHealth>,
+    pub health: Option<super::LimiterStatus>,
 }
 
 impl Snapshot {

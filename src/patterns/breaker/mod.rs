@@ -14,9 +14,8 @@
 //!
 //! * [`CircuitBreaker`]: the pure core — no clock, no lock, no allocation after
 //!   construction; time is the caller's `now` in nanoseconds.
-//! * [`SyncBreaker`]: a `Mutex` around the core plus a monotonic clock, with
-//!   [`SyncBreaker::call`] for real code. It is the only place in `patterns::breaker`
-//!   that reads a clock.
+//! * `ringside::realtime::SyncBreaker` (feature `realtime`): a `Mutex` around the core
+//!   plus a monotonic clock, with `call` for real code. Nothing in `patterns` reads a clock.
 //! * [`Registry`]: one core breaker per service name, created on first use.
 
 use std::collections::VecDeque;
@@ -24,10 +23,8 @@ use std::collections::VecDeque;
 use thiserror::Error;
 
 mod registry;
-mod sync;
 
 pub use registry::Registry;
-pub use sync::{CallError, SyncBreaker};
 
 /// Breaker state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -182,7 +179,7 @@ pub enum Forced {
     Closed,
 }
 
-/// A single-threaded breaker core (`&mut self`); wrap it in [`SyncBreaker`] to share.
+/// A single-threaded breaker core (`&mut self`); wrap it in `realtime::SyncBreaker` to share.
 ///
 /// Generations: the generation is bumped on every state change and on every operator
 /// action (force open/closed, reset), even one that leaves the state unchanged, because
@@ -248,7 +245,7 @@ impl CircuitBreaker {
 
     /// [`acquire`](Self::acquire) with a lazily read clock: `now` is called at most
     /// once, and only when the time matters (while open). A closed breaker never
-    /// calls it, which keeps clock reads off the hot path of [`SyncBreaker`].
+    /// calls it, which keeps clock reads off the hot path of `realtime::SyncBreaker`.
     #[inline]
     pub fn acquire_with_clock(&mut self, now: impl FnOnce() -> u64) -> Result<Permit, Rejected> {
         match self.state {

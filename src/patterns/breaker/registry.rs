@@ -6,7 +6,7 @@ use super::{BreakerConfig, BreakerError, CircuitBreaker};
 
 /// One [`CircuitBreaker`] per service name, each created with the shared config on
 /// first use. Single-threaded (`&mut`), as the simulation wants; for threads, put
-/// it behind a `Mutex` or keep one [`SyncBreaker`](super::SyncBreaker) per service.
+/// it behind a `Mutex` or keep one `realtime::SyncBreaker` per service.
 ///
 /// Iteration is in name order, so drawing and simulation stay deterministic.
 #[derive(Debug, Clone)]

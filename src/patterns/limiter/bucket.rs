@@ -582,11 +582,10 @@ impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
 }
 
 impl LimiterBackend for KeyedLimiter<String> {
+    type Error = LimiterError;
+
     fn check(&mut self, key: &str, now: u64, cost: u32) -> Result<Decision, LimiterError> {
         KeyedLimiter::check(self, key, now, cost)
-    }
-    fn tokens_at(&self, key: &str, now: u64) -> f64 {
-        KeyedLimiter::tokens_at(self, key, now)
     }
     fn reset(&mut self, key: &str) -> Result<(), LimiterError> {
         KeyedLimiter::reset(self, key);
@@ -922,15 +921,15 @@ mod tests {
         assert_eq!(k.len(), 1);
         assert_eq!(k.tokens_at("a", 0), 2.0);
         assert_eq!(k.tokens_at("b", 0), 3.0);
-        let backend: &mut dyn LimiterBackend = &mut k;
+        let backend: &mut dyn LimiterBackend<Error = LimiterError> = &mut k;
         let bad = BucketConfig {
             capacity: 0,
             refill_per_sec: 1.0,
         };
         assert_eq!(backend.set_config(bad, 0), Err(LimiterError::ZeroCapacity));
         assert_eq!(backend.config(), cfg(3, 1.0));
-        assert_eq!(backend.tokens_at("a", 0), 2.0);
         assert_eq!(backend.describe(), "memory");
+        assert_eq!(k.tokens_at("a", 0), 2.0);
         k.set_config(bad, 0);
         assert!(k.is_empty());
         assert_eq!(k.check("a", 0, 1), Err(LimiterError::ZeroCapacity));

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
-use super::{
+use crate::patterns::breaker::{
     BreakerConfig, BreakerError, CircuitBreaker, Counters, FORCED_OPEN_RETRY_AFTER_NS, Forced,
     Outcome, Permit, Rejected, State,
 };
@@ -40,7 +40,7 @@ impl<E: std::error::Error + 'static> std::error::Error for CallError<E> {
 /// A thread-safe breaker for real clocks: a `Mutex<CircuitBreaker>` plus a monotonic
 /// clock origin.
 ///
-/// This is the only place in `patterns::breaker` that reads a clock: `now` is the
+/// The core never reads a clock; this wrapper does: `now` is the
 /// [`Instant`] elapsed since the origin (captured at construction) in nanoseconds,
 /// and all times in the inner breaker's history are on that timeline. The clock is
 /// read lazily under the lock, only when the time matters (while open, or when an
