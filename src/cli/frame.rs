@@ -7,11 +7,11 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use clap::Args;
 
-use crate::sim::{Engine, Scenario};
-use crate::tui::app::{App, AppOptions};
-use crate::tui::export::{FrameFormat, export};
-use crate::tui::keymap::Focus;
-use crate::tui::theme::{Theme, ThemeKind};
+use ringside::sim::{Engine, Scenario};
+use ringside::tui::app::{App, AppOptions};
+use ringside::tui::export::{FrameFormat, export};
+use ringside::tui::keymap::Focus;
+use ringside::tui::theme::{Theme, ThemeKind};
 
 /// Largest width or height `--size` accepts.
 pub const MAX_SIDE: u16 = 1000;
@@ -47,7 +47,7 @@ pub struct FrameArgs {
 
 /// Parse `--at`: a humane duration, zero allowed.
 pub fn parse_at(text: &str) -> Result<u64, String> {
-    crate::sim::duration::parse_duration(text)
+    ringside::sim::duration::parse_duration(text)
 }
 
 /// Parse `--size`: `COLUMNSxROWS`, each within 1..=[`MAX_SIDE`].
@@ -79,7 +79,7 @@ pub fn render(args: &FrameArgs) -> anyhow::Result<String> {
     app.set_present(args.present);
     app.set_focus(args.focus);
     let (w, h) = args.size;
-    let buffer = crate::tui::present::render_buffer(&mut app, w, h)?;
+    let buffer = ringside::tui::present::render_buffer(&mut app, w, h)?;
     Ok(export(&buffer, args.format))
 }
 

@@ -2,13 +2,10 @@
 //! backend decides the tenants' buckets (in-process by default, or Redis shared by several
 //! instances), and how it is attached to the engine.
 
-use anyhow::Context as _;
 use clap::Args;
 
-use crate::patterns::breaker::State as BreakerState;
-use crate::patterns::limiter::{BucketConfig, Decision, LimiterBackend, LimiterError};
-use crate::redis::{FailurePolicy, RedisLimiter, RedisOptions, redact_url};
-use crate::sim::{Engine, LimiterStatus, Scenario, SharedLimiter};
+use ringside::patterns::breaker::State as BreakerState;
+use ringside::sim::{Engine, LimiterStatus, Scenario};
 
 /// Where the token buckets live.
 #[derive(Debug, Clone, Args)]
@@ -37,66 +34,19 @@ pub fn attach(
         .as_deref()
         .or(scenario.limiter_backend.as_deref())
         .map(str::trim);
-    let url = match choice {
-        None | Some("") | Some("memory") => return Ok(false),
-        Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => url,
-        Some(other) => anyhow::bail!(
-            "unknown limiter backend {}: expected `memory` or redis://HOST:PORT[/DB]",
-            redact_url(other)
-        ),
-    };
-    let policy: FailurePolicy = args.limiter_policy.parse()?;
-    let config = BucketConfig::new(scenario.limiter.capacity, scenario.limiter.refill_per_sec)?;
-    let options = RedisOptions {
-        policy,
-        ..RedisOptions::default()
-    };
-    let limiter = RedisLimiter::connect(url, config, options).context("--limiter")?;
-    engine.set_limiter_backend(Box::new(SharedRedis(limiter)));
-    Ok(true)
+    match choice {
+        None | Some("") | Some("memory") => Ok(false),
+        Some(url) => attach_remote(engine, scenario, url, &args.limiter_policy).map(|()| true),
+    }
 }
 
-/// The Redis limiter as the engine's [`SharedLimiter`].
-struct SharedRedis(RedisLimiter);
+#[cfg(feature = "redis")]
+use super::shared_redis::attach as attach_remote;
 
-impl SharedLimiter for SharedRedis {
-    fn check(&mut self, key: &str, now: u64, cost: u32) -> Result<Decision, LimiterError> {
-        self.0.check(key, now, cost)
-    }
-
-    fn check_many(
-        &mut self,
-        now: u64,
-        batch: &[(&str, u32)],
-        out: &mut Vec<Result<Decision, LimiterError>>,
-    ) {
-        self.0.check_many(now, batch, out);
-    }
-
-    fn set_config(
-        &mut self,
-        config: BucketConfig,
-        now: u64,
-    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        Ok(self.0.set_config(config, now)?)
-    }
-
-    fn describe(&self) -> String {
-        self.0.describe()
-    }
-
-    fn status(&self) -> LimiterStatus {
-        let h = self.0.health();
-        LimiterStatus {
-            backend: h.backend,
-            healthy: h.healthy,
-            last_rtt_ns: h.last_rtt_ns,
-            guard: Some(h.guard),
-            policy: Some(h.policy.to_string()),
-            fallbacks: h.fallbacks,
-            last_error: h.last_error,
-        }
-    }
+/// Without the `redis` feature only the in-process limiter exists.
+#[cfg(not(feature = "redis"))]
+fn attach_remote(_: &mut Engine, _: &Scenario, _: &str, _: &str) -> anyhow::Result<()> {
+    anyhow::bail!("unknown limiter backend: expected `memory` (built without the redis feature)")
 }
 
 /// One line for the end of a run, e.g. `limiter redis://…/0: healthy, rtt 80 µs, guard closed`.

@@ -39,6 +39,8 @@
 mod bucket;
 
 pub use bucket::{KeyedLimiter, TokenBucket};
+/// The exact rate split and saturation shared with the Redis backend's script scaling.
+#[cfg(feature = "redis")]
 pub(crate) use bucket::{rate_ratio, sat_u64};
 
 use thiserror::Error;
