@@ -6,6 +6,9 @@
 //! This file is its own test binary with a single test, so no other test thread of the
 //! harness allocates while the counter is on.
 
+// A global allocator is an `unsafe` trait; the crate's lints deny unsafe code elsewhere.
+#![allow(unsafe_code)]
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 

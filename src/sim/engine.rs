@@ -229,7 +229,7 @@ impl std::fmt::Debug for Remote {
     }
 }
 
-/// The deterministic simulation engine. See the [module docs](self).
+/// The deterministic simulation engine. See the [`sim` module docs](crate::sim).
 #[derive(Debug)]
 pub struct Engine {
     /// Shared limiter backend, when configured (virtual time is then wall time).

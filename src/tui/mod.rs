@@ -35,7 +35,7 @@ pub struct TalkOptions {
 }
 
 /// Run the dashboard on the real terminal until the user quits or SIGTERM/SIGINT/SIGHUP
-/// arrives. Fails with [`NotATerminal`] (without touching the terminal) when stdout is
+/// arrives. Fails with [`NotATerminal`](terminal::NotATerminal) (without touching the terminal) when stdout is
 /// not a tty. The terminal is restored on every exit path.
 pub fn run<S: Simulation>(
     sim: S,
