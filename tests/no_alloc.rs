@@ -110,12 +110,13 @@ fn pattern_hot_paths() {
         "keyed check of tracked keys allocated"
     );
 
-    let mut breaker = CircuitBreaker::new(BreakerConfig {
-        failure_threshold: 3,
-        recovery_timeout_ns: 1_000,
-        ..BreakerConfig::default()
-    })
-    .expect("valid breaker");
+    let mut breaker = CircuitBreaker::new(
+        BreakerConfig::builder()
+            .failure_threshold(3)
+            .recovery_timeout_ns(1_000)
+            .build()
+            .expect("valid breaker"),
+    );
     assert_eq!(
         allocations(|| {
             for t in 0..10_000u64 {

@@ -58,7 +58,7 @@ fn decisions_are_identical_to_the_in_memory_bucket() {
             if next(&mut rng).is_multiple_of(3) {
                 t += next(&mut rng) % (7 * SEC / 10);
             }
-            let cost = (next(&mut rng) % u64::from(config.capacity + 1)) as u32;
+            let cost = (next(&mut rng) % u64::from(config.capacity() + 1)) as u32;
             let expected = memory.check(t, cost).unwrap();
             let got = redis.check_at_server_time(&key, T0 + t, cost).unwrap();
             assert_eq!(

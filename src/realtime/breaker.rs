@@ -6,8 +6,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
 use crate::patterns::breaker::{
-    BreakerConfig, BreakerError, CircuitBreaker, Counters, FORCED_OPEN_RETRY_AFTER_NS, Forced,
-    Outcome, Permit, Rejected, State,
+    BreakerConfig, CircuitBreaker, Counters, FORCED_OPEN_RETRY_AFTER_NS, Forced, Outcome, Permit,
+    Rejected, State,
 };
 
 /// Why [`SyncBreaker::call`] did not return the call's value.
@@ -73,11 +73,8 @@ pub struct SyncBreaker {
 
 impl SyncBreaker {
     /// A closed breaker whose timeline starts now.
-    pub fn new(config: BreakerConfig) -> Result<Self, BreakerError> {
-        Ok(Self::from_breaker(
-            CircuitBreaker::new(config)?,
-            Instant::now(),
-        ))
+    pub fn new(config: BreakerConfig) -> Self {
+        Self::from_breaker(CircuitBreaker::new(config), Instant::now())
     }
 
     /// Wraps an existing core; `origin` is time 0 of its timeline (share one origin
@@ -217,8 +214,8 @@ impl SyncBreaker {
     }
 
     /// Change the configuration (see [`CircuitBreaker::set_config`]).
-    pub fn set_config(&self, config: BreakerConfig) -> Result<(), BreakerError> {
-        self.with_core(|cb| cb.set_config(config))
+    pub fn set_config(&self, config: BreakerConfig) {
+        self.with_core(|cb| cb.set_config(config));
     }
 
     /// Read the core under the lock (history, generation…); keep `f` short.
@@ -256,7 +253,7 @@ fn publish_open_until(cb: &CircuitBreaker) -> u64 {
         // A deadline past u64::MAX saturates and reads as "never", like forced open.
         (State::Open, _) => cb
             .changed_at()
-            .saturating_add(cb.config().recovery_timeout_ns),
+            .saturating_add(cb.config().recovery_timeout_ns()),
         _ => 0,
     }
 }

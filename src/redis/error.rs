@@ -4,7 +4,6 @@ use std::time::Duration;
 
 use thiserror::Error;
 
-use crate::patterns::breaker::BreakerError;
 use crate::patterns::limiter::LimiterError;
 
 /// Why a [`RedisLimiter`](super::RedisLimiter) could not be set up.
@@ -46,9 +45,6 @@ pub enum RedisSetupError {
     /// The bucket configuration is out of the backend's range.
     #[error(transparent)]
     Config(#[from] RedisLimiterError),
-    /// The guard breaker's configuration is invalid.
-    #[error("guard breaker: {0}")]
-    Guard(#[from] BreakerError),
     /// An unknown failure policy name.
     #[error("unknown Redis failure policy {0:?}: expected fail-open, fail-closed or local")]
     Policy(String),

@@ -58,7 +58,7 @@ impl RedisLimiter {
         options: RedisOptions,
     ) -> Result<Self, RedisSetupError> {
         let scale = Scale::new(config)?;
-        let guard = SyncBreaker::from_breaker(CircuitBreaker::new(options.guard)?, Instant::now());
+        let guard = SyncBreaker::new(options.guard);
         let script = Script::new(CHECK_SCRIPT);
         let conn = Connection::open(url, options.connect_timeout, &script)?;
         Ok(RedisLimiter {
@@ -186,7 +186,7 @@ impl RedisLimiter {
     }
 
     fn validate(&self, cost: u32) -> Result<(), LimiterError> {
-        let capacity = self.scale.config.capacity;
+        let capacity = self.scale.config.capacity();
         if cost > capacity {
             return Err(LimiterError::CostExceedsCapacity { cost, capacity });
         }
@@ -196,7 +196,7 @@ impl RedisLimiter {
     /// The policy's decision for a check Redis could not make.
     fn fallback(&mut self, key: &str, now: u64, cost: u32) -> Result<Decision, LimiterError> {
         let guard = &self.guard;
-        let recovery = self.options.guard.recovery_timeout_ns;
+        let recovery = self.options.guard.recovery_timeout_ns();
         self.fallback.decide(key, now, cost, || {
             let now = guard.now();
             guard.inspect(|cb| cb.retry_after(now)).unwrap_or(recovery)

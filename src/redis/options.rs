@@ -12,12 +12,16 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// Default key prefix.
 pub const DEFAULT_PREFIX: &str = "ringside:bucket:";
 /// Default guard: 3 consecutive failures open it; one probe after 250 ms closes it.
-pub const DEFAULT_GUARD: BreakerConfig = BreakerConfig {
-    failure_threshold: 3,
-    recovery_timeout_ns: 250_000_000,
-    success_threshold: 1,
-    half_open_max_probes: 1,
-    history: 32,
+pub const DEFAULT_GUARD: BreakerConfig = match BreakerConfig::builder()
+    .failure_threshold(3)
+    .recovery_timeout_ns(250_000_000)
+    .success_threshold(1)
+    .half_open_max_probes(1)
+    .history(32)
+    .build()
+{
+    Ok(config) => config,
+    Err(_) => panic!("the default guard is a valid configuration"),
 };
 
 /// Options of a [`RedisLimiter`](super::RedisLimiter).

@@ -83,7 +83,7 @@ impl Fallback {
         until_probe: impl FnOnce() -> u64,
     ) -> Result<Decision, LimiterError> {
         self.decisions += 1;
-        let capacity = f64::from(self.local.config().capacity);
+        let capacity = f64::from(self.local.config().capacity());
         match self.policy {
             FailurePolicy::FailOpen => Ok(Decision {
                 allowed: true,
@@ -104,7 +104,7 @@ impl Fallback {
     /// The policy's answer for the tokens of a bucket Redis could not read.
     pub fn tokens_at(&self, key: &str, now: u64) -> f64 {
         match self.policy {
-            FailurePolicy::FailOpen => f64::from(self.local.config().capacity),
+            FailurePolicy::FailOpen => f64::from(self.local.config().capacity()),
             FailurePolicy::FailClosed => 0.0,
             FailurePolicy::Local => self.local.tokens_at(key, now),
         }

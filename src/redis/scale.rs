@@ -57,18 +57,17 @@ impl Scale {
     /// (The in-memory bucket's exact split `(N, D)` is shared, so both backends scale time
     /// identically; rates it saturates are refused here anyway.)
     pub fn new(config: BucketConfig) -> Result<Self, RedisLimiterError> {
-        let config = BucketConfig::new(config.capacity, config.refill_per_sec)?;
-        let (n, d) = rate_ratio(config.refill_per_sec);
+        let (n, d) = rate_ratio(config.refill_per_sec());
         if n >= MAX_N {
             return Err(RedisLimiterError::RateTooHigh {
-                rate: config.refill_per_sec,
+                rate: config.refill_per_sec(),
             });
         }
-        let tau_units = u128::from(config.capacity) * d;
+        let tau_units = u128::from(config.capacity()) * d;
         if tau_units / u128::from(n) / u128::from(NANOS_PER_SEC) >= MAX_TAU_SECS {
             return Err(RedisLimiterError::RefillTooSlow {
-                capacity: config.capacity,
-                rate: config.refill_per_sec,
+                capacity: config.capacity(),
+                rate: config.refill_per_sec(),
             });
         }
         Ok(Scale {

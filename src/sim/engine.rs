@@ -53,7 +53,7 @@ const NS: u64 = 1_000_000_000;
 /// Size of the precomputed table of log-normal latency multipliers.
 const LATENCY_TABLE: usize = 4096;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 enum PendingKind {
     Complete {
         server: u32,
@@ -100,7 +100,8 @@ impl Ord for Pending {
 #[derive(Debug, Default)]
 struct EventQueue {
     heap: BinaryHeap<Pending>,
-    payloads: Vec<PendingKind>,
+    /// `None` in free slots: a payload holds a breaker permit, which is moved, never copied.
+    payloads: Vec<Option<PendingKind>>,
     free: Vec<u32>,
     seq: u32,
 }
@@ -109,11 +110,11 @@ impl EventQueue {
     fn push(&mut self, at: u64, kind: PendingKind) {
         let slot = match self.free.pop() {
             Some(i) => {
-                self.payloads[i as usize] = kind;
+                self.payloads[i as usize] = Some(kind);
                 i
             }
             None => {
-                self.payloads.push(kind);
+                self.payloads.push(Some(kind));
                 (self.payloads.len() - 1) as u32
             }
         };
@@ -132,7 +133,8 @@ impl EventQueue {
     fn pop(&mut self) -> Option<(u64, PendingKind)> {
         let p = self.heap.pop()?;
         self.free.push(p.slot);
-        Some((p.at, self.payloads[p.slot as usize]))
+        let kind = self.payloads[p.slot as usize].take();
+        Some((p.at, kind.expect("a queued slot holds its payload")))
     }
 
     fn len(&self) -> usize {
@@ -396,13 +398,13 @@ impl Engine {
         let sc = &*scenario;
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
         let mut ring = HashRing::new(sc.vnodes)?;
-        let breaker_config = BreakerConfig {
-            failure_threshold: sc.breaker.failure_threshold,
-            recovery_timeout_ns: sc.breaker.recovery_timeout_ns,
-            success_threshold: sc.breaker.success_threshold,
-            half_open_max_probes: sc.breaker.half_open_probes,
-            history: 16,
-        };
+        let breaker_config = BreakerConfig::builder()
+            .failure_threshold(sc.breaker.failure_threshold)
+            .recovery_timeout_ns(sc.breaker.recovery_timeout_ns)
+            .success_threshold(sc.breaker.success_threshold)
+            .half_open_max_probes(sc.breaker.half_open_probes)
+            .history(16)
+            .build()?;
         let bucket_config = BucketConfig::new(sc.limiter.capacity, sc.limiter.refill_per_sec)?;
         if !sc.traffic.rate.is_finite() || sc.traffic.rate < 0.0 {
             return Err(SimError::InvalidRate(sc.traffic.rate));
@@ -785,12 +787,12 @@ impl Engine {
                 )
             }
             Command::SetRefillRate(rate) => {
-                let cfg = BucketConfig::new(self.bucket_config.capacity, rate)?;
+                let cfg = BucketConfig::new(self.bucket_config.capacity(), rate)?;
                 self.set_bucket_config(cfg);
                 format!("token refill rate set to {} tokens/s", fmt_rate(rate))
             }
             Command::SetCapacity(capacity) => {
-                let cfg = BucketConfig::new(capacity, self.bucket_config.refill_per_sec)?;
+                let cfg = BucketConfig::new(capacity, self.bucket_config.refill_per_sec())?;
                 self.set_bucket_config(cfg);
                 format!("token bucket capacity set to {capacity}")
             }
@@ -798,10 +800,10 @@ impl Engine {
                 let cfg = self.apply_breaker_params(p)?;
                 format!(
                     "breakers: open after {} failures, probe after {}, close after {} successes, {} probe(s)",
-                    cfg.failure_threshold,
-                    format_duration(cfg.recovery_timeout_ns),
-                    cfg.success_threshold,
-                    cfg.half_open_max_probes
+                    cfg.failure_threshold(),
+                    format_duration(cfg.recovery_timeout_ns()),
+                    cfg.success_threshold(),
+                    cfg.half_open_max_probes()
                 )
             }
             Command::Pause => {
@@ -902,23 +904,23 @@ impl Engine {
     }
 
     fn apply_breaker_params(&mut self, p: BreakerParams) -> Result<BreakerConfig, SimError> {
-        let mut cfg = self.breaker_config;
+        let mut b = self.breaker_config.to_builder();
         if let Some(v) = p.failure_threshold {
-            cfg.failure_threshold = v;
+            b = b.failure_threshold(v);
         }
         if let Some(v) = p.recovery_timeout_ms {
-            cfg.recovery_timeout_ns = v.saturating_mul(1_000_000);
+            b = b.recovery_timeout_ns(v.saturating_mul(1_000_000));
         }
         if let Some(v) = p.success_threshold {
-            cfg.success_threshold = v;
+            b = b.success_threshold(v);
         }
         if let Some(v) = p.half_open_probes {
-            cfg.half_open_max_probes = v;
+            b = b.half_open_max_probes(v);
         }
-        // Validate first so that an error changes nothing.
-        cfg.validate()?;
+        // Validated before any breaker changes, so an error changes nothing.
+        let cfg = b.build()?;
         for srv in self.servers.iter_mut().flatten() {
-            srv.breaker.set_config(cfg)?;
+            srv.breaker.set_config(cfg);
         }
         self.breaker_config = cfg;
         Ok(cfg)
@@ -1440,10 +1442,10 @@ impl Engine {
                     name: t.name.clone(),
                     tokens: match (&self.remote, t.remote_tokens) {
                         (Some(_), Some(tokens)) => tokens,
-                        (Some(_), None) => f64::from(self.bucket_config.capacity),
+                        (Some(_), None) => f64::from(self.bucket_config.capacity()),
                         (None, _) => t.bucket.tokens_at(self.now),
                     },
-                    capacity: self.bucket_config.capacity,
+                    capacity: self.bucket_config.capacity(),
                     allowed: t.allowed,
                     denied: t.denied,
                 }
@@ -1527,8 +1529,8 @@ impl Engine {
                     .remote
                     .as_ref()
                     .map_or_else(|| "memory".to_string(), |r| r.backend.describe()),
-                capacity: self.bucket_config.capacity,
-                refill_per_sec: self.bucket_config.refill_per_sec,
+                capacity: self.bucket_config.capacity(),
+                refill_per_sec: self.bucket_config.refill_per_sec(),
                 health: self.limiter_health(),
             },
         }
@@ -1537,7 +1539,7 @@ impl Engine {
 
 impl SimServer {
     fn new(name: String, weight: f64, epoch: u64, config: BreakerConfig) -> Result<Self, SimError> {
-        let breaker = CircuitBreaker::new(config)?;
+        let breaker = CircuitBreaker::new(config);
         let seen_generation = breaker.generation();
         Ok(Self {
             name,

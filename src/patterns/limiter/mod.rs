@@ -45,20 +45,28 @@ pub(crate) use bucket::{rate_ratio, sat_u64};
 
 use thiserror::Error;
 
-/// Parameters of a token bucket.
+/// Parameters of a token bucket, valid by construction: only [`BucketConfig::new`] builds
+/// one.
 ///
-/// The fields are public, so an invalid configuration can be built without
-/// [`BucketConfig::new`]; the limiters then never panic but report its validation error.
+/// ```
+/// use ringside::patterns::limiter::{BucketConfig, LimiterError};
+///
+/// let config = BucketConfig::new(20, 10.0)?; // burst 20, 10 tokens/s
+/// assert_eq!((config.capacity(), config.refill_per_sec()), (20, 10.0));
+/// assert_eq!(BucketConfig::new(0, 1.0), Err(LimiterError::ZeroCapacity));
+/// # Ok::<(), LimiterError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BucketConfig {
-    /// Maximum tokens (burst size). At least 1.
-    pub capacity: u32,
-    /// Tokens added per second, continuously. Finite and > 0.
-    pub refill_per_sec: f64,
+    capacity: u32,
+    refill_per_sec: f64,
 }
 
 impl BucketConfig {
-    /// Validated configuration.
+    /// A configuration of `capacity` tokens (the burst, at least 1) refilled continuously at
+    /// `refill_per_sec` tokens per second (finite and > 0).
+    ///
+    /// Errors: [`LimiterError::ZeroCapacity`], [`LimiterError::InvalidRate`].
     pub fn new(capacity: u32, refill_per_sec: f64) -> Result<Self, LimiterError> {
         if capacity == 0 {
             return Err(LimiterError::ZeroCapacity);
@@ -70,6 +78,16 @@ impl BucketConfig {
             capacity,
             refill_per_sec,
         })
+    }
+
+    /// Maximum tokens (burst size), at least 1.
+    pub fn capacity(&self) -> u32 {
+        self.capacity
+    }
+
+    /// Tokens added per second, continuously; finite and > 0.
+    pub fn refill_per_sec(&self) -> f64 {
+        self.refill_per_sec
     }
 }
 
@@ -87,7 +105,16 @@ pub struct Decision {
 }
 
 /// Errors from limiter configuration and checks.
+///
+/// ```
+/// use ringside::patterns::limiter::{BucketConfig, LimiterError, TokenBucket};
+///
+/// let mut bucket = TokenBucket::new(BucketConfig::new(3, 1.0).unwrap());
+/// let err = bucket.check(0, 4).unwrap_err();
+/// assert_eq!(err, LimiterError::CostExceedsCapacity { cost: 4, capacity: 3 });
+/// ```
 #[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
 pub enum LimiterError {
     /// Capacity must be at least 1.
     #[error("bucket capacity must be at least 1")]
