@@ -49,15 +49,7 @@ impl SharedLimiter for Counting {
         "counting".into()
     }
     fn status(&self) -> LimiterStatus {
-        LimiterStatus {
-            backend: self.describe(),
-            healthy: true,
-            last_rtt_ns: None,
-            guard: None,
-            policy: None,
-            fallbacks: 0,
-            last_error: None,
-        }
+        LimiterStatus::always_healthy(self.describe())
     }
 }
 

@@ -55,6 +55,21 @@ pub struct LimiterStatus {
     pub last_error: Option<String>,
 }
 
+impl LimiterStatus {
+    /// The status of a limiter that cannot fail (in-process): healthy, no guard, no policy.
+    pub fn always_healthy(backend: String) -> Self {
+        LimiterStatus {
+            backend,
+            healthy: true,
+            last_rtt_ns: None,
+            guard: None,
+            policy: None,
+            fallbacks: 0,
+            last_error: None,
+        }
+    }
+}
+
 /// The in-process keyed limiter as a (trivially healthy) shared limiter: for tests and for
 /// running the shared-limiter path of the engine without a remote store.
 impl SharedLimiter for KeyedLimiter<String> {
@@ -84,14 +99,6 @@ impl SharedLimiter for KeyedLimiter<String> {
     }
 
     fn status(&self) -> LimiterStatus {
-        LimiterStatus {
-            backend: LimiterBackend::describe(self),
-            healthy: true,
-            last_rtt_ns: None,
-            guard: None,
-            policy: None,
-            fallbacks: 0,
-            last_error: None,
-        }
+        LimiterStatus::always_healthy(LimiterBackend::describe(self))
     }
 }
