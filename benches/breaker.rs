@@ -11,16 +11,17 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use failsafe::CircuitBreaker as _;
-use ringside::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome, SyncBreaker};
+use ringside::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome};
+use ringside::realtime::SyncBreaker;
 
 const LONG: Duration = Duration::from_secs(3600);
 
 fn config() -> BreakerConfig {
-    BreakerConfig {
-        failure_threshold: 5,
-        recovery_timeout_ns: LONG.as_nanos() as u64,
-        ..BreakerConfig::default()
-    }
+    BreakerConfig::builder()
+        .failure_threshold(5)
+        .recovery_timeout_ns(LONG.as_nanos() as u64)
+        .build()
+        .expect("valid breaker config")
 }
 
 fn failsafe_breaker() -> impl failsafe::CircuitBreaker {
@@ -42,7 +43,7 @@ fn recloser_breaker() -> recloser::Recloser {
 fn closed(c: &mut Criterion) {
     let mut g = c.benchmark_group("breaker_closed_call");
 
-    let mut core = CircuitBreaker::new(config()).unwrap();
+    let mut core = CircuitBreaker::new(config());
     let mut now = 0u64;
     g.bench_function("ringside_core", |b| {
         b.iter(|| {
@@ -52,7 +53,7 @@ fn closed(c: &mut Criterion) {
         })
     });
 
-    let sync = SyncBreaker::new(config()).unwrap();
+    let sync = SyncBreaker::new(config());
     g.bench_function("ringside_sync_call", |b| {
         b.iter(|| sync.call(|| black_box(Ok::<u32, ()>(1))))
     });
@@ -72,7 +73,7 @@ fn closed(c: &mut Criterion) {
 fn open(c: &mut Criterion) {
     let mut g = c.benchmark_group("breaker_open_reject");
 
-    let mut core = CircuitBreaker::new(config()).unwrap();
+    let mut core = CircuitBreaker::new(config());
     for t in 0..5 {
         let p = core.acquire(t).unwrap();
         core.record(p, Outcome::Failure, t);
@@ -88,7 +89,7 @@ fn open(c: &mut Criterion) {
         })
     });
 
-    let sync = SyncBreaker::new(config()).unwrap();
+    let sync = SyncBreaker::new(config());
     for _ in 0..5 {
         let _ = sync.call(|| Err::<(), ()>(()));
     }

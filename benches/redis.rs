@@ -12,8 +12,8 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use ringside::patterns::limiter::redis::{FailurePolicy, RedisLimiter, RedisOptions};
 use ringside::patterns::limiter::{BucketConfig, LimiterBackend};
+use ringside::redis::{FailurePolicy, RedisLimiter, RedisOptions};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;

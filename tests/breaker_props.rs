@@ -30,12 +30,15 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 fn config() -> impl Strategy<Value = BreakerConfig> {
-    (1u32..5, 0u64..500, 1u32..4, 1u32..4).prop_map(|(f, r, s, p)| BreakerConfig {
-        failure_threshold: f,
-        recovery_timeout_ns: r,
-        success_threshold: s,
-        half_open_max_probes: p,
-        history: 10_000,
+    (1u32..5, 0u64..500, 1u32..4, 1u32..4).prop_map(|(f, r, s, p)| {
+        BreakerConfig::builder()
+            .failure_threshold(f)
+            .recovery_timeout_ns(r)
+            .success_threshold(s)
+            .half_open_max_probes(p)
+            .history(10_000)
+            .build()
+            .expect("valid breaker config")
     })
 }
 
@@ -62,10 +65,11 @@ proptest! {
         ops in prop::collection::vec(op(), 0..300),
         small_history in 0usize..6,
     ) {
-        let mut b = CircuitBreaker::new(cfg).unwrap();
-        let mut small = CircuitBreaker::new(BreakerConfig { history: small_history, ..cfg }).unwrap();
+        let mut b = CircuitBreaker::new(cfg);
+        let mut small = CircuitBreaker::new(cfg.to_builder().history(small_history).build().expect("valid breaker config"));
         let mut now = 0u64;
-        let mut outstanding: Vec<Permit> = Vec::new();
+        // Each admitted call holds one permit from each breaker (permits cannot be copied).
+        let mut outstanding: Vec<(Permit, Permit)> = Vec::new();
         let mut expect = Counters::default();
 
         for op in ops {
@@ -79,15 +83,17 @@ proptest! {
             match op {
                 Op::Acquire => {
                     let r = b.acquire(now);
-                    prop_assert_eq!(r, small.acquire(now));
-                    match r {
-                        Ok(p) => {
+                    let r_small = small.acquire(now);
+                    prop_assert_eq!(&r, &r_small);
+                    match (r, r_small) {
+                        (Ok(p), Ok(p_small)) => {
                             expect.calls += 1;
-                            prop_assert_eq!(p.generation, b.generation());
-                            prop_assert_eq!(p.probe, b.state() == State::HalfOpen);
-                            outstanding.push(p);
+                            prop_assert_eq!(p.generation(), b.generation());
+                            prop_assert_eq!(p.is_probe(), b.state() == State::HalfOpen);
+                            outstanding.push((p, p_small));
                         }
-                        Err(rej) => {
+                        (_, Ok(_)) | (Ok(_), _) => unreachable!("compared equal above"),
+                        (Err(rej), Err(_)) => {
                             expect.rejected += 1;
                             // Closed never rejects; a rejection names the right state.
                             prop_assert_ne!(state_before, State::Closed);
@@ -98,24 +104,24 @@ proptest! {
                                 }
                                 Rejected::ProbeLimit => {
                                     prop_assert_eq!(b.state(), State::HalfOpen);
-                                    prop_assert_eq!(b.probes_in_flight(), cfg.half_open_max_probes);
+                                    prop_assert_eq!(b.probes_in_flight(), cfg.half_open_max_probes());
                                 }
                             }
                         }
                     }
                 }
                 Op::Record(i, ok) if !outstanding.is_empty() => {
-                    let p = outstanding.swap_remove(i % outstanding.len());
+                    let (p, p_small) = outstanding.swap_remove(i % outstanding.len());
                     let outcome = if ok { Outcome::Success } else { Outcome::Failure };
                     if ok { expect.successes += 1 } else { expect.failures += 1 }
-                    stale_record = p.generation != b.generation();
+                    stale_record = p.generation() != b.generation();
                     b.record(p, outcome, now);
-                    small.record(p, outcome, now);
+                    small.record(p_small, outcome, now);
                 }
                 Op::Cancel(i) if !outstanding.is_empty() => {
-                    let p = outstanding.swap_remove(i % outstanding.len());
+                    let (p, p_small) = outstanding.swap_remove(i % outstanding.len());
                     b.cancel(p);
-                    small.cancel(p);
+                    small.cancel(p_small);
                 }
                 Op::Record(..) | Op::Cancel(_) => {}
                 Op::Advance(dt) => now += dt,
@@ -154,10 +160,10 @@ proptest! {
             // Probe bookkeeping: bounded, and equal to the live probe permits held.
             let live_probes = outstanding
                 .iter()
-                .filter(|p| p.probe && p.generation == b.generation())
+                .filter(|(p, _)| p.is_probe() && p.generation() == b.generation())
                 .count() as u32;
             if b.state() == State::HalfOpen {
-                prop_assert!(b.probes_in_flight() <= cfg.half_open_max_probes);
+                prop_assert!(b.probes_in_flight() <= cfg.half_open_max_probes());
                 prop_assert_eq!(b.probes_in_flight(), live_probes);
             } else {
                 prop_assert_eq!(b.probes_in_flight(), 0);

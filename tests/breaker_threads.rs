@@ -5,7 +5,8 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::Duration;
 
-use ringside::patterns::breaker::{BreakerConfig, CallError, Rejected, State, SyncBreaker};
+use ringside::patterns::breaker::{BreakerConfig, Rejected, State};
+use ringside::realtime::{CallError, SyncBreaker};
 
 /// Generous: a regression (lock held across the call) deadlocks the barrier; the
 /// test then fails after this timeout instead of hanging.
@@ -13,7 +14,7 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 
 #[test]
 fn two_threads_are_inside_call_at_the_same_time() {
-    let breaker = Arc::new(SyncBreaker::new(BreakerConfig::default()).unwrap());
+    let breaker = Arc::new(SyncBreaker::new(BreakerConfig::default()));
     let barrier = Arc::new(Barrier::new(2));
     let (tx, rx) = mpsc::channel();
     for id in 0..2u32 {
@@ -43,13 +44,9 @@ fn two_threads_are_inside_call_at_the_same_time() {
 
 #[test]
 fn call_distinguishes_rejection_from_failure_and_records_panics() {
-    let cfg = BreakerConfig {
-        failure_threshold: 2,
-        // Effectively never recovers during the test (no timing dependence).
-        recovery_timeout_ns: u64::MAX,
-        ..BreakerConfig::default()
-    };
-    let b = SyncBreaker::new(cfg).unwrap();
+    let cfg = BreakerConfig::builder().failure_threshold(2).// Effectively never recovers during the test (no timing dependence).
+        recovery_timeout_ns(u64::MAX).build().expect("valid breaker config");
+    let b = SyncBreaker::new(cfg);
     assert_eq!(
         b.call(|| Err::<(), _>("boom")),
         Err(CallError::Failed("boom"))
@@ -90,11 +87,11 @@ fn call_distinguishes_rejection_from_failure_and_records_panics() {
 
 #[test]
 fn call_with_lets_errors_not_count_as_failures() {
-    let cfg = BreakerConfig {
-        failure_threshold: 1,
-        ..BreakerConfig::default()
-    };
-    let b = SyncBreaker::new(cfg).unwrap();
+    let cfg = BreakerConfig::builder()
+        .failure_threshold(1)
+        .build()
+        .expect("valid breaker config");
+    let b = SyncBreaker::new(cfg);
     let r = b.call_with(|e: &&str| *e != "not found", || Err::<(), _>("not found"));
     assert_eq!(r, Err(CallError::Failed("not found")));
     assert_eq!(b.state(), State::Closed);
@@ -108,14 +105,15 @@ fn concurrent_calls_keep_counters_exact() {
     // Every 7th call of each thread fails; interleaving may make failures consecutive
     // and trip the breaker (recovery is immediate). Whatever the interleaving, the
     // counters, which mix lock-free fast-path and locked updates, must add up exactly.
-    let cfg = BreakerConfig {
-        failure_threshold: 3,
-        recovery_timeout_ns: 0,
-        success_threshold: 1,
-        half_open_max_probes: 1,
-        history: 16,
-    };
-    let breaker = Arc::new(SyncBreaker::new(cfg).unwrap());
+    let cfg = BreakerConfig::builder()
+        .failure_threshold(3)
+        .recovery_timeout_ns(0)
+        .success_threshold(1)
+        .half_open_max_probes(1)
+        .history(16)
+        .build()
+        .expect("valid breaker config");
+    let breaker = Arc::new(SyncBreaker::new(cfg));
     const PER_THREAD: u64 = 20_000;
     let handles: Vec<_> = (0..2)
         .map(|_| {

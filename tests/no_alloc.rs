@@ -6,6 +6,9 @@
 //! This file is its own test binary with a single test, so no other test thread of the
 //! harness allocates while the counter is on.
 
+// A global allocator is an `unsafe` trait; the crate's lints deny unsafe code elsewhere.
+#![allow(unsafe_code)]
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -107,12 +110,13 @@ fn pattern_hot_paths() {
         "keyed check of tracked keys allocated"
     );
 
-    let mut breaker = CircuitBreaker::new(BreakerConfig {
-        failure_threshold: 3,
-        recovery_timeout_ns: 1_000,
-        ..BreakerConfig::default()
-    })
-    .expect("valid breaker");
+    let mut breaker = CircuitBreaker::new(
+        BreakerConfig::builder()
+            .failure_threshold(3)
+            .recovery_timeout_ns(1_000)
+            .build()
+            .expect("valid breaker"),
+    );
     assert_eq!(
         allocations(|| {
             for t in 0..10_000u64 {

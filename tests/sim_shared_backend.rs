@@ -5,10 +5,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use ringside::patterns::limiter::{
-    BucketConfig, Decision, KeyedLimiter, LimiterBackend, LimiterError,
-};
-use ringside::sim::{Command, Engine, Scenario};
+use ringside::patterns::limiter::{BucketConfig, Decision, KeyedLimiter, LimiterError};
+use ringside::sim::{Command, Engine, LimiterStatus, Scenario, SharedLimiter};
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 struct Calls {
@@ -22,7 +20,7 @@ struct Counting {
     calls: Arc<Mutex<Calls>>,
 }
 
-impl LimiterBackend for Counting {
+impl SharedLimiter for Counting {
     fn check(&mut self, key: &str, now: u64, cost: u32) -> Result<Decision, LimiterError> {
         self.calls.lock().unwrap().single += 1;
         self.inner.check(key, now, cost)
@@ -39,22 +37,19 @@ impl LimiterBackend for Counting {
         out.clear();
         out.extend(batch.iter().map(|&(k, c)| self.inner.check(k, now, c)));
     }
-    fn tokens_at(&self, key: &str, now: u64) -> f64 {
-        self.inner.tokens_at(key, now)
-    }
-    fn reset(&mut self, key: &str) -> Result<(), LimiterError> {
-        self.inner.reset(key);
-        Ok(())
-    }
-    fn config(&self) -> BucketConfig {
-        self.inner.config()
-    }
-    fn set_config(&mut self, config: BucketConfig, now: u64) -> Result<(), LimiterError> {
+    fn set_config(
+        &mut self,
+        config: BucketConfig,
+        now: u64,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         self.inner.set_config(config, now);
         Ok(())
     }
     fn describe(&self) -> String {
         "counting".into()
+    }
+    fn status(&self) -> LimiterStatus {
+        LimiterStatus::always_healthy(self.describe())
     }
 }
 

@@ -7,10 +7,10 @@ use anyhow::Context as _;
 use clap::Args;
 
 use super::tui_args::ThemeArg;
-use crate::sim::{Engine, Scenario};
-use crate::tui::app::AppOptions;
-use crate::tui::runner::DEFAULT_FPS;
-use crate::tui::theme::Theme;
+use ringside::sim::{Engine, Scenario};
+use ringside::tui::app::AppOptions;
+use ringside::tui::runner::DEFAULT_FPS;
+use ringside::tui::theme::Theme;
 
 /// Options of the dashboard (top-level, used when no subcommand is given).
 #[derive(Debug, Clone, Args)]
@@ -49,17 +49,17 @@ pub struct DashboardArgs {
 /// Run the dashboard.
 pub fn run(args: DashboardArgs) -> anyhow::Result<()> {
     // Before loading anything or connecting to Redis.
-    crate::tui::terminal::require_tty()?;
+    ringside::tui::terminal::require_tty()?;
     let scenario = Scenario::load(&args.scenario).context("loading the scenario")?;
     let mut engine =
         Engine::from_scenario(&scenario, args.seed).context("starting the simulation")?;
     super::limiter::attach(&mut engine, &scenario, &args.limiter)?;
     let options = AppOptions { mouse: args.mouse };
     let theme = Theme::new(args.theme.into(), Theme::no_color_env());
-    let talk = crate::tui::TalkOptions {
+    let talk = ringside::tui::TalkOptions {
         present: args.present,
         record: args.record,
         save_scenario: args.save_scenario,
     };
-    Ok(crate::tui::run(engine, options, theme, args.fps, talk)?)
+    Ok(ringside::tui::run(engine, options, theme, args.fps, talk)?)
 }

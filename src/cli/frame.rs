@@ -8,10 +8,10 @@ use anyhow::Context as _;
 use clap::Args;
 
 use super::tui_args::{FocusArg, FormatArg, ThemeArg};
-use crate::sim::{Engine, Scenario};
-use crate::tui::app::{App, AppOptions};
-use crate::tui::export::{export, render_buffer};
-use crate::tui::theme::Theme;
+use ringside::sim::{Engine, Scenario};
+use ringside::tui::app::{App, AppOptions};
+use ringside::tui::export::{export, render_buffer};
+use ringside::tui::theme::Theme;
 
 /// Largest width or height `--size` accepts.
 pub const MAX_SIDE: u16 = 1000;
@@ -47,7 +47,7 @@ pub struct FrameArgs {
 
 /// Parse `--at`: a humane duration, zero allowed.
 pub fn parse_at(text: &str) -> Result<u64, String> {
-    crate::sim::duration::parse_duration(text)
+    ringside::sim::duration::parse_duration(text)
 }
 
 /// Parse `--size`: `COLUMNSxROWS`, each within 1..=[`MAX_SIDE`].

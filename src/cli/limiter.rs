@@ -2,13 +2,10 @@
 //! backend decides the tenants' buckets (in-process by default, or Redis shared by several
 //! instances), and how it is attached to the engine.
 
-use anyhow::Context as _;
 use clap::Args;
 
-use crate::patterns::limiter::redis::{FailurePolicy, RedisLimiter, RedisOptions, redact_url};
-use crate::patterns::limiter::{BucketConfig, Decision, LimiterBackend, LimiterError};
-use crate::sim::duration::format_duration;
-use crate::sim::{BreakerState, Engine, LimiterStatus, Scenario, SharedLimiter};
+use ringside::sim::duration::format_duration;
+use ringside::sim::{BreakerState, Engine, LimiterStatus, Scenario};
 
 /// Where the token buckets live.
 #[derive(Debug, Clone, Args)]
@@ -37,23 +34,19 @@ pub fn attach(
         .as_deref()
         .or(scenario.limiter.backend.as_deref())
         .map(str::trim);
-    let url = match choice {
-        None | Some("") | Some("memory") => return Ok(false),
-        Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => url,
-        Some(other) => anyhow::bail!(
-            "unknown limiter backend {}: expected `memory` or redis://HOST:PORT[/DB]",
-            redact_url(other)
-        ),
-    };
-    let policy: FailurePolicy = args.limiter_policy.parse()?;
-    let config = BucketConfig::new(scenario.limiter.capacity, scenario.limiter.refill_per_sec)?;
-    let options = RedisOptions {
-        policy,
-        ..RedisOptions::default()
-    };
-    let limiter = RedisLimiter::connect(url, config, options).context("--limiter")?;
-    engine.set_limiter_backend(Box::new(RedisShared(limiter)));
-    Ok(true)
+    match choice {
+        None | Some("") | Some("memory") => Ok(false),
+        Some(url) => attach_remote(engine, scenario, url, &args.limiter_policy).map(|()| true),
+    }
+}
+
+#[cfg(feature = "redis")]
+use super::shared_redis::attach as attach_remote;
+
+/// Without the `redis` feature only the in-process limiter exists.
+#[cfg(not(feature = "redis"))]
+fn attach_remote(_: &mut Engine, _: &Scenario, _: &str, _: &str) -> anyhow::Result<()> {
+    anyhow::bail!("unknown limiter backend: expected `memory` (built without the redis feature)")
 }
 
 /// One line for the end of a run, e.g. `limiter redis://…/0: healthy, rtt 80 µs, guard closed`.
@@ -73,44 +66,4 @@ pub fn describe_health(h: &LimiterStatus) -> String {
         h.policy.as_deref().unwrap_or("-"),
         h.fallbacks
     )
-}
-
-/// The Redis limiter as the engine's [`SharedLimiter`], with its real health (the wiring
-/// layer is the only one that knows both the sim and the Redis backend).
-struct RedisShared(RedisLimiter);
-
-impl SharedLimiter for RedisShared {
-    fn check(&mut self, now: u64, key: &str, cost: u32) -> Result<Decision, LimiterError> {
-        LimiterBackend::check(&mut self.0, key, now, cost)
-    }
-
-    fn check_many(
-        &mut self,
-        now: u64,
-        batch: &[(&str, u32)],
-        out: &mut Vec<Result<Decision, LimiterError>>,
-    ) {
-        LimiterBackend::check_many(&mut self.0, now, batch, out);
-    }
-
-    fn set_config(&mut self, config: BucketConfig, now: u64) -> Result<(), LimiterError> {
-        LimiterBackend::set_config(&mut self.0, config, now)
-    }
-
-    fn describe(&self) -> String {
-        LimiterBackend::describe(&self.0)
-    }
-
-    fn status(&self) -> LimiterStatus {
-        let h = self.0.health();
-        LimiterStatus {
-            backend: h.backend,
-            healthy: h.healthy,
-            last_rtt_ns: h.last_rtt_ns,
-            guard: h.guard.map(BreakerState::from),
-            policy: h.policy,
-            fallbacks: h.fallbacks,
-            last_error: h.last_error,
-        }
-    }
 }

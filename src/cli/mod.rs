@@ -8,6 +8,8 @@ pub mod frame;
 pub mod limiter;
 pub mod ring;
 pub mod scenario_cmd;
+#[cfg(feature = "redis")]
+mod shared_redis;
 pub mod simulate;
 pub mod tui_args;
 
@@ -83,7 +85,7 @@ pub struct RingArgs {
     #[arg(long, value_delimiter = ',', required = true)]
     pub servers: Vec<String>,
     /// Virtual nodes per server.
-    #[arg(long, default_value_t = crate::patterns::ring::DEFAULT_VNODES)]
+    #[arg(long, default_value_t = ringside::patterns::ring::DEFAULT_VNODES)]
     pub vnodes: u32,
     /// Also print the next N-1 distinct owners clockwise (N owners in all).
     #[arg(long, value_name = "N")]

@@ -14,7 +14,7 @@ use std::io::{self, BufRead, BufWriter, Write};
 use anyhow::{Context, bail};
 
 use super::RingArgs;
-use crate::patterns::ring::{HashRing, hash_bytes};
+use ringside::patterns::ring::{HashRing, hash_bytes};
 
 /// Run `ringside ring`.
 pub fn run(args: RingArgs) -> anyhow::Result<()> {

@@ -2,8 +2,8 @@
 
 use std::fmt::Write as _;
 
-use crate::sim::Scenario;
-use crate::sim::duration::format_duration;
+use ringside::sim::Scenario;
+use ringside::sim::duration::format_duration;
 
 /// Print one line per shipped scenario.
 pub fn list() -> anyhow::Result<()> {

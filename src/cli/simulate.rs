@@ -4,8 +4,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 
-use crate::report::Report;
-use crate::sim::{Command, Engine, Scenario};
+use ringside::report::Report;
+use ringside::sim::{Command, Engine, Scenario};
 
 use super::{OutputFormat, SimulateArgs};
 
@@ -56,7 +56,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
 
 /// Parse a humane duration flag (`60s`, `2m`, `500ms`) into nanoseconds.
 pub fn parse_duration_arg(text: &str) -> Result<u64, String> {
-    let ns = crate::sim::duration::parse_duration(text)?;
+    let ns = ringside::sim::duration::parse_duration(text)?;
     if ns == 0 {
         return Err("duration must be greater than 0".to_string());
     }

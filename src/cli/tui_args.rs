@@ -3,9 +3,9 @@
 
 use clap::ValueEnum;
 
-use crate::tui::export::FrameFormat;
-use crate::tui::state::Focus;
-use crate::tui::theme::ThemeKind;
+use ringside::tui::export::FrameFormat;
+use ringside::tui::state::Focus;
+use ringside::tui::theme::ThemeKind;
 
 /// Which palette to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]

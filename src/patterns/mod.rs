@@ -1,7 +1,7 @@
 //! The three patterns, pure and deterministic: time is always passed in as `now`
 //! (nanoseconds on a monotonic timeline the caller chooses). Nothing here reads a
-//! clock, spawns a thread or performs I/O (except the Redis limiter backend,
-//! which lives in `limiter::redis` behind the same contract).
+//! clock, spawns a thread or performs I/O: the Redis limiter backend lives in
+//! `ringside::redis` and the clock-reading breaker in `ringside::realtime`.
 
 pub mod breaker;
 pub mod limiter;

@@ -18,7 +18,7 @@ mod snapshot;
 pub mod traffic;
 
 pub use command::{BreakerParams, Command, Fault};
-pub use engine::{Engine, LimiterStatus, RetiredServer, SharedLimiter, Sizes};
+pub use engine::{BoxError, Engine, LimiterStatus, RetiredServer, SharedLimiter, Sizes};
 pub use error::SimError;
 pub use scenario::{Scenario, ScenarioError};
 pub use session::{SessionEntry, SessionLog};

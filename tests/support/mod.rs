@@ -2,5 +2,6 @@
 //! processes with a time limit, and a private redis-server.
 
 pub mod process;
+#[cfg(feature = "redis")]
 pub mod redis_server;
 pub mod tools;

@@ -14,9 +14,8 @@
 //!
 //! * [`CircuitBreaker`]: the pure core — no clock, no lock, no allocation after
 //!   construction; time is the caller's `now` in nanoseconds.
-//! * [`SyncBreaker`]: a `Mutex` around the core plus a monotonic clock, with
-//!   [`SyncBreaker::call`] for real code. It is the only place in `patterns::breaker`
-//!   that reads a clock.
+//! * `ringside::realtime::SyncBreaker` (feature `realtime`): a `Mutex` around the core
+//!   plus a monotonic clock, with `call` for real code. Nothing in `patterns` reads a clock.
 //! * [`Registry`]: one core breaker per service name, created on first use.
 
 use std::collections::VecDeque;
@@ -24,10 +23,8 @@ use std::collections::VecDeque;
 use thiserror::Error;
 
 mod registry;
-mod sync;
 
 pub use registry::Registry;
-pub use sync::{CallError, SyncBreaker};
 
 /// Breaker state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -72,66 +69,196 @@ pub struct Transition {
     pub reason: Reason,
 }
 
-/// Breaker parameters.
+/// Breaker parameters, valid by construction: built with [`BreakerConfig::builder`] (or
+/// [`Default`], the tutorial's values).
+///
+/// ```
+/// use ringside::patterns::breaker::{BreakerConfig, BreakerError};
+///
+/// let config = BreakerConfig::builder()
+///     .failure_threshold(3)
+///     .recovery_timeout_ns(250_000_000)
+///     .build()?;
+/// assert_eq!(config.failure_threshold(), 3);
+/// assert_eq!(config.success_threshold(), 3); // the default
+/// assert!(BreakerConfig::builder().success_threshold(0).build().is_err());
+/// # Ok::<(), BreakerError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BreakerConfig {
-    /// Consecutive failures that open a closed breaker (≥ 1).
-    pub failure_threshold: u32,
-    /// Nanoseconds an open breaker waits before admitting probes.
-    pub recovery_timeout_ns: u64,
-    /// Probe successes needed to close (≥ 1).
-    pub success_threshold: u32,
-    /// Concurrent probes admitted while half-open (≥ 1).
-    pub half_open_max_probes: u32,
-    /// Transitions kept in the history (oldest dropped first).
-    pub history: usize,
+    failure_threshold: u32,
+    recovery_timeout_ns: u64,
+    success_threshold: u32,
+    half_open_max_probes: u32,
+    history: usize,
 }
 
 impl BreakerConfig {
-    /// Checks that thresholds and the probe limit are at least 1.
-    pub fn validate(&self) -> Result<(), BreakerError> {
-        if self.failure_threshold == 0 {
-            return Err(BreakerError::ZeroThreshold("failure_threshold"));
-        }
-        if self.success_threshold == 0 {
-            return Err(BreakerError::ZeroThreshold("success_threshold"));
-        }
-        if self.half_open_max_probes == 0 {
-            return Err(BreakerError::ZeroThreshold("half_open_max_probes"));
-        }
-        Ok(())
+    /// A builder starting from the defaults.
+    pub const fn builder() -> BreakerConfigBuilder {
+        BreakerConfigBuilder(DEFAULT_CONFIG)
+    }
+
+    /// A builder starting from this configuration, to change some of it.
+    pub const fn to_builder(self) -> BreakerConfigBuilder {
+        BreakerConfigBuilder(self)
+    }
+
+    /// Consecutive failures that open a closed breaker (≥ 1).
+    pub const fn failure_threshold(&self) -> u32 {
+        self.failure_threshold
+    }
+
+    /// Nanoseconds an open breaker waits before admitting probes.
+    pub const fn recovery_timeout_ns(&self) -> u64 {
+        self.recovery_timeout_ns
+    }
+
+    /// Probe successes needed to close (≥ 1).
+    pub const fn success_threshold(&self) -> u32 {
+        self.success_threshold
+    }
+
+    /// Concurrent probes admitted while half-open (≥ 1).
+    pub const fn half_open_max_probes(&self) -> u32 {
+        self.half_open_max_probes
+    }
+
+    /// Transitions kept in the history (oldest dropped first).
+    pub const fn history(&self) -> usize {
+        self.history
     }
 }
+
+/// The tutorial's defaults: 5 failures, 60 s recovery, 3 successes; 1 probe at a time.
+const DEFAULT_CONFIG: BreakerConfig = BreakerConfig {
+    failure_threshold: 5,
+    recovery_timeout_ns: 60_000_000_000,
+    success_threshold: 3,
+    half_open_max_probes: 1,
+    history: 64,
+};
 
 impl Default for BreakerConfig {
     /// The tutorial's defaults: 5 failures, 60 s recovery, 3 successes; 1 probe at a time.
     fn default() -> Self {
-        Self {
-            failure_threshold: 5,
-            recovery_timeout_ns: 60_000_000_000,
-            success_threshold: 3,
-            half_open_max_probes: 1,
-            history: 64,
+        DEFAULT_CONFIG
+    }
+}
+
+/// Builds a [`BreakerConfig`]; [`build`](Self::build) checks it. Every setter is `const`, so
+/// a configuration can be a constant.
+///
+/// ```
+/// use ringside::patterns::breaker::BreakerConfig;
+///
+/// const GUARD: BreakerConfig = match BreakerConfig::builder().failure_threshold(2).build() {
+///     Ok(config) => config,
+///     Err(_) => panic!("a valid configuration"),
+/// };
+/// assert_eq!(GUARD.failure_threshold(), 2);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use = "call build() to get the configuration"]
+pub struct BreakerConfigBuilder(BreakerConfig);
+
+impl BreakerConfigBuilder {
+    /// Consecutive failures that open a closed breaker (≥ 1).
+    pub const fn failure_threshold(mut self, n: u32) -> Self {
+        self.0.failure_threshold = n;
+        self
+    }
+
+    /// Nanoseconds an open breaker waits before admitting probes.
+    pub const fn recovery_timeout_ns(mut self, ns: u64) -> Self {
+        self.0.recovery_timeout_ns = ns;
+        self
+    }
+
+    /// Probe successes needed to close (≥ 1).
+    pub const fn success_threshold(mut self, n: u32) -> Self {
+        self.0.success_threshold = n;
+        self
+    }
+
+    /// Concurrent probes admitted while half-open (≥ 1).
+    pub const fn half_open_max_probes(mut self, n: u32) -> Self {
+        self.0.half_open_max_probes = n;
+        self
+    }
+
+    /// Transitions kept in the history (0 keeps none).
+    pub const fn history(mut self, n: usize) -> Self {
+        self.0.history = n;
+        self
+    }
+
+    /// The configuration, or [`BreakerError::ZeroThreshold`] naming a threshold or probe
+    /// limit of 0.
+    pub const fn build(self) -> Result<BreakerConfig, BreakerError> {
+        let c = self.0;
+        if c.failure_threshold == 0 {
+            return Err(BreakerError::ZeroThreshold("failure_threshold"));
         }
+        if c.success_threshold == 0 {
+            return Err(BreakerError::ZeroThreshold("success_threshold"));
+        }
+        if c.half_open_max_probes == 0 {
+            return Err(BreakerError::ZeroThreshold("half_open_max_probes"));
+        }
+        Ok(c)
     }
 }
 
 /// Invalid breaker configuration.
+///
+/// ```
+/// use ringside::patterns::breaker::{BreakerConfig, BreakerError};
+///
+/// let err = BreakerConfig::builder().failure_threshold(0).build().unwrap_err();
+/// assert_eq!(err, BreakerError::ZeroThreshold("failure_threshold"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum BreakerError {
     /// A threshold or probe limit of 0.
     #[error("{0} must be at least 1")]
     ZeroThreshold(&'static str),
 }
 
-/// Permission to make one call; hand it back to [`CircuitBreaker::record`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Permission to make one call; hand it back to [`CircuitBreaker::record`] (or
+/// [`cancel`](CircuitBreaker::cancel)).
+///
+/// Only a breaker issues permits: the fields are private and a permit is neither `Clone`
+/// nor `Copy`, so each one is recorded at most once.
+///
+/// ```
+/// use ringside::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome};
+///
+/// let mut breaker = CircuitBreaker::new(BreakerConfig::default());
+/// let permit = breaker.acquire(0).expect("closed");
+/// assert!(!permit.is_probe());
+/// breaker.record(permit, Outcome::Success, 1_000);
+/// ```
+#[derive(Debug, PartialEq, Eq)]
 #[must_use = "record the outcome of the call with CircuitBreaker::record"]
 pub struct Permit {
     /// Generation of the breaker when issued.
-    pub generation: u64,
+    pub(crate) generation: u64,
     /// Whether this permit is a half-open probe.
-    pub probe: bool,
+    pub(crate) probe: bool,
+}
+
+impl Permit {
+    /// Generation of the breaker when the permit was issued.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Whether this permit is a half-open probe.
+    pub fn is_probe(&self) -> bool {
+        self.probe
+    }
 }
 
 /// Why a call was not admitted.
@@ -182,7 +309,7 @@ pub enum Forced {
     Closed,
 }
 
-/// A single-threaded breaker core (`&mut self`); wrap it in [`SyncBreaker`] to share.
+/// A single-threaded breaker core (`&mut self`); wrap it in `realtime::SyncBreaker` to share.
 ///
 /// Generations: the generation is bumped on every state change and on every operator
 /// action (force open/closed, reset), even one that leaves the state unchanged, because
@@ -214,13 +341,7 @@ pub struct CircuitBreaker {
 
 impl CircuitBreaker {
     /// A closed breaker. The history's storage is allocated here, once.
-    pub fn new(config: BreakerConfig) -> Result<Self, BreakerError> {
-        config.validate()?;
-        Ok(Self::with_valid_config(config))
-    }
-
-    /// `new` for a config already validated (the [`Registry`] validates once).
-    pub(crate) fn with_valid_config(config: BreakerConfig) -> Self {
+    pub fn new(config: BreakerConfig) -> Self {
         Self {
             config,
             state: State::Closed,
@@ -248,7 +369,7 @@ impl CircuitBreaker {
 
     /// [`acquire`](Self::acquire) with a lazily read clock: `now` is called at most
     /// once, and only when the time matters (while open). A closed breaker never
-    /// calls it, which keeps clock reads off the hot path of [`SyncBreaker`].
+    /// calls it, which keeps clock reads off the hot path of `realtime::SyncBreaker`.
     #[inline]
     pub fn acquire_with_clock(&mut self, now: impl FnOnce() -> u64) -> Result<Permit, Rejected> {
         match self.state {
@@ -405,8 +526,7 @@ impl CircuitBreaker {
     /// New thresholds apply from the next acquire/record (a count already at or over
     /// a lowered threshold trips on the next matching outcome). A smaller `history`
     /// drops the oldest transitions; this call may allocate.
-    pub fn set_config(&mut self, config: BreakerConfig) -> Result<(), BreakerError> {
-        config.validate()?;
+    pub fn set_config(&mut self, config: BreakerConfig) {
         if self.history.len() > config.history {
             let excess = self.history.len() - config.history;
             self.history.drain(..excess);
@@ -418,7 +538,6 @@ impl CircuitBreaker {
             self.history.shrink_to(config.history);
         }
         self.config = config;
-        Ok(())
     }
 
     /// Current generation (bumped on each transition and operator action).

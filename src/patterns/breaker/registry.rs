@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use super::{BreakerConfig, BreakerError, CircuitBreaker};
+use super::{BreakerConfig, CircuitBreaker};
 
 /// One [`CircuitBreaker`] per service name, each created with the shared config on
 /// first use. Single-threaded (`&mut`), as the simulation wants; for threads, put
-/// it behind a `Mutex` or keep one [`SyncBreaker`](super::SyncBreaker) per service.
+/// it behind a `Mutex` or keep one `realtime::SyncBreaker` per service.
 ///
 /// Iteration is in name order, so drawing and simulation stay deterministic.
 #[derive(Debug, Clone)]
@@ -17,12 +17,11 @@ pub struct Registry {
 
 impl Registry {
     /// An empty registry whose breakers will use `config`.
-    pub fn new(config: BreakerConfig) -> Result<Self, BreakerError> {
-        config.validate()?;
-        Ok(Self {
+    pub fn new(config: BreakerConfig) -> Self {
+        Self {
             config,
             breakers: BTreeMap::new(),
-        })
+        }
     }
 
     /// The breaker for `name`, created closed with the shared config if absent.
@@ -34,7 +33,7 @@ impl Registry {
             return self
                 .breakers
                 .entry(name.to_owned())
-                .or_insert_with(|| CircuitBreaker::with_valid_config(config));
+                .or_insert_with(|| CircuitBreaker::new(config));
         }
         self.breakers
             .get_mut(name)
@@ -82,13 +81,11 @@ impl Registry {
     }
 
     /// Sets the shared config for new breakers and applies it to every existing
-    /// one (state kept). Nothing changes if it is invalid.
-    pub fn set_config(&mut self, config: BreakerConfig) -> Result<(), BreakerError> {
-        config.validate()?;
+    /// one (state kept).
+    pub fn set_config(&mut self, config: BreakerConfig) {
         self.config = config;
         for breaker in self.breakers.values_mut() {
-            breaker.set_config(config)?;
+            breaker.set_config(config);
         }
-        Ok(())
     }
 }

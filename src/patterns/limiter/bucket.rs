@@ -176,22 +176,12 @@ fn mul_div_floor(a: u128, b: u128, c: u128) -> u128 {
 
 impl Params {
     fn new(config: BucketConfig) -> Self {
-        let valid = BucketConfig::new(config.capacity, config.refill_per_sec).is_ok();
-        // An invalid configuration gets placeholder arithmetic (never used to admit).
-        let (n, d) = if valid {
-            rate_ratio(config.refill_per_sec)
-        } else {
-            (1, u128::from(NANOS_PER_SEC))
-        };
+        let (n, d) = rate_ratio(config.refill_per_sec());
         let n128 = u128::from(n);
-        let tau = u128::from(config.capacity) * d;
+        let tau = u128::from(config.capacity()) * d;
         Params {
             config,
-            cost_limit: if valid {
-                u64::from(config.capacity) + 1
-            } else {
-                0
-            },
+            cost_limit: u64::from(config.capacity()) + 1,
             n,
             d,
             d_f64: d as f64,
@@ -202,19 +192,12 @@ impl Params {
         }
     }
 
-    fn is_valid(&self) -> bool {
-        self.cost_limit != 0
-    }
-
     /// The error for a check that cannot proceed (`cost ≥ cost_limit`).
     #[cold]
     fn refuse(&self, cost: u32) -> LimiterError {
-        match BucketConfig::new(self.config.capacity, self.config.refill_per_sec) {
-            Err(e) => e,
-            Ok(_) => LimiterError::CostExceedsCapacity {
-                cost,
-                capacity: self.config.capacity,
-            },
+        LimiterError::CostExceedsCapacity {
+            cost,
+            capacity: self.config.capacity(),
         }
     }
 
@@ -299,32 +282,25 @@ impl Params {
     /// Tokens in `st` at `now` (already clamped), within `[0, capacity]`.
     #[inline]
     fn tokens(&self, st: &State, now: u64) -> f64 {
-        if !self.is_valid() {
-            return 0.0;
-        }
         let (ns, fr) = st.effective(now);
         self.tokens_of_units(self.avail_units(now, ns, fr))
     }
 
     /// The state under `self` (the new configuration) holding the tokens that `st` holds
     /// under `old` at `now`, clamped to the new capacity and rounded down to the new
-    /// resolution (never more tokens than before). A state from an invalid configuration
-    /// becomes full.
+    /// resolution (never more tokens than before).
     fn convert(&self, old: &Params, st: &State, now: u64) -> State {
-        if !old.is_valid() || !self.is_valid() {
-            return State::FULL;
-        }
         let (ns, fr) = st.effective(now);
         let avail = old.avail_units(now, ns, fr);
         let whole = avail / old.d;
-        let cap = u128::from(self.config.capacity);
+        let cap = u128::from(self.config.capacity());
         let new_avail = if whole >= cap {
             cap * self.d
         } else {
             whole * self.d + mul_div_floor(avail % old.d, self.d, old.d)
         };
         // tat = now + (tau − avail), split by the new N.
-        let debt = u128::from(self.config.capacity) * self.d - new_avail;
+        let debt = u128::from(self.config.capacity()) * self.d - new_avail;
         let n = u128::from(self.n);
         let mut out = State::FULL;
         if debt > 0 {
@@ -362,16 +338,9 @@ impl TokenBucket {
         }
     }
 
-    /// A full bucket, or the validation error of `config`.
-    pub fn try_new(config: BucketConfig) -> Result<Self, LimiterError> {
-        let config = BucketConfig::new(config.capacity, config.refill_per_sec)?;
-        Ok(Self::new(config))
-    }
-
     /// Check for `cost` tokens at `now`; takes them when allowed.
     ///
-    /// Errors: [`LimiterError::CostExceedsCapacity`] when `cost > capacity`, or the
-    /// validation error of an invalid configuration.
+    /// Errors: [`LimiterError::CostExceedsCapacity`] when `cost > capacity`.
     #[inline]
     pub fn check(&mut self, now: u64, cost: u32) -> Result<Decision, LimiterError> {
         if u64::from(cost) >= self.params.cost_limit {
@@ -561,43 +530,35 @@ impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
 
     /// Change configuration keeping each bucket's tokens (clamped to the new capacity,
     /// rounded down to the new rate's resolution); buckets that end up full are dropped.
-    /// If the new configuration is invalid every bucket is dropped and checks report its
-    /// error until a valid one is set.
     pub fn set_config(&mut self, config: BucketConfig, now: u64) {
         let now = now.max(self.last_now);
         self.last_now = now;
         let new = Params::new(config);
         let old = self.params;
-        if new.is_valid() {
-            self.buckets.retain(|_, s| {
-                *s = new.convert(&old, s, now);
-                !s.is_full(now)
-            });
-        } else {
-            self.buckets.clear();
-        }
+        self.buckets.retain(|_, s| {
+            *s = new.convert(&old, s, now);
+            !s.is_full(now)
+        });
         self.params = new;
         self.sweep_above = (2 * self.buckets.len()).max(MIN_SWEEP_LEN);
     }
 }
 
+/// The in-process backend: nothing can fail but a check's cost.
 impl LimiterBackend for KeyedLimiter<String> {
+    type Error = std::convert::Infallible;
+
     fn check(&mut self, key: &str, now: u64, cost: u32) -> Result<Decision, LimiterError> {
         KeyedLimiter::check(self, key, now, cost)
     }
-    fn tokens_at(&self, key: &str, now: u64) -> f64 {
-        KeyedLimiter::tokens_at(self, key, now)
-    }
-    fn reset(&mut self, key: &str) -> Result<(), LimiterError> {
+    fn reset(&mut self, key: &str) -> Result<(), Self::Error> {
         KeyedLimiter::reset(self, key);
         Ok(())
     }
     fn config(&self) -> BucketConfig {
         KeyedLimiter::config(self)
     }
-    fn set_config(&mut self, config: BucketConfig, now: u64) -> Result<(), LimiterError> {
-        // Refuse an invalid configuration here rather than install it.
-        let config = BucketConfig::new(config.capacity, config.refill_per_sec)?;
+    fn set_config(&mut self, config: BucketConfig, now: u64) -> Result<(), Self::Error> {
         KeyedLimiter::set_config(self, config, now);
         Ok(())
     }
@@ -764,38 +725,18 @@ mod tests {
     }
 
     #[test]
-    fn invalid_configs_report_errors_without_panicking() {
-        let zero = BucketConfig {
-            capacity: 0,
-            refill_per_sec: 1.0,
-        };
-        let nan = BucketConfig {
-            capacity: 3,
-            refill_per_sec: f64::NAN,
-        };
-        assert_eq!(
-            TokenBucket::try_new(zero).err(),
-            Some(LimiterError::ZeroCapacity)
-        );
-        let mut b = TokenBucket::new(zero);
-        assert_eq!(b.check(0, 0), Err(LimiterError::ZeroCapacity));
-        assert_eq!(b.tokens_at(0), 0.0);
-        let mut b = TokenBucket::new(nan);
-        assert!(matches!(b.check(0, 1), Err(LimiterError::InvalidRate(r)) if r.is_nan()));
+    fn invalid_configs_cannot_be_built() {
+        assert_eq!(BucketConfig::new(0, 1.0), Err(LimiterError::ZeroCapacity));
+        assert!(matches!(
+            BucketConfig::new(3, f64::NAN),
+            Err(LimiterError::InvalidRate(r)) if r.is_nan()
+        ));
         for rate in [0.0, -1.0, f64::INFINITY] {
-            let bad = BucketConfig {
-                capacity: 3,
-                refill_per_sec: rate,
-            };
             assert_eq!(
-                TokenBucket::new(bad).check(5, 1),
+                BucketConfig::new(3, rate),
                 Err(LimiterError::InvalidRate(rate))
             );
         }
-        // Fixing the configuration restarts the bucket full.
-        b.set_config(cfg(3, 1.0), 0);
-        assert_eq!(b.tokens_at(0), 3.0);
-        assert!(b.check(0, 3).unwrap().allowed);
     }
 
     #[test]
@@ -922,18 +863,10 @@ mod tests {
         assert_eq!(k.len(), 1);
         assert_eq!(k.tokens_at("a", 0), 2.0);
         assert_eq!(k.tokens_at("b", 0), 3.0);
-        let backend: &mut dyn LimiterBackend = &mut k;
-        let bad = BucketConfig {
-            capacity: 0,
-            refill_per_sec: 1.0,
-        };
-        assert_eq!(backend.set_config(bad, 0), Err(LimiterError::ZeroCapacity));
-        assert_eq!(backend.config(), cfg(3, 1.0));
-        assert_eq!(backend.tokens_at("a", 0), 2.0);
+        let backend: &mut dyn LimiterBackend<Error = std::convert::Infallible> = &mut k;
+        assert_eq!(backend.set_config(cfg(4, 1.0), 0), Ok(()));
+        assert_eq!(backend.config(), cfg(4, 1.0));
         assert_eq!(backend.describe(), "memory");
-        k.set_config(bad, 0);
-        assert!(k.is_empty());
-        assert_eq!(k.check("a", 0, 1), Err(LimiterError::ZeroCapacity));
-        assert!(k.is_empty());
+        assert_eq!(k.tokens_at("a", 0), 2.0);
     }
 }

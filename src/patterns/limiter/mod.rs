@@ -2,7 +2,7 @@
 //!
 //! [`TokenBucket`] is one bucket; [`KeyedLimiter`] keeps one bucket per key with
 //! bounded memory; [`LimiterBackend`] is the contract that the in-process keyed
-//! limiter and the Redis backend both honour.
+//! limiter and the Redis backend (`ringside::redis`, feature `redis`) both honour.
 //!
 //! # Representation
 //!
@@ -37,26 +37,36 @@
 //! exact in them, but a deficit far below one ulp (e.g. `1/D` token) rounds away. A `now` earlier than the latest seen is treated as the latest seen.
 
 mod bucket;
-pub mod redis;
 
 pub use bucket::{KeyedLimiter, TokenBucket};
+/// The exact rate split and saturation shared with the Redis backend's script scaling.
+#[cfg(feature = "redis")]
+pub(crate) use bucket::{rate_ratio, sat_u64};
 
 use thiserror::Error;
 
-/// Parameters of a token bucket.
+/// Parameters of a token bucket, valid by construction: only [`BucketConfig::new`] builds
+/// one.
 ///
-/// The fields are public, so an invalid configuration can be built without
-/// [`BucketConfig::new`]; the limiters then never panic but report its validation error.
+/// ```
+/// use ringside::patterns::limiter::{BucketConfig, LimiterError};
+///
+/// let config = BucketConfig::new(20, 10.0)?; // burst 20, 10 tokens/s
+/// assert_eq!((config.capacity(), config.refill_per_sec()), (20, 10.0));
+/// assert_eq!(BucketConfig::new(0, 1.0), Err(LimiterError::ZeroCapacity));
+/// # Ok::<(), LimiterError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BucketConfig {
-    /// Maximum tokens (burst size). At least 1.
-    pub capacity: u32,
-    /// Tokens added per second, continuously. Finite and > 0.
-    pub refill_per_sec: f64,
+    capacity: u32,
+    refill_per_sec: f64,
 }
 
 impl BucketConfig {
-    /// Validated configuration.
+    /// A configuration of `capacity` tokens (the burst, at least 1) refilled continuously at
+    /// `refill_per_sec` tokens per second (finite and > 0).
+    ///
+    /// Errors: [`LimiterError::ZeroCapacity`], [`LimiterError::InvalidRate`].
     pub fn new(capacity: u32, refill_per_sec: f64) -> Result<Self, LimiterError> {
         if capacity == 0 {
             return Err(LimiterError::ZeroCapacity);
@@ -68,6 +78,16 @@ impl BucketConfig {
             capacity,
             refill_per_sec,
         })
+    }
+
+    /// Maximum tokens (burst size), at least 1.
+    pub fn capacity(&self) -> u32 {
+        self.capacity
+    }
+
+    /// Tokens added per second, continuously; finite and > 0.
+    pub fn refill_per_sec(&self) -> f64 {
+        self.refill_per_sec
     }
 }
 
@@ -85,7 +105,16 @@ pub struct Decision {
 }
 
 /// Errors from limiter configuration and checks.
+///
+/// ```
+/// use ringside::patterns::limiter::{BucketConfig, LimiterError, TokenBucket};
+///
+/// let mut bucket = TokenBucket::new(BucketConfig::new(3, 1.0).unwrap());
+/// let err = bucket.check(0, 4).unwrap_err();
+/// assert_eq!(err, LimiterError::CostExceedsCapacity { cost: 4, capacity: 3 });
+/// ```
 #[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
 pub enum LimiterError {
     /// Capacity must be at least 1.
     #[error("bucket capacity must be at least 1")]
@@ -101,28 +130,32 @@ pub enum LimiterError {
         /// Bucket capacity.
         capacity: u32,
     },
-    /// A backend (e.g. Redis) could not decide.
-    #[error("rate limiter backend unavailable: {0}")]
-    Backend(String),
 }
 
 /// The contract shared by every limiter backend (in-process, Redis): one token bucket per
 /// string key, all with the same [`BucketConfig`].
+///
+/// A check's error is always the request's own ([`LimiterError::CostExceedsCapacity`]): a
+/// backend that cannot reach its store decides by its declared failure policy instead of
+/// failing the check. Operations without such a policy ([`reset`](Self::reset),
+/// [`set_config`](Self::set_config)) report the backend's own [`Error`](Self::Error).
+/// Reading a bucket without taking from it is left to each backend (an inherent
+/// `tokens_at`), since for a remote one it is a round trip, not a `&self` read.
 pub trait LimiterBackend: Send {
+    /// Why a reset or a configuration change failed.
+    type Error: std::error::Error + Send + Sync + 'static;
+
     /// Check `key` at `now` (ns) for `cost` tokens; takes them when allowed.
     fn check(&mut self, key: &str, now: u64, cost: u32) -> Result<Decision, LimiterError>;
 
-    /// Tokens in `key`'s bucket at `now`, without changing it (capacity for an unseen key).
-    fn tokens_at(&self, key: &str, now: u64) -> f64;
-
     /// Refill `key`'s bucket to full.
-    fn reset(&mut self, key: &str) -> Result<(), LimiterError>;
+    fn reset(&mut self, key: &str) -> Result<(), Self::Error>;
 
     /// The configuration in force.
     fn config(&self) -> BucketConfig;
 
     /// Change the configuration; each bucket keeps its current tokens (clamped to the new capacity).
-    fn set_config(&mut self, config: BucketConfig, now: u64) -> Result<(), LimiterError>;
+    fn set_config(&mut self, config: BucketConfig, now: u64) -> Result<(), Self::Error>;
 
     /// Short human description, e.g. `memory` or `redis://host:6379/0` (never a password).
     fn describe(&self) -> String;
@@ -139,36 +172,4 @@ pub trait LimiterBackend: Send {
         out.clear();
         out.extend(batch.iter().map(|&(key, cost)| self.check(key, now, cost)));
     }
-
-    /// Health for dashboards: always healthy for an in-process backend.
-    fn health(&self) -> BackendHealth {
-        BackendHealth {
-            backend: self.describe(),
-            healthy: true,
-            last_rtt_ns: None,
-            guard: None,
-            policy: None,
-            fallbacks: 0,
-            last_error: None,
-        }
-    }
-}
-
-/// A backend's health as shown in the dashboard's status bar. Contains no secrets.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BackendHealth {
-    /// [`LimiterBackend::describe`]: e.g. `memory` or `redis://host:6379/0`.
-    pub backend: String,
-    /// False while a remote backend is failing and its failure policy decides.
-    pub healthy: bool,
-    /// Round-trip time of the last successful remote call, in ns.
-    pub last_rtt_ns: Option<u64>,
-    /// State of the circuit breaker guarding remote calls.
-    pub guard: Option<crate::patterns::breaker::State>,
-    /// The declared failure policy, e.g. `fail-open` (remote backends only).
-    pub policy: Option<String>,
-    /// Decisions made by the failure policy instead of the remote backend so far.
-    pub fallbacks: u64,
-    /// The last error (redacted), if any.
-    pub last_error: Option<String>,
 }

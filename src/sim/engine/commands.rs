@@ -192,7 +192,7 @@ impl Engine {
     }
 
     fn set_refill_rate(&mut self, rate: f64) -> Result<String, SimError> {
-        let cfg = BucketConfig::new(self.bucket_config.capacity, rate)?;
+        let cfg = BucketConfig::new(self.bucket_config.capacity(), rate)?;
         self.set_bucket_config(cfg);
         Ok(format!(
             "token refill rate set to {} tokens/s",
@@ -201,7 +201,7 @@ impl Engine {
     }
 
     fn set_capacity(&mut self, capacity: u32) -> Result<String, SimError> {
-        let cfg = BucketConfig::new(capacity, self.bucket_config.refill_per_sec)?;
+        let cfg = BucketConfig::new(capacity, self.bucket_config.refill_per_sec())?;
         self.set_bucket_config(cfg);
         Ok(format!("token bucket capacity set to {capacity}"))
     }
@@ -211,10 +211,10 @@ impl Engine {
         let cfg = self.apply_breaker_params(p)?;
         Ok(format!(
             "breakers: open after {} failures, probe after {}, close after {} successes, {} probe(s)",
-            cfg.failure_threshold,
-            format_duration(cfg.recovery_timeout_ns),
-            cfg.success_threshold,
-            cfg.half_open_max_probes
+            cfg.failure_threshold(),
+            format_duration(cfg.recovery_timeout_ns()),
+            cfg.success_threshold(),
+            cfg.half_open_max_probes()
         ))
     }
 
@@ -279,23 +279,23 @@ impl Engine {
     }
 
     fn apply_breaker_params(&mut self, p: BreakerParams) -> Result<BreakerConfig, SimError> {
-        let mut cfg = self.breaker_config;
+        let mut b = self.breaker_config.to_builder();
         if let Some(v) = p.failure_threshold {
-            cfg.failure_threshold = v;
+            b = b.failure_threshold(v);
         }
         if let Some(v) = p.recovery_timeout_ns {
-            cfg.recovery_timeout_ns = v;
+            b = b.recovery_timeout_ns(v);
         }
         if let Some(v) = p.success_threshold {
-            cfg.success_threshold = v;
+            b = b.success_threshold(v);
         }
         if let Some(v) = p.half_open_probes {
-            cfg.half_open_max_probes = v;
+            b = b.half_open_max_probes(v);
         }
-        // Validate first so that an error changes nothing.
-        cfg.validate()?;
+        // Validated before any breaker changes, so an error changes nothing.
+        let cfg = b.build()?;
         for srv in self.servers.iter_mut().flatten() {
-            srv.breaker.set_config(cfg)?;
+            srv.breaker.set_config(cfg);
         }
         self.breaker_config = cfg;
         Ok(cfg)

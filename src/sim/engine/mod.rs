@@ -57,7 +57,7 @@ use queue::EventQueue;
 use remote::Remote;
 pub use servers::RetiredServer;
 use servers::SimServer;
-pub use shared::{LimiterStatus, SharedLimiter};
+pub use shared::{BoxError, LimiterStatus, SharedLimiter};
 pub use stats::Sizes;
 
 const NS: u64 = 1_000_000_000;
@@ -189,14 +189,14 @@ impl Engine {
         let sc = &*scenario;
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
         let mut ring = HashRing::new(sc.vnodes)?;
-        let breaker_config = BreakerConfig {
-            failure_threshold: sc.breaker.failure_threshold,
-            recovery_timeout_ns: sc.breaker.recovery_timeout_ns,
-            success_threshold: sc.breaker.success_threshold,
-            half_open_max_probes: sc.breaker.half_open_probes,
-            history: 16,
-        };
         sc.validate()?;
+        let breaker_config = BreakerConfig::builder()
+            .failure_threshold(sc.breaker.failure_threshold)
+            .recovery_timeout_ns(sc.breaker.recovery_timeout_ns)
+            .success_threshold(sc.breaker.success_threshold)
+            .half_open_max_probes(sc.breaker.half_open_probes)
+            .history(16)
+            .build()?;
         let bucket_config = BucketConfig::new(sc.limiter.capacity, sc.limiter.refill_per_sec)?;
         let servers = initial_servers(&mut ring, sc, breaker_config)?;
         let next_epoch = sc.servers.len() as u64;

@@ -81,7 +81,7 @@ impl Engine {
         let allowed = match &mut self.remote {
             Some(r) => {
                 // Failures are decided by the backend's declared policy, inside `check`.
-                let d = decided.unwrap_or_else(|| r.backend.check(now, &t.name, 1));
+                let d = decided.unwrap_or_else(|| r.backend.check(&t.name, now, 1));
                 t.remote_tokens = d.as_ref().ok().map(|d| d.remaining);
                 d.map(|d| d.allowed).unwrap_or(false)
             }

@@ -5,8 +5,9 @@ use std::collections::BinaryHeap;
 
 use crate::patterns::breaker::{Outcome, Permit};
 
-/// What happens when a queued event is due.
-#[derive(Debug, Clone, Copy)]
+/// What happens when a queued event is due. Not `Copy`: it may hold a breaker permit,
+/// which is moved, never copied.
+#[derive(Debug)]
 pub(super) enum PendingKind {
     /// A call dispatched to a server completes: its breaker result is recorded.
     Complete {
@@ -62,7 +63,8 @@ impl Ord for Pending {
 #[derive(Debug, Default)]
 pub(super) struct EventQueue {
     heap: BinaryHeap<Pending>,
-    payloads: Vec<PendingKind>,
+    /// `None` in free slots.
+    payloads: Vec<Option<PendingKind>>,
     free: Vec<u32>,
     seq: u32,
 }
@@ -72,11 +74,11 @@ impl EventQueue {
     pub(super) fn push(&mut self, at: u64, kind: PendingKind) {
         let slot = match self.free.pop() {
             Some(i) => {
-                self.payloads[i as usize] = kind;
+                self.payloads[i as usize] = Some(kind);
                 i
             }
             None => {
-                self.payloads.push(kind);
+                self.payloads.push(Some(kind));
                 (self.payloads.len() - 1) as u32
             }
         };
@@ -97,7 +99,8 @@ impl EventQueue {
     pub(super) fn pop(&mut self) -> Option<(u64, PendingKind)> {
         let p = self.heap.pop()?;
         self.free.push(p.slot);
-        Some((p.at, self.payloads[p.slot as usize]))
+        let kind = self.payloads[p.slot as usize].take();
+        Some((p.at, kind.expect("a queued slot holds its payload")))
     }
 
     /// Events queued.

@@ -50,7 +50,7 @@ impl SimServer {
         epoch: u64,
         config: BreakerConfig,
     ) -> Result<Self, SimError> {
-        let breaker = CircuitBreaker::new(config)?;
+        let breaker = CircuitBreaker::new(config);
         let seen_generation = breaker.generation();
         Ok(Self {
             name,

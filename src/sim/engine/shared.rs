@@ -2,15 +2,21 @@
 //! the plain-data status the snapshot carries. The sim knows no I/O; the wiring layer
 //! (`cli`) adapts a real backend to this trait.
 
-use crate::patterns::limiter::{BucketConfig, Decision, LimiterBackend, LimiterError};
+use crate::patterns::limiter::{
+    BucketConfig, Decision, KeyedLimiter, LimiterBackend, LimiterError,
+};
 use crate::sim::snapshot::BreakerState;
+
+/// The error a shared backend's configuration change may fail with (its own type, boxed:
+/// the sim only reports it).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// A limiter shared by several processes, deciding tenant checks instead of the engine's
 /// in-memory buckets. It keeps time on its own clock, so the engine then runs in real time.
 pub trait SharedLimiter: Send {
     /// Check `key` at `now` (ns) for `cost` tokens; takes them when allowed. Failures are
     /// decided by the backend's own declared policy.
-    fn check(&mut self, now: u64, key: &str, cost: u32) -> Result<Decision, LimiterError>;
+    fn check(&mut self, key: &str, now: u64, cost: u32) -> Result<Decision, LimiterError>;
 
     /// Check a batch of `(key, cost)` at `now`, in order, replacing `out`'s contents with one
     /// result per request (a short answer leaves the rest to [`check`](Self::check)).
@@ -22,7 +28,7 @@ pub trait SharedLimiter: Send {
     );
 
     /// Change the bucket configuration; each bucket keeps its tokens (clamped).
-    fn set_config(&mut self, config: BucketConfig, now: u64) -> Result<(), LimiterError>;
+    fn set_config(&mut self, config: BucketConfig, now: u64) -> Result<(), BoxError>;
 
     /// Short description, e.g. `redis://host:6379/0` (never a password).
     fn describe(&self) -> String;
@@ -52,7 +58,7 @@ pub struct LimiterStatus {
 
 impl LimiterStatus {
     /// A backend that cannot fail (in-process): healthy, no round trips, no policy.
-    pub fn in_process(backend: String) -> Self {
+    pub fn always_healthy(backend: String) -> Self {
         Self {
             backend,
             healthy: true,
@@ -65,12 +71,12 @@ impl LimiterStatus {
     }
 }
 
-/// Any in-process [`LimiterBackend`] can stand in for a shared one (tests, a second engine
+/// The in-process keyed limiter can stand in for a shared one (tests, a second engine
 /// sharing buckets): always healthy. A remote backend is wired in through its own adapter
-/// so that its real status is shown.
-impl<L: LimiterBackend> SharedLimiter for L {
-    fn check(&mut self, now: u64, key: &str, cost: u32) -> Result<Decision, LimiterError> {
-        LimiterBackend::check(self, key, now, cost)
+/// (in the wiring layer) so that its real status is shown.
+impl SharedLimiter for KeyedLimiter<String> {
+    fn check(&mut self, key: &str, now: u64, cost: u32) -> Result<Decision, LimiterError> {
+        KeyedLimiter::check(self, key, now, cost)
     }
 
     fn check_many(
@@ -82,8 +88,9 @@ impl<L: LimiterBackend> SharedLimiter for L {
         LimiterBackend::check_many(self, now, batch, out);
     }
 
-    fn set_config(&mut self, config: BucketConfig, now: u64) -> Result<(), LimiterError> {
-        LimiterBackend::set_config(self, config, now)
+    fn set_config(&mut self, config: BucketConfig, now: u64) -> Result<(), BoxError> {
+        KeyedLimiter::set_config(self, config, now);
+        Ok(())
     }
 
     fn describe(&self) -> String {
@@ -91,6 +98,6 @@ impl<L: LimiterBackend> SharedLimiter for L {
     }
 
     fn status(&self) -> LimiterStatus {
-        LimiterStatus::in_process(LimiterBackend::describe(self))
+        LimiterStatus::always_healthy(LimiterBackend::describe(self))
     }
 }

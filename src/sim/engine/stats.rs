@@ -82,10 +82,10 @@ impl Engine {
                     name: t.name.clone(),
                     tokens: match (&self.remote, t.remote_tokens) {
                         (Some(_), Some(tokens)) => tokens,
-                        (Some(_), None) => f64::from(self.bucket_config.capacity),
+                        (Some(_), None) => f64::from(self.bucket_config.capacity()),
                         (None, _) => t.bucket.tokens_at(self.now),
                     },
-                    capacity: self.bucket_config.capacity,
+                    capacity: self.bucket_config.capacity(),
                     allowed: t.allowed,
                     denied: t.denied,
                 }
@@ -169,8 +169,8 @@ impl Engine {
                     .remote
                     .as_ref()
                     .map_or_else(|| "memory".to_string(), |r| r.backend.describe()),
-                capacity: self.bucket_config.capacity,
-                refill_per_sec: self.bucket_config.refill_per_sec,
+                capacity: self.bucket_config.capacity(),
+                refill_per_sec: self.bucket_config.refill_per_sec(),
                 health: self.limiter_health(),
             },
         }

@@ -96,7 +96,7 @@ mod tests {
 
     #[test]
     fn limiter_backend_and_health_are_shown() {
-        use crate::sim::LimiterStatus as BackendHealth;
+        use crate::sim::LimiterStatus;
         let theme = Theme::new(crate::tui::theme::ThemeKind::Dark, false);
         let mut engine = crate::sim::Engine::from_scenario(
             &crate::sim::Scenario::builtin("default").expect("shipped"),
@@ -107,7 +107,7 @@ mod tests {
         let mut snap = engine.snapshot();
         assert_eq!(text(&limiter_spans(&snap, &theme)), " limiter memory │");
         snap.limiter.backend = "redis://127.0.0.1:6379/0".into();
-        snap.limiter.health = Some(BackendHealth {
+        snap.limiter.health = Some(LimiterStatus {
             backend: "redis://127.0.0.1:6379/0".into(),
             healthy: false,
             last_rtt_ns: Some(81_500),

@@ -4,10 +4,11 @@
 //! units of `1/N` ns, one token = `D` units. The script sees times as `(s, ns, fr)` triples
 //! (`fr < N`), so it needs `N < 2^53` (every fractional `f64` rate, and integer rates below
 //! `2^53`/s) and a burst tolerance `capacity / rate` below `2^43` s; other configurations
-//! are refused with [`LimiterError::Backend`].
+//! are refused with [`RedisLimiterError::RateTooHigh`] / [`RedisLimiterError::RefillTooSlow`].
 
-use super::super::{BucketConfig, Decision, LimiterError};
+use super::RedisLimiterError;
 use crate::patterns::NANOS_PER_SEC;
+use crate::patterns::limiter::{BucketConfig, Decision, rate_ratio, sat_u64};
 
 /// Largest `N` the script handles exactly (Lua numbers are doubles).
 const MAX_N: u64 = 1 << 53;
@@ -28,11 +29,6 @@ impl Triple {
         u128::from(self.s) * u128::from(NANOS_PER_SEC) + u128::from(self.ns)
     }
 }
-
-/// `(N, D)` with `rate / 10^9 = N / D`: the in-memory bucket's exact split, shared so both
-/// backends scale time identically (rates it saturates are refused by `Scale::new` anyway).
-pub(crate) use super::super::bucket::rate_ratio;
-use super::super::bucket::sat_u64;
 
 /// The parameters of one configuration.
 #[derive(Debug, Clone, Copy)]
@@ -58,22 +54,21 @@ fn split(units: u128, n: u64) -> Triple {
 
 impl Scale {
     /// Validates `config` and derives the script's parameters.
-    pub fn new(config: BucketConfig) -> Result<Self, LimiterError> {
-        let config = BucketConfig::new(config.capacity, config.refill_per_sec)?;
-        let (n, d) = rate_ratio(config.refill_per_sec);
+    /// (The in-memory bucket's exact split `(N, D)` is shared, so both backends scale time
+    /// identically; rates it saturates are refused here anyway.)
+    pub fn new(config: BucketConfig) -> Result<Self, RedisLimiterError> {
+        let (n, d) = rate_ratio(config.refill_per_sec());
         if n >= MAX_N {
-            return Err(LimiterError::Backend(format!(
-                "refill rate {} tokens/s is too high for the Redis backend (limit 2^53/s)",
-                config.refill_per_sec
-            )));
+            return Err(RedisLimiterError::RateTooHigh {
+                rate: config.refill_per_sec(),
+            });
         }
-        let tau_units = u128::from(config.capacity) * d;
+        let tau_units = u128::from(config.capacity()) * d;
         if tau_units / u128::from(n) / u128::from(NANOS_PER_SEC) >= MAX_TAU_SECS {
-            return Err(LimiterError::Backend(format!(
-                "capacity {} at {} tokens/s takes too long to refill for the Redis backend \
-                 (limit 2^43 s)",
-                config.capacity, config.refill_per_sec
-            )));
+            return Err(RedisLimiterError::RefillTooSlow {
+                capacity: config.capacity(),
+                rate: config.refill_per_sec(),
+            });
         }
         Ok(Scale {
             config,
@@ -113,7 +108,7 @@ impl Scale {
     }
 
     /// The decision for a script reply `{flag, s, ns, fr, now_s, now_ns}` of a check of `cost`.
-    pub fn decide(&self, reply: &[i64], cost: u32) -> Result<Decision, LimiterError> {
+    pub fn decide(&self, reply: &[i64], cost: u32) -> Result<Decision, RedisLimiterError> {
         let (flag, tat, now) = parse(reply)?;
         let decision = match flag {
             1 => Decision {
@@ -135,27 +130,25 @@ impl Scale {
                     full_after_ns: self.ns_until(now, tat),
                 }
             }
-            other => {
-                return Err(LimiterError::Backend(format!(
-                    "unexpected reply flag {other} from the limiter script"
-                )));
+            _ => {
+                return Err(RedisLimiterError::MalformedReply {
+                    reply: reply.to_vec(),
+                });
             }
         };
         Ok(decision)
     }
 
     /// Tokens from a peek reply.
-    pub fn peek(&self, reply: &[i64]) -> Result<f64, LimiterError> {
+    pub fn peek(&self, reply: &[i64]) -> Result<f64, RedisLimiterError> {
         let (_, tat, now) = parse(reply)?;
         Ok(self.tokens(tat, now))
     }
 }
 
-fn parse(reply: &[i64]) -> Result<(i64, Triple, Triple), LimiterError> {
-    let bad = || {
-        LimiterError::Backend(format!(
-            "malformed reply from the limiter script: {reply:?}"
-        ))
+fn parse(reply: &[i64]) -> Result<(i64, Triple, Triple), RedisLimiterError> {
+    let bad = || RedisLimiterError::MalformedReply {
+        reply: reply.to_vec(),
     };
     let &[flag, s, ns, fr, now_s, now_ns] = reply else {
         return Err(bad());

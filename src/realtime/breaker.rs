@@ -5,9 +5,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
-use super::{
-    BreakerConfig, BreakerError, CircuitBreaker, Counters, FORCED_OPEN_RETRY_AFTER_NS, Forced,
-    Outcome, Permit, Rejected, State,
+use crate::patterns::breaker::{
+    BreakerConfig, CircuitBreaker, Counters, FORCED_OPEN_RETRY_AFTER_NS, Forced, Outcome, Permit,
+    Rejected, State,
 };
 
 /// Why [`SyncBreaker::call`] did not return the call's value.
@@ -40,7 +40,7 @@ impl<E: std::error::Error + 'static> std::error::Error for CallError<E> {
 /// A thread-safe breaker for real clocks: a `Mutex<CircuitBreaker>` plus a monotonic
 /// clock origin.
 ///
-/// This is the only place in `patterns::breaker` that reads a clock: `now` is the
+/// The core never reads a clock; this wrapper does: `now` is the
 /// [`Instant`] elapsed since the origin (captured at construction) in nanoseconds,
 /// and all times in the inner breaker's history are on that timeline. The clock is
 /// read lazily under the lock, only when the time matters (while open, or when an
@@ -73,11 +73,8 @@ pub struct SyncBreaker {
 
 impl SyncBreaker {
     /// A closed breaker whose timeline starts now.
-    pub fn new(config: BreakerConfig) -> Result<Self, BreakerError> {
-        Ok(Self::from_breaker(
-            CircuitBreaker::new(config)?,
-            Instant::now(),
-        ))
+    pub fn new(config: BreakerConfig) -> Self {
+        Self::from_breaker(CircuitBreaker::new(config), Instant::now())
     }
 
     /// Wraps an existing core; `origin` is time 0 of its timeline (share one origin
@@ -217,8 +214,8 @@ impl SyncBreaker {
     }
 
     /// Change the configuration (see [`CircuitBreaker::set_config`]).
-    pub fn set_config(&self, config: BreakerConfig) -> Result<(), BreakerError> {
-        self.with_core(|cb| cb.set_config(config))
+    pub fn set_config(&self, config: BreakerConfig) {
+        self.with_core(|cb| cb.set_config(config));
     }
 
     /// Read the core under the lock (history, generation…); keep `f` short.
@@ -256,7 +253,7 @@ fn publish_open_until(cb: &CircuitBreaker) -> u64 {
         // A deadline past u64::MAX saturates and reads as "never", like forced open.
         (State::Open, _) => cb
             .changed_at()
-            .saturating_add(cb.config().recovery_timeout_ns),
+            .saturating_add(cb.config().recovery_timeout_ns()),
         _ => 0,
     }
 }

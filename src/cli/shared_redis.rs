@@ -1,0 +1,71 @@
+//! The Redis limiter attached to the engine as its [`SharedLimiter`] (feature `redis`).
+
+use anyhow::Context as _;
+
+use ringside::patterns::limiter::{BucketConfig, Decision, LimiterBackend, LimiterError};
+use ringside::redis::{FailurePolicy, RedisLimiter, RedisOptions, redact_url};
+use ringside::sim::{BoxError, Engine, LimiterStatus, Scenario, SharedLimiter};
+
+/// Connect the Redis limiter at `url` with the failure policy named `policy` and attach it
+/// to `engine`.
+pub fn attach(
+    engine: &mut Engine,
+    scenario: &Scenario,
+    url: &str,
+    policy: &str,
+) -> anyhow::Result<()> {
+    if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
+        anyhow::bail!(
+            "unknown limiter backend {}: expected `memory` or redis://HOST:PORT[/DB]",
+            redact_url(url)
+        );
+    }
+    let policy: FailurePolicy = policy.parse()?;
+    let config = BucketConfig::new(scenario.limiter.capacity, scenario.limiter.refill_per_sec)?;
+    let options = RedisOptions {
+        policy,
+        ..RedisOptions::default()
+    };
+    let limiter = RedisLimiter::connect(url, config, options).context("--limiter")?;
+    engine.set_limiter_backend(Box::new(SharedRedis(limiter)));
+    Ok(())
+}
+
+/// The Redis limiter as the engine's [`SharedLimiter`].
+struct SharedRedis(RedisLimiter);
+
+impl SharedLimiter for SharedRedis {
+    fn check(&mut self, key: &str, now: u64, cost: u32) -> Result<Decision, LimiterError> {
+        self.0.check(key, now, cost)
+    }
+
+    fn check_many(
+        &mut self,
+        now: u64,
+        batch: &[(&str, u32)],
+        out: &mut Vec<Result<Decision, LimiterError>>,
+    ) {
+        self.0.check_many(now, batch, out);
+    }
+
+    fn set_config(&mut self, config: BucketConfig, now: u64) -> Result<(), BoxError> {
+        Ok(self.0.set_config(config, now)?)
+    }
+
+    fn describe(&self) -> String {
+        self.0.describe()
+    }
+
+    fn status(&self) -> LimiterStatus {
+        let h = self.0.health();
+        LimiterStatus {
+            backend: h.backend,
+            healthy: h.healthy,
+            last_rtt_ns: h.last_rtt_ns,
+            guard: Some(h.guard.into()),
+            policy: Some(h.policy.to_string()),
+            fallbacks: h.fallbacks,
+            last_error: h.last_error,
+        }
+    }
+}
