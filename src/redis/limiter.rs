@@ -7,13 +7,15 @@ use std::time::{Duration, Instant};
 use ::redis::Script;
 
 use super::connection::Connection;
+use super::error::{RedisLimiterError, RedisSetupError};
+use super::health::RedisHealth;
 use super::health::Stats;
+use super::options::RedisOptions;
+use super::policy::FailurePolicy;
 use super::policy::Fallback;
 use super::scale::Scale;
+use super::script::CHECK_SCRIPT;
 use super::script::{self, Mode, bucket_key, evalsha_cmd, query_batch};
-use super::{
-    CHECK_SCRIPT, FailurePolicy, RedisHealth, RedisLimiterError, RedisOptions, RedisSetupError,
-};
 use crate::patterns::breaker::{CircuitBreaker, Outcome, State};
 use crate::patterns::limiter::{BucketConfig, Decision, LimiterBackend, LimiterError};
 use crate::realtime::SyncBreaker;

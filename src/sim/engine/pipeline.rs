@@ -6,14 +6,15 @@ use rand::Rng as _;
 use crate::patterns::breaker::{Outcome, Permit};
 use crate::patterns::limiter::{Decision, LimiterError};
 use crate::patterns::ring::{Position, ServerId};
-use crate::sim::RECENT_REQUESTS;
 use crate::sim::command::Fault;
+use crate::sim::limits::RECENT_REQUESTS;
 use crate::sim::snapshot::{RecentRequest, RequestOutcome};
 use crate::sim::traffic::unit_f64;
 
+use super::log::push_bounded;
 use super::queue::PendingKind;
 use super::servers::{is_down, note_transitions};
-use super::{Engine, LATENCY_TABLE, push_bounded};
+use super::{Engine, LATENCY_TABLE};
 
 impl Engine {
     /// One request attempt at `self.now`: limiter → ring owners → breakers → server.

@@ -5,7 +5,7 @@
 use crate::patterns::limiter::{
     BucketConfig, Decision, KeyedLimiter, LimiterBackend, LimiterError,
 };
-use crate::sim::snapshot::BreakerState;
+use crate::sim::breaker_state::BreakerState;
 
 /// The error a shared backend's configuration change may fail with (its own type, boxed:
 /// the sim only reports it).
