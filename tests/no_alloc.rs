@@ -1,5 +1,5 @@
 //! Hot paths must not touch the heap, and a counting global allocator proves it:
-//! the patterns' ring lookups (`owner_id`, `owners_of`), bucket checks (single and keyed,
+//! the patterns' ring lookups (`owner_id_of_hash`, `owners_of_hash`), bucket checks (single and keyed,
 //! for a key already tracked) and breaker acquire/record/reject; and the simulation's
 //! per-request path once its queues and bounded buffers reached their steady size.
 //!
@@ -71,8 +71,8 @@ fn pattern_hot_paths() {
     assert_eq!(
         allocations(|| {
             for &h in &hashes {
-                seen += usize::from(ring.owner_id(h).is_some());
-                seen += ring.owners_of(h, 3).count();
+                seen += usize::from(ring.owner_id_of_hash(h).is_some());
+                seen += ring.owners_of_hash(h, 3).count();
             }
         }),
         0,

@@ -100,7 +100,7 @@ impl Engine {
     /// and whether it is not the primary owner (a failover).
     fn choose_owner(&mut self, hash: Position) -> Option<(ServerId, Permit, bool)> {
         let now = self.now;
-        for (i, (id, _)) in self.ring.owners_of(hash, self.replicas).enumerate() {
+        for (i, (id, _)) in self.ring.owners_of_hash(hash, self.replicas).enumerate() {
             let Some(Some(srv)) = self.servers.get_mut(id.0 as usize) else {
                 continue;
             };
