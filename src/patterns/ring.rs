@@ -50,6 +50,7 @@ pub struct ServerId(pub u32);
 
 /// Errors from ring operations. Bad input never panics.
 #[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
 pub enum RingError {
     /// The server is already a member.
     #[error("server '{0}' is already on the ring")]

@@ -5,6 +5,7 @@ use serde::Serialize;
 /// Breaker state as shown to users (mirrors `patterns::breaker::State`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum BreakerState {
     /// Calls pass.
     Closed,

@@ -82,6 +82,7 @@ pub struct RingPoint {
 /// Final outcome of one request attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RequestOutcome {
     /// Served successfully.
     Succeeded,
@@ -186,6 +187,7 @@ pub struct Latency {
 /// Kind of membership change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MembershipAction {
     /// A server joined.
     AddServer,
@@ -229,6 +231,7 @@ pub struct MembershipChange {
 /// Kind of an event-log line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum LogKind {
     /// A command was applied.
     Command,

@@ -40,6 +40,7 @@ impl Permit {
 
 /// Why a call was not admitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum Rejected {
     /// Open: retry after this many nanoseconds.
     #[error("circuit open; retry in {retry_after_ns} ns")]
@@ -54,6 +55,7 @@ pub enum Rejected {
 
 /// Outcome of a protected call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Outcome {
     /// The call succeeded.
     Success,

@@ -2,6 +2,7 @@
 
 /// Breaker state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum State {
     /// Calls pass; consecutive failures are counted.
     Closed,
@@ -13,6 +14,7 @@ pub enum State {
 
 /// An operator override in effect (see [`CircuitBreaker::forced`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Forced {
     /// Held open by [`CircuitBreaker::force_open`]: rejects everything, no timeout.
     Open,

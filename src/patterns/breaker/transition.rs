@@ -4,6 +4,7 @@ use super::state::State;
 
 /// Why a transition happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Reason {
     /// `failure_threshold` consecutive failures while closed.
     FailureThreshold,

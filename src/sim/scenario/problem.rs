@@ -4,6 +4,9 @@
 pub type FieldPath = Vec<PathPart>;
 
 /// One step of a [`FieldPath`].
+///
+/// Not `#[non_exhaustive]`: a TOML document is addressed by table keys and array indices
+/// only, so this set is complete and callers match on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PathPart {
     /// A table key.
