@@ -18,7 +18,7 @@ pub trait LimiterBackend: Send {
     type Error: std::error::Error + Send + Sync + 'static;
 
     /// Check `key` at `now` (ns) for `cost` tokens; takes them when allowed.
-    fn check(&mut self, key: &str, now: u64, cost: u32) -> Result<Decision, LimiterError>;
+    fn check(&mut self, key: &str, cost: u32, now: u64) -> Result<Decision, LimiterError>;
 
     /// Refill `key`'s bucket to full.
     fn reset(&mut self, key: &str) -> Result<(), Self::Error>;
@@ -37,11 +37,11 @@ pub trait LimiterBackend: Send {
     /// a remote backend overrides it to decide the whole batch in one round trip.
     fn check_many(
         &mut self,
-        now: u64,
         batch: &[(&str, u32)],
+        now: u64,
         out: &mut Vec<Result<Decision, LimiterError>>,
     ) {
         out.clear();
-        out.extend(batch.iter().map(|&(key, cost)| self.check(key, now, cost)));
+        out.extend(batch.iter().map(|&(key, cost)| self.check(key, cost, now)));
     }
 }

@@ -37,7 +37,7 @@ impl TokenBucket {
     ///
     /// Errors: [`LimiterError::CostExceedsCapacity`] when `cost > capacity`.
     #[inline]
-    pub fn check(&mut self, now: u64, cost: u32) -> Result<Decision, LimiterError> {
+    pub fn check(&mut self, cost: u32, now: u64) -> Result<Decision, LimiterError> {
         if u64::from(cost) >= self.params.cost_limit {
             return Err(self.params.refuse(cost));
         }
@@ -89,13 +89,13 @@ mod tests {
         let mut b = TokenBucket::new(cfg(10, 1.0));
         assert_eq!(b.tokens_at(0), 10.0);
         for i in 1..=10u32 {
-            let d = b.check(0, 1).unwrap();
+            let d = b.check(1, 0).unwrap();
             assert!(d.allowed);
             assert_eq!(d.remaining, f64::from(10 - i));
             assert_eq!(d.retry_after_ns, 0);
             assert_eq!(d.full_after_ns, u64::from(i) * SEC);
         }
-        let d = b.check(0, 1).unwrap();
+        let d = b.check(1, 0).unwrap();
         assert_eq!(
             d,
             Decision {
@@ -117,7 +117,7 @@ mod tests {
         let step = 1_000_000; // 1 ms
         for i in 0..=3_600_000u64 {
             let t = i * step;
-            while b.check(t, 1).unwrap().allowed {
+            while b.check(1, t).unwrap().allowed {
                 admitted += 1;
             }
             // floor(cap + 3·t/1e9) in integers.
@@ -129,38 +129,38 @@ mod tests {
     #[test]
     fn retry_after_is_exact_to_the_nanosecond() {
         let mut b = TokenBucket::new(cfg(1, 3.0));
-        assert!(b.check(0, 1).unwrap().allowed);
-        let d = b.check(0, 1).unwrap();
+        assert!(b.check(1, 0).unwrap().allowed);
+        let d = b.check(1, 0).unwrap();
         assert!(!d.allowed);
         assert_eq!(d.retry_after_ns, 333_333_334); // ceil(1e9 / 3)
         assert_eq!(d.full_after_ns, 333_333_334);
-        assert!(!b.clone().check(333_333_333, 1).unwrap().allowed);
-        assert!(b.check(333_333_334, 1).unwrap().allowed);
+        assert!(!b.clone().check(1, 333_333_333).unwrap().allowed);
+        assert!(b.check(1, 333_333_334).unwrap().allowed);
         // Capacity 1: the bucket was full since 1e9/3 ns, so the next token comes a whole
         // interval after 333_333_334, at 666_666_667.33.. ns.
-        let d = b.check(333_333_334, 1).unwrap();
+        let d = b.check(1, 333_333_334).unwrap();
         assert_eq!(d.retry_after_ns, 333_333_334);
-        assert!(!b.clone().check(666_666_667, 1).unwrap().allowed);
-        assert!(b.check(666_666_668, 1).unwrap().allowed);
+        assert!(!b.clone().check(1, 666_666_667).unwrap().allowed);
+        assert!(b.check(1, 666_666_668).unwrap().allowed);
         // With capacity 2 and a backlog, tokens arrive at exactly k·1e9/3 ns.
         let mut b = TokenBucket::new(cfg(2, 3.0));
-        b.check(0, 2).unwrap();
-        assert!(b.check(333_333_334, 1).unwrap().allowed);
-        let d = b.check(333_333_334, 1).unwrap();
+        b.check(2, 0).unwrap();
+        assert!(b.check(1, 333_333_334).unwrap().allowed);
+        let d = b.check(1, 333_333_334).unwrap();
         assert_eq!(d.retry_after_ns, 666_666_667 - 333_333_334);
-        assert!(!b.clone().check(666_666_666, 1).unwrap().allowed);
-        assert!(b.check(666_666_667, 1).unwrap().allowed);
+        assert!(!b.clone().check(1, 666_666_666).unwrap().allowed);
+        assert!(b.check(1, 666_666_667).unwrap().allowed);
     }
 
     #[test]
     fn retry_after_for_a_larger_cost() {
         let mut b = TokenBucket::new(cfg(4, 3.0));
-        assert!(b.check(0, 4).unwrap().allowed);
-        let d = b.check(0, 3).unwrap();
+        assert!(b.check(4, 0).unwrap().allowed);
+        let d = b.check(3, 0).unwrap();
         assert_eq!(d.retry_after_ns, SEC); // 3 tokens at 3/s
         assert_eq!(d.full_after_ns, 1_333_333_334);
-        assert!(!b.clone().check(SEC - 1, 3).unwrap().allowed);
-        let d = b.check(SEC, 3).unwrap();
+        assert!(!b.clone().check(3, SEC - 1).unwrap().allowed);
+        let d = b.check(3, SEC).unwrap();
         assert!(d.allowed);
         assert_eq!(d.remaining, 0.0);
     }
@@ -168,9 +168,9 @@ mod tests {
     #[test]
     fn cost_zero_is_allowed_and_changes_nothing() {
         let mut b = TokenBucket::new(cfg(2, 1.0));
-        b.check(0, 2).unwrap();
+        b.check(2, 0).unwrap();
         let before = b.clone();
-        let d = b.check(SEC / 4, 0).unwrap();
+        let d = b.check(0, SEC / 4).unwrap();
         assert!(d.allowed);
         assert_eq!(d.remaining, 0.25);
         assert_eq!(d.full_after_ns, SEC * 7 / 4);
@@ -181,15 +181,15 @@ mod tests {
     fn cost_above_capacity_is_an_error_and_leaves_the_bucket_alone() {
         let mut b = TokenBucket::new(cfg(3, 1.0));
         assert_eq!(
-            b.check(0, 4),
+            b.check(4, 0),
             Err(LimiterError::CostExceedsCapacity {
                 cost: 4,
                 capacity: 3
             })
         );
         assert_eq!(b.tokens_at(0), 3.0);
-        assert!(b.check(0, 3).unwrap().allowed);
-        assert!(b.check(0, u32::MAX).is_err());
+        assert!(b.check(3, 0).unwrap().allowed);
+        assert!(b.check(u32::MAX, 0).is_err());
     }
 
     #[test]
@@ -210,34 +210,34 @@ mod tests {
     #[test]
     fn time_going_backwards_is_treated_as_the_latest_time_seen() {
         let mut b = TokenBucket::new(cfg(2, 1.0));
-        b.check(SEC, 2).unwrap();
-        let late = b.check(SEC, 1).unwrap();
-        let early = b.check(0, 1).unwrap();
+        b.check(2, SEC).unwrap();
+        let late = b.check(1, SEC).unwrap();
+        let early = b.check(1, 0).unwrap();
         assert_eq!(early, late);
         assert_eq!(early.retry_after_ns, SEC);
         assert_eq!(b.tokens_at(0), 0.0);
         assert_eq!(b.tokens_at(SEC + SEC / 2), 0.5);
-        assert!(b.check(2 * SEC, 1).unwrap().allowed);
+        assert!(b.check(1, 2 * SEC).unwrap().allowed);
     }
 
     #[test]
     fn extreme_rates_do_not_overflow() {
         let mut slow = TokenBucket::new(cfg(u32::MAX, f64::MIN_POSITIVE));
-        assert!(slow.check(0, u32::MAX).unwrap().allowed);
-        let d = slow.check(u64::MAX, 1).unwrap();
+        assert!(slow.check(u32::MAX, 0).unwrap().allowed);
+        let d = slow.check(1, u64::MAX).unwrap();
         assert!(!d.allowed);
         assert_eq!(d.retry_after_ns, u64::MAX);
         assert_eq!(d.full_after_ns, u64::MAX);
         let mut fast = TokenBucket::new(cfg(u32::MAX, f64::MAX));
-        assert!(fast.check(u64::MAX, u32::MAX).unwrap().allowed);
-        assert!(!fast.check(u64::MAX, 1).unwrap().allowed);
-        assert_eq!(fast.check(u64::MAX, 1).unwrap().retry_after_ns, 1);
+        assert!(fast.check(u32::MAX, u64::MAX).unwrap().allowed);
+        assert!(!fast.check(1, u64::MAX).unwrap().allowed);
+        assert_eq!(fast.check(1, u64::MAX).unwrap().retry_after_ns, 1);
     }
 
     #[test]
     fn set_config_keeps_tokens_clamped_and_exact() {
         let mut b = TokenBucket::new(cfg(10, 1.0));
-        b.check(0, 4).unwrap();
+        b.check(4, 0).unwrap();
         b.set_config(cfg(5, 1.0), 0);
         assert_eq!(b.tokens_at(0), 5.0);
         b.set_config(cfg(20, 1.0), 0);
@@ -245,14 +245,14 @@ mod tests {
         assert_eq!(b.tokens_at(15 * SEC), 20.0);
         // Fractional tokens survive a rate change exactly.
         let mut b = TokenBucket::new(cfg(10, 1.0));
-        b.check(0, 10).unwrap();
+        b.check(10, 0).unwrap();
         b.set_config(cfg(10, 2.0), SEC / 2);
         assert_eq!(b.tokens_at(SEC / 2), 0.5);
-        assert!(!b.clone().check(SEC * 3 / 4 - 1, 1).unwrap().allowed);
-        assert!(b.check(SEC * 3 / 4, 1).unwrap().allowed);
+        assert!(!b.clone().check(1, SEC * 3 / 4 - 1).unwrap().allowed);
+        assert!(b.check(1, SEC * 3 / 4).unwrap().allowed);
         // 1/3 token at 3/s becomes floor((1/3)·D') units at 0.1/s: never more.
         let mut b = TokenBucket::new(cfg(1, 3.0));
-        b.check(0, 1).unwrap();
+        b.check(1, 0).unwrap();
         b.set_config(cfg(1, 0.1), 111_111_111);
         let t = b.tokens_at(111_111_111);
         assert!(t <= 1.0 / 3.0 && t > 0.3333333, "{t}");

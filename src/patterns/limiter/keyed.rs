@@ -71,7 +71,7 @@ impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
     /// Errors: [`LimiterError::CostExceedsCapacity`] when `cost > capacity`, or the
     /// validation error of an invalid configuration; no state changes then.
     #[inline]
-    pub fn check<Q>(&mut self, key: &Q, now: u64, cost: u32) -> Result<Decision, LimiterError>
+    pub fn check<Q>(&mut self, key: &Q, cost: u32, now: u64) -> Result<Decision, LimiterError>
     where
         K: std::borrow::Borrow<Q>,
         Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
@@ -184,8 +184,8 @@ impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
 impl LimiterBackend for KeyedLimiter<String> {
     type Error = std::convert::Infallible;
 
-    fn check(&mut self, key: &str, now: u64, cost: u32) -> Result<Decision, LimiterError> {
-        KeyedLimiter::check(self, key, now, cost)
+    fn check(&mut self, key: &str, cost: u32, now: u64) -> Result<Decision, LimiterError> {
+        KeyedLimiter::check(self, key, cost, now)
     }
     fn reset(&mut self, key: &str) -> Result<(), Self::Error> {
         KeyedLimiter::reset(self, key);
@@ -219,12 +219,12 @@ mod tests {
         let mut k: KeyedLimiter<String> = KeyedLimiter::new(cfg(2, 1.0));
         assert!(k.check("a", 0, 0).unwrap().allowed);
         assert_eq!(k.len(), 0);
-        assert!(k.check("a", 0, 1).unwrap().allowed);
+        assert!(k.check("a", 1, 0).unwrap().allowed);
         assert_eq!(k.len(), 1);
         assert_eq!(k.tokens_at("a", 0), 1.0);
         assert_eq!(k.tokens_at("zz", 0), 2.0);
         assert_eq!(
-            k.check("a", 0, 3),
+            k.check("a", 3, 0),
             Err(LimiterError::CostExceedsCapacity {
                 cost: 3,
                 capacity: 2
@@ -235,7 +235,7 @@ mod tests {
         assert_eq!(k.len(), 1);
         k.sweep(SEC);
         assert!(k.is_empty());
-        k.check("b", SEC, 2).unwrap();
+        k.check("b", 2, SEC).unwrap();
         k.reset("b");
         assert!(k.is_empty());
         assert_eq!(k.tokens_at("b", SEC), 2.0);
@@ -245,11 +245,11 @@ mod tests {
     fn keyed_sweeps_full_buckets_automatically() {
         let mut k: KeyedLimiter<u32> = KeyedLimiter::new(cfg(1, 1.0));
         for key in 0..MIN_SWEEP_LEN as u32 {
-            k.check(&key, 0, 1).unwrap();
+            k.check(&key, 1, 0).unwrap();
         }
         assert_eq!(k.len(), MIN_SWEEP_LEN);
         // All 64 are full one second later; the next insertion sweeps them.
-        k.check(&1000, SEC, 1).unwrap();
+        k.check(&1000, 1, SEC).unwrap();
         assert_eq!(k.len(), 1);
     }
 
@@ -257,22 +257,22 @@ mod tests {
     fn keyed_hard_limit_evicts_the_buckets_nearest_to_full() {
         let mut k: KeyedLimiter<String> = KeyedLimiter::with_max_keys(cfg(10, 1.0), 2);
         assert_eq!(k.max_keys(), 2);
-        k.check("deep", 0, 9).unwrap();
-        k.check("shallow", 0, 1).unwrap();
-        k.check("new", 0, 1).unwrap();
+        k.check("deep", 9, 0).unwrap();
+        k.check("shallow", 1, 0).unwrap();
+        k.check("new", 1, 0).unwrap();
         assert_eq!(k.len(), 2);
         assert_eq!(k.tokens_at("deep", 0), 1.0);
         assert_eq!(k.tokens_at("new", 0), 9.0);
         assert_eq!(k.tokens_at("shallow", 0), 10.0); // forgotten: restarts full
         // Full buckets go first: at 5 s "new" is full (since 1 s), "deep" holds 6.
-        k.check("other", 5 * SEC, 1).unwrap();
+        k.check("other", 1, 5 * SEC).unwrap();
         assert_eq!(k.len(), 2);
         assert_eq!(k.tokens_at("deep", 5 * SEC), 6.0);
         assert_eq!(k.tokens_at("other", 5 * SEC), 9.0);
         let mut k: KeyedLimiter<String> = KeyedLimiter::with_max_keys(cfg(10, 1.0), 0);
         assert_eq!(k.max_keys(), 1);
-        k.check("a", 0, 5).unwrap();
-        k.check("b", 0, 5).unwrap();
+        k.check("a", 5, 0).unwrap();
+        k.check("b", 5, 0).unwrap();
         assert_eq!(k.len(), 1);
         assert_eq!(k.tokens_at("b", 0), 5.0);
     }
@@ -280,8 +280,8 @@ mod tests {
     #[test]
     fn keyed_set_config_clamps_and_drops_full_buckets() {
         let mut k: KeyedLimiter<String> = KeyedLimiter::new(cfg(10, 1.0));
-        k.check("a", 0, 8).unwrap();
-        k.check("b", 0, 1).unwrap();
+        k.check("a", 8, 0).unwrap();
+        k.check("b", 1, 0).unwrap();
         k.set_config(cfg(3, 1.0), 0);
         assert_eq!(k.len(), 1);
         assert_eq!(k.tokens_at("a", 0), 2.0);

@@ -82,11 +82,11 @@ impl Engine {
         let allowed = match &mut self.remote {
             Some(r) => {
                 // Failures are decided by the backend's declared policy, inside `check`.
-                let d = decided.unwrap_or_else(|| r.backend.check(&t.name, now, 1));
+                let d = decided.unwrap_or_else(|| r.backend.check(&t.name, 1, now));
                 t.remote_tokens = d.as_ref().ok().map(|d| d.remaining);
                 d.map(|d| d.allowed).unwrap_or(false)
             }
-            None => t.bucket.check(now, 1).map(|d| d.allowed).unwrap_or(false),
+            None => t.bucket.check(1, now).map(|d| d.allowed).unwrap_or(false),
         };
         if allowed {
             t.allowed += 1;

@@ -60,7 +60,7 @@ impl Engine {
             .map(|&(_, tenant, _)| (self.tenants[tenant as usize].name.as_str(), 1))
             .collect();
         let mut decisions = Vec::with_capacity(names.len());
-        remote.backend.check_many(self.now, &names, &mut decisions);
+        remote.backend.check_many(&names, self.now, &mut decisions);
         let mut decisions = decisions.into_iter();
         remote
             .prefetched
@@ -98,7 +98,7 @@ impl Engine {
         let name = self.tenants[t as usize].name.as_str();
         let batch = vec![(name, 1); keys.len()];
         let mut decisions = Vec::with_capacity(batch.len());
-        r.backend.check_many(self.now, &batch, &mut decisions);
+        r.backend.check_many(&batch, self.now, &mut decisions);
         let mut decisions = decisions.into_iter();
         for key in keys {
             self.request_decided(t, key, 0, decisions.next());
