@@ -25,7 +25,7 @@ pub enum Fault {
     /// Down for the first half of every `period_ns`, up for the second half.
     Flapping {
         /// Full down+up period in nanoseconds (at least
-        /// [`MIN_FLAP_PERIOD_NS`](super::validate::MIN_FLAP_PERIOD_NS)).
+        /// [`MIN_FLAP_PERIOD_NS`](super::scenario::validate::MIN_FLAP_PERIOD_NS)).
         period_ns: u64,
     },
 }

@@ -1,6 +1,6 @@
 //! The simulation's fixed steps, bounds and limits.
 
-/// Virtual time advanced by [`Command::Step`] / [`Engine::step`]: 100 ms.
+/// Virtual time advanced by [`Command::Step`](super::Command::Step) / [`Engine::step`](super::Engine::step): 100 ms.
 pub const STEP_NS: u64 = 100_000_000;
 /// Number of recent requests kept for drawing key positions.
 pub const RECENT_REQUESTS: usize = 256;
@@ -17,7 +17,7 @@ pub const TRANSITIONS_PER_SERVER: usize = 256;
 /// Live commands a session records at most (beyond it the session is marked truncated and
 /// can no longer be saved exactly).
 pub const SESSION_COMMANDS: usize = 20_000;
-/// [`Command::PreviousEvent`] skips events fired less than this long (virtual) ago, so that
+/// [`Command::PreviousEvent`](super::Command::PreviousEvent) skips events fired less than this long (virtual) ago, so that
 /// pressing `p` right after landing on an event goes to the one before it.
 pub const PREV_GRACE_NS: u64 = 1_000_000_000;
 /// Highest offered traffic rate a command may set (requests per second of virtual time).

@@ -3,8 +3,8 @@
 
 use thiserror::Error;
 
-/// Permission to make one call; hand it back to [`CircuitBreaker::record`] (or
-/// [`cancel`](CircuitBreaker::cancel)).
+/// Permission to make one call; hand it back to [`CircuitBreaker::record`](super::CircuitBreaker::record) (or
+/// [`cancel`](super::CircuitBreaker::cancel)).
 ///
 /// Only a breaker issues permits: the fields are private and a permit is neither `Clone`
 /// nor `Copy`, so each one is recorded at most once.

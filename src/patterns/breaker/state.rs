@@ -12,12 +12,12 @@ pub enum State {
     HalfOpen,
 }
 
-/// An operator override in effect (see [`CircuitBreaker::forced`]).
+/// An operator override in effect (see [`CircuitBreaker::forced`](super::CircuitBreaker::forced)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Forced {
-    /// Held open by [`CircuitBreaker::force_open`]: rejects everything, no timeout.
+    /// Held open by [`CircuitBreaker::force_open`](super::CircuitBreaker::force_open): rejects everything, no timeout.
     Open,
-    /// Held closed by [`CircuitBreaker::force_closed`]: admits everything, ignores failures.
+    /// Held closed by [`CircuitBreaker::force_closed`](super::CircuitBreaker::force_closed): admits everything, ignores failures.
     Closed,
 }

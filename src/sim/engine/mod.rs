@@ -79,7 +79,7 @@ struct Tenant {
     denied: u64,
 }
 
-/// The deterministic simulation engine. See the [module docs](self).
+/// The deterministic simulation engine. See the [`sim`](crate::sim) module docs.
 #[derive(Debug)]
 pub struct Engine {
     /// Shared limiter backend, when configured (virtual time is then wall time).

@@ -1,7 +1,7 @@
 //! Scenarios: TOML files describing servers, traffic, limiter, breakers and a timeline.
 //!
 //! Shipped scenarios live in `assets/scenarios/*.toml` and are compiled in. The file format
-//! is the serde types of [`types`] (read and written, `deny_unknown_fields`), the timeline
+//! is the serde types ([`Scenario`] and its parts) (read and written, `deny_unknown_fields`), the timeline
 //! actions are [`events::EventAction`], and every rule is in [`validate`]: errors name the
 //! file, line and column (toml's spans) and what was expected.
 
