@@ -59,7 +59,7 @@ fn single(c: &mut Criterion) {
     g.bench_function("ringside TokenBucket (&mut, now arg)", |b| {
         b.iter(|| {
             now += STEP_NS;
-            black_box(bucket.check(black_box(now), 1))
+            black_box(bucket.check(1, black_box(now)))
         })
     });
 
@@ -68,14 +68,14 @@ fn single(c: &mut Criterion) {
     g.bench_function("ringside Mutex<TokenBucket> (&self, now arg)", |b| {
         b.iter(|| {
             now += STEP_NS;
-            black_box(shared.lock().unwrap().check(black_box(now), 1))
+            black_box(shared.lock().unwrap().check(1, black_box(now)))
         })
     });
 
     let shared = Mutex::new(TokenBucket::new(config));
     let start = Instant::now();
     g.bench_function("ringside Mutex<TokenBucket> (&self, Instant)", |b| {
-        b.iter(|| black_box(shared.lock().unwrap().check(elapsed_ns(start), 1)))
+        b.iter(|| black_box(shared.lock().unwrap().check(1, elapsed_ns(start))))
     });
 
     let clock = FakeRelativeClock::default();
@@ -106,7 +106,7 @@ fn keyed_ringside(g: &mut Group, keys: &[String], config: BucketConfig) {
     g.bench_function("ringside KeyedLimiter (&mut, now arg, foldhash)", |b| {
         b.iter(|| {
             now += STEP_NS;
-            black_box(ours.check(keys[next_key(&mut i)].as_str(), black_box(now), 1))
+            black_box(ours.check(keys[next_key(&mut i)].as_str(), 1, black_box(now)))
         })
     });
 
@@ -118,7 +118,7 @@ fn keyed_ringside(g: &mut Group, keys: &[String], config: BucketConfig) {
             b.iter(|| {
                 now += STEP_NS;
                 let key = keys[next_key(&mut i)].as_str();
-                black_box(shared.lock().unwrap().check(key, black_box(now), 1))
+                black_box(shared.lock().unwrap().check(key, 1, black_box(now)))
             })
         },
     );
@@ -130,7 +130,7 @@ fn keyed_ringside(g: &mut Group, keys: &[String], config: BucketConfig) {
         |b| {
             b.iter(|| {
                 let key = keys[next_key(&mut i)].as_str();
-                black_box(shared.lock().unwrap().check(key, elapsed_ns(start), 1))
+                black_box(shared.lock().unwrap().check(key, 1, elapsed_ns(start)))
             })
         },
     );

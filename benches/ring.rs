@@ -72,10 +72,10 @@ fn lookups(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("ring_lookup_100x150");
     let mut i = 0usize;
-    g.bench_function("ringside/owner_id(prehashed, no hash)", |b| {
+    g.bench_function("ringside/owner_id_of_hash(prehashed, no hash)", |b| {
         b.iter(|| {
             i = (i + 1) % KEYS;
-            black_box(ring.owner_id(black_box(hashes[i])))
+            black_box(ring.owner_id_of_hash(black_box(hashes[i])))
         })
     });
     g.bench_function("MD5 alone (hash_key)", |b| {
@@ -102,10 +102,10 @@ fn lookups(c: &mut Criterion) {
             black_box(peer_fold.get(black_box(&keys[i].as_str())))
         })
     });
-    g.bench_function("ringside/owners_of(prehashed, 3, no hash)", |b| {
+    g.bench_function("ringside/owners_of_hash(prehashed, 3, no hash)", |b| {
         b.iter(|| {
             i = (i + 1) % KEYS;
-            for o in ring.owners_of(black_box(hashes[i]), 3) {
+            for o in ring.owners_of_hash(black_box(hashes[i]), 3) {
                 black_box(o);
             }
         })

@@ -106,6 +106,7 @@ proptest! {
                                     prop_assert_eq!(b.state(), State::HalfOpen);
                                     prop_assert_eq!(b.probes_in_flight(), cfg.half_open_max_probes());
                                 }
+                                other => prop_assert!(false, "unexpected rejection {other:?}"),
                             }
                         }
                     }

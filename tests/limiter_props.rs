@@ -70,7 +70,7 @@ proptest! {
         let mut admitted: Vec<(u64, u128)> = Vec::new(); // (time, cost)
         for (step, cost) in ops {
             now += step;
-            let d = b.check(now, cost).unwrap();
+            let d = b.check(cost, now).unwrap();
             let tokens = b.tokens_at(now);
             prop_assert!((0.0..=f64::from(cap)).contains(&tokens), "tokens {tokens}");
             prop_assert!((0.0..=f64::from(cap)).contains(&d.remaining));
@@ -80,16 +80,16 @@ proptest! {
                 admitted.push((now, u128::from(cost)));
             } else {
                 prop_assert!(cost > 0 && d.retry_after_ns > 0);
-                prop_assert!(!b.clone().check(now + d.retry_after_ns - 1, cost).unwrap().allowed);
-                prop_assert!(b.clone().check(now + d.retry_after_ns, cost).unwrap().allowed);
+                prop_assert!(!b.clone().check(cost, now + d.retry_after_ns - 1).unwrap().allowed);
+                prop_assert!(b.clone().check(cost, now + d.retry_after_ns).unwrap().allowed);
             }
             // full_after is the least whole ns after which the bucket is full.
             // (Checked with a cost of `cap`: the f64 `tokens_at` may round a deficit of a
             // fraction of a unit up to `cap`.)
             if d.full_after_ns > 0 {
-                prop_assert!(!b.clone().check(now + d.full_after_ns - 1, cap).unwrap().allowed);
+                prop_assert!(!b.clone().check(cap, now + d.full_after_ns - 1).unwrap().allowed);
             }
-            prop_assert!(b.clone().check(now + d.full_after_ns, cap).unwrap().allowed);
+            prop_assert!(b.clone().check(cap, now + d.full_after_ns).unwrap().allowed);
             prop_assert_eq!(b.tokens_at(now + d.full_after_ns), f64::from(cap));
         }
         // Max over windows is attained with both ends at admission times.
@@ -126,7 +126,7 @@ proptest! {
         // The bucket must be drained from t = 0, or refill before the first check is capped.
         for step in std::iter::once(0).chain(steps) {
             now += step;
-            while b.check(now, 1).unwrap().allowed {
+            while b.check(1, now).unwrap().allowed {
                 total += 1;
             }
             prop_assert_eq!(total, (u128::from(cap) * den + u128::from(now) * num) / den);
@@ -147,7 +147,7 @@ proptest! {
             now += step;
             let given = now.saturating_sub(back);
             latest = latest.max(given);
-            prop_assert_eq!(raw.check(given, cost), clamped.check(latest, cost));
+            prop_assert_eq!(raw.check(cost, given), clamped.check(cost, latest));
             prop_assert_eq!(raw.tokens_at(given), clamped.tokens_at(latest));
         }
     }
@@ -184,9 +184,9 @@ proptest! {
                     let expected = model
                         .entry(key.clone())
                         .or_insert_with(|| TokenBucket::new(config))
-                        .check(now, cost);
-                    prop_assert_eq!(keyed.check(key.as_str(), now, cost), expected);
-                    capped.check(key.as_str(), now, cost).unwrap();
+                        .check(cost, now);
+                    prop_assert_eq!(keyed.check(key.as_str(), cost, now), expected);
+                    capped.check(key.as_str(), cost, now).unwrap();
                     prop_assert!(capped.len() <= 50);
                 }
             }

@@ -1,5 +1,5 @@
 //! Hot paths must not touch the heap, and a counting global allocator proves it:
-//! the patterns' ring lookups (`owner_id`, `owners_of`), bucket checks (single and keyed,
+//! the patterns' ring lookups (`owner_id_of_hash`, `owners_of_hash`), bucket checks (single and keyed,
 //! for a key already tracked) and breaker acquire/record/reject; and the simulation's
 //! per-request path once its queues and bounded buffers reached their steady size.
 //!
@@ -71,8 +71,8 @@ fn pattern_hot_paths() {
     assert_eq!(
         allocations(|| {
             for &h in &hashes {
-                seen += usize::from(ring.owner_id(h).is_some());
-                seen += ring.owners_of(h, 3).count();
+                seen += usize::from(ring.owner_id_of_hash(h).is_some());
+                seen += ring.owners_of_hash(h, 3).count();
             }
         }),
         0,
@@ -86,7 +86,7 @@ fn pattern_hot_paths() {
     assert_eq!(
         allocations(|| {
             for i in 0..10_000u64 {
-                allowed += u32::from(bucket.check(i * 1_000_000, 1).expect("cost fits").allowed);
+                allowed += u32::from(bucket.check(1, i * 1_000_000).expect("cost fits").allowed);
             }
         }),
         0,
@@ -98,12 +98,12 @@ fn pattern_hot_paths() {
     let mut keyed: KeyedLimiter<String> = KeyedLimiter::new(config);
     let keys: Vec<String> = (0..1_000).map(|i| format!("tenant{i}")).collect();
     for k in &keys {
-        keyed.check(k.as_str(), 0, 1).expect("cost fits"); // first check inserts
+        keyed.check(k.as_str(), 1, 0).expect("cost fits"); // first check inserts
     }
     assert_eq!(
         allocations(|| {
             for (i, k) in keys.iter().enumerate() {
-                keyed.check(k.as_str(), 1 + i as u64, 1).expect("cost fits");
+                keyed.check(k.as_str(), 1, 1 + i as u64).expect("cost fits");
             }
         }),
         0,

@@ -105,8 +105,8 @@ fn decisions_are_identical_to_the_in_memory_bucket() {
                 }
             }
             let cost = (next(&mut rng) % u64::from(config.capacity() + 1)) as u32;
-            let expected = memory.check(t, cost).unwrap();
-            let got = redis.check_at_server_time(&key, T0 + t, cost).unwrap();
+            let expected = memory.check(cost, t).unwrap();
+            let got = redis.check_at_server_time(&key, cost, T0 + t).unwrap();
             assert_eq!(
                 got, expected,
                 "config {config:?}, step {step}, t {t}, cost {cost}"
@@ -136,13 +136,13 @@ fn retry_after_is_exact() {
     // can expire during the test.
     let run = Instant::now();
     let mut r = limiter(&server, cfg(2, 3.0 / 4096.0), FailurePolicy::FailClosed);
-    assert!(r.check_at_server_time("k", T0, 2).unwrap().allowed);
-    let d = r.check_at_server_time("k", T0 + 1, 1).unwrap();
+    assert!(r.check_at_server_time("k", 2, T0).unwrap().allowed);
+    let d = r.check_at_server_time("k", 1, T0 + 1).unwrap();
     assert!(!d.allowed);
     assert_eq!(d.retry_after_ns, 1_365_333_333_333); // ceil(4096e9/3) − 1
     let at = T0 + 1 + d.retry_after_ns;
-    assert!(!r.check_at_server_time("k", at - 1, 1).unwrap().allowed);
-    assert!(r.check_at_server_time("k", at, 1).unwrap().allowed);
+    assert!(!r.check_at_server_time("k", 1, at - 1).unwrap().allowed);
+    assert!(r.check_at_server_time("k", 1, at).unwrap().allowed);
     assert_within_margin(run, "retry_after_is_exact");
 }
 
@@ -153,7 +153,7 @@ fn key_has_hash_tag_and_ttl_of_time_to_full() {
     };
     let mut r = limiter(&server, cfg(10, 2.0), FailurePolicy::FailClosed);
     let before = server_ms(&mut server.conn());
-    let d = r.check("tenant-7", 0, 3).unwrap(); // server clock
+    let d = r.check("tenant-7", 3, 0).unwrap(); // server clock
     assert!(d.allowed);
     assert_eq!(d.remaining, 7.0);
     assert_eq!(d.full_after_ns, 1_500_000_000);
@@ -194,9 +194,9 @@ fn fractional_state_survives_in_integers() {
     let mut m = TokenBucket::new(cfg(100, 0.1));
     for k in 0..20u64 {
         let t = k * 3_333_333_337;
-        let expected = m.check(t, 20).unwrap();
+        let expected = m.check(20, t).unwrap();
         assert_eq!(
-            r.check_at_server_time("frac", T0 + t, 20).unwrap(),
+            r.check_at_server_time("frac", 20, T0 + t).unwrap(),
             expected
         );
         assert!(expected.full_after_ns > MARGIN, "{expected:?}");
@@ -211,7 +211,7 @@ fn cost_above_capacity_is_an_error() {
     };
     let mut r = limiter(&server, cfg(3, 1.0), FailurePolicy::FailOpen);
     assert_eq!(
-        r.check("k", 0, 4),
+        r.check("k", 4, 0),
         Err(LimiterError::CostExceedsCapacity {
             cost: 4,
             capacity: 3
@@ -230,7 +230,7 @@ fn check_many_is_one_batch_with_sequential_semantics() {
     batch.push(("b", 11)); // invalid: answered locally
     batch.push(("b", 10));
     let mut out = Vec::new();
-    r.check_many(0, &batch, &mut out);
+    r.check_many(&batch, 0, &mut out);
     assert_eq!(out.len(), 17);
     let allowed = out[..15]
         .iter()
@@ -260,9 +260,9 @@ fn script_flush_mid_run_fails_no_check() {
     let mut out = Vec::new();
     for round in 0..20 {
         let _: () = redis::cmd("SCRIPT").arg("FLUSH").query(&mut c).unwrap();
-        assert!(r.check("k", 0, 1).unwrap().allowed, "round {round}");
+        assert!(r.check("k", 1, 0).unwrap().allowed, "round {round}");
         let _: () = redis::cmd("SCRIPT").arg("FLUSH").query(&mut c).unwrap();
-        r.check_many(0, &[("k", 1), ("j", 1)], &mut out);
+        r.check_many(&[("k", 1), ("j", 1)], 0, &mut out);
         assert!(out.iter().all(|d| d.as_ref().unwrap().allowed));
     }
     let h = r.health();
@@ -288,12 +288,12 @@ fn restart_mid_run_recovers_with_no_failed_checks_after_reconnect() {
         return;
     };
     let mut r = limiter(&server, cfg(1000, 1000.0), FailurePolicy::FailClosed);
-    assert!(r.check("k", 0, 1).unwrap().allowed);
+    assert!(r.check("k", 1, 0).unwrap().allowed);
     server.restart(); // same port, empty, no scripts loaded
     // The first call after the restart may find the old connection dead; recovery follows.
     assert!(
         wait_until(RECOVERY, || {
-            r.check("k", 0, 1).unwrap();
+            r.check("k", 1, 0).unwrap();
             r.health().healthy
         }),
         "did not recover: {:?}",
@@ -301,7 +301,7 @@ fn restart_mid_run_recovers_with_no_failed_checks_after_reconnect() {
     );
     let before = r.health().fallbacks;
     for _ in 0..200 {
-        assert!(r.check("k", 0, 1).unwrap().allowed);
+        assert!(r.check("k", 1, 0).unwrap().allowed);
     }
     assert_eq!(r.health().fallbacks, before);
 }
@@ -330,7 +330,7 @@ fn dead_redis_applies_the_policy_within_the_timeout_and_opens_the_guard() {
             // Loose on purpose (a loaded machine): it catches a decision that waits for
             // the 2 s connect time-out or hangs, not one that is merely late.
             let start = Instant::now();
-            let d = r.check("k", i, 1).unwrap();
+            let d = r.check("k", 1, i).unwrap();
             assert!(
                 start.elapsed() < Duration::from_secs(5),
                 "decision took {:?} with a 20 ms timeout",
@@ -356,7 +356,7 @@ fn dead_redis_applies_the_policy_within_the_timeout_and_opens_the_guard() {
         // take 20 s; the bound is loose for a loaded machine).
         let start = Instant::now();
         for _ in 0..1000 {
-            r.check("k", 10, 1).unwrap();
+            r.check("k", 1, 10).unwrap();
         }
         assert!(
             start.elapsed() < Duration::from_secs(10),
@@ -368,7 +368,7 @@ fn dead_redis_applies_the_policy_within_the_timeout_and_opens_the_guard() {
         let back = Instant::now();
         assert!(
             wait_until(RECOVERY, || {
-                r.check("fresh", 0, 1).unwrap();
+                r.check("fresh", 1, 0).unwrap();
                 r.health().healthy
             }),
             "{policy}: no recovery: {:?}",
@@ -396,7 +396,7 @@ fn two_clients(
                 let options = patient(FailurePolicy::FailClosed);
                 let mut r = RedisLimiter::connect(&url, config, options).unwrap();
                 let allowed = (0..per_client)
-                    .filter(|_| r.check(key, 0, 1).unwrap().allowed)
+                    .filter(|_| r.check(key, 1, 0).unwrap().allowed)
                     .count() as u64;
                 assert_eq!(r.health().fallbacks, 0, "{:?}", r.health());
                 allowed

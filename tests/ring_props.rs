@@ -16,7 +16,7 @@ fn key_hashes() -> impl Strategy<Value = Vec<Position>> {
 fn owners_by_name(ring: &HashRing, hashes: &[Position]) -> Vec<Option<String>> {
     hashes
         .iter()
-        .map(|&h| ring.owner_of(h).map(str::to_owned))
+        .map(|&h| ring.owner_of_hash(h).map(str::to_owned))
         .collect()
 }
 
@@ -32,7 +32,7 @@ proptest! {
         let mut after = before.clone();
         after.add(new).unwrap();
         for &h in &hashes {
-            let (b, a) = (before.owner_of(h), after.owner_of(h));
+            let (b, a) = (before.owner_of_hash(h), after.owner_of_hash(h));
             if b != a {
                 prop_assert_eq!(a, Some(new.as_str()));
             }
@@ -48,7 +48,7 @@ proptest! {
         let mut after = before.clone();
         after.remove(gone).unwrap();
         for &h in &hashes {
-            let (b, a) = (before.owner_of(h), after.owner_of(h));
+            let (b, a) = (before.owner_of_hash(h), after.owner_of_hash(h));
             if b != a {
                 prop_assert_eq!(b, Some(gone.as_str()));
             }
@@ -94,10 +94,10 @@ proptest! {
     ) {
         let ring = HashRing::with_servers(vnodes, &names).unwrap();
         for &h in &hashes {
-            let got: Vec<&str> = ring.owners_of(h, n).map(|(_, s)| s).collect();
+            let got: Vec<&str> = ring.owners_of_hash(h, n).map(|(_, s)| s).collect();
             prop_assert_eq!(got.len(), n.min(names.len()));
             if n > 0 {
-                prop_assert_eq!(Some(got[0]), ring.owner_of(h));
+                prop_assert_eq!(Some(got[0]), ring.owner_of_hash(h));
             }
             let mut dedup = got.clone();
             dedup.sort_unstable();
@@ -121,7 +121,7 @@ proptest! {
         const SAMPLE: usize = 40_000;
         let mut counts = vec![0usize; names.len() + 1];
         for i in 0..SAMPLE {
-            let id = ring.owner_id(hash_key(&format!("sample-{i}"))).unwrap();
+            let id = ring.owner_id_of_hash(hash_key(&format!("sample-{i}"))).unwrap();
             counts[id.0 as usize] += 1;
         }
         for (id, share) in shares {

@@ -218,8 +218,8 @@ fn adding_a_fourth_server_moves_about_a_quarter_of_keys_all_to_it() {
     let keys = e.key_hashes().to_vec();
     let mut moved = 0usize;
     for &h in &keys {
-        let old = before.name(before.owner_id(h).unwrap()).unwrap();
-        let new = after.name(after.owner_id(h).unwrap()).unwrap();
+        let old = before.name(before.owner_id_of_hash(h).unwrap()).unwrap();
+        let new = after.name(after.owner_id_of_hash(h).unwrap()).unwrap();
         if old != new {
             moved += 1;
             assert_eq!(new, "delta", "a key moved between two old servers");

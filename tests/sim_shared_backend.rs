@@ -21,21 +21,21 @@ struct Counting {
 }
 
 impl SharedLimiter for Counting {
-    fn check(&mut self, key: &str, now: u64, cost: u32) -> Result<Decision, LimiterError> {
+    fn check(&mut self, key: &str, cost: u32, now: u64) -> Result<Decision, LimiterError> {
         self.calls.lock().unwrap().single += 1;
-        self.inner.check(key, now, cost)
+        self.inner.check(key, cost, now)
     }
     fn check_many(
         &mut self,
-        now: u64,
         batch: &[(&str, u32)],
+        now: u64,
         out: &mut Vec<Result<Decision, LimiterError>>,
     ) {
         let mut calls = self.calls.lock().unwrap();
         calls.batches += 1;
         calls.batched_checks += batch.len();
         out.clear();
-        out.extend(batch.iter().map(|&(k, c)| self.inner.check(k, now, c)));
+        out.extend(batch.iter().map(|&(k, c)| self.inner.check(k, c, now)));
     }
     fn set_config(
         &mut self,

@@ -56,8 +56,9 @@ pub fn describe_health(h: &LimiterStatus) -> String {
         .map_or_else(|| "-".to_string(), format_duration);
     let guard = match h.guard {
         Some(BreakerState::Closed) | None => "closed",
-        Some(BreakerState::Open) => "open",
         Some(BreakerState::HalfOpen) => "half-open",
+        // Open, and any state a later version adds (`BreakerState` is non-exhaustive).
+        Some(state) => state.as_str(),
     };
     format!(
         "limiter {}: {}, rtt {rtt}, guard {guard}, policy {}, {} fallback decisions",

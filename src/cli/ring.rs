@@ -79,7 +79,7 @@ fn write_line(
     out: &mut impl Write,
 ) -> io::Result<()> {
     out.write_all(key)?;
-    for (_, name) in ring.owners_of(hash_bytes(key), replicas) {
+    for (_, name) in ring.owners_of_hash(hash_bytes(key), replicas) {
         out.write_all(b"\t")?;
         out.write_all(name.as_bytes())?;
     }

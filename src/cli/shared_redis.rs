@@ -35,17 +35,17 @@ pub fn attach(
 struct SharedRedis(RedisLimiter);
 
 impl SharedLimiter for SharedRedis {
-    fn check(&mut self, key: &str, now: u64, cost: u32) -> Result<Decision, LimiterError> {
-        self.0.check(key, now, cost)
+    fn check(&mut self, key: &str, cost: u32, now: u64) -> Result<Decision, LimiterError> {
+        self.0.check(key, cost, now)
     }
 
     fn check_many(
         &mut self,
-        now: u64,
         batch: &[(&str, u32)],
+        now: u64,
         out: &mut Vec<Result<Decision, LimiterError>>,
     ) {
-        self.0.check_many(now, batch, out);
+        self.0.check_many(batch, now, out);
     }
 
     fn set_config(&mut self, config: BucketConfig, now: u64) -> Result<(), BoxError> {

@@ -6,6 +6,15 @@
 //! position is strictly greater than `md5(key)`, wrapping around. Equal positions are
 //! ordered by server name so the mapping never depends on insertion order.
 //!
+//! Lookups, one vocabulary: by key (hashed with MD5 on each call) or by a position already
+//! hashed with [`hash_key`] (`_of_hash`, no hashing), returning names or [`ServerId`]s:
+//!
+//! | | by key | by pre-hashed position |
+//! |---|---|---|
+//! | owner's name | [`owner`](HashRing::owner) | [`owner_of_hash`](HashRing::owner_of_hash) |
+//! | owner's id | [`owner_id`](HashRing::owner_id) | [`owner_id_of_hash`](HashRing::owner_id_of_hash) (fastest) |
+//! | `n` distinct owners | [`owners`](HashRing::owners) | [`owners_of_hash`](HashRing::owners_of_hash) |
+//!
 //! Layout: the points live in parallel arrays sorted by (position, server name):
 //! the top 64 bits of each position (searched on the hot path), the full position
 //! (consulted only to break ties in the top 64 bits), the owner id, and for each point
@@ -41,6 +50,7 @@ pub struct ServerId(pub u32);
 
 /// Errors from ring operations. Bad input never panics.
 #[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
 pub enum RingError {
     /// The server is already a member.
     #[error("server '{0}' is already on the ring")]
@@ -237,19 +247,25 @@ impl HashRing {
         self.pos.len()
     }
 
-    /// Owner of `key` (hashes it with MD5). `None` on an empty ring.
+    /// Name of the owner of `key` (hashes it with MD5). `None` on an empty ring.
     pub fn owner(&self, key: &str) -> Option<&str> {
-        self.owner_id(hash_key(key)).and_then(|id| self.name(id))
+        self.owner_of_hash(hash_key(key))
     }
 
-    /// Name of the owner of a pre-hashed key. No allocation.
-    pub fn owner_of(&self, hash: Position) -> Option<&str> {
-        self.owner_id(hash).and_then(|id| self.name(id))
+    /// Id of the owner of `key` (hashes it with MD5). `None` on an empty ring.
+    pub fn owner_id(&self, key: &str) -> Option<ServerId> {
+        self.owner_id_of_hash(hash_key(key))
     }
 
-    /// Owner of a pre-hashed key. No allocation.
+    /// Name of the owner of a pre-hashed key ([`hash_key`]). No allocation.
+    pub fn owner_of_hash(&self, hash: Position) -> Option<&str> {
+        self.owner_id_of_hash(hash).and_then(|id| self.name(id))
+    }
+
+    /// Id of the owner of a pre-hashed key ([`hash_key`]): the fastest lookup, no hashing,
+    /// no allocation.
     #[inline]
-    pub fn owner_id(&self, hash: Position) -> Option<ServerId> {
+    pub fn owner_id_of_hash(&self, hash: Position) -> Option<ServerId> {
         if self.pos.is_empty() {
             return None;
         }
@@ -259,11 +275,11 @@ impl HashRing {
     /// Up to `n` distinct owners of `key`, clockwise from its position, starting with
     /// [`owner`](Self::owner). Empty when `n == 0` or the ring is empty.
     pub fn owners(&self, key: &str, n: usize) -> Owners<'_> {
-        self.owners_of(hash_key(key), n)
+        self.owners_of_hash(hash_key(key), n)
     }
 
     /// Up to `n` distinct owners of a pre-hashed key. The iterator does not allocate.
-    pub fn owners_of(&self, hash: Position, n: usize) -> Owners<'_> {
+    pub fn owners_of_hash(&self, hash: Position, n: usize) -> Owners<'_> {
         let remaining = n.min(self.len());
         let idx = if remaining == 0 {
             0
@@ -328,7 +344,7 @@ impl HashRing {
         }
         let moved = hashes
             .iter()
-            .filter(|&&h| before.owner_of(h) != after.owner_of(h))
+            .filter(|&&h| before.owner_of_hash(h) != after.owner_of_hash(h))
             .count();
         moved as f64 / hashes.len() as f64
     }
@@ -546,7 +562,7 @@ fn format_u32(mut v: u32, buf: &mut [u8; 10]) -> &[u8] {
     &buf[start..]
 }
 
-/// Iterator over up to `n` distinct owners clockwise; see [`HashRing::owners_of`].
+/// Iterator over up to `n` distinct owners clockwise; see [`HashRing::owners_of_hash`].
 /// Yields `(id, name)`.
 #[derive(Debug, Clone)]
 pub struct Owners<'a> {
@@ -645,12 +661,12 @@ mod tests {
         let r = HashRing::with_servers(1, ["a", "b"]).unwrap();
         let pts: Vec<_> = r.points().collect();
         assert_eq!(pts, [(pa, ServerId(0)), (pb, ServerId(1))]);
-        assert_eq!(r.owner_of(0), Some("a"));
-        assert_eq!(r.owner_of(pa - 1), Some("a"));
-        assert_eq!(r.owner_of(pa), Some("b")); // equal is not "greater"
-        assert_eq!(r.owner_of(pb - 1), Some("b"));
-        assert_eq!(r.owner_of(pb), Some("a")); // wraps
-        assert_eq!(r.owner_of(u128::MAX), Some("a"));
+        assert_eq!(r.owner_of_hash(0), Some("a"));
+        assert_eq!(r.owner_of_hash(pa - 1), Some("a"));
+        assert_eq!(r.owner_of_hash(pa), Some("b")); // equal is not "greater"
+        assert_eq!(r.owner_of_hash(pb - 1), Some("b"));
+        assert_eq!(r.owner_of_hash(pb), Some("a")); // wraps
+        assert_eq!(r.owner_of_hash(u128::MAX), Some("a"));
     }
 
     #[test]
@@ -665,9 +681,9 @@ mod tests {
             }
             let owners: Vec<_> = r.points().map(|(_, id)| r.name(id).unwrap()).collect();
             assert_eq!(owners, ["a", "b", "c"], "insertion order {order:?}");
-            assert_eq!(r.owner_of(p - 1), Some("a"));
-            assert_eq!(r.owner_of(p), Some("c"));
-            assert_eq!(names(r.owners_of(p - 1, 3)), ["a", "b", "c"]);
+            assert_eq!(r.owner_of_hash(p - 1), Some("a"));
+            assert_eq!(r.owner_of_hash(p), Some("c"));
+            assert_eq!(names(r.owners_of_hash(p - 1, 3)), ["a", "b", "c"]);
             // b's arc has zero length; a owns [q, p) wrapping.
             let shares: Vec<_> = r.shares().into_iter().map(|(_, s)| s).collect();
             assert_eq!(shares, [0.875, 0.0, 0.125]);
@@ -681,11 +697,11 @@ mod tests {
         r.insert_raw("a", &[base + 10]);
         r.insert_raw("b", &[base + 20]);
         r.insert_raw("c", &[base + 5]);
-        assert_eq!(r.owner_of(base), Some("c"));
-        assert_eq!(r.owner_of(base + 5), Some("a"));
-        assert_eq!(r.owner_of(base + 10), Some("b"));
-        assert_eq!(r.owner_of(base + 19), Some("b"));
-        assert_eq!(r.owner_of(base + 20), Some("c"));
+        assert_eq!(r.owner_of_hash(base), Some("c"));
+        assert_eq!(r.owner_of_hash(base + 5), Some("a"));
+        assert_eq!(r.owner_of_hash(base + 10), Some("b"));
+        assert_eq!(r.owner_of_hash(base + 19), Some("b"));
+        assert_eq!(r.owner_of_hash(base + 20), Some("c"));
     }
 
     #[test]
@@ -767,7 +783,7 @@ mod tests {
         // Only keys leaving or reaching "a" moved.
         for i in 0..2000 {
             let h = hash_key(&format!("k{i}"));
-            let (o1, o2) = (before.owner_of(h), r.owner_of(h));
+            let (o1, o2) = (before.owner_of_hash(h), r.owner_of_hash(h));
             if o1 != o2 {
                 assert_eq!(o1, Some("a"), "key k{i}");
             }
@@ -793,14 +809,14 @@ mod tests {
         let r = HashRing::with_servers(20, ["a", "b", "c", "d", "e"]).unwrap();
         for i in 0..500 {
             let h = hash_key(&format!("key{i}"));
-            let all = names(r.owners_of(h, 99));
+            let all = names(r.owners_of_hash(h, 99));
             assert_eq!(all.len(), 5);
-            assert_eq!(Some(all[0]), r.owner_of(h));
+            assert_eq!(Some(all[0]), r.owner_of_hash(h));
             let mut sorted = all.clone();
             sorted.sort();
             sorted.dedup();
             assert_eq!(sorted.len(), 5);
-            let two = r.owners_of(h, 2);
+            let two = r.owners_of_hash(h, 2);
             assert_eq!(two.len(), 2);
             assert_eq!(names(two), all[..2]);
         }
@@ -821,7 +837,7 @@ mod tests {
                     expect.push(id);
                 }
             }
-            let got: Vec<_> = r.owners_of(h, 4).map(|(id, _)| id).collect();
+            let got: Vec<_> = r.owners_of_hash(h, 4).map(|(id, _)| id).collect();
             assert_eq!(got, expect);
         }
     }
@@ -857,7 +873,7 @@ mod tests {
         c.add("z").unwrap();
         let moved = hashes
             .iter()
-            .filter(|&&h| c.owner_of(h) == Some("z"))
+            .filter(|&&h| c.owner_of_hash(h) == Some("z"))
             .count();
         assert_eq!(
             HashRing::moved_fraction(&a, &c, &hashes),

@@ -11,6 +11,10 @@ use crate::patterns::breaker::{
 };
 
 /// Why [`SyncBreaker::call`] did not return the call's value.
+///
+/// Not `#[non_exhaustive]`: a call either did not run or ran and failed, so callers match
+/// both arms to get their own error back; new reasons not to run go into [`Rejected`]
+/// (which is non-exhaustive).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallError<E> {
     /// The breaker did not admit the call; it was not run.

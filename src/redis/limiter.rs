@@ -7,13 +7,15 @@ use std::time::{Duration, Instant};
 use ::redis::Script;
 
 use super::connection::Connection;
+use super::error::{RedisLimiterError, RedisSetupError};
+use super::health::RedisHealth;
 use super::health::Stats;
+use super::options::RedisOptions;
+use super::policy::FailurePolicy;
 use super::policy::Fallback;
 use super::scale::Scale;
+use super::script::CHECK_SCRIPT;
 use super::script::{self, Mode, bucket_key, evalsha_cmd, query_batch};
-use super::{
-    CHECK_SCRIPT, FailurePolicy, RedisHealth, RedisLimiterError, RedisOptions, RedisSetupError,
-};
 use crate::patterns::breaker::{CircuitBreaker, Outcome, State};
 use crate::patterns::limiter::{BucketConfig, Decision, LimiterBackend, LimiterError};
 use crate::realtime::SyncBreaker;
@@ -119,8 +121,8 @@ impl RedisLimiter {
     pub fn check_at_server_time(
         &mut self,
         key: &str,
-        server_now_ns: u64,
         cost: u32,
+        server_now_ns: u64,
     ) -> Result<Decision, LimiterError> {
         self.check_on(key, cost, server_now_ns, Some(server_now_ns))
     }
@@ -194,10 +196,10 @@ impl RedisLimiter {
     }
 
     /// The policy's decision for a check Redis could not make.
-    fn fallback(&mut self, key: &str, now: u64, cost: u32) -> Result<Decision, LimiterError> {
+    fn fallback(&mut self, key: &str, cost: u32, now: u64) -> Result<Decision, LimiterError> {
         let guard = &self.guard;
         let recovery = self.options.guard.recovery_timeout_ns();
-        self.fallback.decide(key, now, cost, || {
+        self.fallback.decide(key, cost, now, || {
             let now = guard.now();
             guard.inspect(|cb| cb.retry_after(now)).unwrap_or(recovery)
         })
@@ -217,10 +219,10 @@ impl RedisLimiter {
                 Ok(d) => Ok(d),
                 Err(e) => {
                     self.stats.last_error = Some(e.to_string());
-                    self.fallback(key, now, cost)
+                    self.fallback(key, cost, now)
                 }
             },
-            None => self.fallback(key, now, cost),
+            None => self.fallback(key, cost, now),
         }
     }
 }
@@ -237,7 +239,7 @@ impl LimiterBackend for RedisLimiter {
     type Error = RedisLimiterError;
 
     /// Checks on the Redis server's clock; `now` is used only by the local fallback.
-    fn check(&mut self, key: &str, now: u64, cost: u32) -> Result<Decision, LimiterError> {
+    fn check(&mut self, key: &str, cost: u32, now: u64) -> Result<Decision, LimiterError> {
         self.check_on(key, cost, now, None)
     }
 
@@ -287,8 +289,8 @@ impl LimiterBackend for RedisLimiter {
     /// could not decide is decided by the failure policy.
     fn check_many(
         &mut self,
-        now: u64,
         batch: &[(&str, u32)],
+        now: u64,
         out: &mut Vec<Result<Decision, LimiterError>>,
     ) {
         out.clear();
@@ -332,7 +334,7 @@ impl LimiterBackend for RedisLimiter {
             };
             out[i] = match decided {
                 Some(d) => Ok(d),
-                None => self.fallback(key, now, cost),
+                None => self.fallback(key, cost, now),
             };
         }
     }

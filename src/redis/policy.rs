@@ -78,8 +78,8 @@ impl Fallback {
     pub fn decide(
         &mut self,
         key: &str,
-        now: u64,
         cost: u32,
+        now: u64,
         until_probe: impl FnOnce() -> u64,
     ) -> Result<Decision, LimiterError> {
         self.decisions += 1;
@@ -97,7 +97,7 @@ impl Fallback {
                 retry_after_ns: until_probe().max(1),
                 full_after_ns: 0,
             }),
-            FailurePolicy::Local => self.local.check(key, now, cost),
+            FailurePolicy::Local => self.local.check(key, cost, now),
         }
     }
 

@@ -8,6 +8,7 @@ use super::duration::format_duration;
 
 /// A fault injected into a simulated server (healed with [`Command::Heal`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub enum Fault {
     /// Each call fails with probability `rate` (0..=1), on top of the server's own error rate.
     Errors {
@@ -24,7 +25,7 @@ pub enum Fault {
     /// Down for the first half of every `period_ns`, up for the second half.
     Flapping {
         /// Full down+up period in nanoseconds (at least
-        /// [`MIN_FLAP_PERIOD_NS`](crate::sim::scenario::validate::MIN_FLAP_PERIOD_NS)).
+        /// [`MIN_FLAP_PERIOD_NS`](super::scenario::validate::MIN_FLAP_PERIOD_NS)).
         period_ns: u64,
     },
 }
@@ -58,6 +59,7 @@ pub struct BreakerParams {
 
 /// Everything the dashboard keyboard (or a scenario timeline) can send to the engine.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Command {
     /// Add a server with weight 1.0; auto-named (`server-N`) when `name` is `None`.
     AddServer {

@@ -5,8 +5,6 @@
 //! (`"1.5s"`), which `humantime` rejects, and because its units include months and years,
 //! meaningless on a virtual clock. It works in integers, so every value is exact.
 
-use serde::{Deserialize, Deserializer, Serializer};
-
 /// Units: name, nanoseconds.
 const UNITS: &[(&str, u64)] = &[
     ("ns", 1),
@@ -127,7 +125,9 @@ pub fn exact_duration(ns: u64) -> String {
 /// Serde for a duration in nanoseconds written as humane text (`with = "human"`): read by
 /// [`parse_duration`], written by [`exact_duration`].
 pub mod human {
-    use super::*;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::sim::duration::{exact_duration, parse_duration};
 
     /// Write `ns` exactly, e.g. `"1500ms"`.
     pub fn serialize<S: Serializer>(ns: &u64, s: S) -> Result<S::Ok, S::Error> {
@@ -143,7 +143,9 @@ pub mod human {
 
 /// [`human`] for an optional duration (absent = `None`).
 pub mod human_opt {
-    use super::*;
+    use serde::{Deserializer, Serializer};
+
+    use crate::sim::duration::exact_duration;
 
     /// Write `Some(ns)` exactly (callers skip `None`).
     pub fn serialize<S: Serializer>(ns: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
@@ -155,7 +157,7 @@ pub mod human_opt {
 
     /// Read a humane duration.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-        super::human::deserialize(d).map(Some)
+        crate::sim::duration::human::deserialize(d).map(Some)
     }
 }
 

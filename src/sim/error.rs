@@ -7,8 +7,8 @@ use crate::patterns::limiter::LimiterError;
 use crate::patterns::ring::RingError;
 
 use super::duration::format_duration;
-use super::scenario::ScenarioError;
-use super::scenario::validate::Problem;
+use super::scenario::error::ScenarioError;
+use super::scenario::problem::Problem;
 
 /// Why a command or engine construction was refused. A refused command changes nothing.
 #[derive(Debug, Clone, PartialEq, Error)]

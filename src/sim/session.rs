@@ -47,7 +47,7 @@ impl SessionLog {
     /// last command when needed.
     pub fn to_scenario(&self) -> Result<Scenario, SimError> {
         if self.truncated {
-            return Err(SimError::SessionTruncated(super::SESSION_COMMANDS));
+            return Err(SimError::SessionTruncated(super::limits::SESSION_COMMANDS));
         }
         let mut sc = (*self.scenario).clone();
         sc.seed = self.seed;

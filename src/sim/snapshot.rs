@@ -8,46 +8,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-/// Breaker state as shown to users (mirrors `patterns::breaker::State`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BreakerState {
-    /// Calls pass.
-    Closed,
-    /// Calls are rejected (failed over to the next owner).
-    Open,
-    /// Limited probes decide.
-    HalfOpen,
-}
-
-impl BreakerState {
-    /// Lower-case name: `closed`, `open`, `half_open`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Closed => "closed",
-            Self::Open => "open",
-            Self::HalfOpen => "half_open",
-        }
-    }
-}
-
-impl From<crate::patterns::breaker::State> for BreakerState {
-    fn from(s: crate::patterns::breaker::State) -> Self {
-        use crate::patterns::breaker::State;
-        match s {
-            State::Closed => Self::Closed,
-            State::Open => Self::Open,
-            State::HalfOpen => Self::HalfOpen,
-        }
-    }
-}
-
-impl std::fmt::Display for BreakerState {
-    /// [`as_str`](Self::as_str) (padding and alignment honoured).
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.pad(self.as_str())
-    }
-}
+use super::breaker_state::BreakerState;
 
 /// One breaker transition at a virtual time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -121,6 +82,7 @@ pub struct RingPoint {
 /// Final outcome of one request attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RequestOutcome {
     /// Served successfully.
     Succeeded,
@@ -225,6 +187,7 @@ pub struct Latency {
 /// Kind of membership change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MembershipAction {
     /// A server joined.
     AddServer,
@@ -268,6 +231,7 @@ pub struct MembershipChange {
 /// Kind of an event-log line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum LogKind {
     /// A command was applied.
     Command,
@@ -355,7 +319,7 @@ pub struct LimiterInfo {
     /// Refill rate, tokens per second.
     pub refill_per_sec: f64,
     /// Health of a shared backend (`None` for the in-process limiter).
-    pub health: Option<super::LimiterStatus>,
+    pub health: Option<super::engine::LimiterStatus>,
 }
 
 impl Snapshot {

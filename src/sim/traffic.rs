@@ -5,6 +5,7 @@ use rand::Rng;
 
 /// How often each item (tenant or key) is picked.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub enum Popularity {
     /// Every item equally likely.
     Uniform,

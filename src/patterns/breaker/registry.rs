@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{BreakerConfig, CircuitBreaker};
+use super::circuit::CircuitBreaker;
+use super::config::BreakerConfig;
 
 /// One [`CircuitBreaker`] per service name, each created with the shared config on
 /// first use. Single-threaded (`&mut`), as the simulation wants; for threads, put

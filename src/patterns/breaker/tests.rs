@@ -5,13 +5,14 @@ use super::*;
 const TIMEOUT: u64 = 1_000;
 
 fn cfg() -> BreakerConfig {
-    BreakerConfig {
-        failure_threshold: 3,
-        recovery_timeout_ns: TIMEOUT,
-        success_threshold: 2,
-        half_open_max_probes: 2,
-        history: 8,
-    }
+    BreakerConfig::builder()
+        .failure_threshold(3)
+        .recovery_timeout_ns(TIMEOUT)
+        .success_threshold(2)
+        .half_open_max_probes(2)
+        .history(8)
+        .build()
+        .expect("valid")
 }
 
 fn breaker() -> CircuitBreaker {
@@ -388,12 +389,12 @@ fn open_at_12_again(b: &mut CircuitBreaker, start: u64) {
 #[test]
 fn history_is_bounded_oldest_dropped_in_order() {
     let mut c = cfg();
-    c.history = 3;
-    c.failure_threshold = 1;
-    c.success_threshold = 1;
-    c.half_open_max_probes = 1;
+    c = c.to_builder().history(3).build().unwrap();
+    c = c.to_builder().failure_threshold(1).build().unwrap();
+    c = c.to_builder().success_threshold(1).build().unwrap();
+    c = c.to_builder().half_open_max_probes(1).build().unwrap();
     let mut b = CircuitBreaker::new(c);
-    let cap = b.history.capacity();
+    let cap = b.history_capacity();
     // Cycle: fail (open) at t, probe success (half-open, closed) at t + TIMEOUT.
     let mut t = 0;
     for _ in 0..3 {
@@ -422,17 +423,17 @@ fn history_is_bounded_oldest_dropped_in_order() {
             ),
         ]
     );
-    assert_eq!(b.history.capacity(), cap, "history must not reallocate");
+    assert_eq!(b.history_capacity(), cap, "history must not reallocate");
 
     // Shrinking the history keeps the newest.
-    c.history = 1;
+    c = c.to_builder().history(1).build().unwrap();
     b.set_config(c);
     assert_eq!(b.transitions().len(), 1);
     assert_eq!(
         b.transitions().next().unwrap().reason,
         Reason::ProbesSucceeded
     );
-    c.history = 0;
+    c = c.to_builder().history(0).build().unwrap();
     b.set_config(c);
     call(&mut b, Outcome::Failure, t);
     assert_eq!(b.state(), State::Open);
@@ -456,8 +457,8 @@ fn set_config_keeps_state_and_applies_new_thresholds() {
     call(&mut b, Outcome::Failure, 1);
     call(&mut b, Outcome::Failure, 2);
     let mut c = cfg();
-    c.failure_threshold = 10;
-    c.recovery_timeout_ns = 50;
+    c = c.to_builder().failure_threshold(10).build().unwrap();
+    c = c.to_builder().recovery_timeout_ns(50).build().unwrap();
     b.set_config(c);
     assert_eq!(b.consecutive_failures(), 2);
     for t in 3..10 {
@@ -499,7 +500,11 @@ fn forged_permits_change_nothing() {
 #[test]
 fn extreme_times_do_not_panic() {
     let mut c = cfg();
-    c.recovery_timeout_ns = u64::MAX;
+    c = c
+        .to_builder()
+        .recovery_timeout_ns(u64::MAX)
+        .build()
+        .unwrap();
     let mut b = CircuitBreaker::new(c);
     open_at_12(&mut b);
     assert_eq!(
@@ -529,11 +534,11 @@ fn registry_creates_once_with_shared_config_in_name_order() {
     assert!(r.get("cache").is_none());
 
     let mut c = cfg();
-    c.failure_threshold = 1;
+    c = c.to_builder().failure_threshold(1).build().unwrap();
     r.set_config(c);
-    assert_eq!(r.get("web").unwrap().config().failure_threshold, 1);
+    assert_eq!(r.get("web").unwrap().config().failure_threshold(), 1);
     assert_eq!(r.get_or_create("cache").config(), c);
-    assert_eq!(r.config().success_threshold, 2);
+    assert_eq!(r.config().success_threshold(), 2);
 
     assert!(r.remove("db").is_some());
     assert!(r.remove("db").is_none());

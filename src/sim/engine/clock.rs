@@ -1,13 +1,14 @@
 //! Advancing virtual time: the order in which due events happen, the scenario timeline,
 //! queued completions and retries, Poisson arrivals and the per-second series.
 
+use crate::sim::limits::{PREV_GRACE_NS, SERIES_SECONDS, STEP_NS};
 use crate::sim::snapshot::{Caption, LogKind, SecondSample};
 use crate::sim::traffic::exp_interval_ns;
-use crate::sim::{PREV_GRACE_NS, SERIES_SECONDS, STEP_NS};
 
+use super::log::{push_bounded, push_log};
 use super::queue::PendingKind;
 use super::servers::note_transitions;
-use super::{Engine, NS, push_bounded, push_log};
+use super::{Engine, NS};
 
 impl Engine {
     /// Advance virtual time by exactly `dt_ns`, processing every event due, in time order

@@ -7,13 +7,14 @@ use crate::patterns::ring::HashRing;
 use crate::sim::command::{BreakerParams, Command, Fault};
 use crate::sim::duration::format_duration;
 use crate::sim::error::SimError;
+use crate::sim::limits::{MAX_SPEED, MEMBERSHIP_CHANGES, MIN_SPEED, STEP_NS};
 use crate::sim::scenario::validate;
 use crate::sim::snapshot::{LogKind, MembershipAction, MembershipChange};
 use crate::sim::traffic::auto_server_name;
-use crate::sim::{MAX_SPEED, MEMBERSHIP_CHANGES, MIN_SPEED, STEP_NS};
 
+use super::Engine;
+use super::log::{push_bounded, push_log};
 use super::servers::SimServer;
-use super::{Engine, push_bounded, push_log};
 
 impl Engine {
     /// Apply `command` now, logging it as `kind` (a live command, or a scenario event).

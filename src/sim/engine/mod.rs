@@ -25,12 +25,15 @@
 
 mod clock;
 mod commands;
+mod log;
 mod pipeline;
+mod prefetch;
 mod queue;
 mod remote;
 mod replay;
 mod servers;
 mod shared;
+mod sizes;
 mod stats;
 
 use std::collections::VecDeque;
@@ -45,20 +48,21 @@ use crate::patterns::limiter::{BucketConfig, TokenBucket};
 use crate::patterns::ring::{HashRing, Position, hash_key};
 
 use super::error::SimError;
+use super::limits::{LOG_LINES, RECENT_REQUESTS, SERIES_SECONDS};
 use super::scenario::{Scenario, ServerDefaults};
 use super::session::SessionEntry;
 use super::snapshot::{
     Caption, LogKind, LogLine, MembershipChange, RecentRequest, RingPoint, SecondSample, Totals,
 };
 use super::traffic::{Sampler, tenant_name, unit_f64};
-use super::{LOG_LINES, RECENT_REQUESTS, SERIES_SECONDS};
 
+use log::push_log;
+use prefetch::Remote;
 use queue::EventQueue;
-use remote::Remote;
 pub use servers::RetiredServer;
 use servers::SimServer;
 pub use shared::{BoxError, LimiterStatus, SharedLimiter};
-pub use stats::Sizes;
+pub use sizes::Sizes;
 
 const NS: u64 = 1_000_000_000;
 /// Size of the precomputed table of log-normal latency multipliers.
@@ -75,7 +79,7 @@ struct Tenant {
     denied: u64,
 }
 
-/// The deterministic simulation engine. See the [`sim` module docs](crate::sim).
+/// The deterministic simulation engine. See the [`sim`](crate::sim) module docs.
 #[derive(Debug)]
 pub struct Engine {
     /// Shared limiter backend, when configured (virtual time is then wall time).
@@ -151,25 +155,6 @@ fn latency_table(rng: &mut Xoshiro256PlusPlus, sigma: f64) -> Vec<f64> {
             (sigma * z).exp()
         })
         .collect()
-}
-
-fn push_bounded<T>(q: &mut VecDeque<T>, item: T, cap: usize) {
-    if q.len() >= cap {
-        q.pop_front();
-    }
-    q.push_back(item);
-}
-
-fn push_log(log: &mut VecDeque<LogLine>, at_ns: u64, kind: LogKind, text: String) {
-    push_bounded(
-        log,
-        LogLine {
-            at_ns,
-            kind,
-            text: text.into(),
-        },
-        LOG_LINES,
-    );
 }
 
 impl Engine {

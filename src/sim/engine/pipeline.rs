@@ -6,14 +6,15 @@ use rand::Rng as _;
 use crate::patterns::breaker::{Outcome, Permit};
 use crate::patterns::limiter::{Decision, LimiterError};
 use crate::patterns::ring::{Position, ServerId};
-use crate::sim::RECENT_REQUESTS;
 use crate::sim::command::Fault;
+use crate::sim::limits::RECENT_REQUESTS;
 use crate::sim::snapshot::{RecentRequest, RequestOutcome};
 use crate::sim::traffic::unit_f64;
 
+use super::log::push_bounded;
 use super::queue::PendingKind;
 use super::servers::{is_down, note_transitions};
-use super::{Engine, LATENCY_TABLE, push_bounded};
+use super::{Engine, LATENCY_TABLE};
 
 impl Engine {
     /// One request attempt at `self.now`: limiter → ring owners → breakers → server.
@@ -81,11 +82,11 @@ impl Engine {
         let allowed = match &mut self.remote {
             Some(r) => {
                 // Failures are decided by the backend's declared policy, inside `check`.
-                let d = decided.unwrap_or_else(|| r.backend.check(&t.name, now, 1));
+                let d = decided.unwrap_or_else(|| r.backend.check(&t.name, 1, now));
                 t.remote_tokens = d.as_ref().ok().map(|d| d.remaining);
                 d.map(|d| d.allowed).unwrap_or(false)
             }
-            None => t.bucket.check(now, 1).map(|d| d.allowed).unwrap_or(false),
+            None => t.bucket.check(1, now).map(|d| d.allowed).unwrap_or(false),
         };
         if allowed {
             t.allowed += 1;
@@ -99,7 +100,7 @@ impl Engine {
     /// and whether it is not the primary owner (a failover).
     fn choose_owner(&mut self, hash: Position) -> Option<(ServerId, Permit, bool)> {
         let now = self.now;
-        for (i, (id, _)) in self.ring.owners_of(hash, self.replicas).enumerate() {
+        for (i, (id, _)) in self.ring.owners_of_hash(hash, self.replicas).enumerate() {
             let Some(Some(srv)) = self.servers.get_mut(id.0 as usize) else {
                 continue;
             };

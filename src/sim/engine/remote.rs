@@ -3,40 +3,13 @@
 
 use std::collections::VecDeque;
 
-use crate::patterns::limiter::{Decision, LimiterError};
-
 use super::Engine;
+use super::prefetch::{Prefetched, Remote};
 use super::shared::{LimiterStatus, SharedLimiter};
 use crate::sim::traffic::exp_interval_ns;
 
 /// Most arrivals checked in one round trip to a shared backend.
 const MAX_BATCH: usize = 4096;
-
-/// A shared limiter backend with the decisions it already made for arrivals not processed yet.
-pub(super) struct Remote {
-    pub(super) backend: Box<dyn SharedLimiter>,
-    /// Arrivals of the current `advance` drawn ahead of time, with their decisions, so a
-    /// whole step's checks go to the backend in one pipelined batch.
-    pub(super) prefetched: VecDeque<Prefetched>,
-    /// Time of the first arrival after the prefetched ones.
-    pub(super) after_prefetch: u64,
-}
-
-/// One arrival drawn ahead of time for a batched shared-backend check.
-#[derive(Debug, Clone)]
-pub(super) struct Prefetched {
-    pub(super) at: u64,
-    pub(super) tenant: u32,
-    pub(super) key: u32,
-    /// `None` when the backend answered fewer checks than asked: decided singly then.
-    pub(super) decision: Option<Result<Decision, LimiterError>>,
-}
-
-impl std::fmt::Debug for Remote {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.backend.describe())
-    }
-}
 
 impl Engine {
     /// Decide tenant checks with a shared backend (e.g. Redis) instead of the in-memory
@@ -87,7 +60,7 @@ impl Engine {
             .map(|&(_, tenant, _)| (self.tenants[tenant as usize].name.as_str(), 1))
             .collect();
         let mut decisions = Vec::with_capacity(names.len());
-        remote.backend.check_many(self.now, &names, &mut decisions);
+        remote.backend.check_many(&names, self.now, &mut decisions);
         let mut decisions = decisions.into_iter();
         remote
             .prefetched
@@ -125,7 +98,7 @@ impl Engine {
         let name = self.tenants[t as usize].name.as_str();
         let batch = vec![(name, 1); keys.len()];
         let mut decisions = Vec::with_capacity(batch.len());
-        r.backend.check_many(self.now, &batch, &mut decisions);
+        r.backend.check_many(&batch, self.now, &mut decisions);
         let mut decisions = decisions.into_iter();
         for key in keys {
             self.request_decided(t, key, 0, decisions.next());

@@ -2,14 +2,15 @@
 
 use std::sync::Arc;
 
-use crate::sim::SESSION_COMMANDS;
 use crate::sim::command::Command;
 use crate::sim::error::SimError;
+use crate::sim::limits::SESSION_COMMANDS;
 use crate::sim::session::{SessionEntry, SessionLog};
 use crate::sim::snapshot::LogKind;
 use crate::sim::traffic::auto_server_name;
 
-use super::{Engine, push_log};
+use super::Engine;
+use super::log::push_log;
 
 impl Engine {
     /// Apply a command now. On error nothing changes; on success an event-log line is added

@@ -3,12 +3,12 @@
 use std::collections::VecDeque;
 
 use crate::patterns::breaker::{BreakerConfig, CircuitBreaker, Reason};
-use crate::sim::TRANSITIONS_PER_SERVER;
 use crate::sim::command::Fault;
 use crate::sim::error::SimError;
+use crate::sim::limits::TRANSITIONS_PER_SERVER;
 use crate::sim::snapshot::{LogKind, LogLine, TransitionRecord};
 
-use super::{push_bounded, push_log};
+use super::log::{push_bounded, push_log};
 
 /// A simulated server and its breaker.
 #[derive(Debug, Clone)]

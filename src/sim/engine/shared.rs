@@ -5,7 +5,7 @@
 use crate::patterns::limiter::{
     BucketConfig, Decision, KeyedLimiter, LimiterBackend, LimiterError,
 };
-use crate::sim::snapshot::BreakerState;
+use crate::sim::breaker_state::BreakerState;
 
 /// The error a shared backend's configuration change may fail with (its own type, boxed:
 /// the sim only reports it).
@@ -16,14 +16,14 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 pub trait SharedLimiter: Send {
     /// Check `key` at `now` (ns) for `cost` tokens; takes them when allowed. Failures are
     /// decided by the backend's own declared policy.
-    fn check(&mut self, key: &str, now: u64, cost: u32) -> Result<Decision, LimiterError>;
+    fn check(&mut self, key: &str, cost: u32, now: u64) -> Result<Decision, LimiterError>;
 
     /// Check a batch of `(key, cost)` at `now`, in order, replacing `out`'s contents with one
     /// result per request (a short answer leaves the rest to [`check`](Self::check)).
     fn check_many(
         &mut self,
-        now: u64,
         batch: &[(&str, u32)],
+        now: u64,
         out: &mut Vec<Result<Decision, LimiterError>>,
     );
 
@@ -75,17 +75,17 @@ impl LimiterStatus {
 /// sharing buckets): always healthy. A remote backend is wired in through its own adapter
 /// (in the wiring layer) so that its real status is shown.
 impl SharedLimiter for KeyedLimiter<String> {
-    fn check(&mut self, key: &str, now: u64, cost: u32) -> Result<Decision, LimiterError> {
-        KeyedLimiter::check(self, key, now, cost)
+    fn check(&mut self, key: &str, cost: u32, now: u64) -> Result<Decision, LimiterError> {
+        KeyedLimiter::check(self, key, cost, now)
     }
 
     fn check_many(
         &mut self,
-        now: u64,
         batch: &[(&str, u32)],
+        now: u64,
         out: &mut Vec<Result<Decision, LimiterError>>,
     ) {
-        LimiterBackend::check_many(self, now, batch, out);
+        LimiterBackend::check_many(self, batch, now, out);
     }
 
     fn set_config(&mut self, config: BucketConfig, now: u64) -> Result<(), BoxError> {

@@ -1,7 +1,7 @@
 //! What the engine reports: tenant, server and latency statistics, bounded sizes, and
 //! the [`Snapshot`] the dashboard draws.
 
-use crate::sim::SNAPSHOT_TENANTS;
+use crate::sim::limits::SNAPSHOT_TENANTS;
 use crate::sim::snapshot::{
     BreakerCounters, Latency, LimiterInfo, MembershipChange, ServerSnapshot, Snapshot,
     TenantSnapshot, Totals,
@@ -9,25 +9,7 @@ use crate::sim::snapshot::{
 
 use super::Engine;
 use super::servers::{RetiredServer, is_down};
-
-/// Sizes of the engine's bounded structures (to check that memory stays flat).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sizes {
-    /// Pending completions and retries.
-    pub queue: usize,
-    /// Per-second samples kept.
-    pub series: usize,
-    /// Event-log lines kept.
-    pub log: usize,
-    /// Recent requests kept.
-    pub recent: usize,
-    /// Membership changes kept.
-    pub membership: usize,
-    /// Largest per-server transition list.
-    pub max_transitions: usize,
-    /// Retired servers kept.
-    pub retired: usize,
-}
+use super::sizes::Sizes;
 
 impl Engine {
     /// Request totals so far.

@@ -10,6 +10,7 @@ use crate::sim::duration::human_opt as opt_duration;
 /// What a timeline event does, as written in a scenario file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum EventAction {
     /// Only shows the event's caption.
     Caption,
@@ -114,6 +115,7 @@ pub enum EventAction {
 /// The `fault = "..."` of an `inject_fault` action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum FaultKind {
     /// [`Fault::Errors`].
     Errors,

@@ -1,21 +1,24 @@
 //! Scenarios: TOML files describing servers, traffic, limiter, breakers and a timeline.
 //!
 //! Shipped scenarios live in `assets/scenarios/*.toml` and are compiled in. The file format
-//! is the serde types below ([`Scenario`] and its parts, read and written, `deny_unknown_fields`), the timeline
+//! is the serde types ([`Scenario`] and its parts) (read and written, `deny_unknown_fields`), the timeline
 //! actions are [`events::EventAction`], and every rule is in [`validate`]: errors name the
 //! file, line and column (toml's spans) and what was expected.
 
+pub(super) mod error;
 pub mod events;
+pub(super) mod problem;
 mod types;
 pub mod validate;
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+pub use error::ScenarioError;
+use problem::{FieldPath, PathPart, Problem};
 pub use types::{
     BreakerSpec, LimiterSpec, Scenario, ServerDefaults, ServerSpec, TimelineEvent, TrafficSpec,
 };
-use validate::{FieldPath, PathPart, Problem};
 
 use super::error::SimError;
 use super::traffic::auto_server_name;
@@ -60,50 +63,6 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../../assets/scenarios/breaker-story.toml"),
     ),
 ];
-
-/// A scenario that could not be loaded.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ScenarioError {
-    /// A located problem (syntax, type, unknown field, invalid value).
-    #[error("{file}:{line}:{column}: {message}")]
-    At {
-        /// File name or label.
-        file: String,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column (in characters).
-        column: usize,
-        /// What is wrong and what was expected.
-        message: String,
-    },
-    /// A problem without a precise location.
-    #[error("{file}: {message}")]
-    Invalid {
-        /// File name or label.
-        file: String,
-        /// What is wrong.
-        message: String,
-    },
-    /// No shipped scenario of that name (and not a readable file).
-    #[error("unknown scenario '{name}' (shipped: {available}); or pass a path to a .toml file")]
-    Unknown {
-        /// Requested name.
-        name: String,
-        /// Shipped names, comma-separated.
-        available: String,
-    },
-    /// The file could not be read.
-    #[error("cannot read {path}: {message}")]
-    Io {
-        /// Path.
-        path: String,
-        /// What kind of OS error.
-        kind: std::io::ErrorKind,
-        /// The OS error's text.
-        message: String,
-    },
-}
 
 impl Scenario {
     /// Virtual times of the scripted (non-`live`) timeline events, in order: the steps a

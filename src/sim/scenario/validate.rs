@@ -7,35 +7,14 @@ use std::collections::BTreeSet;
 use crate::sim::command::{BreakerParams, Command, Fault};
 use crate::sim::duration::exact_duration;
 use crate::sim::error::SimError;
+use crate::sim::limits::{MAX_RATE, MAX_RETRIES};
 use crate::sim::traffic::{auto_server_name, tenant_name};
-use crate::sim::{MAX_RATE, MAX_RETRIES};
 
-use super::Scenario;
+pub use super::problem::{FieldPath, PathPart, Problem};
+use super::types::Scenario;
 
 /// Shortest flapping period: down for half of it, up for the other half.
 pub const MIN_FLAP_PERIOD_NS: u64 = 2_000_000;
-
-/// Where a problem is in the scenario file: keys and array indices from the top.
-pub type FieldPath = Vec<PathPart>;
-
-/// One step of a [`FieldPath`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PathPart {
-    /// A table key.
-    Key(&'static str),
-    /// An index into an array of tables.
-    Index(usize),
-}
-
-/// A rule a scenario breaks: where (`None`: the file as a whole) and what.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct Problem {
-    /// The offending value (absent values are located at the start of the file).
-    pub path: Option<FieldPath>,
-    /// What is wrong and what was expected.
-    pub message: String,
-}
 
 fn at(path: FieldPath, message: impl Into<String>) -> Problem {
     Problem {

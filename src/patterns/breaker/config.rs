@@ -1,0 +1,144 @@
+//! [`BreakerConfig`] and its [`BreakerConfigBuilder`].
+
+use super::error::BreakerError;
+
+/// Breaker parameters, valid by construction: built with [`BreakerConfig::builder`] (or
+/// [`Default`], the tutorial's values).
+///
+/// ```
+/// use ringside::patterns::breaker::{BreakerConfig, BreakerError};
+///
+/// let config = BreakerConfig::builder()
+///     .failure_threshold(3)
+///     .recovery_timeout_ns(250_000_000)
+///     .build()?;
+/// assert_eq!(config.failure_threshold(), 3);
+/// assert_eq!(config.success_threshold(), 3); // the default
+/// assert!(BreakerConfig::builder().success_threshold(0).build().is_err());
+/// # Ok::<(), BreakerError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BreakerConfig {
+    failure_threshold: u32,
+    recovery_timeout_ns: u64,
+    success_threshold: u32,
+    half_open_max_probes: u32,
+    history: usize,
+}
+
+impl BreakerConfig {
+    /// A builder starting from the defaults.
+    pub const fn builder() -> BreakerConfigBuilder {
+        BreakerConfigBuilder(DEFAULT_CONFIG)
+    }
+
+    /// A builder starting from this configuration, to change some of it.
+    pub const fn to_builder(self) -> BreakerConfigBuilder {
+        BreakerConfigBuilder(self)
+    }
+
+    /// Consecutive failures that open a closed breaker (≥ 1).
+    pub const fn failure_threshold(&self) -> u32 {
+        self.failure_threshold
+    }
+
+    /// Nanoseconds an open breaker waits before admitting probes.
+    pub const fn recovery_timeout_ns(&self) -> u64 {
+        self.recovery_timeout_ns
+    }
+
+    /// Probe successes needed to close (≥ 1).
+    pub const fn success_threshold(&self) -> u32 {
+        self.success_threshold
+    }
+
+    /// Concurrent probes admitted while half-open (≥ 1).
+    pub const fn half_open_max_probes(&self) -> u32 {
+        self.half_open_max_probes
+    }
+
+    /// Transitions kept in the history (oldest dropped first).
+    pub const fn history(&self) -> usize {
+        self.history
+    }
+}
+
+/// The tutorial's defaults: 5 failures, 60 s recovery, 3 successes; 1 probe at a time.
+const DEFAULT_CONFIG: BreakerConfig = BreakerConfig {
+    failure_threshold: 5,
+    recovery_timeout_ns: 60_000_000_000,
+    success_threshold: 3,
+    half_open_max_probes: 1,
+    history: 64,
+};
+
+impl Default for BreakerConfig {
+    /// The tutorial's defaults: 5 failures, 60 s recovery, 3 successes; 1 probe at a time.
+    fn default() -> Self {
+        DEFAULT_CONFIG
+    }
+}
+
+/// Builds a [`BreakerConfig`]; [`build`](Self::build) checks it. Every setter is `const`, so
+/// a configuration can be a constant.
+///
+/// ```
+/// use ringside::patterns::breaker::BreakerConfig;
+///
+/// const GUARD: BreakerConfig = match BreakerConfig::builder().failure_threshold(2).build() {
+///     Ok(config) => config,
+///     Err(_) => panic!("a valid configuration"),
+/// };
+/// assert_eq!(GUARD.failure_threshold(), 2);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use = "call build() to get the configuration"]
+pub struct BreakerConfigBuilder(BreakerConfig);
+
+impl BreakerConfigBuilder {
+    /// Consecutive failures that open a closed breaker (≥ 1).
+    pub const fn failure_threshold(mut self, n: u32) -> Self {
+        self.0.failure_threshold = n;
+        self
+    }
+
+    /// Nanoseconds an open breaker waits before admitting probes.
+    pub const fn recovery_timeout_ns(mut self, ns: u64) -> Self {
+        self.0.recovery_timeout_ns = ns;
+        self
+    }
+
+    /// Probe successes needed to close (≥ 1).
+    pub const fn success_threshold(mut self, n: u32) -> Self {
+        self.0.success_threshold = n;
+        self
+    }
+
+    /// Concurrent probes admitted while half-open (≥ 1).
+    pub const fn half_open_max_probes(mut self, n: u32) -> Self {
+        self.0.half_open_max_probes = n;
+        self
+    }
+
+    /// Transitions kept in the history (0 keeps none).
+    pub const fn history(mut self, n: usize) -> Self {
+        self.0.history = n;
+        self
+    }
+
+    /// The configuration, or [`BreakerError::ZeroThreshold`] naming a threshold or probe
+    /// limit of 0.
+    pub const fn build(self) -> Result<BreakerConfig, BreakerError> {
+        let c = self.0;
+        if c.failure_threshold == 0 {
+            return Err(BreakerError::ZeroThreshold("failure_threshold"));
+        }
+        if c.success_threshold == 0 {
+            return Err(BreakerError::ZeroThreshold("success_threshold"));
+        }
+        if c.half_open_max_probes == 0 {
+            return Err(BreakerError::ZeroThreshold("half_open_max_probes"));
+        }
+        Ok(c)
+    }
+}

@@ -1,0 +1,64 @@
+//! The call protocol: a [`Permit`] to call (or why the call was [`Rejected`]), then the
+//! call's [`Outcome`].
+
+use thiserror::Error;
+
+/// Permission to make one call; hand it back to [`CircuitBreaker::record`](super::CircuitBreaker::record) (or
+/// [`cancel`](super::CircuitBreaker::cancel)).
+///
+/// Only a breaker issues permits: the fields are private and a permit is neither `Clone`
+/// nor `Copy`, so each one is recorded at most once.
+///
+/// ```
+/// use ringside::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome};
+///
+/// let mut breaker = CircuitBreaker::new(BreakerConfig::default());
+/// let permit = breaker.acquire(0).expect("closed");
+/// assert!(!permit.is_probe());
+/// breaker.record(permit, Outcome::Success, 1_000);
+/// ```
+#[derive(Debug, PartialEq, Eq)]
+#[must_use = "record the outcome of the call with CircuitBreaker::record"]
+pub struct Permit {
+    /// Generation of the breaker when issued.
+    pub(crate) generation: u64,
+    /// Whether this permit is a half-open probe.
+    pub(crate) probe: bool,
+}
+
+impl Permit {
+    /// Generation of the breaker when the permit was issued.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Whether this permit is a half-open probe.
+    pub fn is_probe(&self) -> bool {
+        self.probe
+    }
+}
+
+/// Why a call was not admitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum Rejected {
+    /// Open: retry after this many nanoseconds.
+    #[error("circuit open; retry in {retry_after_ns} ns")]
+    Open {
+        /// Nanoseconds until probes are admitted.
+        retry_after_ns: u64,
+    },
+    /// Half-open and all probe slots are taken.
+    #[error("circuit half-open; probe limit reached")]
+    ProbeLimit,
+}
+
+/// Outcome of a protected call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// The call succeeded.
+    Success,
+    /// The call failed.
+    Failure,
+}
