@@ -8,6 +8,7 @@ use clap::Args;
 
 use super::tui_args::ThemeArg;
 use ringside::sim::{Engine, Scenario};
+use ringside::tui::Exit;
 use ringside::tui::app::AppOptions;
 use ringside::tui::runner::DEFAULT_FPS;
 use ringside::tui::theme::Theme;
@@ -46,8 +47,9 @@ pub struct DashboardArgs {
     pub limiter: super::limiter::LimiterArgs,
 }
 
-/// Run the dashboard.
-pub fn run(args: DashboardArgs) -> anyhow::Result<()> {
+/// Run the dashboard; returns how it ended (a quit, or a signal: see
+/// [`ringside::tui::signals`]).
+pub fn run(args: DashboardArgs) -> anyhow::Result<Exit> {
     // Before loading anything or connecting to Redis.
     ringside::tui::terminal::require_tty()?;
     let scenario = Scenario::load(&args.scenario).context("loading the scenario")?;

@@ -32,6 +32,14 @@ pub enum Error {
         /// Why.
         error: io::Error,
     },
+    /// The recording stopped early (e.g. the disk filled up).
+    #[error("the recording {} is incomplete: {error}", path.display())]
+    RecordIncomplete {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        error: io::Error,
+    },
     /// The engine thread is gone.
     #[error("the simulation engine stopped unexpectedly")]
     EngineStopped,
