@@ -69,6 +69,7 @@ pub fn run<S: Simulation>(
     fps: u32,
     talk: TalkOptions,
 ) -> Result<Exit, Error> {
+    check_outputs(&talk)?;
     // Before creating a recording file or starting the engine.
     terminal::require_tty()?;
     let recorder = talk.record.as_deref().map(start_recording).transpose()?;
@@ -130,10 +131,32 @@ async fn drive(
     }
 }
 
+/// Refuse output files that cannot be written (`--record`, `--save-scenario`) before
+/// anything starts, so that a session is never lost at exit to a bad path. Leaves no file
+/// behind. [`run`] calls it first; a caller may call it earlier (e.g. before connecting
+/// to Redis).
+pub fn check_outputs(talk: &TalkOptions) -> Result<(), Error> {
+    let outputs = [
+        ("--record", &talk.record),
+        ("--save-scenario", &talk.save_scenario),
+    ];
+    for (flag, path) in outputs {
+        if let Some(path) = path {
+            effects::check_writable(path).map_err(|error| Error::Output {
+                flag,
+                path: path.clone(),
+                error,
+            })?;
+        }
+    }
+    Ok(())
+}
+
 /// Start recording the terminal (its current size) to `path`.
 fn start_recording(path: &Path) -> Result<Recorder, Error> {
     let (w, h) = crossterm::terminal::size()?;
-    let cast = record::create(path, w, h).map_err(|error| Error::Record {
+    let cast = record::create(path, w, h).map_err(|error| Error::Output {
+        flag: "--record",
         path: path.to_path_buf(),
         error,
     })?;
