@@ -4,6 +4,7 @@ mod cli;
 
 use clap::Parser;
 use cli::{Cli, Command};
+use ringside::report::escape::escape_controls;
 
 use std::process::ExitCode;
 
@@ -23,7 +24,9 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("ringside: {err:#}");
+            // Errors quote user strings (names, paths, values): no control characters.
+            let message = format!("{err:#}");
+            eprintln!("ringside: {}", escape_controls(&message));
             ExitCode::FAILURE
         }
     }
