@@ -272,30 +272,26 @@ async fn ctrl_z_ends_the_loop_for_the_runner_to_suspend_and_the_loop_resumes() {
         sync_updates: false,
     };
     let limit = Duration::from_secs(60);
-    let first = run_loop(
-        &mut terminal,
-        &mut app,
-        &mut events,
-        &mut handle,
-        std::future::pending(),
-        config,
-    );
-    let stats = tokio::time::timeout(limit, first).await.unwrap().unwrap();
-    assert_eq!(stats.events, 1, "the loop stops right after Ctrl-Z");
-    assert!(app.wants_suspend() && !app.should_quit());
-    assert!(app.take_suspend());
-    assert!(!app.wants_suspend(), "taken once");
-    // After the runner's suspend, the same loop goes on with the same event stream.
-    let again = run_loop(
-        &mut terminal,
-        &mut app,
-        &mut events,
-        &mut handle,
-        std::future::pending(),
-        config,
-    );
-    let stats = tokio::time::timeout(limit, again).await.unwrap().unwrap();
-    assert_eq!(stats.events, 1);
-    assert!(app.should_quit());
+    // Ctrl-Z ends the first run for the runner to suspend; after it, the same loop goes on
+    // with the same event stream and quits on `q`.
+    for round in ["Ctrl-Z", "q"] {
+        let run = run_loop(
+            &mut terminal,
+            &mut app,
+            &mut events,
+            &mut handle,
+            std::future::pending(),
+            config,
+        );
+        let stats = tokio::time::timeout(limit, run).await.unwrap().unwrap();
+        assert_eq!(stats.events, 1, "the loop stops right after {round}");
+        if round == "Ctrl-Z" {
+            assert!(app.wants_suspend() && !app.should_quit());
+            assert!(app.take_suspend());
+            assert!(!app.wants_suspend(), "taken once");
+        } else {
+            assert!(app.should_quit());
+        }
+    }
     handle.shutdown();
 }
