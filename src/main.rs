@@ -4,22 +4,30 @@ mod cli;
 
 use clap::Parser;
 use cli::{Cli, Command};
+use ringside::report::escape::escape_controls;
 
-fn main() -> std::process::ExitCode {
+use std::process::ExitCode;
+
+/// Exit codes: 0, 1 for an error, 128 + n after signal n ended the dashboard.
+fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(Command::Ring(args)) => cli::ring::run(args),
-        Some(Command::Simulate(args)) => cli::simulate::run(args),
-        Some(Command::Scenarios) => cli::scenario_cmd::list(),
-        Some(Command::Check { path }) => cli::scenario_cmd::check(&path),
-        Some(Command::Frame(args)) => cli::frame::run(args),
-        None => cli::dashboard::run(cli.dashboard),
+        Some(Command::Ring(args)) => cli::ring::run(args).map(|()| ExitCode::SUCCESS),
+        Some(Command::Simulate(args)) => cli::simulate::run(args).map(|()| ExitCode::SUCCESS),
+        Some(Command::Scenarios) => cli::scenario_cmd::list().map(|()| ExitCode::SUCCESS),
+        Some(Command::Check { path }) => {
+            cli::scenario_cmd::check(&path).map(|()| ExitCode::SUCCESS)
+        }
+        Some(Command::Frame(args)) => cli::frame::run(args).map(|()| ExitCode::SUCCESS),
+        None => cli::dashboard::run(cli.dashboard).map(|exit| ExitCode::from(exit.code())),
     };
     match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) => {
-            eprintln!("ringside: {err:#}");
-            std::process::ExitCode::FAILURE
+            // Errors quote user strings (names, paths, values): no control characters.
+            let message = format!("{err:#}");
+            eprintln!("ringside: {}", escape_controls(&message));
+            ExitCode::FAILURE
         }
     }
 }

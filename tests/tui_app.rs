@@ -258,3 +258,40 @@ async fn the_async_loop_drives_the_engine_thread_into_a_test_backend() {
         });
     handle.shutdown();
 }
+
+#[tokio::test]
+async fn ctrl_z_ends_the_loop_for_the_runner_to_suspend_and_the_loop_resumes() {
+    let (engine, _) = engine_at(0);
+    let mut app = app_for(&engine, dark());
+    let mut handle = EngineHandle::spawn(engine, Duration::from_millis(5)).unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let ctrl_z = Event::Key(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL));
+    let mut events = futures::stream::iter([ctrl_z, key('q')].map(Ok));
+    let config = LoopConfig {
+        frame: Duration::from_millis(5),
+        sync_updates: false,
+    };
+    let limit = Duration::from_secs(60);
+    // Ctrl-Z ends the first run for the runner to suspend; after it, the same loop goes on
+    // with the same event stream and quits on `q`.
+    for round in ["Ctrl-Z", "q"] {
+        let run = run_loop(
+            &mut terminal,
+            &mut app,
+            &mut events,
+            &mut handle,
+            std::future::pending(),
+            config,
+        );
+        let stats = tokio::time::timeout(limit, run).await.unwrap().unwrap();
+        assert_eq!(stats.events, 1, "the loop stops right after {round}");
+        if round == "Ctrl-Z" {
+            assert!(app.wants_suspend() && !app.should_quit());
+            assert!(app.take_suspend());
+            assert!(!app.wants_suspend(), "taken once");
+        } else {
+            assert!(app.should_quit());
+        }
+    }
+    handle.shutdown();
+}

@@ -7,85 +7,12 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
-use support::process::{output, output_within};
+use support::process::output;
+use support::tmux::{Session, capture, keys, tmux, wait_for, wait_for_file};
 use support::tools::require_tool;
-
-/// How long to wait for a screen or a file: generous, since the machine may be loaded;
-/// reached only when the dashboard is stuck.
-const TIMEOUT: Duration = Duration::from_secs(60);
-
-/// One tmux command (bounded: a tmux client never takes this long).
-fn tmux(args: &[&str]) -> String {
-    let out = output_within(Command::new("tmux").args(args), Duration::from_secs(30));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// A detached tmux session running `script`, killed when dropped (also when a check fails).
-struct Session(String);
-
-impl Session {
-    fn start(name: String, size: (u16, u16), script: &str) -> Session {
-        let (w, h) = (size.0.to_string(), size.1.to_string());
-        let out = output_within(
-            Command::new("tmux")
-                .args(["new-session", "-d", "-x", &w, "-y", &h, "-s", &name])
-                .arg(script),
-            Duration::from_secs(30),
-        );
-        assert!(
-            out.status.success(),
-            "tmux new-session: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Session(name)
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        tmux(&["kill-session", "-t", &self.0]);
-    }
-}
-
-/// Waits until `path` exists, or fails naming it.
-fn wait_for_file(path: &Path) {
-    let start = Instant::now();
-    while !path.exists() {
-        assert!(
-            start.elapsed() < TIMEOUT,
-            "{} was not written within {TIMEOUT:?}",
-            path.display()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn capture(session: &str) -> String {
-    tmux(&["capture-pane", "-p", "-t", session])
-}
-
-/// Poll the pane until `pred` holds (generous timeout; never a timing assertion).
-fn wait_for(session: &str, what: &str, pred: impl Fn(&str) -> bool) -> String {
-    let start = Instant::now();
-    loop {
-        let screen = capture(session);
-        if pred(&screen) {
-            return screen;
-        }
-        if start.elapsed() > TIMEOUT {
-            panic!("timed out after {TIMEOUT:?} waiting for {what}; screen:\n{screen}");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-fn keys(session: &str, k: &str) {
-    tmux(&["send-keys", "-t", session, k]);
-}
 
 /// The breaker row of `server` in the timeline panel.
 fn breaker_row<'a>(screen: &'a str, server: &str) -> Option<&'a str> {

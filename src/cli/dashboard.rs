@@ -8,6 +8,7 @@ use clap::Args;
 
 use super::tui_args::ThemeArg;
 use ringside::sim::{Engine, Scenario};
+use ringside::tui::Exit;
 use ringside::tui::app::AppOptions;
 use ringside::tui::runner::DEFAULT_FPS;
 use ringside::tui::theme::Theme;
@@ -46,9 +47,16 @@ pub struct DashboardArgs {
     pub limiter: super::limiter::LimiterArgs,
 }
 
-/// Run the dashboard.
-pub fn run(args: DashboardArgs) -> anyhow::Result<()> {
+/// Run the dashboard; returns how it ended (a quit, or a signal: see
+/// [`ringside::tui::signals`]).
+pub fn run(args: DashboardArgs) -> anyhow::Result<Exit> {
+    let talk = ringside::tui::TalkOptions {
+        present: args.present,
+        record: args.record,
+        save_scenario: args.save_scenario,
+    };
     // Before loading anything or connecting to Redis.
+    ringside::tui::check_outputs(&talk)?;
     ringside::tui::terminal::require_tty()?;
     let scenario = Scenario::load(&args.scenario).context("loading the scenario")?;
     let mut engine =
@@ -56,10 +64,5 @@ pub fn run(args: DashboardArgs) -> anyhow::Result<()> {
     super::limiter::attach(&mut engine, &scenario, &args.limiter)?;
     let options = AppOptions { mouse: args.mouse };
     let theme = Theme::new(args.theme.into(), Theme::no_color_env());
-    let talk = ringside::tui::TalkOptions {
-        present: args.present,
-        record: args.record,
-        save_scenario: args.save_scenario,
-    };
     Ok(ringside::tui::run(engine, options, theme, args.fps, talk)?)
 }

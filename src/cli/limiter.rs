@@ -13,7 +13,13 @@ pub struct LimiterArgs {
     /// Token buckets in Redis shared by several instances: `redis://[:PASSWORD@]HOST:PORT[/DB]`
     /// (or `memory`, the default; overrides the scenario's `limiter.backend`). With Redis,
     /// virtual time is wall time.
-    #[arg(long, env = "RINGSIDE_LIMITER", value_name = "URL")]
+    // The variable's value is never shown in `--help`: it may hold a password.
+    #[arg(
+        long,
+        env = "RINGSIDE_LIMITER",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub limiter: Option<String>,
     /// When Redis cannot decide within its timeout: `fail-open`, `fail-closed` or `local`
     /// (fall back to in-process buckets).

@@ -38,12 +38,24 @@ pub fn run(args: RingArgs) -> anyhow::Result<()> {
             .iter()
             .try_for_each(|key| write_line(&ring, replicas, key.as_bytes(), &mut out))
             .and_then(|()| out.flush())
+            .map_err(Failed::Write)
     };
     match result {
         // The reader went away (e.g. `| head`): stop quietly, nothing is wrong.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.context("writing output"),
+        Err(Failed::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(Failed::Write(e)) => Err(e).context("writing output"),
+        Err(Failed::Read(e)) => Err(e).context("reading keys from stdin"),
+        Ok(()) => Ok(()),
     }
+}
+
+/// Which side of the lookup failed, so that the message blames the right one.
+#[derive(Debug)]
+enum Failed {
+    /// Reading the keys (e.g. stdin is a directory).
+    Read(io::Error),
+    /// Writing the owners.
+    Write(io::Error),
 }
 
 /// Look up every line of `input`, writing one output line each.
@@ -52,11 +64,11 @@ fn lookup_lines(
     replicas: usize,
     mut input: impl BufRead,
     out: &mut impl Write,
-) -> io::Result<()> {
+) -> Result<(), Failed> {
     let mut line = Vec::new();
     loop {
         line.clear();
-        if input.read_until(b'\n', &mut line)? == 0 {
+        if input.read_until(b'\n', &mut line).map_err(Failed::Read)? == 0 {
             break;
         }
         let mut key = line.as_slice();
@@ -66,9 +78,9 @@ fn lookup_lines(
         if let Some(rest) = key.strip_suffix(b"\r") {
             key = rest;
         }
-        write_line(ring, replicas, key, out)?;
+        write_line(ring, replicas, key, out).map_err(Failed::Write)?;
     }
-    out.flush()
+    out.flush().map_err(Failed::Write)
 }
 
 /// `key TAB owner [TAB owner…]`.

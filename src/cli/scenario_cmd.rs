@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use ringside::report::escape::escape_controls;
 use ringside::sim::Scenario;
 use ringside::sim::duration::format_duration;
 
@@ -13,10 +14,11 @@ pub fn list() -> anyhow::Result<()> {
         let sc = Scenario::builtin(name)?;
         let _ = writeln!(o, "{name:<width$}  {}", sc.description);
     }
-    write_stdout(&o)
+    write_stdout(&escape_controls(&o))
 }
 
-/// Validate a scenario file (or shipped name) and print a summary.
+/// Validate a scenario file (or shipped name) and print a summary (control characters in
+/// its strings escaped).
 pub fn check(path: &str) -> anyhow::Result<()> {
     let sc = Scenario::load(path)?;
     let mut o = String::new();
@@ -61,7 +63,7 @@ pub fn check(path: &str) -> anyhow::Result<()> {
         format_duration(sc.duration_ns),
         sc.seed
     );
-    write_stdout(&o)
+    write_stdout(&escape_controls(&o))
 }
 
 /// Write to stdout; a closed pipe (e.g. `| head`) is not an error.

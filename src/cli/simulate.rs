@@ -45,7 +45,8 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         }
     }
     if let Some(h) = engine.limiter_health() {
-        eprintln!("{}", super::limiter::describe_health(&h));
+        let health = super::limiter::describe_health(&h);
+        eprintln!("{}", ringside::report::escape::escape_controls(&health));
     }
     let report = Report::build(&engine, started.elapsed().as_secs_f64());
     match args.format {

@@ -4,6 +4,8 @@
 //! the seed and the commands applied, so two runs with the same inputs give identical JSON
 //! outside `wall`. Field order is the declaration order below (stable).
 
+pub mod escape;
+
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -203,7 +205,8 @@ impl Report {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
     }
 
-    /// A human-readable report.
+    /// A human-readable report, safe to print on a terminal (control characters in
+    /// scenario strings are escaped: see [`escape::escape_controls`]).
     pub fn to_text(&self) -> String {
         let mut o = String::new();
         self.write_totals(&mut o);
@@ -216,7 +219,7 @@ impl Report {
             "\nwall time {:.3} s: {:.0} simulated requests per second",
             self.wall.elapsed_s, self.wall.requests_per_sec
         );
-        o
+        escape::escape_controls(&o).into_owned()
     }
 
     /// Outcome counts and latency percentiles.

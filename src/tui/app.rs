@@ -42,6 +42,8 @@ pub struct App {
     snapshot: Arc<Snapshot>,
     view: ViewState,
     quit: bool,
+    /// Ctrl-Z was typed: the runner suspends at its next turn.
+    suspend: bool,
     /// Where `w` writes the session; `None`: saving is off (the default, so that tests
     /// and embedders never write files unasked).
     save_to: Option<SaveTo>,
@@ -55,6 +57,7 @@ impl App {
             view: ViewState::new(&snapshot, options.mouse),
             snapshot,
             quit: false,
+            suspend: false,
             save_to: None,
         }
     }
@@ -88,6 +91,16 @@ impl App {
     /// Whether the user asked to quit.
     pub fn should_quit(&self) -> bool {
         self.quit
+    }
+
+    /// Whether the user asked to suspend (Ctrl-Z) and the runner has not done it yet.
+    pub fn wants_suspend(&self) -> bool {
+        self.suspend
+    }
+
+    /// Whether to suspend now; clears the request.
+    pub fn take_suspend(&mut self) -> bool {
+        std::mem::take(&mut self.suspend)
     }
 
     /// Switch the presenter layout on or off (on: fewer, larger panels, a prominent
@@ -164,6 +177,7 @@ impl App {
     pub fn execute(&mut self, effect: Effect, key: &str) {
         match effect {
             Effect::Quit => self.quit = true,
+            Effect::Suspend => self.suspend = true,
             Effect::SaveSession => {
                 let (text, error) =
                     effects::save_and_acknowledge(&self.snapshot, self.save_to.as_ref());

@@ -48,6 +48,21 @@ pub fn default_session_path(dir: &Path, scenario: &str) -> PathBuf {
     path
 }
 
+/// Whether `path` can be opened for writing (created if missing, never truncated); a file
+/// this creates is removed again, so the check leaves no trace.
+pub fn check_writable(path: &Path) -> std::io::Result<()> {
+    let existed = path.symlink_metadata().is_ok();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)?;
+    if !existed {
+        std::fs::remove_file(path)?;
+    }
+    Ok(())
+}
+
 /// Write the session in `snap` as a scenario file at `path`; returns the number of live
 /// commands it holds.
 pub fn save_session(snap: &Snapshot, path: &Path) -> Result<usize, Error> {
@@ -79,6 +94,26 @@ pub fn save_and_acknowledge(snap: &Snapshot, to: Option<&SaveTo>) -> (String, bo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn check_writable_leaves_no_trace_and_refuses_bad_paths() {
+        let dir = std::env::temp_dir().join(format!("ringside-writable-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fresh = dir.join("new.toml");
+        check_writable(&fresh).unwrap();
+        assert!(!fresh.exists(), "the check removes what it created");
+        let kept = dir.join("kept.toml");
+        std::fs::write(&kept, "old").unwrap();
+        check_writable(&kept).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&kept).unwrap(),
+            "old",
+            "not truncated"
+        );
+        assert!(check_writable(&dir.join("missing/x.toml")).is_err());
+        assert!(check_writable(&dir).is_err(), "a directory");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn default_session_path_never_overwrites() {

@@ -24,10 +24,21 @@ pub enum Error {
     /// Drawing a frame failed in the backend.
     #[error("{0}")]
     Draw(Box<dyn std::error::Error + Send + Sync>),
-    /// The recording file could not be created.
-    #[error("cannot record to {}: {error}", path.display())]
-    Record {
+    /// An output file (`--record`, `--save-scenario`) cannot be written: refused at
+    /// start, before the session begins.
+    #[error("cannot write {flag} {}: {error}", path.display())]
+    Output {
+        /// The option that names the file.
+        flag: &'static str,
         /// The file asked for.
+        path: PathBuf,
+        /// Why.
+        error: io::Error,
+    },
+    /// The recording stopped early (e.g. the disk filled up).
+    #[error("the recording {} is incomplete: {error}", path.display())]
+    RecordIncomplete {
+        /// The file.
         path: PathBuf,
         /// Why.
         error: io::Error,

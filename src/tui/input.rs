@@ -38,6 +38,8 @@ pub enum Effect {
     SaveSession,
     /// Leave the dashboard.
     Quit,
+    /// Suspend to the shell until `fg` (Ctrl-Z).
+    Suspend,
 }
 
 /// What one event asks for: at most one command for the engine and one effect for the
@@ -183,6 +185,10 @@ pub fn apply(view: &mut ViewState, snap: &Snapshot, action: Action, key: &str) -
         Action::Escape | Action::Quit => Ack {
             effect: Some(Effect::Quit),
             ..Ack::view("quit")
+        },
+        Action::Suspend => Ack {
+            effect: Some(Effect::Suspend),
+            ..Ack::view("suspended (fg resumes)")
         },
     };
     view.acknowledge(snap.now_ns, key, &ack.text, ack.error);
@@ -346,6 +352,14 @@ mod tests {
             view.notes().last().map(|n| n.text.as_str()),
             Some("q: quit")
         );
+    }
+
+    #[test]
+    fn ctrl_z_asks_the_runner_to_suspend() {
+        let snap = snapshot();
+        let mut view = ViewState::new(&snap, false);
+        let r = apply(&mut view, &snap, Action::Suspend, "Ctrl-z");
+        assert_eq!((r.command, r.effect), (None, Some(Effect::Suspend)));
     }
 
     #[test]

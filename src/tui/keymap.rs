@@ -55,6 +55,8 @@ pub enum Action {
     Escape,
     /// Quit.
     Quit,
+    /// Suspend to the shell (Ctrl-Z); `fg` resumes.
+    Suspend,
 }
 
 /// One physical key: a code plus whether Ctrl must be held.
@@ -297,6 +299,15 @@ pub const KEYMAP: &[Binding] = &[
         action: Action::Quit,
         hint: hint(1, "quit"),
     },
+    // Not in the help (an empty label): every terminal user knows it, and the overlay
+    // stays as it is.
+    Binding {
+        keys: &[ctrl('z')],
+        label: "",
+        description: "",
+        action: Action::Suspend,
+        hint: None,
+    },
 ];
 
 /// The action bound to a key press, if any. Shift is ignored for characters (terminals
@@ -438,6 +449,11 @@ mod tests {
             Some(Action::Quit)
         );
         assert_eq!(lookup(&press(KeyCode::Char('c'), none)), None);
+        assert_eq!(
+            lookup(&press(KeyCode::Char('z'), KeyModifiers::CONTROL)),
+            Some(Action::Suspend)
+        );
+        assert_eq!(lookup(&press(KeyCode::Char('z'), none)), None);
         assert_eq!(
             lookup(&press(KeyCode::Char('q'), KeyModifiers::CONTROL)),
             None

@@ -7,8 +7,9 @@
 //! ```text
 //!  mod (run) ─> runner ─> app ─┬─> input ──> keymap ─> state
 //!      │                       ├─> effects (file I/O: the session)
-//!      └─> terminal ─> record  └─> render/* ─> layout, theme, state, keymap
-//!                                   export ─> render
+//!      ├─> terminal ─> record  └─> render/* ─> layout, theme, state, keymap
+//!      │      └─> signals                export ─> render
+//!      └─> signals
 //! ```
 
 pub mod app;
@@ -22,6 +23,7 @@ pub mod layout;
 pub mod record;
 pub mod render;
 pub mod runner;
+pub mod signals;
 pub mod state;
 pub mod terminal;
 pub mod theme;
@@ -31,12 +33,13 @@ pub use error::Error;
 use std::path::{Path, PathBuf};
 
 use crossterm::event::EventStream;
-use tokio::signal::unix::{SignalKind, signal};
 
 use app::{App, AppOptions};
 use effects::SaveTo;
 use record::Recorder;
 use runner::{EngineHandle, LoopConfig, Simulation, frame_interval, run_loop};
+pub use signals::Exit;
+use signals::{Signals, Wake};
 use terminal::TerminalGuard;
 use theme::Theme;
 
@@ -54,16 +57,19 @@ pub struct TalkOptions {
     pub save_scenario: Option<PathBuf>,
 }
 
-/// Run the dashboard on the real terminal until the user quits or SIGTERM/SIGINT/SIGHUP
-/// arrives. Fails with [`Error::NotATerminal`] (without touching the terminal) when
-/// stdout is not a tty. The terminal is restored on every exit path.
+/// Run the dashboard on the real terminal until the user quits or a terminating signal
+/// arrives (see [`signals`]: SIGTERM, SIGINT, SIGHUP, SIGQUIT; SIGTSTP suspends). Fails
+/// with [`Error::NotATerminal`] (without touching the terminal) when stdout is not a tty.
+/// The terminal is restored on every exit path; the recording and the session are
+/// finished after a signal too. Returns how it ended, for the exit code.
 pub fn run<S: Simulation>(
     sim: S,
     options: AppOptions,
     theme: Theme,
     fps: u32,
     talk: TalkOptions,
-) -> Result<(), Error> {
+) -> Result<Exit, Error> {
+    check_outputs(&talk)?;
     // Before creating a recording file or starting the engine.
     terminal::require_tty()?;
     let recorder = talk.record.as_deref().map(start_recording).transpose()?;
@@ -84,55 +90,88 @@ pub fn run<S: Simulation>(
         frame,
         sync_updates: true,
     };
-    let result = runtime.block_on(async {
-        let mut term = signal(SignalKind::terminate())?;
-        let mut int = signal(SignalKind::interrupt())?;
-        let mut hup = signal(SignalKind::hangup())?;
-        let shutdown = async move {
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = int.recv() => {}
-                _ = hup.recv() => {}
-            }
-        };
-        run_loop(
-            guard.terminal(),
-            &mut app,
-            EventStream::new(),
-            &mut engine,
-            shutdown,
-            config,
-        )
-        .await
-    });
+    let result = runtime.block_on(drive(&mut guard, &mut app, &mut engine, config));
     drop(guard);
     let last = engine.shutdown_with_last();
-    if let (Some(rec), Some(path)) = (recorder, &talk.record) {
-        finish_recording(&rec, path);
-    }
+    let recorded = match (recorder, &talk.record) {
+        (Some(rec), Some(path)) => finish_recording(&rec, path),
+        _ => Ok(()),
+    };
     let saved = talk
         .save_scenario
         .as_deref()
         .map_or(Ok(()), |path| save_at_exit(&last, path));
-    result.map(|_| ()).and(saved)
+    let exit = result?;
+    recorded.and(saved).map(|()| exit)
+}
+
+/// Run the event loop, suspending and resuming on Ctrl-Z / SIGTSTP / SIGCONT, until the
+/// user quits or a terminating signal arrives.
+async fn drive(
+    guard: &mut TerminalGuard,
+    app: &mut App,
+    engine: &mut EngineHandle,
+    config: LoopConfig,
+) -> Result<Exit, Error> {
+    let mut signals = Signals::install()?;
+    let mut events = EventStream::new();
+    loop {
+        let mut woke = None;
+        let wait = async { woke = Some(signals.recv().await) };
+        run_loop(guard.terminal(), app, &mut events, engine, wait, config).await?;
+        // The whole process stops while suspended, the engine thread included, and its
+        // next tick is clamped to `runner::MAX_TICK`: virtual time pauses meanwhile.
+        match woke {
+            Some(Wake::Exit(signal)) => return Ok(Exit::Signal(signal)),
+            Some(Wake::Suspend) => guard.suspend()?,
+            Some(Wake::Continue) => guard.resume()?,
+            None if app.take_suspend() => guard.suspend()?,
+            None => return Ok(Exit::Quit),
+        }
+    }
+}
+
+/// Refuse output files that cannot be written (`--record`, `--save-scenario`) before
+/// anything starts, so that a session is never lost at exit to a bad path. Leaves no file
+/// behind. [`run`] calls it first; a caller may call it earlier (e.g. before connecting
+/// to Redis).
+pub fn check_outputs(talk: &TalkOptions) -> Result<(), Error> {
+    let outputs = [
+        ("--record", &talk.record),
+        ("--save-scenario", &talk.save_scenario),
+    ];
+    for (flag, path) in outputs {
+        if let Some(path) = path {
+            effects::check_writable(path).map_err(|error| Error::Output {
+                flag,
+                path: path.clone(),
+                error,
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// Start recording the terminal (its current size) to `path`.
 fn start_recording(path: &Path) -> Result<Recorder, Error> {
     let (w, h) = crossterm::terminal::size()?;
-    let cast = record::create(path, w, h).map_err(|error| Error::Record {
+    let cast = record::create(path, w, h).map_err(|error| Error::Output {
+        flag: "--record",
         path: path.to_path_buf(),
         error,
     })?;
     Ok(Recorder::new(cast))
 }
 
-/// Stop the recording and tell the user where it went (or that it is incomplete).
-fn finish_recording(rec: &Recorder, path: &Path) {
-    match rec.finish() {
-        Ok(()) => eprintln!("recording written to {}", path.display()),
-        Err(e) => eprintln!("ringside: the recording is incomplete: {e}"),
-    }
+/// Stop the recording and tell the user where it went; an incomplete recording is an
+/// error (a non-zero exit).
+fn finish_recording(rec: &Recorder, path: &Path) -> Result<(), Error> {
+    rec.finish().map_err(|error| Error::RecordIncomplete {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    eprintln!("recording written to {}", path.display());
+    Ok(())
 }
 
 /// `--save-scenario`: write the final session (every command the engine applied).

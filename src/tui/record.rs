@@ -75,7 +75,8 @@ impl<W: Write> CastWriter<W> {
 pub type FileCast = CastWriter<BufWriter<File>>;
 
 /// Create `path` and start a recording of a `width`×`height` terminal, with the current
-/// time and the `TERM` and `SHELL` environment variables in the header.
+/// time and the `TERM` and `SHELL` environment variables in the header. The header is
+/// flushed at once, so a file that takes no writes (e.g. `/proc/version`) fails here.
 pub fn create(path: &Path, width: u16, height: u16) -> io::Result<FileCast> {
     let file = File::create(path)?;
     let timestamp = SystemTime::now()
@@ -85,7 +86,9 @@ pub fn create(path: &Path, width: u16, height: u16) -> io::Result<FileCast> {
         .into_iter()
         .filter_map(|k| std::env::var(k).ok().map(|v| (k, v)))
         .collect();
-    CastWriter::new(BufWriter::new(file), width, height, timestamp, &env)
+    let mut cast = CastWriter::new(BufWriter::new(file), width, height, timestamp, &env)?;
+    cast.flush()?;
+    Ok(cast)
 }
 
 #[derive(Debug, Default)]

@@ -224,7 +224,8 @@ pub struct LoopStats {
     pub snapshots: u64,
 }
 
-/// Run the UI until the user quits, the event stream ends, or `shutdown` completes.
+/// Run the UI until the user quits or asks to suspend ([`App::wants_suspend`]), the event
+/// stream ends, or `shutdown` completes.
 pub async fn run_loop<B, E, F>(
     terminal: &mut Terminal<B>,
     app: &mut App,
@@ -285,7 +286,8 @@ where
                 next_frame = tokio::time::Instant::now() + config.frame;
             }
         }
-        if app.should_quit() {
+        // A suspend is the caller's to do (it owns the real terminal).
+        if app.should_quit() || app.wants_suspend() {
             break;
         }
     }

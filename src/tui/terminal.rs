@@ -10,7 +10,10 @@ use crossterm::{
     execute,
     terminal::{self, EnterAlternateScreen, LeaveAlternateScreen},
 };
-use ratatui::{Terminal, backend::CrosstermBackend};
+use ratatui::{
+    Terminal,
+    backend::{Backend as _, CrosstermBackend},
+};
 
 use super::error::Error;
 use super::record::{Recorder, Tee};
@@ -38,6 +41,7 @@ pub fn require_tty() -> Result<(), Error> {
 /// Owns the terminal in dashboard mode; dropping it restores the terminal.
 pub struct TerminalGuard {
     terminal: Tui,
+    mouse: bool,
 }
 
 impl TerminalGuard {
@@ -51,22 +55,7 @@ impl TerminalGuard {
     pub fn enter_recording(mouse: bool, recorder: Option<Recorder>) -> Result<Self, Error> {
         require_tty()?;
         install_panic_hook();
-        terminal::enable_raw_mode()?;
-        ACTIVE.store(true, Ordering::SeqCst);
-        let mut stdout = io::stdout();
-        // From here on any error still leaves through Drop/restore().
-        let entered = execute!(stdout, EnterAlternateScreen, cursor::Hide).and_then(|()| {
-            if mouse {
-                MOUSE.store(true, Ordering::SeqCst);
-                execute!(stdout, EnableMouseCapture)
-            } else {
-                Ok(())
-            }
-        });
-        if let Err(err) = entered {
-            restore();
-            return Err(err.into());
-        }
+        enter_modes(mouse)?;
         let terminal = match Terminal::new(CrosstermBackend::new(Tee::new(io::stdout(), recorder)))
         {
             Ok(t) => t,
@@ -75,7 +64,32 @@ impl TerminalGuard {
                 return Err(err.into());
             }
         };
-        Ok(Self { terminal })
+        Ok(Self { terminal, mouse })
+    }
+
+    /// Suspend like vim or btop (Ctrl-Z, SIGTSTP): restore the terminal, stop the process
+    /// until `fg` continues it, then take the terminal again and clear it so that the next
+    /// frame is drawn whole.
+    pub fn suspend(&mut self) -> Result<(), Error> {
+        restore();
+        super::signals::stop_process()?;
+        self.resume()
+    }
+
+    /// After SIGCONT: re-enter dashboard mode if the terminal was taken away (the shell
+    /// puts a stopped job's terminal back in canonical mode), and clear it so that the next
+    /// frame is drawn whole.
+    pub fn resume(&mut self) -> Result<(), Error> {
+        if !ACTIVE.load(Ordering::SeqCst) || !tty_is_raw() {
+            restore();
+            enter_modes(self.mouse)?;
+        }
+        // Not `Terminal::clear`: it asks the terminal for the cursor position, a round trip
+        // that races the event stream reading the same tty. Clearing the screen and emptying
+        // the previous frame makes the next draw paint every cell.
+        self.terminal.backend_mut().clear()?;
+        self.terminal.swap_buffers();
+        Ok(())
     }
 
     /// The terminal to draw on.
@@ -88,6 +102,34 @@ impl Drop for TerminalGuard {
     fn drop(&mut self) {
         restore();
     }
+}
+
+/// Raw mode, the alternate screen, a hidden cursor and (if asked) mouse capture; on
+/// failure, whatever was entered is restored.
+fn enter_modes(mouse: bool) -> Result<(), Error> {
+    terminal::enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    let mut stdout = io::stdout();
+    let entered = execute!(stdout, EnterAlternateScreen, cursor::Hide).and_then(|()| {
+        if mouse {
+            MOUSE.store(true, Ordering::SeqCst);
+            execute!(stdout, EnableMouseCapture)
+        } else {
+            Ok(())
+        }
+    });
+    entered.map_err(|err| {
+        restore();
+        err.into()
+    })
+}
+
+/// Whether the terminal on stdin is in raw (non-canonical) mode; `true` when that cannot
+/// be read, so that nothing is re-entered needlessly.
+fn tty_is_raw() -> bool {
+    rustix::termios::tcgetattr(io::stdin()).map_or(true, |t| {
+        !t.local_modes.contains(rustix::termios::LocalModes::ICANON)
+    })
 }
 
 /// Put the terminal back the way the user had it. Idempotent and safe to call from a

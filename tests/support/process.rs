@@ -17,9 +17,14 @@ pub const CHILD_TIMEOUT: Duration = Duration::from_secs(120);
 /// Runs `cmd` (stdin closed, stdout and stderr captured) and returns its output; kills it
 /// and panics, showing what it printed, when it runs longer than `limit`.
 pub fn output_within(cmd: &mut Command, limit: Duration) -> Output {
+    output_from(cmd, Stdio::null(), limit)
+}
+
+/// [`output_within`] with `stdin` as the child's standard input.
+pub fn output_from(cmd: &mut Command, stdin: Stdio, limit: Duration) -> Output {
     let what = format!("{cmd:?}");
     let mut child = cmd
-        .stdin(Stdio::null())
+        .stdin(stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
