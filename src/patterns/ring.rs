@@ -40,15 +40,72 @@ pub const MAX_VNODES: u32 = 1 << 20;
 const MAX_INDEX_BITS: u32 = 24;
 
 /// Position on the ring: an MD5 digest read as a big-endian 128-bit integer.
+///
+/// Hash a key once with [`hash_key`] and reuse the position for every lookup of that key
+/// (the `_of_hash` lookups do no hashing):
+///
+/// ```
+/// use ringside::patterns::ring::{HashRing, Position, hash_bytes, hash_key};
+///
+/// // md5("") = d41d8cd98f00b204e9800998ecf8427e, read big-endian.
+/// assert_eq!(hash_key(""), 0xd41d8cd9_8f00b204_e9800998_ecf8427e);
+///
+/// let ring = HashRing::with_servers(100, ["a", "b", "c"])?;
+/// let position: Position = hash_key("user:42");
+/// assert_eq!(position, hash_bytes(b"user:42"));
+/// assert_eq!(ring.owner_of_hash(position), ring.owner("user:42"));
+/// assert_eq!(ring.owners_of_hash(position, 3).count(), 3);
+/// # Ok::<(), ringside::patterns::ring::RingError>(())
+/// ```
 pub type Position = u128;
 
 /// Stable small identifier of a server while it is a member of a ring.
 /// Ids are dense indices (reused after removal, lowest free first), suitable for
 /// indexing per-server tables kept by callers.
+///
+/// ```
+/// use ringside::patterns::ring::{HashRing, ServerId};
+///
+/// let mut ring = HashRing::new(100)?;
+/// assert_eq!(ring.add("a")?, ServerId(0));
+/// assert_eq!(ring.add("b")?, ServerId(1));
+///
+/// // A per-server table indexed by id: requests per owner.
+/// let mut requests = vec![0u32; ring.len()];
+/// for key in ["k1", "k2", "k3", "k4", "k5"] {
+///     let id = ring.owner_id(key).expect("ring not empty");
+///     requests[id.0 as usize] += 1;
+/// }
+/// assert_eq!(requests.iter().sum::<u32>(), 5);
+///
+/// // Ids stay dense: a removed server's id goes to the next one added.
+/// ring.remove("a")?;
+/// assert_eq!(ring.add("c")?, ServerId(0));
+/// assert_eq!(ring.name(ServerId(0)), Some("c"));
+/// assert_eq!(ring.id_of("b"), Some(ServerId(1)));
+/// # Ok::<(), ringside::patterns::ring::RingError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ServerId(pub u32);
 
 /// Errors from ring operations. Bad input never panics.
+///
+/// ```
+/// use ringside::patterns::ring::{HashRing, RingError};
+///
+/// assert_eq!(HashRing::new(0).unwrap_err(), RingError::ZeroVnodes);
+///
+/// let mut ring = HashRing::with_servers(10, ["a"])?;
+/// assert_eq!(ring.add("a"), Err(RingError::DuplicateServer("a".into())));
+/// assert_eq!(ring.remove("z"), Err(RingError::UnknownServer("z".into())));
+/// let err = ring.set_weight("a", -1.0).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "weight must be a finite number greater than 0, got -1"
+/// );
+/// assert_eq!(ring.weight("a"), Some(1.0)); // a refused change changes nothing
+/// # Ok::<(), RingError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]
 pub enum RingError {
@@ -92,6 +149,30 @@ struct Member {
 }
 
 /// A consistent-hash ring.
+///
+/// Each key has one owner, the same for every process that builds the ring from the same
+/// servers; adding or removing a server moves only the keys it takes over or gives up:
+///
+/// ```
+/// use ringside::patterns::ring::{DEFAULT_VNODES, HashRing, hash_key};
+///
+/// let mut ring = HashRing::with_servers(DEFAULT_VNODES, ["cache-a", "cache-b", "cache-c"])?;
+/// let owner = ring.owner("user:42").expect("ring not empty");
+/// assert!(ring.contains(owner));
+/// assert_eq!(ring.name(ring.owner_id("user:42").unwrap()), Some(owner));
+///
+/// let before = ring.clone();
+/// ring.add("cache-d")?;
+/// let keys: Vec<_> = (0..1000).map(|i| hash_key(&format!("user:{i}"))).collect();
+/// // About a quarter of the keys move, all of them to the new server.
+/// let moved = HashRing::moved_fraction(&before, &ring, &keys);
+/// assert!((0.15..0.35).contains(&moved), "{moved}");
+/// for &key in &keys {
+///     let now = ring.owner_of_hash(key).unwrap();
+///     assert!(before.owner_of_hash(key) == Some(now) || now == "cache-d");
+/// }
+/// # Ok::<(), ringside::patterns::ring::RingError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct HashRing {
     vnodes: u32,
@@ -564,6 +645,20 @@ fn format_u32(mut v: u32, buf: &mut [u8; 10]) -> &[u8] {
 
 /// Iterator over up to `n` distinct owners clockwise; see [`HashRing::owners_of_hash`].
 /// Yields `(id, name)`.
+///
+/// The distinct servers after a key, clockwise: where to put its replicas.
+///
+/// ```
+/// use ringside::patterns::ring::HashRing;
+///
+/// let ring = HashRing::with_servers(100, ["a", "b", "c"])?;
+/// let replicas: Vec<&str> = ring.owners("user:42", 2).map(|(_, name)| name).collect();
+/// assert_eq!(replicas.len(), 2);
+/// assert_eq!(Some(replicas[0]), ring.owner("user:42")); // the owner comes first
+/// assert_ne!(replicas[0], replicas[1]);
+/// assert_eq!(ring.owners("user:42", 10).count(), 3); // at most every server once
+/// # Ok::<(), ringside::patterns::ring::RingError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Owners<'a> {
     ring: &'a HashRing,

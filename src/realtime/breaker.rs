@@ -15,6 +15,32 @@ use crate::patterns::breaker::{
 /// Not `#[non_exhaustive]`: a call either did not run or ran and failed, so callers match
 /// both arms to get their own error back; new reasons not to run go into [`Rejected`]
 /// (which is non-exhaustive).
+///
+/// ```
+/// use ringside::patterns::breaker::{BreakerConfig, State};
+/// use ringside::realtime::{CallError, SyncBreaker};
+///
+/// #[derive(Debug, PartialEq)]
+/// enum DbError {
+///     NotFound,
+///     Down,
+/// }
+///
+/// let breaker = SyncBreaker::new(BreakerConfig::builder().failure_threshold(1).build()?);
+/// // A missing row is the caller's business, not a sign that the database is failing.
+/// let lookup = breaker.call_with(|e| *e == DbError::Down, || Err::<u32, _>(DbError::NotFound));
+/// assert_eq!(lookup, Err(CallError::Failed(DbError::NotFound)));
+/// assert_eq!(breaker.state(), State::Closed);
+///
+/// let _ = breaker.call(|| Err::<u32, _>(DbError::Down)); // opens the breaker
+/// match breaker.call(|| Ok::<u32, DbError>(1)) {
+///     Err(CallError::Rejected(rejected)) => {
+///         assert!(rejected.to_string().starts_with("circuit open"));
+///     }
+///     other => panic!("the call should not have run: {other:?}"),
+/// }
+/// # Ok::<(), ringside::patterns::breaker::BreakerError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallError<E> {
     /// The breaker did not admit the call; it was not run.
@@ -60,6 +86,39 @@ impl<E: std::error::Error + 'static> std::error::Error for CallError<E> {
 /// Both are linearizable at the read: a permit issued just before a transition is
 /// simply stale, as it would be had it taken the lock first. Everything else
 /// (failures, probes, transitions) takes the lock.
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::thread;
+///
+/// use ringside::patterns::breaker::{BreakerConfig, Rejected, State};
+/// use ringside::realtime::{CallError, SyncBreaker};
+///
+/// let config = BreakerConfig::builder().failure_threshold(2).build()?;
+/// let breaker = Arc::new(SyncBreaker::new(config));
+/// assert_eq!(breaker.call(|| Ok::<u32, &str>(7)), Ok(7));
+///
+/// // Two threads see the service fail; together they open the breaker.
+/// let workers: Vec<_> = (0..2)
+///     .map(|_| {
+///         let breaker = Arc::clone(&breaker);
+///         thread::spawn(move || breaker.call(|| Err::<u32, _>("timeout")))
+///     })
+///     .collect();
+/// for worker in workers {
+///     assert_eq!(worker.join().unwrap(), Err(CallError::Failed("timeout")));
+/// }
+/// assert_eq!(breaker.state(), State::Open);
+///
+/// // Now calls fail fast, without running.
+/// let rejected = breaker.call(|| Ok::<u32, &str>(7));
+/// assert!(matches!(
+///     rejected,
+///     Err(CallError::Rejected(Rejected::Open { .. }))
+/// ));
+/// assert_eq!(breaker.counters().rejected, 1);
+/// # Ok::<(), ringside::patterns::breaker::BreakerError>(())
+/// ```
 #[derive(Debug)]
 pub struct SyncBreaker {
     inner: Mutex<CircuitBreaker>,

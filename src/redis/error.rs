@@ -7,6 +7,21 @@ use thiserror::Error;
 use crate::patterns::limiter::LimiterError;
 
 /// Why a [`RedisLimiter`](super::RedisLimiter) could not be set up.
+///
+/// Each variant names the URL with its password redacted, so the message can be shown or
+/// logged as it is:
+///
+/// ```
+/// use ringside::patterns::limiter::BucketConfig;
+/// use ringside::redis::{RedisLimiter, RedisOptions, RedisSetupError};
+///
+/// let config = BucketConfig::new(100, 10.0)?;
+/// let url = "http://user:hunter2@cache:6379/0"; // not a redis:// URL
+/// let err = RedisLimiter::connect(url, config, RedisOptions::default()).unwrap_err();
+/// assert!(matches!(err, RedisSetupError::InvalidUrl { .. }), "{err}");
+/// assert!(!err.to_string().contains("hunter2"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]
 pub enum RedisSetupError {
@@ -58,6 +73,23 @@ pub enum RedisSetupError {
 /// Checks never fail because Redis is down: the [`FailurePolicy`](super::FailurePolicy)
 /// decides them. These errors come from configuration and from operations that have no
 /// policy (such as [`reset`](crate::patterns::limiter::LimiterBackend::reset)).
+///
+/// A configuration the Lua script cannot compute exactly is refused before any connection
+/// is made:
+///
+/// ```
+/// use ringside::patterns::limiter::BucketConfig;
+/// use ringside::redis::{RedisLimiter, RedisLimiterError, RedisOptions, RedisSetupError};
+///
+/// let too_fast = BucketConfig::new(10, 1e18)?; // fine in memory, above 2^53 tokens/s
+/// match RedisLimiter::connect("redis://127.0.0.1:6379", too_fast, RedisOptions::default()) {
+///     Err(RedisSetupError::Config(RedisLimiterError::RateTooHigh { rate })) => {
+///         assert_eq!(rate, 1e18);
+///     }
+///     other => panic!("expected RateTooHigh, got {other:?}"),
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]
 pub enum RedisLimiterError {

@@ -4,6 +4,31 @@ use super::FailurePolicy;
 use crate::patterns::breaker::State;
 
 /// The Redis limiter's health, as shown in a dashboard's status bar. Contains no secrets.
+///
+/// Read with [`RedisLimiter::health`](super::RedisLimiter::health) (needs a Redis server):
+///
+/// ```no_run
+/// use ringside::patterns::limiter::BucketConfig;
+/// use ringside::redis::{RedisLimiter, RedisOptions};
+///
+/// let config = BucketConfig::new(100, 10.0)?;
+/// let url = "redis://127.0.0.1:6379/0";
+/// let limiter = RedisLimiter::connect(url, config, RedisOptions::default())?;
+/// let health = limiter.health();
+/// let status = if health.healthy {
+///     let rtt_us = health.last_rtt_ns.unwrap_or(0) / 1_000;
+///     format!("{}: ok, {rtt_us} µs", health.backend)
+/// } else {
+///     let error = health.last_error.as_deref().unwrap_or("unknown error");
+///     let (backend, policy) = (&health.backend, health.policy);
+///     format!(
+///         "{backend}: {error}; {policy} decides ({} so far)",
+///         health.fallbacks
+///     )
+/// };
+/// println!("{status} (guard {:?})", health.guard);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RedisHealth {

@@ -23,6 +23,35 @@ use crate::realtime::SyncBreaker;
 /// A [`LimiterBackend`] keeping its buckets in Redis (see the [layer docs](super)).
 ///
 /// Its `Debug` and [`describe`](LimiterBackend::describe) never show a password.
+///
+/// Every process connected to the same Redis shares each key's quota (needs a Redis server):
+///
+/// ```no_run
+/// use ringside::patterns::limiter::{BucketConfig, LimiterBackend};
+/// use ringside::redis::{FailurePolicy, RedisLimiter, RedisOptions};
+///
+/// let options = RedisOptions {
+///     policy: FailurePolicy::FailClosed,
+///     ..RedisOptions::default()
+/// };
+/// let config = BucketConfig::new(100, 10.0)?; // burst 100, 10 requests/s per key
+/// let mut limiter = RedisLimiter::connect("redis://:secret@127.0.0.1:6379/0", config, options)?;
+/// assert_eq!(limiter.describe(), "redis://:***@127.0.0.1:6379/0");
+/// assert_eq!(
+///     limiter.redis_key("api:alice"),
+///     "ringside:bucket:{api:alice}"
+/// );
+///
+/// // `now` is ignored: the Redis server's clock decides.
+/// let decision = limiter.check("api:alice", 1, 0)?;
+/// if !decision.allowed {
+///     println!(
+///         "429, retry in {} ms",
+///         decision.retry_after_ns.div_ceil(1_000_000)
+///     );
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct RedisLimiter {
     conn: Connection,
     script: Script,

@@ -23,6 +23,46 @@ pub const FORCED_OPEN_RETRY_AFTER_NS: u64 = u64::MAX;
 /// Transition times are clamped to be non-decreasing: a `now` earlier than the last
 /// transition (e.g. two threads reading a clock then racing for the lock) is treated
 /// as the time of that transition.
+///
+/// Two steps per call — acquire a permit, make the call (no lock held), record its
+/// outcome — on the caller's clock (here simulated, in ns):
+///
+/// ```
+/// use ringside::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome, Rejected, State};
+///
+/// const MS: u64 = 1_000_000;
+/// /// One protected call to a service that answers `ok`.
+/// fn call(breaker: &mut CircuitBreaker, ok: bool, now: u64) -> Result<bool, Rejected> {
+///     let permit = breaker.acquire(now)?;
+///     let outcome = if ok {
+///         Outcome::Success
+///     } else {
+///         Outcome::Failure
+///     };
+///     breaker.record(permit, outcome, now);
+///     Ok(ok)
+/// }
+///
+/// let config = BreakerConfig::builder()
+///     .failure_threshold(2)
+///     .recovery_timeout_ns(1_000 * MS)
+///     .success_threshold(1)
+///     .build()?;
+/// let mut breaker = CircuitBreaker::new(config);
+/// assert_eq!(call(&mut breaker, false, 0), Ok(false));
+/// assert_eq!(call(&mut breaker, false, MS), Ok(false)); // the second failure opens it
+/// assert_eq!(breaker.state(), State::Open);
+/// // Calls fail fast without reaching the service until the recovery timeout has passed.
+/// let retry_after_ns = 999 * MS;
+/// assert_eq!(
+///     call(&mut breaker, true, 2 * MS),
+///     Err(Rejected::Open { retry_after_ns })
+/// );
+/// // Then one probe goes through; its success closes the breaker.
+/// assert_eq!(call(&mut breaker, true, 1_001 * MS), Ok(true));
+/// assert_eq!(breaker.state(), State::Closed);
+/// # Ok::<(), ringside::patterns::breaker::BreakerError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct CircuitBreaker {
     config: BreakerConfig,

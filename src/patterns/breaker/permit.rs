@@ -39,6 +39,32 @@ impl Permit {
 }
 
 /// Why a call was not admitted.
+///
+/// ```
+/// use ringside::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome, Rejected};
+///
+/// let config = BreakerConfig::builder()
+///     .failure_threshold(1)
+///     .recovery_timeout_ns(1_000)
+///     .build()?;
+/// let mut breaker = CircuitBreaker::new(config);
+/// let permit = breaker.acquire(0).expect("closed");
+/// breaker.record(permit, Outcome::Failure, 0);
+///
+/// // Open: the rejection says how long to wait.
+/// assert_eq!(
+///     breaker.acquire(400),
+///     Err(Rejected::Open {
+///         retry_after_ns: 600
+///     })
+/// );
+/// // Half-open: one probe at a time (the default); the others are turned away.
+/// let probe = breaker.acquire(1_000).expect("the first probe");
+/// assert!(probe.is_probe());
+/// assert_eq!(breaker.acquire(1_001), Err(Rejected::ProbeLimit));
+/// breaker.cancel(probe);
+/// # Ok::<(), ringside::patterns::breaker::BreakerError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum Rejected {
@@ -54,6 +80,26 @@ pub enum Rejected {
 }
 
 /// Outcome of a protected call.
+///
+/// Closed, failures count only while consecutive: a success starts the count again.
+///
+/// ```
+/// use ringside::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome, State};
+///
+/// let mut breaker = CircuitBreaker::new(BreakerConfig::default()); // 5 failures open it
+/// let results: [Result<(), &str>; 4] = [Err("timeout"), Err("timeout"), Ok(()), Err("reset")];
+/// for (now, result) in (0..).zip(results) {
+///     let permit = breaker.acquire(now).expect("closed");
+///     let outcome = if result.is_ok() {
+///         Outcome::Success
+///     } else {
+///         Outcome::Failure
+///     };
+///     breaker.record(permit, outcome, now);
+/// }
+/// assert_eq!(breaker.consecutive_failures(), 1);
+/// assert_eq!(breaker.state(), State::Closed);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Outcome {

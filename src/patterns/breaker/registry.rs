@@ -10,6 +10,36 @@ use super::config::BreakerConfig;
 /// it behind a `Mutex` or keep one `realtime::SyncBreaker` per service.
 ///
 /// Iteration is in name order, so drawing and simulation stay deterministic.
+///
+/// ```
+/// use ringside::patterns::breaker::{BreakerConfig, Outcome, Registry, State};
+///
+/// let mut breakers = Registry::new(BreakerConfig::builder().failure_threshold(1).build()?);
+/// let permit = breakers
+///     .get_or_create("payments")
+///     .acquire(0)
+///     .expect("closed");
+/// breakers
+///     .get_or_create("payments")
+///     .record(permit, Outcome::Failure, 0);
+/// let permit = breakers.get_or_create("search").acquire(0).expect("closed");
+/// breakers
+///     .get_or_create("search")
+///     .record(permit, Outcome::Success, 0);
+///
+/// let open: Vec<&str> = breakers
+///     .iter()
+///     .filter(|(_, breaker)| breaker.state() == State::Open)
+///     .map(|(name, _)| name)
+///     .collect();
+/// assert_eq!(open, ["payments"]);
+///
+/// for (_, breaker) in breakers.iter_mut() {
+///     breaker.reset(1); // an operator resets them all
+/// }
+/// assert!(breakers.iter().all(|(_, b)| b.state() == State::Closed));
+/// # Ok::<(), ringside::patterns::breaker::BreakerError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Registry {
     config: BreakerConfig,

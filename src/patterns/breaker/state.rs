@@ -1,6 +1,25 @@
 //! [`State`] of a breaker and the operator override [`Forced`].
 
 /// Breaker state.
+///
+/// ```
+/// use ringside::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome, State};
+///
+/// let config = BreakerConfig::builder()
+///     .failure_threshold(1)
+///     .recovery_timeout_ns(1_000)
+///     .build()?;
+/// let mut breaker = CircuitBreaker::new(config);
+/// assert_eq!(breaker.state(), State::Closed);
+///
+/// let permit = breaker.acquire(0).expect("closed");
+/// breaker.record(permit, Outcome::Failure, 0);
+/// assert_eq!(breaker.state(), State::Open);
+/// // What an acquire would see once the recovery timeout has passed; reading changes nothing.
+/// assert_eq!(breaker.state_at(1_000), State::HalfOpen);
+/// assert_eq!(breaker.state(), State::Open);
+/// # Ok::<(), ringside::patterns::breaker::BreakerError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum State {
@@ -13,6 +32,22 @@ pub enum State {
 }
 
 /// An operator override in effect (see [`CircuitBreaker::forced`](super::CircuitBreaker::forced)).
+///
+/// ```
+/// use ringside::patterns::breaker::{
+///     BreakerConfig, CircuitBreaker, FORCED_OPEN_RETRY_AFTER_NS, Forced, Rejected,
+/// };
+///
+/// let mut breaker = CircuitBreaker::new(BreakerConfig::default());
+/// breaker.force_open(0); // e.g. take a failing dependency out of service
+/// assert_eq!(breaker.forced(), Some(Forced::Open));
+/// let retry_after_ns = FORCED_OPEN_RETRY_AFTER_NS; // no timeout to wait for
+/// assert_eq!(breaker.acquire(10), Err(Rejected::Open { retry_after_ns }));
+///
+/// breaker.reset(20);
+/// assert_eq!(breaker.forced(), None);
+/// assert!(breaker.acquire(30).is_ok());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Forced {

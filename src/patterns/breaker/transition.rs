@@ -2,7 +2,30 @@
 
 use super::state::State;
 
-/// Why a transition happened.
+/// Why a transition happened: the breaker's own rules or an operator.
+///
+/// ```
+/// use ringside::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome, Reason};
+///
+/// let mut breaker = CircuitBreaker::new(BreakerConfig::builder().failure_threshold(1).build()?);
+/// let permit = breaker.acquire(0).expect("closed");
+/// breaker.record(permit, Outcome::Failure, 0);
+/// breaker.force_open(10); // already open: nothing to record
+/// breaker.reset(20);
+/// breaker.force_open(30);
+///
+/// let reasons: Vec<Reason> = breaker.transitions().map(|t| t.reason).collect();
+/// assert_eq!(
+///     reasons,
+///     [Reason::FailureThreshold, Reason::Reset, Reason::ForcedOpen]
+/// );
+/// let by_operator = reasons
+///     .iter()
+///     .filter(|r| matches!(r, Reason::ForcedOpen | Reason::ForcedClosed | Reason::Reset))
+///     .count();
+/// assert_eq!(by_operator, 2);
+/// # Ok::<(), ringside::patterns::breaker::BreakerError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Reason {
@@ -23,6 +46,40 @@ pub enum Reason {
 }
 
 /// One recorded transition.
+///
+/// The history of a breaker that opened, waited out its recovery timeout and closed again
+/// after one good probe:
+///
+/// ```
+/// use ringside::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome, Reason, State};
+///
+/// let config = BreakerConfig::builder()
+///     .failure_threshold(1)
+///     .recovery_timeout_ns(1_000)
+///     .success_threshold(1)
+///     .build()?;
+/// let mut breaker = CircuitBreaker::new(config);
+/// let permit = breaker.acquire(0).expect("closed");
+/// breaker.record(permit, Outcome::Failure, 10);
+/// let probe = breaker.acquire(1_010).expect("half-open");
+/// breaker.record(probe, Outcome::Success, 1_020);
+///
+/// let log: Vec<_> = breaker
+///     .transitions()
+///     .map(|t| (t.at, t.from, t.to))
+///     .collect();
+/// assert_eq!(
+///     log,
+///     [
+///         (10, State::Closed, State::Open),
+///         (1_010, State::Open, State::HalfOpen),
+///         (1_020, State::HalfOpen, State::Closed),
+///     ]
+/// );
+/// let last = breaker.transitions().last().unwrap();
+/// assert_eq!(last.reason, Reason::ProbesSucceeded);
+/// # Ok::<(), ringside::patterns::breaker::BreakerError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Transition {
     /// When (ns, caller's timeline).

@@ -13,6 +13,42 @@ use super::error::LimiterError;
 /// [`set_config`](Self::set_config)) report the backend's own [`Error`](Self::Error).
 /// Reading a bucket without taking from it is left to each backend (an inherent
 /// `tokens_at`), since for a remote one it is a round trip, not a `&self` read.
+///
+/// Code written against the trait runs on either backend: here the in-process
+/// [`KeyedLimiter`](super::KeyedLimiter), in production perhaps `ringside::redis::RedisLimiter`.
+///
+/// ```
+/// use std::error::Error;
+///
+/// use ringside::patterns::limiter::{BucketConfig, KeyedLimiter, LimiterBackend};
+///
+/// /// How many requests of `batch` the backend admits at `now`.
+/// fn admitted(backend: &mut impl LimiterBackend, batch: &[(&str, u32)], now: u64) -> usize {
+///     let mut results = Vec::new();
+///     backend.check_many(batch, now, &mut results);
+///     results
+///         .iter()
+///         .filter(|r| r.as_ref().is_ok_and(|d| d.allowed))
+///         .count()
+/// }
+///
+/// /// Doubles the burst of every bucket, keeping the rate.
+/// fn double_burst(backend: &mut impl LimiterBackend, now: u64) -> Result<(), Box<dyn Error>> {
+///     let config = backend.config();
+///     let doubled = BucketConfig::new(config.capacity() * 2, config.refill_per_sec())?;
+///     backend.set_config(doubled, now)?;
+///     Ok(())
+/// }
+///
+/// let mut backend = KeyedLimiter::<String>::new(BucketConfig::new(2, 1.0)?);
+/// assert_eq!(backend.describe(), "memory");
+/// let batch = [("alice", 1), ("alice", 1), ("alice", 1), ("bob", 2)];
+/// assert_eq!(admitted(&mut backend, &batch, 0), 3); // alice's third request is denied
+///
+/// double_burst(&mut backend, 0)?;
+/// assert_eq!(backend.config().capacity(), 4);
+/// # Ok::<(), Box<dyn Error>>(())
+/// ```
 pub trait LimiterBackend: Send {
     /// Why a reset or a configuration change failed.
     type Error: std::error::Error + Send + Sync + 'static;

@@ -11,11 +11,26 @@ use super::gcra::{Params, State};
 /// seen is treated as that latest time (time never runs backwards here, so going back can
 /// neither mint tokens nor panic).
 ///
-/// A check of cost 0 is always allowed (when the configuration is valid) and changes
-/// nothing: it reads the bucket. A configuration with capacity 0 or a rate that is not
-/// finite and > 0 (possible because [`BucketConfig`]'s fields are public) never panics:
-/// every check returns the corresponding [`LimiterError`] and [`TokenBucket::tokens_at`]
-/// reads 0. See the [module docs](crate::patterns::limiter) for the exactness guarantee.
+/// A check of cost 0 is always allowed and changes nothing: it reads the bucket. The
+/// configuration is valid by construction ([`BucketConfig::new`] checks it), so the only
+/// error a check returns is [`LimiterError::CostExceedsCapacity`], for a cost that no
+/// bucket of this capacity could ever admit. See the [module docs](crate::patterns::limiter)
+/// for the exactness guarantee.
+///
+/// ```
+/// use ringside::patterns::NANOS_PER_SEC;
+/// use ringside::patterns::limiter::{BucketConfig, LimiterError, TokenBucket};
+///
+/// let mut bucket = TokenBucket::new(BucketConfig::new(2, 1.0)?); // burst 2, 1 token/s
+/// assert!(bucket.check(1, 0)?.allowed);
+/// assert!(bucket.check(1, 0)?.allowed);
+/// let denied = bucket.check(1, 0)?;
+/// assert!(!denied.allowed);
+/// assert_eq!(denied.retry_after_ns, NANOS_PER_SEC); // the refill is continuous
+/// assert!(bucket.check(1, NANOS_PER_SEC)?.allowed);
+/// assert_eq!(bucket.tokens_at(3 * NANOS_PER_SEC / 2), 0.5);
+/// # Ok::<(), LimiterError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct TokenBucket {
     params: Params,
@@ -62,8 +77,7 @@ impl TokenBucket {
     }
 
     /// Change configuration keeping the current tokens (clamped to the new capacity,
-    /// rounded down to the new rate's resolution). If the new configuration is invalid,
-    /// checks report its error until a valid one is set; the bucket then restarts full.
+    /// rounded down to the new rate's resolution).
     pub fn set_config(&mut self, config: BucketConfig, now: u64) {
         let now = now.max(self.last_now);
         self.last_now = now;

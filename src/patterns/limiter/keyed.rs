@@ -32,6 +32,23 @@ const EVICT_BATCH_DIVISOR: usize = 8;
 ///   states, not on hash order, so it is deterministic.
 /// * Time is shared by all keys: a `now` earlier than the latest seen is treated as the
 ///   latest time seen.
+///
+/// ```
+/// use ringside::patterns::NANOS_PER_SEC;
+/// use ringside::patterns::limiter::{BucketConfig, KeyedLimiter, LimiterError};
+///
+/// let mut per_user: KeyedLimiter<String> = KeyedLimiter::new(BucketConfig::new(1, 1.0)?);
+/// assert!(per_user.check("alice", 1, 0)?.allowed);
+/// assert!(!per_user.check("alice", 1, 0)?.allowed); // alice's burst is spent
+/// assert!(per_user.check("bob", 1, 0)?.allowed); // bob has a bucket of his own
+/// assert_eq!(per_user.len(), 2);
+///
+/// // One second later both buckets are full again, hence indistinguishable from absent.
+/// per_user.sweep(NANOS_PER_SEC);
+/// assert!(per_user.is_empty());
+/// assert_eq!(per_user.tokens_at("alice", NANOS_PER_SEC), 1.0);
+/// # Ok::<(), LimiterError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct KeyedLimiter<K> {
     params: Params,
@@ -68,8 +85,8 @@ impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
 
     /// Check `key`.
     ///
-    /// Errors: [`LimiterError::CostExceedsCapacity`] when `cost > capacity`, or the
-    /// validation error of an invalid configuration; no state changes then.
+    /// Errors: [`LimiterError::CostExceedsCapacity`] when `cost > capacity`; no state
+    /// changes then.
     #[inline]
     pub fn check<Q>(&mut self, key: &Q, cost: u32, now: u64) -> Result<Decision, LimiterError>
     where
@@ -128,8 +145,7 @@ impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
         self.sweep_above = (2 * self.buckets.len()).max(MIN_SWEEP_LEN);
     }
 
-    /// Tokens of `key` at `now` (capacity for an untracked key; 0 if the configuration is
-    /// invalid).
+    /// Tokens of `key` at `now` (capacity for an untracked key).
     pub fn tokens_at<Q>(&self, key: &Q, now: u64) -> f64
     where
         K: Borrow<Q>,
