@@ -8,6 +8,7 @@ use anyhow::Context as _;
 use clap::Args;
 
 use super::tui_args::{FocusArg, FormatArg, ThemeArg};
+use ringside::sim::scenario::validate;
 use ringside::sim::{Engine, Scenario};
 use ringside::tui::app::{App, AppOptions};
 use ringside::tui::export::{export, render_buffer};
@@ -45,9 +46,11 @@ pub struct FrameArgs {
     pub focus: FocusArg,
 }
 
-/// Parse `--at`: a humane duration, zero allowed.
+/// Parse `--at`: a humane duration, zero allowed, within the declared limit.
 pub fn parse_at(text: &str) -> Result<u64, String> {
-    ringside::sim::duration::parse_duration(text)
+    let ns = ringside::sim::duration::parse_duration(text)?;
+    validate::duration("frame time", ns).map_err(|e| e.to_string())?;
+    Ok(ns)
 }
 
 /// Parse `--size`: `COLUMNSxROWS`, each within 1..=[`MAX_SIDE`].
@@ -102,5 +105,6 @@ mod tests {
         }
         assert_eq!(parse_at("0s"), Ok(0));
         assert!(parse_at("soon").is_err());
+        assert!(parse_at("25h").unwrap_err().contains("limit of 24h"));
     }
 }

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 
 use ringside::report::Report;
+use ringside::sim::scenario::validate;
 use ringside::sim::{Command, Engine, Scenario};
 
 use super::{OutputFormat, SimulateArgs};
@@ -55,19 +56,23 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
     }
 }
 
-/// Parse a humane duration flag (`60s`, `2m`, `500ms`) into nanoseconds.
+/// Parse a humane duration flag (`60s`, `2m`, `500ms`) into nanoseconds, within the
+/// declared limit.
 pub fn parse_duration_arg(text: &str) -> Result<u64, String> {
     let ns = ringside::sim::duration::parse_duration(text)?;
     if ns == 0 {
         return Err("duration must be greater than 0".to_string());
     }
+    validate::duration("duration", ns).map_err(|e| e.to_string())?;
     Ok(ns)
 }
 
-/// Parse a rate flag: a finite number ≥ 0.
+/// Parse a rate flag: a finite number ≥ 0, at most the declared maximum.
 pub fn parse_rate_arg(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
-        Ok(r) if r.is_finite() && r >= 0.0 => Ok(r),
+        Ok(r) if r.is_finite() && r >= 0.0 => {
+            validate::rate(r).map(|()| r).map_err(|e| e.to_string())
+        }
         _ => Err(format!(
             "invalid rate \"{text}\": expected a finite number of requests per second ≥ 0"
         )),

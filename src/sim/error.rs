@@ -37,6 +37,16 @@ pub enum SimError {
         /// The maximum.
         max: f64,
     },
+    /// A value above one of the declared [`limits`](super::limits).
+    #[error("{what}: {got} is above the limit of {max}")]
+    AboveLimit {
+        /// What was limited, e.g. `burst size`.
+        what: &'static str,
+        /// The rejected value, as the user wrote it.
+        got: String,
+        /// The limit, in the same unit.
+        max: String,
+    },
     /// A scale factor that is not finite and > 0.
     #[error("scale factor must be a finite number > 0, got {0}")]
     InvalidFactor(f64),

@@ -28,3 +28,33 @@ pub const MAX_RETRIES: u32 = 10;
 pub const MIN_SPEED: f64 = 1.0 / 64.0;
 /// Fastest speed.
 pub const MAX_SPEED: f64 = 1024.0;
+
+// Declared limits on what a scenario, a command-line flag or a live command may ask for.
+// Each is reachable by a real user and keeps memory and time bounded; `ringside check`
+// refuses a scenario outside them (see `scenario::validate`), and the README's "Limits"
+// table lists them with the reasons.
+
+/// Most servers on the ring at once (initial servers plus those added by the timeline).
+pub const MAX_SERVERS: usize = 20_000;
+/// Most virtual nodes per server of weight 1 (`vnodes`).
+pub const MAX_VNODES: u32 = 10_000;
+/// Most ring points one server may hold: `vnodes × weight`, rounded.
+pub const MAX_SERVER_POINTS: u64 = 100_000;
+/// Most ring points in all: 20,000 servers × 150 vnodes is 3,000,000 (about 100 MB with
+/// the ring's tables).
+pub const MAX_RING_POINTS: u64 = 4_000_000;
+/// Most tenants (one token bucket each, about 100 bytes).
+pub const MAX_TENANTS: u32 = 100_000;
+/// Most distinct request keys (a hash and a popularity-table column each, about 40 bytes).
+pub const MAX_KEYS: u32 = 1_000_000;
+/// Most requests in one burst (handled at one instant of virtual time).
+pub const MAX_BURST: u32 = 1_000_000;
+/// Longest virtual time a scenario, a `simulate --duration`, a `frame --at`, a timeline
+/// event or any duration setting may name: one day.
+pub const MAX_DURATION_NS: u64 = 24 * 3_600 * 1_000_000_000;
+/// Most timeline events (a saved session holds up to [`SESSION_COMMANDS`] live ones).
+pub const MAX_EVENTS: usize = 100_000;
+/// Longest server name, in bytes (each ring point hashes `"{name}:{i}"`).
+pub const MAX_NAME_BYTES: usize = 256;
+/// Largest scenario file read, in bytes: reading stops there.
+pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;

@@ -13,7 +13,7 @@ mod command;
 pub mod duration;
 mod engine;
 mod error;
-mod limits;
+pub mod limits;
 pub mod scenario;
 pub mod session;
 mod snapshot;

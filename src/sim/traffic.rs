@@ -184,6 +184,21 @@ pub fn tenant_name(i: u32) -> String {
     }
 }
 
+/// The index of the tenant named `name` among `tenants` tenants (the inverse of
+/// [`tenant_name`]), without building every name.
+pub fn tenant_index(name: &str, tenants: u32) -> Option<u32> {
+    let i = match TENANT_NAMES.iter().position(|n| *n == name) {
+        Some(i) => u32::try_from(i).ok()?,
+        None => {
+            let digits = name.strip_prefix("tenant-")?;
+            let i: u32 = digits.parse().ok()?;
+            // Only the canonical form: no sign, no leading zeros, past the named ones.
+            (tenant_name(i) == name).then_some(i)?
+        }
+    };
+    (i < tenants).then_some(i)
+}
+
 /// The lowest free `server-N` name (N ≥ 1) given a membership test.
 pub fn auto_server_name(taken: impl Fn(&str) -> bool) -> String {
     (1u32..)
@@ -258,6 +273,18 @@ mod tests {
     fn names() {
         assert_eq!(tenant_name(0), "acme");
         assert_eq!(tenant_name(100), "tenant-100");
+        for i in [0, 3, 15, 16, 100] {
+            assert_eq!(tenant_index(&tenant_name(i), 101), Some(i));
+        }
+        assert_eq!(tenant_index("tenant-100", 100), None);
+        assert_eq!(
+            tenant_index("tenant-3", 100),
+            None,
+            "tenant 3 is named hooli"
+        );
+        assert_eq!(tenant_index("tenant-+100", 200), None);
+        assert_eq!(tenant_index("tenant-0100", 200), None);
+        assert_eq!(tenant_index("nobody", 200), None);
         assert_eq!(auto_server_name(|n| n == "server-1"), "server-2");
     }
 }

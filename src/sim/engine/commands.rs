@@ -66,6 +66,8 @@ impl Engine {
         if self.ring.contains(&name) {
             return Err(SimError::DuplicateServer(name));
         }
+        let points = validate::server_points(self.ring.vnodes(), 1.0);
+        validate::ring_size(self.ring.len() + 1, self.ring.point_count() as u64 + points)?;
         let server = SimServer::new(name.clone(), 1.0, self.next_epoch, self.breaker_config)?;
         let before = self.ring.clone();
         let id = self.ring.add(&name)?;
@@ -109,11 +111,16 @@ impl Engine {
     }
 
     fn set_weight(&mut self, server: &str, weight: f64) -> Result<String, SimError> {
-        validate::weight(weight)?;
+        let vnodes = self.ring.vnodes();
+        validate::weight_points(vnodes, weight)?;
         let id = self
             .ring
             .id_of(server)
             .ok_or_else(|| SimError::UnknownServer(server.to_string()))?;
+        let old = validate::server_points(vnodes, self.ring.weight(server).unwrap_or(1.0));
+        let points = (self.ring.point_count() as u64).saturating_sub(old)
+            + validate::server_points(vnodes, weight);
+        validate::ring_size(self.ring.len(), points)?;
         let before = self.ring.clone();
         let share_before = self.shares.get(id.0 as usize).copied().unwrap_or(0.0);
         self.ring.set_weight(server, weight)?;

@@ -32,6 +32,20 @@ pub enum ScenarioError {
         /// Shipped names, comma-separated.
         available: String,
     },
+    /// The path is not a regular file (a device, a pipe, a directory…).
+    #[error("cannot read {path}: not a regular file (a scenario is a .toml file)")]
+    NotAFile {
+        /// Path.
+        path: String,
+    },
+    /// The file is larger than the limit; reading stopped there.
+    #[error("cannot read {path}: larger than the limit of {max} bytes (reading stopped there)")]
+    TooLarge {
+        /// Path.
+        path: String,
+        /// The limit in bytes.
+        max: u64,
+    },
     /// The file could not be read.
     #[error("cannot read {path}: {message}")]
     Io {

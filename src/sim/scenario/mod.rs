@@ -21,6 +21,7 @@ pub use types::{
 };
 
 use super::error::SimError;
+use super::limits::MAX_SCENARIO_BYTES;
 use super::traffic::auto_server_name;
 
 /// Shipped scenarios: (name, TOML source).
@@ -94,11 +95,7 @@ impl Scenario {
         }
         let path = std::path::Path::new(name_or_path);
         if path.extension().is_some_and(|e| e == "toml") || path.exists() {
-            let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Io {
-                path: name_or_path.to_string(),
-                kind: e.kind(),
-                message: e.to_string(),
-            })?;
+            let text = read_bounded(path, name_or_path)?;
             return Self::from_toml(&text, name_or_path);
         }
         Self::builtin(name_or_path)
@@ -151,6 +148,37 @@ impl Scenario {
             }
         }
     }
+}
+
+/// A scenario file's text: a regular file (not a device, a pipe or a directory) of at most
+/// [`MAX_SCENARIO_BYTES`], read no further than that.
+fn read_bounded(path: &std::path::Path, label: &str) -> Result<String, ScenarioError> {
+    use std::io::Read as _;
+    let io = |e: std::io::Error| ScenarioError::Io {
+        path: label.to_string(),
+        kind: e.kind(),
+        message: e.to_string(),
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    if !file.metadata().map_err(io)?.is_file() {
+        return Err(ScenarioError::NotAFile {
+            path: label.to_string(),
+        });
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_SCENARIO_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+        return Err(ScenarioError::TooLarge {
+            path: label.to_string(),
+            max: MAX_SCENARIO_BYTES,
+        });
+    }
+    String::from_utf8(bytes).map_err(|e| ScenarioError::Invalid {
+        file: label.to_string(),
+        message: format!("not UTF-8 text ({e})"),
+    })
 }
 
 /// Locates byte spans in a source as line/column.

@@ -1,0 +1,209 @@
+//! The timeline's rules: times increase and stay within the limit, each event names
+//! servers and tenants that exist at its time, and the ring and the rate the events build
+//! stay within the declared limits.
+
+use std::collections::BTreeMap;
+
+use crate::sim::command::Command;
+use crate::sim::duration::exact_duration;
+use crate::sim::limits::MAX_EVENTS;
+use crate::sim::traffic::{auto_server_name, tenant_index};
+
+use super::values::command_field;
+use super::{
+    Problem, at, command, event, key, limit, rate, ring_size, server_name, server_points,
+    time_limit, weight_points,
+};
+use crate::sim::scenario::types::Scenario;
+
+/// Server names listed at most in an "unknown server" message.
+const LISTED_SERVERS: usize = 20;
+
+/// The ring as the timeline changes it: each server's points and their total.
+struct Members {
+    points: BTreeMap<String, u64>,
+    total: u64,
+}
+
+impl Members {
+    fn insert(&mut self, name: String, points: u64) {
+        let old = self.points.insert(name, points).unwrap_or(0);
+        self.total = self.total - old + points;
+    }
+
+    fn remove(&mut self, name: &str) {
+        self.total -= self.points.remove(name).unwrap_or(0);
+    }
+
+    /// Up to [`LISTED_SERVERS`] names, for a message.
+    fn list(&self) -> String {
+        let mut list: Vec<&str> = self
+            .points
+            .keys()
+            .take(LISTED_SERVERS)
+            .map(String::as_str)
+            .collect();
+        if self.points.len() > LISTED_SERVERS {
+            list.push("…");
+        }
+        list.join(", ")
+    }
+}
+
+impl Scenario {
+    /// The timeline, tracking which servers exist at each event's time.
+    ///
+    /// Once a recorded live command has run, membership may differ from what the script
+    /// expected (a server removed live, say): later events are then checked when they run
+    /// (the engine skips one that no longer applies, with a log line, as it did live).
+    pub(super) fn validate_timeline(&self) -> Result<(), Problem> {
+        limit(key("events"), "events", self.events.len(), MAX_EVENTS)?;
+        let mut members = Members {
+            points: BTreeMap::new(),
+            total: 0,
+        };
+        for s in &self.servers {
+            members.insert(
+                s.name.trim().to_string(),
+                server_points(self.vnodes, s.weight),
+            );
+        }
+        let mut lenient = false;
+        let mut previous: Option<u64> = None;
+        let mut current_rate = self.traffic.rate;
+        for (i, e) in self.events.iter().enumerate() {
+            time_limit(event(i, "at"), "event time", e.at_ns)?;
+            if let Some(prev) = previous
+                && (e.at_ns < prev || (e.at_ns == prev && !e.live))
+            {
+                return Err(at(
+                    event(i, "at"),
+                    format!(
+                        "event times must increase: \"{}\" is not after the previous event at \"{}\" (only `live = true` events may share the previous event's time)",
+                        exact_duration(e.at_ns),
+                        exact_duration(prev)
+                    ),
+                ));
+            }
+            previous = Some(e.at_ns);
+            lenient |= e.live;
+            match &e.command {
+                None if e.live => {
+                    return Err(at(
+                        event(i, "at"),
+                        "a `live = true` event needs an `action` (it records a command)",
+                    ));
+                }
+                None if e.caption.is_none() => {
+                    return Err(at(
+                        event(i, "at"),
+                        "an event needs an `action` or a `caption`",
+                    ));
+                }
+                None => {}
+                Some(c) => {
+                    command(c).map_err(|err| at(event(i, command_field(c)), err.to_string()))?;
+                    self.check_members(i, c, &mut members, lenient)?;
+                    current_rate = self.check_rate(i, c, current_rate, lenient)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The offered rate after a rate event: a `scale_rate` may not take it above the
+    /// maximum (once a live command ran, the engine decides, as it did live).
+    fn check_rate(
+        &self,
+        i: usize,
+        command: &Command,
+        current: f64,
+        lenient: bool,
+    ) -> Result<f64, Problem> {
+        match *command {
+            Command::SetRate(r) => Ok(r),
+            Command::ScaleRate(f) => {
+                let scaled = current * f;
+                if !lenient && let Err(e) = rate(scaled) {
+                    let message = format!("the rate after scaling by {f}: {e}");
+                    return Err(at(event(i, "factor"), message));
+                }
+                Ok(scaled)
+            }
+            _ => Ok(current),
+        }
+    }
+
+    /// An event's servers and tenant exist at its time; membership follows it, within the
+    /// ring's limits.
+    fn check_members(
+        &self,
+        i: usize,
+        command: &Command,
+        members: &mut Members,
+        lenient: bool,
+    ) -> Result<(), Problem> {
+        let known = |members: &Members, s: &str| {
+            if lenient || members.points.contains_key(s) {
+                return Ok(());
+            }
+            Err(at(
+                event(i, "server"),
+                format!(
+                    "unknown server '{s}' in event (servers at that time: {})",
+                    members.list()
+                ),
+            ))
+        };
+        let ring_limit = |members: &Members| {
+            ring_size(members.points.len(), members.total)
+                .map_err(|e| at(event(i, command_field(command)), e.to_string()))
+        };
+        match command {
+            Command::AddServer { name } => {
+                let name = match name {
+                    Some(n) => n.trim().to_string(),
+                    None => auto_server_name(|n| members.points.contains_key(n)),
+                };
+                server_name(&name, event(i, "server"))?;
+                if !lenient && members.points.contains_key(&name) {
+                    return Err(at(
+                        event(i, "server"),
+                        format!("duplicate server name '{name}': it is already on the ring"),
+                    ));
+                }
+                members.insert(name, server_points(self.vnodes, 1.0));
+                ring_limit(members)?;
+            }
+            Command::RemoveServer(s) => {
+                known(members, s)?;
+                if !lenient && members.points.len() == 1 {
+                    return Err(at(
+                        event(i, "server"),
+                        format!("cannot remove '{s}': it is the last server"),
+                    ));
+                }
+                members.remove(s);
+            }
+            Command::SetWeight { server, weight } => {
+                known(members, server)?;
+                weight_points(self.vnodes, *weight)
+                    .map_err(|e| at(event(i, "weight"), e.to_string()))?;
+                if members.points.contains_key(server.as_str()) {
+                    members.insert(server.clone(), server_points(self.vnodes, *weight));
+                    ring_limit(members)?;
+                }
+            }
+            Command::InjectFault { server, .. } | Command::Heal { server } => {
+                known(members, server)?
+            }
+            Command::Burst {
+                tenant: Some(t), ..
+            } if tenant_index(t, self.traffic.tenants).is_none() => {
+                return Err(at(event(i, "tenant"), format!("unknown tenant '{t}'")));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
