@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use failsafe::CircuitBreaker as _;
+use ringside::patterns::Nanos;
 use ringside::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome};
 use ringside::realtime::SyncBreaker;
 
@@ -19,7 +20,7 @@ const LONG: Duration = Duration::from_secs(3600);
 fn config() -> BreakerConfig {
     BreakerConfig::builder()
         .failure_threshold(5)
-        .recovery_timeout_ns(LONG.as_nanos() as u64)
+        .recovery_timeout(Nanos::from(LONG))
         .build()
         .expect("valid breaker config")
 }
@@ -44,10 +45,10 @@ fn closed(c: &mut Criterion) {
     let mut g = c.benchmark_group("breaker_closed_call");
 
     let mut core = CircuitBreaker::new(config());
-    let mut now = 0u64;
+    let mut now = Nanos::ZERO;
     g.bench_function("ringside_core", |b| {
         b.iter(|| {
-            now += 1;
+            now += Nanos::from_nanos(1);
             let p = core.acquire(black_box(now)).unwrap();
             core.record(p, black_box(Outcome::Success), now);
         })
@@ -75,14 +76,17 @@ fn open(c: &mut Criterion) {
 
     let mut core = CircuitBreaker::new(config());
     for t in 0..5 {
-        let p = core.acquire(t).unwrap();
-        core.record(p, Outcome::Failure, t);
+        let p = core.acquire(Nanos::from_nanos(t)).unwrap();
+        core.record(p, Outcome::Failure, Nanos::from_nanos(t));
     }
-    assert!(core.acquire(10).is_err(), "core must be open");
-    let mut now = 10u64;
+    assert!(
+        core.acquire(Nanos::from_nanos(10)).is_err(),
+        "core must be open"
+    );
+    let mut now = Nanos::from_nanos(10);
     g.bench_function("ringside_core", |b| {
         b.iter(|| {
-            now += 1;
+            now += Nanos::from_nanos(1);
             // `is_err` rather than `unwrap_err`: reading the whole `Result` back from
             // the stack after `black_box` measured a store-forwarding stall, not us.
             black_box(core.acquire(black_box(now)).is_err())

@@ -30,9 +30,10 @@ use std::time::{Duration, Instant};
 use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 use governor::clock::FakeRelativeClock;
 use governor::{Quota, RateLimiter};
+use ringside::patterns::Nanos;
 use ringside::patterns::limiter::{BucketConfig, KeyedLimiter, TokenBucket};
 
-const STEP_NS: u64 = 10;
+const STEP: Nanos = Nanos::from_nanos(10);
 const SINGLE_RATE: u32 = 100_000_000;
 const SINGLE_BURST: u32 = 100;
 const KEYS: usize = 100_000;
@@ -45,9 +46,9 @@ fn quota(rate: u32, burst: u32) -> Quota {
     Quota::per_second(NonZeroU32::new(rate).unwrap()).allow_burst(NonZeroU32::new(burst).unwrap())
 }
 
-/// Nanoseconds since `start`: the `Instant` clock of the ringside rows that read one.
-fn elapsed_ns(start: Instant) -> u64 {
-    start.elapsed().as_nanos() as u64
+/// Time since `start`: the `Instant` clock of the ringside rows that read one.
+fn elapsed(start: Instant) -> Nanos {
+    Nanos::from(start.elapsed())
 }
 
 fn single(c: &mut Criterion) {
@@ -55,19 +56,19 @@ fn single(c: &mut Criterion) {
     let config = BucketConfig::new(SINGLE_BURST, f64::from(SINGLE_RATE)).unwrap();
 
     let mut bucket = TokenBucket::new(config);
-    let mut now = 0u64;
+    let mut now = Nanos::ZERO;
     g.bench_function("ringside TokenBucket (&mut, now arg)", |b| {
         b.iter(|| {
-            now += STEP_NS;
+            now += STEP;
             black_box(bucket.check(1, black_box(now)))
         })
     });
 
     let shared = Mutex::new(TokenBucket::new(config));
-    let mut now = 0u64;
+    let mut now = Nanos::ZERO;
     g.bench_function("ringside Mutex<TokenBucket> (&self, now arg)", |b| {
         b.iter(|| {
-            now += STEP_NS;
+            now += STEP;
             black_box(shared.lock().unwrap().check(1, black_box(now)))
         })
     });
@@ -75,14 +76,14 @@ fn single(c: &mut Criterion) {
     let shared = Mutex::new(TokenBucket::new(config));
     let start = Instant::now();
     g.bench_function("ringside Mutex<TokenBucket> (&self, Instant)", |b| {
-        b.iter(|| black_box(shared.lock().unwrap().check(1, elapsed_ns(start))))
+        b.iter(|| black_box(shared.lock().unwrap().check(1, elapsed(start))))
     });
 
     let clock = FakeRelativeClock::default();
     let direct = RateLimiter::direct_with_clock(quota(SINGLE_RATE, SINGLE_BURST), clock.clone());
     g.bench_function("governor direct (&self atomic, fake clock)", |b| {
         b.iter(|| {
-            clock.advance(Duration::from_nanos(STEP_NS));
+            clock.advance(Duration::from(STEP));
             black_box(direct.check())
         })
     });
@@ -102,21 +103,21 @@ fn next_key(i: &mut usize) -> usize {
 
 fn keyed_ringside(g: &mut Group, keys: &[String], config: BucketConfig) {
     let mut ours: KeyedLimiter<String> = KeyedLimiter::new(config);
-    let (mut i, mut now) = (0usize, 0u64);
+    let (mut i, mut now) = (0usize, Nanos::ZERO);
     g.bench_function("ringside KeyedLimiter (&mut, now arg, foldhash)", |b| {
         b.iter(|| {
-            now += STEP_NS;
+            now += STEP;
             black_box(ours.check(keys[next_key(&mut i)].as_str(), 1, black_box(now)))
         })
     });
 
     let shared = Mutex::new(KeyedLimiter::<String>::new(config));
-    let (mut i, mut now) = (0usize, 0u64);
+    let (mut i, mut now) = (0usize, Nanos::ZERO);
     g.bench_function(
         "ringside Mutex<KeyedLimiter> (&self, now arg, foldhash)",
         |b| {
             b.iter(|| {
-                now += STEP_NS;
+                now += STEP;
                 let key = keys[next_key(&mut i)].as_str();
                 black_box(shared.lock().unwrap().check(key, 1, black_box(now)))
             })
@@ -130,7 +131,7 @@ fn keyed_ringside(g: &mut Group, keys: &[String], config: BucketConfig) {
         |b| {
             b.iter(|| {
                 let key = keys[next_key(&mut i)].as_str();
-                black_box(shared.lock().unwrap().check(key, 1, elapsed_ns(start)))
+                black_box(shared.lock().unwrap().check(key, 1, elapsed(start)))
             })
         },
     );
@@ -160,7 +161,7 @@ fn keyed_governor(g: &mut Group, keys: &[String]) {
     let mut i = 0usize;
     g.bench_function("governor keyed (&self atomic, fake clock, foldhash)", |b| {
         b.iter(|| {
-            clock.advance(Duration::from_nanos(STEP_NS));
+            clock.advance(Duration::from(STEP));
             black_box(theirs.check_key(&keys[next_key(&mut i)]))
         })
     });

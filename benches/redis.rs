@@ -12,6 +12,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
+use ringside::patterns::Nanos;
 use ringside::patterns::limiter::{BucketConfig, LimiterBackend};
 use ringside::redis::{FailurePolicy, RedisLimiter, RedisOptions};
 
@@ -52,7 +53,7 @@ fn main() {
 
     for _ in 0..samples / 10 {
         r.ping();
-        r.check("warm", 1, 0).unwrap();
+        r.check("warm", 1, Nanos::ZERO).unwrap();
     }
     // Interleave PING and check so both see the same machine load.
     let mut ping = Vec::with_capacity(samples);
@@ -61,7 +62,7 @@ fn main() {
     for i in 0..samples {
         ping.push(r.ping().expect("PING"));
         let start = Instant::now();
-        let d = r.check(&keys[i % keys.len()], 1, 0).unwrap();
+        let d = r.check(&keys[i % keys.len()], 1, Nanos::ZERO).unwrap();
         check.push(start.elapsed());
         assert!(d.allowed);
     }
@@ -81,7 +82,7 @@ fn main() {
         let start = Instant::now();
         for _ in 0..batch_rounds {
             let t = Instant::now();
-            r.check_many(&batch, 0, &mut out);
+            r.check_many(&batch, Nanos::ZERO, &mut out);
             per_batch.push(t.elapsed());
             assert!(out.iter().all(|d| d.as_ref().unwrap().allowed));
         }

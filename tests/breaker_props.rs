@@ -1,6 +1,7 @@
 //! Property tests: random operation sequences keep the breaker's state machine legal.
 
 use proptest::prelude::*;
+use ringside::patterns::Nanos;
 use ringside::patterns::breaker::{
     BreakerConfig, CircuitBreaker, Counters, Outcome, Permit, Reason, Rejected, State, Transition,
 };
@@ -33,7 +34,7 @@ fn config() -> impl Strategy<Value = BreakerConfig> {
     (1u32..5, 0u64..500, 1u32..4, 1u32..4).prop_map(|(f, r, s, p)| {
         BreakerConfig::builder()
             .failure_threshold(f)
-            .recovery_timeout_ns(r)
+            .recovery_timeout(Nanos::from_nanos(r))
             .success_threshold(s)
             .half_open_max_probes(p)
             .history(10_000)
@@ -67,7 +68,7 @@ proptest! {
     ) {
         let mut b = CircuitBreaker::new(cfg);
         let mut small = CircuitBreaker::new(cfg.to_builder().history(small_history).build().expect("valid breaker config"));
-        let mut now = 0u64;
+        let mut now = Nanos::ZERO;
         // Each admitted call holds one permit from each breaker (permits cannot be copied).
         let mut outstanding: Vec<(Permit, Permit)> = Vec::new();
         let mut expect = Counters::default();
@@ -98,9 +99,9 @@ proptest! {
                             // Closed never rejects; a rejection names the right state.
                             prop_assert_ne!(state_before, State::Closed);
                             match rej {
-                                Rejected::Open { retry_after_ns } => {
+                                Rejected::Open { retry_after } => {
                                     prop_assert_eq!(b.state(), State::Open);
-                                    prop_assert!(retry_after_ns > 0);
+                                    prop_assert!(retry_after > Nanos::ZERO);
                                 }
                                 Rejected::ProbeLimit => {
                                     prop_assert_eq!(b.state(), State::HalfOpen);
@@ -125,7 +126,7 @@ proptest! {
                     small.cancel(p_small);
                 }
                 Op::Record(..) | Op::Cancel(_) => {}
-                Op::Advance(dt) => now += dt,
+                Op::Advance(dt) => now += Nanos::from_nanos(dt),
                 Op::ForceOpen => { b.force_open(now); small.force_open(now); }
                 Op::ForceClosed => { b.force_closed(now); small.force_closed(now); }
                 Op::Reset => { b.reset(now); small.reset(now); }
@@ -148,7 +149,7 @@ proptest! {
             }
             // Legal edges, chained from Closed, with non-decreasing times ≤ now.
             let mut prev_state = State::Closed;
-            let mut prev_at = 0;
+            let mut prev_at = Nanos::ZERO;
             for t in &all {
                 prop_assert!(legal(t), "illegal transition {:?}", t);
                 prop_assert_eq!(t.from, prev_state);

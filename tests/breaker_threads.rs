@@ -5,6 +5,7 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::Duration;
 
+use ringside::patterns::Nanos;
 use ringside::patterns::breaker::{BreakerConfig, Rejected, State};
 use ringside::realtime::{CallError, SyncBreaker};
 
@@ -45,7 +46,7 @@ fn two_threads_are_inside_call_at_the_same_time() {
 #[test]
 fn call_distinguishes_rejection_from_failure_and_records_panics() {
     let cfg = BreakerConfig::builder().failure_threshold(2).// Effectively never recovers during the test (no timing dependence).
-        recovery_timeout_ns(u64::MAX).build().expect("valid breaker config");
+        recovery_timeout(Nanos::MAX).build().expect("valid breaker config");
     let b = SyncBreaker::new(cfg);
     assert_eq!(
         b.call(|| Err::<(), _>("boom")),
@@ -65,7 +66,7 @@ fn call_distinguishes_rejection_from_failure_and_records_panics() {
     assert!(!ran, "a rejected call must not run");
     assert!(matches!(
         r,
-        Err(CallError::Rejected(Rejected::Open { retry_after_ns })) if retry_after_ns > 0
+        Err(CallError::Rejected(Rejected::Open { retry_after })) if retry_after > Nanos::ZERO
     ));
     let c = b.counters();
     assert_eq!((c.calls, c.successes, c.failures, c.rejected), (2, 0, 2, 1));
@@ -77,7 +78,7 @@ fn call_distinguishes_rejection_from_failure_and_records_panics() {
     assert_eq!(
         b.acquire(),
         Err(Rejected::Open {
-            retry_after_ns: u64::MAX
+            retry_after: Nanos::MAX
         })
     );
     assert_eq!(b.counters().rejected, 2);
@@ -107,7 +108,7 @@ fn concurrent_calls_keep_counters_exact() {
     // counters, which mix lock-free fast-path and locked updates, must add up exactly.
     let cfg = BreakerConfig::builder()
         .failure_threshold(3)
-        .recovery_timeout_ns(0)
+        .recovery_timeout(Nanos::ZERO)
         .success_threshold(1)
         .half_open_max_probes(1)
         .history(16)

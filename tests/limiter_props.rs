@@ -7,9 +7,14 @@
 use std::collections::HashMap;
 
 use proptest::prelude::*;
+use ringside::patterns::Nanos;
 use ringside::patterns::limiter::{BucketConfig, KeyedLimiter, LimiterBackend, TokenBucket};
 
 const SEC: u128 = 1_000_000_000;
+
+fn ns(t: u64) -> Nanos {
+    Nanos::from_nanos(t)
+}
 
 /// `rate` (tokens/s) as `num/den` tokens per nanosecond, exactly.
 fn exact_rate_per_ns(rate: f64) -> (u128, u128) {
@@ -70,27 +75,29 @@ proptest! {
         let mut admitted: Vec<(u64, u128)> = Vec::new(); // (time, cost)
         for (step, cost) in ops {
             now += step;
-            let d = b.check(cost, now).unwrap();
-            let tokens = b.tokens_at(now);
+            let d = b.check(cost, ns(now)).unwrap();
+            let tokens = b.tokens_at(ns(now));
             prop_assert!((0.0..=f64::from(cap)).contains(&tokens), "tokens {tokens}");
             prop_assert!((0.0..=f64::from(cap)).contains(&d.remaining));
             if d.allowed {
-                prop_assert_eq!(d.retry_after_ns, 0);
+                prop_assert_eq!(d.retry_after, Nanos::ZERO);
                 prop_assert_eq!(d.remaining, tokens);
                 admitted.push((now, u128::from(cost)));
             } else {
-                prop_assert!(cost > 0 && d.retry_after_ns > 0);
-                prop_assert!(!b.clone().check(cost, now + d.retry_after_ns - 1).unwrap().allowed);
-                prop_assert!(b.clone().check(cost, now + d.retry_after_ns).unwrap().allowed);
+                prop_assert!(cost > 0 && d.retry_after > Nanos::ZERO);
+                let retry_at = ns(now) + d.retry_after;
+                prop_assert!(!b.clone().check(cost, retry_at - ns(1)).unwrap().allowed);
+                prop_assert!(b.clone().check(cost, retry_at).unwrap().allowed);
             }
             // full_after is the least whole ns after which the bucket is full.
             // (Checked with a cost of `cap`: the f64 `tokens_at` may round a deficit of a
             // fraction of a unit up to `cap`.)
-            if d.full_after_ns > 0 {
-                prop_assert!(!b.clone().check(cap, now + d.full_after_ns - 1).unwrap().allowed);
+            let full_at = ns(now) + d.full_after;
+            if d.full_after > Nanos::ZERO {
+                prop_assert!(!b.clone().check(cap, full_at - ns(1)).unwrap().allowed);
             }
-            prop_assert!(b.clone().check(cap, now + d.full_after_ns).unwrap().allowed);
-            prop_assert_eq!(b.tokens_at(now + d.full_after_ns), f64::from(cap));
+            prop_assert!(b.clone().check(cap, full_at).unwrap().allowed);
+            prop_assert_eq!(b.tokens_at(full_at), f64::from(cap));
         }
         // Max over windows is attained with both ends at admission times.
         let mut prefix = vec![0u128];
@@ -126,7 +133,7 @@ proptest! {
         // The bucket must be drained from t = 0, or refill before the first check is capped.
         for step in std::iter::once(0).chain(steps) {
             now += step;
-            while b.check(1, now).unwrap().allowed {
+            while b.check(1, ns(now)).unwrap().allowed {
                 total += 1;
             }
             prop_assert_eq!(total, (u128::from(cap) * den + u128::from(now) * num) / den);
@@ -147,8 +154,8 @@ proptest! {
             now += step;
             let given = now.saturating_sub(back);
             latest = latest.max(given);
-            prop_assert_eq!(raw.check(cost, given), clamped.check(cost, latest));
-            prop_assert_eq!(raw.tokens_at(given), clamped.tokens_at(latest));
+            prop_assert_eq!(raw.check(cost, ns(given)), clamped.check(cost, ns(latest)));
+            prop_assert_eq!(raw.tokens_at(ns(given)), clamped.tokens_at(ns(latest)));
         }
     }
 
@@ -171,8 +178,8 @@ proptest! {
             match action {
                 0 => {
                     // A sweep drops exactly the full buckets.
-                    keyed.sweep(now);
-                    let held = model.values().filter(|b| b.tokens_at(now) < f64::from(cap)).count();
+                    keyed.sweep(ns(now));
+                    let held = model.values().filter(|b| b.tokens_at(ns(now)) < f64::from(cap)).count();
                     prop_assert_eq!(keyed.len(), held);
                 }
                 1 => {
@@ -184,16 +191,16 @@ proptest! {
                     let expected = model
                         .entry(key.clone())
                         .or_insert_with(|| TokenBucket::new(config))
-                        .check(cost, now);
-                    prop_assert_eq!(keyed.check(key.as_str(), cost, now), expected);
-                    capped.check(key.as_str(), cost, now).unwrap();
+                        .check(cost, ns(now));
+                    prop_assert_eq!(keyed.check(key.as_str(), cost, ns(now)), expected);
+                    capped.check(key.as_str(), cost, ns(now)).unwrap();
                     prop_assert!(capped.len() <= 50);
                 }
             }
-            let model_tokens = model.get(&key).map_or(f64::from(cap), |b| b.tokens_at(now));
-            prop_assert_eq!(keyed.tokens_at(key.as_str(), now), model_tokens);
+            let model_tokens = model.get(&key).map_or(f64::from(cap), |b| b.tokens_at(ns(now)));
+            prop_assert_eq!(keyed.tokens_at(key.as_str(), ns(now)), model_tokens);
             // Memory stays within twice the peak number of buckets in debt (at least 64).
-            let held = model.values().filter(|b| b.tokens_at(now) < f64::from(cap)).count();
+            let held = model.values().filter(|b| b.tokens_at(ns(now)) < f64::from(cap)).count();
             peak_held = peak_held.max(held);
             prop_assert!(keyed.len() >= held);
             prop_assert!(keyed.len() <= (2 * peak_held).max(64));

@@ -12,6 +12,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+use ringside::patterns::Nanos;
 use ringside::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome};
 use ringside::patterns::limiter::{BucketConfig, KeyedLimiter, TokenBucket};
 use ringside::patterns::ring::{HashRing, hash_key};
@@ -86,7 +87,12 @@ fn pattern_hot_paths() {
     assert_eq!(
         allocations(|| {
             for i in 0..10_000u64 {
-                allowed += u32::from(bucket.check(1, i * 1_000_000).expect("cost fits").allowed);
+                allowed += u32::from(
+                    bucket
+                        .check(1, Nanos::from_nanos(i * 1_000_000))
+                        .expect("cost fits")
+                        .allowed,
+                );
             }
         }),
         0,
@@ -98,12 +104,16 @@ fn pattern_hot_paths() {
     let mut keyed: KeyedLimiter<String> = KeyedLimiter::new(config);
     let keys: Vec<String> = (0..1_000).map(|i| format!("tenant{i}")).collect();
     for k in &keys {
-        keyed.check(k.as_str(), 1, 0).expect("cost fits"); // first check inserts
+        keyed
+            .check(k.as_str(), 1, Nanos::from_nanos(0))
+            .expect("cost fits"); // first check inserts
     }
     assert_eq!(
         allocations(|| {
             for (i, k) in keys.iter().enumerate() {
-                keyed.check(k.as_str(), 1, 1 + i as u64).expect("cost fits");
+                keyed
+                    .check(k.as_str(), 1, Nanos::from_nanos(1 + i as u64))
+                    .expect("cost fits");
             }
         }),
         0,
@@ -113,29 +123,31 @@ fn pattern_hot_paths() {
     let mut breaker = CircuitBreaker::new(
         BreakerConfig::builder()
             .failure_threshold(3)
-            .recovery_timeout_ns(1_000)
+            .recovery_timeout(Nanos::from_nanos(1_000))
             .build()
             .expect("valid breaker"),
     );
     assert_eq!(
         allocations(|| {
             for t in 0..10_000u64 {
-                let permit = breaker.acquire(t).expect("closed");
-                breaker.record(permit, Outcome::Success, t);
+                let permit = breaker.acquire(Nanos::from_nanos(t)).expect("closed");
+                breaker.record(permit, Outcome::Success, Nanos::from_nanos(t));
             }
         }),
         0,
         "closed acquire/record allocated"
     );
     for t in 0..3 {
-        let permit = breaker.acquire(20_000 + t).expect("closed");
-        breaker.record(permit, Outcome::Failure, 20_000 + t);
+        let permit = breaker
+            .acquire(Nanos::from_nanos(20_000 + t))
+            .expect("closed");
+        breaker.record(permit, Outcome::Failure, Nanos::from_nanos(20_000 + t));
     }
     let mut rejected = 0;
     assert_eq!(
         allocations(|| {
             for t in 0..500u64 {
-                rejected += usize::from(breaker.acquire(20_003 + t).is_err());
+                rejected += usize::from(breaker.acquire(Nanos::from_nanos(20_003 + t)).is_err());
             }
         }),
         0,

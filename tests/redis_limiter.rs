@@ -15,6 +15,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use redis::Commands;
+use ringside::patterns::Nanos;
 use ringside::patterns::breaker::State as GuardState;
 use ringside::patterns::limiter::{BucketConfig, LimiterBackend, LimiterError, TokenBucket};
 use ringside::redis::{FailurePolicy, RedisLimiter, RedisOptions, RedisSetupError};
@@ -28,6 +29,10 @@ const T0: u64 = 1_700_000_000 * SEC;
 const MARGIN: u64 = 60 * SEC;
 /// Bound of the waits for recovery after a restart; reached only when it does not recover.
 const RECOVERY: Duration = Duration::from_secs(30);
+
+fn ns(t: u64) -> Nanos {
+    Nanos::from_nanos(t)
+}
 
 fn cfg(capacity: u32, rate: f64) -> BucketConfig {
     BucketConfig::new(capacity, rate).unwrap()
@@ -105,15 +110,15 @@ fn decisions_are_identical_to_the_in_memory_bucket() {
                 }
             }
             let cost = (next(&mut rng) % u64::from(config.capacity() + 1)) as u32;
-            let expected = memory.check(cost, t).unwrap();
-            let got = redis.check_at_server_time(&key, cost, T0 + t).unwrap();
+            let expected = memory.check(cost, ns(t)).unwrap();
+            let got = redis.check_at_server_time(&key, cost, ns(T0 + t)).unwrap();
             assert_eq!(
                 got, expected,
                 "config {config:?}, step {step}, t {t}, cost {cost}"
             );
             // A write leaves at least one token of debt (≥ MARGIN); otherwise the distance to
             // full only shrinks with t, which the gap rule above keeps out of (0, MARGIN).
-            full_at = t + expected.full_after_ns;
+            full_at = t + expected.full_after.as_nanos();
             denied += usize::from(!expected.allowed);
             partial += usize::from(expected.remaining.fract() != 0.0);
         }
@@ -136,13 +141,13 @@ fn retry_after_is_exact() {
     // can expire during the test.
     let run = Instant::now();
     let mut r = limiter(&server, cfg(2, 3.0 / 4096.0), FailurePolicy::FailClosed);
-    assert!(r.check_at_server_time("k", 2, T0).unwrap().allowed);
-    let d = r.check_at_server_time("k", 1, T0 + 1).unwrap();
+    assert!(r.check_at_server_time("k", 2, ns(T0)).unwrap().allowed);
+    let d = r.check_at_server_time("k", 1, ns(T0 + 1)).unwrap();
     assert!(!d.allowed);
-    assert_eq!(d.retry_after_ns, 1_365_333_333_333); // ceil(4096e9/3) − 1
-    let at = T0 + 1 + d.retry_after_ns;
-    assert!(!r.check_at_server_time("k", 1, at - 1).unwrap().allowed);
-    assert!(r.check_at_server_time("k", 1, at).unwrap().allowed);
+    assert_eq!(d.retry_after, ns(1_365_333_333_333)); // ceil(4096e9/3) − 1
+    let at = T0 + 1 + d.retry_after.as_nanos();
+    assert!(!r.check_at_server_time("k", 1, ns(at - 1)).unwrap().allowed);
+    assert!(r.check_at_server_time("k", 1, ns(at)).unwrap().allowed);
     assert_within_margin(run, "retry_after_is_exact");
 }
 
@@ -153,10 +158,10 @@ fn key_has_hash_tag_and_ttl_of_time_to_full() {
     };
     let mut r = limiter(&server, cfg(10, 2.0), FailurePolicy::FailClosed);
     let before = server_ms(&mut server.conn());
-    let d = r.check("tenant-7", 3, 0).unwrap(); // server clock
+    let d = r.check("tenant-7", 3, ns(0)).unwrap(); // server clock
     assert!(d.allowed);
     assert_eq!(d.remaining, 7.0);
-    assert_eq!(d.full_after_ns, 1_500_000_000);
+    assert_eq!(d.full_after, ns(1_500_000_000));
     let key = r.redis_key("tenant-7");
     assert_eq!(key, "ringside:bucket:{tenant-7}");
     let mut c = server.conn();
@@ -169,16 +174,16 @@ fn key_has_hash_tag_and_ttl_of_time_to_full() {
         "PTTL {pttl} ms, time to full 1500 ms, {elapsed} ms between the server's TIME readings"
     );
     // Full again: the key is gone (an absent key is a full bucket).
-    assert!(r.check("tenant-9", 0, 0).unwrap().allowed);
+    assert!(r.check("tenant-9", 0, ns(0)).unwrap().allowed);
     let exists: bool = c.exists(r.redis_key("tenant-9")).unwrap();
     assert!(!exists);
     // tokens_at reads without taking: 7, plus 2/s over the server time since the check.
-    let t = r.tokens_at("tenant-7", 0);
+    let t = r.tokens_at("tenant-7", ns(0));
     let elapsed_s = (server_ms(&mut c) - before + 1) as f64 / 1000.0;
     let most = (7.0 + 2.0 * elapsed_s).min(10.0);
     assert!((7.0..=most).contains(&t), "{t} tokens, at most {most}");
     r.reset("tenant-7").unwrap();
-    assert_eq!(r.tokens_at("tenant-7", 0), 10.0);
+    assert_eq!(r.tokens_at("tenant-7", ns(0)), 10.0);
 }
 
 #[test]
@@ -194,12 +199,12 @@ fn fractional_state_survives_in_integers() {
     let mut m = TokenBucket::new(cfg(100, 0.1));
     for k in 0..20u64 {
         let t = k * 3_333_333_337;
-        let expected = m.check(20, t).unwrap();
+        let expected = m.check(20, ns(t)).unwrap();
         assert_eq!(
-            r.check_at_server_time("frac", 20, T0 + t).unwrap(),
+            r.check_at_server_time("frac", 20, ns(T0 + t)).unwrap(),
             expected
         );
-        assert!(expected.full_after_ns > MARGIN, "{expected:?}");
+        assert!(expected.full_after > ns(MARGIN), "{expected:?}");
     }
     assert_within_margin(run, "fractional_state_survives_in_integers");
 }
@@ -211,7 +216,7 @@ fn cost_above_capacity_is_an_error() {
     };
     let mut r = limiter(&server, cfg(3, 1.0), FailurePolicy::FailOpen);
     assert_eq!(
-        r.check("k", 4, 0),
+        r.check("k", 4, ns(0)),
         Err(LimiterError::CostExceedsCapacity {
             cost: 4,
             capacity: 3
@@ -230,7 +235,7 @@ fn check_many_is_one_batch_with_sequential_semantics() {
     batch.push(("b", 11)); // invalid: answered locally
     batch.push(("b", 10));
     let mut out = Vec::new();
-    r.check_many(&batch, 0, &mut out);
+    r.check_many(&batch, ns(0), &mut out);
     assert_eq!(out.len(), 17);
     let allowed = out[..15]
         .iter()
@@ -260,9 +265,9 @@ fn script_flush_mid_run_fails_no_check() {
     let mut out = Vec::new();
     for round in 0..20 {
         let _: () = redis::cmd("SCRIPT").arg("FLUSH").query(&mut c).unwrap();
-        assert!(r.check("k", 1, 0).unwrap().allowed, "round {round}");
+        assert!(r.check("k", 1, ns(0)).unwrap().allowed, "round {round}");
         let _: () = redis::cmd("SCRIPT").arg("FLUSH").query(&mut c).unwrap();
-        r.check_many(&[("k", 1), ("j", 1)], 0, &mut out);
+        r.check_many(&[("k", 1), ("j", 1)], ns(0), &mut out);
         assert!(out.iter().all(|d| d.as_ref().unwrap().allowed));
     }
     let h = r.health();
@@ -288,12 +293,12 @@ fn restart_mid_run_recovers_with_no_failed_checks_after_reconnect() {
         return;
     };
     let mut r = limiter(&server, cfg(1000, 1000.0), FailurePolicy::FailClosed);
-    assert!(r.check("k", 1, 0).unwrap().allowed);
+    assert!(r.check("k", 1, ns(0)).unwrap().allowed);
     server.restart(); // same port, empty, no scripts loaded
     // The first call after the restart may find the old connection dead; recovery follows.
     assert!(
         wait_until(RECOVERY, || {
-            r.check("k", 1, 0).unwrap();
+            r.check("k", 1, ns(0)).unwrap();
             r.health().healthy
         }),
         "did not recover: {:?}",
@@ -301,7 +306,7 @@ fn restart_mid_run_recovers_with_no_failed_checks_after_reconnect() {
     );
     let before = r.health().fallbacks;
     for _ in 0..200 {
-        assert!(r.check("k", 1, 0).unwrap().allowed);
+        assert!(r.check("k", 1, ns(0)).unwrap().allowed);
     }
     assert_eq!(r.health().fallbacks, before);
 }
@@ -330,7 +335,7 @@ fn dead_redis_applies_the_policy_within_the_timeout_and_opens_the_guard() {
             // Loose on purpose (a loaded machine): it catches a decision that waits for
             // the 2 s connect time-out or hangs, not one that is merely late.
             let start = Instant::now();
-            let d = r.check("k", 1, i).unwrap();
+            let d = r.check("k", 1, ns(i)).unwrap();
             assert!(
                 start.elapsed() < Duration::from_secs(5),
                 "decision took {:?} with a 20 ms timeout",
@@ -340,7 +345,7 @@ fn dead_redis_applies_the_policy_within_the_timeout_and_opens_the_guard() {
                 FailurePolicy::FailOpen => assert!(d.allowed),
                 FailurePolicy::FailClosed => {
                     assert!(!d.allowed);
-                    assert!(d.retry_after_ns > 0);
+                    assert!(d.retry_after > Nanos::ZERO);
                 }
                 // The local limiter: capacity 2, so two allowed, then denied.
                 FailurePolicy::Local => assert_eq!(d.allowed, i < 2, "check {i}"),
@@ -356,7 +361,7 @@ fn dead_redis_applies_the_policy_within_the_timeout_and_opens_the_guard() {
         // take 20 s; the bound is loose for a loaded machine).
         let start = Instant::now();
         for _ in 0..1000 {
-            r.check("k", 1, 10).unwrap();
+            r.check("k", 1, ns(10)).unwrap();
         }
         assert!(
             start.elapsed() < Duration::from_secs(10),
@@ -368,7 +373,7 @@ fn dead_redis_applies_the_policy_within_the_timeout_and_opens_the_guard() {
         let back = Instant::now();
         assert!(
             wait_until(RECOVERY, || {
-                r.check("fresh", 1, 0).unwrap();
+                r.check("fresh", 1, ns(0)).unwrap();
                 r.health().healthy
             }),
             "{policy}: no recovery: {:?}",
@@ -396,7 +401,7 @@ fn two_clients(
                 let options = patient(FailurePolicy::FailClosed);
                 let mut r = RedisLimiter::connect(&url, config, options).unwrap();
                 let allowed = (0..per_client)
-                    .filter(|_| r.check(key, 1, 0).unwrap().allowed)
+                    .filter(|_| r.check(key, 1, ns(0)).unwrap().allowed)
                     .count() as u64;
                 assert_eq!(r.health().fallbacks, 0, "{:?}", r.health());
                 allowed

@@ -5,6 +5,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use ringside::patterns::Nanos;
 use ringside::patterns::limiter::{BucketConfig, Decision, KeyedLimiter, LimiterError};
 use ringside::sim::{Command, Engine, LimiterStatus, Scenario, SharedLimiter};
 
@@ -21,14 +22,14 @@ struct Counting {
 }
 
 impl SharedLimiter for Counting {
-    fn check(&mut self, key: &str, cost: u32, now: u64) -> Result<Decision, LimiterError> {
+    fn check(&mut self, key: &str, cost: u32, now: Nanos) -> Result<Decision, LimiterError> {
         self.calls.lock().unwrap().single += 1;
         self.inner.check(key, cost, now)
     }
     fn check_many(
         &mut self,
         batch: &[(&str, u32)],
-        now: u64,
+        now: Nanos,
         out: &mut Vec<Result<Decision, LimiterError>>,
     ) {
         let mut calls = self.calls.lock().unwrap();
@@ -40,7 +41,7 @@ impl SharedLimiter for Counting {
     fn set_config(
         &mut self,
         config: BucketConfig,
-        now: u64,
+        now: Nanos,
     ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         self.inner.set_config(config, now);
         Ok(())

@@ -2,6 +2,7 @@
 
 use anyhow::Context as _;
 
+use ringside::patterns::Nanos;
 use ringside::patterns::limiter::{BucketConfig, Decision, LimiterBackend, LimiterError};
 use ringside::redis::{FailurePolicy, RedisLimiter, RedisOptions, redact_url};
 use ringside::sim::{BoxError, Engine, LimiterStatus, Scenario, SharedLimiter};
@@ -35,20 +36,20 @@ pub fn attach(
 struct SharedRedis(RedisLimiter);
 
 impl SharedLimiter for SharedRedis {
-    fn check(&mut self, key: &str, cost: u32, now: u64) -> Result<Decision, LimiterError> {
+    fn check(&mut self, key: &str, cost: u32, now: Nanos) -> Result<Decision, LimiterError> {
         self.0.check(key, cost, now)
     }
 
     fn check_many(
         &mut self,
         batch: &[(&str, u32)],
-        now: u64,
+        now: Nanos,
         out: &mut Vec<Result<Decision, LimiterError>>,
     ) {
         self.0.check_many(batch, now, out);
     }
 
-    fn set_config(&mut self, config: BucketConfig, now: u64) -> Result<(), BoxError> {
+    fn set_config(&mut self, config: BucketConfig, now: Nanos) -> Result<(), BoxError> {
         Ok(self.0.set_config(config, now)?)
     }
 
@@ -61,7 +62,7 @@ impl SharedLimiter for SharedRedis {
         LimiterStatus {
             backend: h.backend,
             healthy: h.healthy,
-            last_rtt_ns: h.last_rtt_ns,
+            last_rtt_ns: h.last_rtt.map(Nanos::as_nanos),
             guard: Some(h.guard.into()),
             policy: Some(h.policy.to_string()),
             fallbacks: h.fallbacks,

@@ -1,5 +1,5 @@
-//! The three patterns, pure and deterministic: time is always passed in as `now`
-//! (nanoseconds on a monotonic timeline the caller chooses). Nothing here reads a
+//! The three patterns, pure and deterministic: time is always passed in as `now`, a
+//! [`Nanos`] on a monotonic timeline the caller chooses. Nothing here reads a
 //! clock, spawns a thread or performs I/O: the Redis limiter backend lives in
 //! `ringside::redis` and the clock-reading breaker in `ringside::realtime`.
 //!
@@ -9,7 +9,8 @@
 //! `SharedLimiter` seam): **what the call is about first, then how much, then `now`; an
 //! output buffer last.** The subject (a key, a batch, a permit, a configuration) leads,
 //! the quantity or result (a cost, an outcome) follows, and the time of the call closes
-//! the list, so that every time-dependent call ends in `now`:
+//! the list, so that every time-dependent call ends in `now`. Every time is a [`Nanos`],
+//! never a bare integer, so a swapped `check(now, cost)` does not compile:
 //!
 //! | call | arguments |
 //! |---|---|
@@ -23,6 +24,6 @@
 pub mod breaker;
 pub mod limiter;
 pub mod ring;
+mod time;
 
-/// Nanoseconds in one second, for converting rates and durations.
-pub const NANOS_PER_SEC: u64 = 1_000_000_000;
+pub use time::{NANOS_PER_SEC, Nanos};

@@ -5,8 +5,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
+use crate::patterns::Nanos;
 use crate::patterns::breaker::{
-    BreakerConfig, CircuitBreaker, Counters, FORCED_OPEN_RETRY_AFTER_NS, Forced, Outcome, Permit,
+    BreakerConfig, CircuitBreaker, Counters, FORCED_OPEN_RETRY_AFTER, Forced, Outcome, Permit,
     Rejected, State,
 };
 
@@ -71,7 +72,7 @@ impl<E: std::error::Error + 'static> std::error::Error for CallError<E> {
 /// clock origin.
 ///
 /// The core never reads a clock; this wrapper does: `now` is the
-/// [`Instant`] elapsed since the origin (captured at construction) in nanoseconds,
+/// [`Instant`] elapsed since the origin (captured at construction), as [`Nanos`],
 /// and all times in the inner breaker's history are on that timeline. The clock is
 /// read lazily under the lock, only when the time matters (while open, or when an
 /// outcome causes a transition), so the closed-state path never reads it and the
@@ -126,7 +127,7 @@ pub struct SyncBreaker {
     /// `generation << 1 | fast`, where `fast` = closed with no consecutive failure.
     /// Written under the lock after every change.
     word: AtomicU64,
-    /// While open: time from which a probe may be admitted (`u64::MAX` when forced);
+    /// While open: time (ns) from which a probe may be admitted (`u64::MAX` when forced);
     /// 0 otherwise (0 also just sends callers to the locked path).
     open_until: AtomicU64,
     fast_calls: AtomicU64,
@@ -156,9 +157,9 @@ impl SyncBreaker {
         }
     }
 
-    /// Nanoseconds since the origin (saturating at `u64::MAX`, ~584 years).
-    pub fn now(&self) -> u64 {
-        u64::try_from(self.origin.elapsed().as_nanos()).unwrap_or(u64::MAX)
+    /// Time since the origin (saturating at [`Nanos::MAX`], ~584 years).
+    pub fn now(&self) -> Nanos {
+        Nanos::from(self.origin.elapsed())
     }
 
     /// The clock origin (time 0).
@@ -209,17 +210,17 @@ impl SyncBreaker {
                 probe: false,
             });
         }
-        let open_until = self.open_until.load(Ordering::Acquire);
-        if open_until != 0 {
+        let open_until = Nanos::from_nanos(self.open_until.load(Ordering::Acquire));
+        if open_until != Nanos::ZERO {
             let now = self.now();
             if now < open_until {
                 self.fast_rejected.fetch_add(1, Ordering::Relaxed);
-                let retry_after_ns = if open_until == FORCED_OPEN_RETRY_AFTER_NS {
-                    FORCED_OPEN_RETRY_AFTER_NS
+                let retry_after = if open_until == FORCED_OPEN_RETRY_AFTER {
+                    FORCED_OPEN_RETRY_AFTER
                 } else {
                     open_until - now
                 };
-                return Err(Rejected::Open { retry_after_ns });
+                return Err(Rejected::Open { retry_after });
             }
         }
         self.with_core(|cb| cb.acquire_with_clock(|| self.now()))
@@ -310,15 +311,15 @@ fn publish_word(cb: &CircuitBreaker) -> u64 {
     (cb.generation() << 1) | u64::from(fast)
 }
 
+/// The `open_until` word (ns) for `cb`.
 fn publish_open_until(cb: &CircuitBreaker) -> u64 {
-    match (cb.state(), cb.forced()) {
-        (State::Open, Some(Forced::Open)) => FORCED_OPEN_RETRY_AFTER_NS,
-        // A deadline past u64::MAX saturates and reads as "never", like forced open.
-        (State::Open, _) => cb
-            .changed_at()
-            .saturating_add(cb.config().recovery_timeout_ns()),
-        _ => 0,
-    }
+    let until = match (cb.state(), cb.forced()) {
+        (State::Open, Some(Forced::Open)) => FORCED_OPEN_RETRY_AFTER,
+        // A deadline past Nanos::MAX saturates and reads as "never", like forced open.
+        (State::Open, _) => cb.changed_at() + cb.config().recovery_timeout(),
+        _ => Nanos::ZERO,
+    };
+    until.as_nanos()
 }
 
 struct PanicGuard<'a> {

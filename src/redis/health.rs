@@ -1,6 +1,7 @@
 //! [`RedisHealth`]: what a dashboard shows about the Redis limiter.
 
 use super::FailurePolicy;
+use crate::patterns::Nanos;
 use crate::patterns::breaker::State;
 
 /// The Redis limiter's health, as shown in a dashboard's status bar. Contains no secrets.
@@ -16,8 +17,8 @@ use crate::patterns::breaker::State;
 /// let limiter = RedisLimiter::connect(url, config, RedisOptions::default())?;
 /// let health = limiter.health();
 /// let status = if health.healthy {
-///     let rtt_us = health.last_rtt_ns.unwrap_or(0) / 1_000;
-///     format!("{}: ok, {rtt_us} µs", health.backend)
+///     let rtt = health.last_rtt.unwrap_or_default();
+///     format!("{}: ok, {rtt}", health.backend) // e.g. "redis://127.0.0.1:6379/0: ok, 82µs"
 /// } else {
 ///     let error = health.last_error.as_deref().unwrap_or("unknown error");
 ///     let (backend, policy) = (&health.backend, health.policy);
@@ -36,8 +37,8 @@ pub struct RedisHealth {
     pub backend: String,
     /// False while Redis is failing and the failure policy decides.
     pub healthy: bool,
-    /// Round-trip time of the last successful call, in ns.
-    pub last_rtt_ns: Option<u64>,
+    /// Round-trip time of the last successful call.
+    pub last_rtt: Option<Nanos>,
     /// State of the circuit breaker guarding the calls.
     pub guard: State,
     /// The declared failure policy.
@@ -51,6 +52,6 @@ pub struct RedisHealth {
 /// The last observations of calls to Redis.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Stats {
-    pub last_rtt_ns: Option<u64>,
+    pub last_rtt: Option<Nanos>,
     pub last_error: Option<String>,
 }

@@ -16,6 +16,7 @@ use super::policy::Fallback;
 use super::scale::Scale;
 use super::script::CHECK_SCRIPT;
 use super::script::{self, Mode, bucket_key, evalsha_cmd, query_batch};
+use crate::patterns::Nanos;
 use crate::patterns::breaker::{CircuitBreaker, Outcome, State};
 use crate::patterns::limiter::{BucketConfig, Decision, LimiterBackend, LimiterError};
 use crate::realtime::SyncBreaker;
@@ -27,6 +28,7 @@ use crate::realtime::SyncBreaker;
 /// Every process connected to the same Redis shares each key's quota (needs a Redis server):
 ///
 /// ```no_run
+/// use ringside::patterns::Nanos;
 /// use ringside::patterns::limiter::{BucketConfig, LimiterBackend};
 /// use ringside::redis::{FailurePolicy, RedisLimiter, RedisOptions};
 ///
@@ -43,12 +45,9 @@ use crate::realtime::SyncBreaker;
 /// );
 ///
 /// // `now` is ignored: the Redis server's clock decides.
-/// let decision = limiter.check("api:alice", 1, 0)?;
+/// let decision = limiter.check("api:alice", 1, Nanos::ZERO)?;
 /// if !decision.allowed {
-///     println!(
-///         "429, retry in {} ms",
-///         decision.retry_after_ns.div_ceil(1_000_000)
-///     );
+///     println!("429, retry in {}", decision.retry_after); // e.g. "429, retry in 82ms"
 /// }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -124,7 +123,7 @@ impl RedisLimiter {
             backend: self.conn.description().to_string(),
             healthy: guard == State::Closed
                 && self.guard.inspect(CircuitBreaker::consecutive_failures) == 0,
-            last_rtt_ns: self.stats.last_rtt_ns,
+            last_rtt: self.stats.last_rtt,
             guard,
             policy: self.options.policy,
             fallbacks: self.fallback.decisions(),
@@ -135,7 +134,7 @@ impl RedisLimiter {
     /// Tokens in `key`'s bucket, read from Redis (server clock) without taking any: one
     /// round trip. When Redis cannot answer: the local fallback's tokens at `now` under
     /// [`FailurePolicy::Local`], else the capacity (fail-open) or 0 (fail-closed).
-    pub fn tokens_at(&mut self, key: &str, now: u64) -> f64 {
+    pub fn tokens_at(&mut self, key: &str, now: Nanos) -> f64 {
         let scale = self.scale;
         let reply = self.script_call(key, Mode::Peek, 0, None);
         match reply.and_then(|r| scale.peek(&r).ok()) {
@@ -144,16 +143,16 @@ impl RedisLimiter {
         }
     }
 
-    /// **For tests only**: a check where `server_now_ns` (ns since the Unix epoch) replaces
+    /// **For tests only**: a check where `server_now` (time since the Unix epoch) replaces
     /// the server's `TIME`, so decisions can be compared with the in-memory bucket at chosen
     /// times. Production code must use [`check`](LimiterBackend::check) (server clock).
     pub fn check_at_server_time(
         &mut self,
         key: &str,
         cost: u32,
-        server_now_ns: u64,
+        server_now: Nanos,
     ) -> Result<Decision, LimiterError> {
-        self.check_on(key, cost, server_now_ns, Some(server_now_ns))
+        self.check_on(key, cost, server_now, Some(server_now.as_nanos()))
     }
 
     /// One `PING` through the same connection and runtime as the checks: the round trip
@@ -186,7 +185,7 @@ impl RedisLimiter {
         match res {
             Ok(v) => {
                 self.guard.record(permit, Outcome::Success);
-                self.stats.last_rtt_ns = Some(start.elapsed().as_nanos() as u64);
+                self.stats.last_rtt = Some(Nanos::from(start.elapsed()));
                 Some(v)
             }
             Err(reason) => {
@@ -225,9 +224,9 @@ impl RedisLimiter {
     }
 
     /// The policy's decision for a check Redis could not make.
-    fn fallback(&mut self, key: &str, cost: u32, now: u64) -> Result<Decision, LimiterError> {
+    fn fallback(&mut self, key: &str, cost: u32, now: Nanos) -> Result<Decision, LimiterError> {
         let guard = &self.guard;
-        let recovery = self.options.guard.recovery_timeout_ns();
+        let recovery = self.options.guard.recovery_timeout();
         self.fallback.decide(key, cost, now, || {
             let now = guard.now();
             guard.inspect(|cb| cb.retry_after(now)).unwrap_or(recovery)
@@ -238,7 +237,7 @@ impl RedisLimiter {
         &mut self,
         key: &str,
         cost: u32,
-        now: u64,
+        now: Nanos,
         at: Option<u64>,
     ) -> Result<Decision, LimiterError> {
         self.validate(cost)?;
@@ -260,15 +259,15 @@ impl RedisLimiter {
 const FAIL_CLOSED_PLACEHOLDER: Decision = Decision {
     allowed: false,
     remaining: 0.0,
-    retry_after_ns: 0,
-    full_after_ns: 0,
+    retry_after: Nanos::ZERO,
+    full_after: Nanos::ZERO,
 };
 
 impl LimiterBackend for RedisLimiter {
     type Error = RedisLimiterError;
 
     /// Checks on the Redis server's clock; `now` is used only by the local fallback.
-    fn check(&mut self, key: &str, cost: u32, now: u64) -> Result<Decision, LimiterError> {
+    fn check(&mut self, key: &str, cost: u32, now: Nanos) -> Result<Decision, LimiterError> {
         self.check_on(key, cost, now, None)
     }
 
@@ -302,7 +301,7 @@ impl LimiterBackend for RedisLimiter {
 
     /// Installs `config` for this client's checks; buckets in Redis keep their time debt
     /// (see the layer docs). Refuses invalid or out-of-range configurations.
-    fn set_config(&mut self, config: BucketConfig, now: u64) -> Result<(), RedisLimiterError> {
+    fn set_config(&mut self, config: BucketConfig, now: Nanos) -> Result<(), RedisLimiterError> {
         let scale = Scale::new(config)?;
         self.scale = scale;
         self.fallback.set_config(scale.config, now);
@@ -319,7 +318,7 @@ impl LimiterBackend for RedisLimiter {
     fn check_many(
         &mut self,
         batch: &[(&str, u32)],
-        now: u64,
+        now: Nanos,
         out: &mut Vec<Result<Decision, LimiterError>>,
     ) {
         out.clear();

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use super::FailurePolicy;
+use crate::patterns::Nanos;
 use crate::patterns::breaker::BreakerConfig;
 
 /// Default time budget of one decision (call, plus reconnect when needed).
@@ -14,7 +15,7 @@ pub const DEFAULT_PREFIX: &str = "ringside:bucket:";
 /// Default guard: 3 consecutive failures open it; one probe after 250 ms closes it.
 pub const DEFAULT_GUARD: BreakerConfig = match BreakerConfig::builder()
     .failure_threshold(3)
-    .recovery_timeout_ns(250_000_000)
+    .recovery_timeout(Nanos::from_millis(250))
     .success_threshold(1)
     .half_open_max_probes(1)
     .history(32)

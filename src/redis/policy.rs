@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::RedisSetupError;
+use crate::patterns::Nanos;
 use crate::patterns::limiter::{BucketConfig, Decision, KeyedLimiter, LimiterError};
 
 /// What decides when Redis cannot (unreachable, timed out, guard open).
@@ -79,8 +80,8 @@ impl Fallback {
         &mut self,
         key: &str,
         cost: u32,
-        now: u64,
-        until_probe: impl FnOnce() -> u64,
+        now: Nanos,
+        until_probe: impl FnOnce() -> Nanos,
     ) -> Result<Decision, LimiterError> {
         self.decisions += 1;
         let capacity = f64::from(self.local.config().capacity());
@@ -88,21 +89,21 @@ impl Fallback {
             FailurePolicy::FailOpen => Ok(Decision {
                 allowed: true,
                 remaining: capacity,
-                retry_after_ns: 0,
-                full_after_ns: 0,
+                retry_after: Nanos::ZERO,
+                full_after: Nanos::ZERO,
             }),
             FailurePolicy::FailClosed => Ok(Decision {
                 allowed: false,
                 remaining: 0.0,
-                retry_after_ns: until_probe().max(1),
-                full_after_ns: 0,
+                retry_after: until_probe().max(Nanos::from_nanos(1)),
+                full_after: Nanos::ZERO,
             }),
             FailurePolicy::Local => self.local.check(key, cost, now),
         }
     }
 
     /// The policy's answer for the tokens of a bucket Redis could not read.
-    pub fn tokens_at(&self, key: &str, now: u64) -> f64 {
+    pub fn tokens_at(&self, key: &str, now: Nanos) -> f64 {
         match self.policy {
             FailurePolicy::FailOpen => f64::from(self.local.config().capacity()),
             FailurePolicy::FailClosed => 0.0,
@@ -116,7 +117,7 @@ impl Fallback {
     }
 
     /// Follow a configuration change.
-    pub fn set_config(&mut self, config: BucketConfig, now: u64) {
+    pub fn set_config(&mut self, config: BucketConfig, now: Nanos) {
         self.local.set_config(config, now);
     }
 }

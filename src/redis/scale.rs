@@ -7,8 +7,8 @@
 //! are refused with [`RedisLimiterError::RateTooHigh`] / [`RedisLimiterError::RefillTooSlow`].
 
 use super::RedisLimiterError;
-use crate::patterns::NANOS_PER_SEC;
 use crate::patterns::limiter::{BucketConfig, Decision, rate_ratio, sat_u64};
+use crate::patterns::{NANOS_PER_SEC, Nanos};
 
 /// Largest `N` the script handles exactly (Lua numbers are doubles).
 const MAX_N: u64 = 1 << 53;
@@ -97,13 +97,13 @@ impl Scale {
         avail as f64 / self.d as f64
     }
 
-    /// Nanoseconds from `now` until `t`, rounded up.
-    fn ns_until(&self, now: Triple, t: Triple) -> u64 {
+    /// The time from `now` until `t`, rounded up to whole nanoseconds.
+    fn ns_until(&self, now: Triple, t: Triple) -> Nanos {
         let (a, b) = (t.total_ns(), now.total_ns());
         if a < b {
-            0
+            Nanos::ZERO
         } else {
-            sat_u64(a - b + u128::from(t.fr != 0))
+            Nanos::from_nanos(sat_u64(a - b + u128::from(t.fr != 0)))
         }
     }
 
@@ -114,8 +114,8 @@ impl Scale {
             1 => Decision {
                 allowed: true,
                 remaining: self.tokens(tat, now),
-                retry_after_ns: 0,
-                full_after_ns: self.ns_until(now, tat),
+                retry_after: Nanos::ZERO,
+                full_after: self.ns_until(now, tat),
             },
             0 => {
                 // tat + cost·D − (now + tau), rounded up to whole ns.
@@ -126,8 +126,10 @@ impl Scale {
                 Decision {
                     allowed: false,
                     remaining: self.tokens(tat, now),
-                    retry_after_ns: sat_u64(excess / n + u128::from(!excess.is_multiple_of(n))),
-                    full_after_ns: self.ns_until(now, tat),
+                    retry_after: Nanos::from_nanos(sat_u64(
+                        excess / n + u128::from(!excess.is_multiple_of(n)),
+                    )),
+                    full_after: self.ns_until(now, tat),
                 }
             }
             _ => {
@@ -208,8 +210,8 @@ mod tests {
             .expect("decodes");
         assert!(!d.allowed);
         assert_eq!(d.remaining, 0.0);
-        assert_eq!(d.retry_after_ns, 333_333_334);
-        assert_eq!(d.full_after_ns, 333_333_334);
+        assert_eq!(d.retry_after, Nanos::from_nanos(333_333_334));
+        assert_eq!(d.full_after, Nanos::from_nanos(333_333_334));
         assert!(s.decide(&[1, 2], 1).is_err());
         assert!(s.decide(&[7, 0, 0, 0, 0, 0], 1).is_err());
     }

@@ -5,6 +5,8 @@
 //! (`"1.5s"`), which `humantime` rejects, and because its units include months and years,
 //! meaningless on a virtual clock. It works in integers, so every value is exact.
 
+use crate::patterns::Nanos;
+
 /// Units: name, nanoseconds.
 const UNITS: &[(&str, u64)] = &[
     ("ns", 1),
@@ -84,24 +86,9 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
 }
 
 /// Format nanoseconds compactly for humans: `1.250s`, `12ms`, `1.5ms`, `82µs`, `900ns`,
-/// `2m05s`. Lossy above a millisecond; see [`exact_duration`] for a form that reads back.
+/// `2m05s` ([`Nanos`]' `Display`). Lossy above a microsecond; see [`exact_duration`] for a form that reads back.
 pub fn format_duration(ns: u64) -> String {
-    if ns >= 60_000_000_000 {
-        let s = ns / 1_000_000_000;
-        format!("{}m{:02}s", s / 60, s % 60)
-    } else if ns >= 1_000_000_000 {
-        format!("{:.3}s", ns as f64 / 1e9)
-    } else if ns >= 1_000_000 {
-        if ns.is_multiple_of(1_000_000) {
-            format!("{}ms", ns / 1_000_000)
-        } else {
-            format!("{:.1}ms", ns as f64 / 1e6)
-        }
-    } else if ns >= 1_000 {
-        format!("{:.0}µs", ns as f64 / 1e3)
-    } else {
-        format!("{ns}ns")
-    }
+    Nanos::from_nanos(ns).to_string()
 }
 
 /// A duration in the largest unit that represents `ns` exactly, e.g. `"5s"`, `"1500ms"`,

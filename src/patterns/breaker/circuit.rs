@@ -7,9 +7,10 @@ use super::counters::Counters;
 use super::permit::{Outcome, Permit, Rejected};
 use super::state::{Forced, State};
 use super::transition::{Reason, Transition};
+use crate::patterns::Nanos;
 
-/// `retry_after_ns` reported while forced open: there is no timeout to wait for.
-pub const FORCED_OPEN_RETRY_AFTER_NS: u64 = u64::MAX;
+/// `retry_after` reported while forced open: there is no timeout to wait for.
+pub const FORCED_OPEN_RETRY_AFTER: Nanos = Nanos::MAX;
 
 /// A single-threaded breaker core (`&mut self`); wrap it in `realtime::SyncBreaker` to share.
 ///
@@ -25,14 +26,17 @@ pub const FORCED_OPEN_RETRY_AFTER_NS: u64 = u64::MAX;
 /// as the time of that transition.
 ///
 /// Two steps per call — acquire a permit, make the call (no lock held), record its
-/// outcome — on the caller's clock (here simulated, in ns):
+/// outcome — on the caller's clock (here simulated):
 ///
 /// ```
+/// use ringside::patterns::Nanos;
 /// use ringside::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome, Rejected, State};
 ///
-/// const MS: u64 = 1_000_000;
+/// const fn ms(n: u64) -> Nanos {
+///     Nanos::from_millis(n)
+/// }
 /// /// One protected call to a service that answers `ok`.
-/// fn call(breaker: &mut CircuitBreaker, ok: bool, now: u64) -> Result<bool, Rejected> {
+/// fn call(breaker: &mut CircuitBreaker, ok: bool, now: Nanos) -> Result<bool, Rejected> {
 ///     let permit = breaker.acquire(now)?;
 ///     let outcome = if ok {
 ///         Outcome::Success
@@ -45,21 +49,21 @@ pub const FORCED_OPEN_RETRY_AFTER_NS: u64 = u64::MAX;
 ///
 /// let config = BreakerConfig::builder()
 ///     .failure_threshold(2)
-///     .recovery_timeout_ns(1_000 * MS)
+///     .recovery_timeout(ms(1_000))
 ///     .success_threshold(1)
 ///     .build()?;
 /// let mut breaker = CircuitBreaker::new(config);
-/// assert_eq!(call(&mut breaker, false, 0), Ok(false));
-/// assert_eq!(call(&mut breaker, false, MS), Ok(false)); // the second failure opens it
+/// assert_eq!(call(&mut breaker, false, ms(0)), Ok(false));
+/// assert_eq!(call(&mut breaker, false, ms(1)), Ok(false)); // the second failure opens it
 /// assert_eq!(breaker.state(), State::Open);
 /// // Calls fail fast without reaching the service until the recovery timeout has passed.
-/// let retry_after_ns = 999 * MS;
+/// let retry_after = ms(999);
 /// assert_eq!(
-///     call(&mut breaker, true, 2 * MS),
-///     Err(Rejected::Open { retry_after_ns })
+///     call(&mut breaker, true, ms(2)),
+///     Err(Rejected::Open { retry_after })
 /// );
 /// // Then one probe goes through; its success closes the breaker.
-/// assert_eq!(call(&mut breaker, true, 1_001 * MS), Ok(true));
+/// assert_eq!(call(&mut breaker, true, ms(1_001)), Ok(true));
 /// assert_eq!(breaker.state(), State::Closed);
 /// # Ok::<(), ringside::patterns::breaker::BreakerError>(())
 /// ```
@@ -76,7 +80,7 @@ pub struct CircuitBreaker {
     /// Half-open: probe permits issued and not yet recorded or cancelled.
     probes_in_flight: u32,
     /// Time of the last state change (opening time while open).
-    changed_at: u64,
+    changed_at: Nanos,
     counters: Counters,
     history: VecDeque<Transition>,
 }
@@ -92,7 +96,7 @@ impl CircuitBreaker {
             consecutive_failures: 0,
             probe_successes: 0,
             probes_in_flight: 0,
-            changed_at: 0,
+            changed_at: Nanos::ZERO,
             counters: Counters::default(),
             history: VecDeque::with_capacity(config.history()),
         }
@@ -101,11 +105,11 @@ impl CircuitBreaker {
     /// Ask to make a call at `now`.
     ///
     /// An open breaker whose recovery timeout has elapsed (`now - opened_at >=
-    /// recovery_timeout_ns`) moves to half-open here, at `now`, and this call becomes
+    /// recovery_timeout`) moves to half-open here, at `now`, and this call becomes
     /// its first probe. While forced open the rejection carries
-    /// [`FORCED_OPEN_RETRY_AFTER_NS`].
+    /// [`FORCED_OPEN_RETRY_AFTER`].
     #[inline]
-    pub fn acquire(&mut self, now: u64) -> Result<Permit, Rejected> {
+    pub fn acquire(&mut self, now: Nanos) -> Result<Permit, Rejected> {
         self.acquire_with_clock(|| now)
     }
 
@@ -113,7 +117,7 @@ impl CircuitBreaker {
     /// once, and only when the time matters (while open). A closed breaker never
     /// calls it, which keeps clock reads off the hot path of `realtime::SyncBreaker`.
     #[inline]
-    pub fn acquire_with_clock(&mut self, now: impl FnOnce() -> u64) -> Result<Permit, Rejected> {
+    pub fn acquire_with_clock(&mut self, now: impl FnOnce() -> Nanos) -> Result<Permit, Rejected> {
         match self.state {
             State::Closed => {
                 self.counters.calls += 1;
@@ -124,10 +128,10 @@ impl CircuitBreaker {
             }
             State::Open => {
                 let now = now();
-                let retry_after_ns = self.retry_after_open(now);
-                if retry_after_ns > 0 {
+                let retry_after = self.retry_after_open(now);
+                if retry_after > Nanos::ZERO {
                     self.counters.rejected += 1;
-                    return Err(Rejected::Open { retry_after_ns });
+                    return Err(Rejected::Open { retry_after });
                 }
                 self.transition(State::HalfOpen, Reason::RecoveryTimeout, now);
                 Ok(self.issue_probe())
@@ -147,7 +151,7 @@ impl CircuitBreaker {
     /// A stale permit (another generation) only updates the counters. A current probe
     /// permit releases its probe slot.
     #[inline]
-    pub fn record(&mut self, permit: Permit, outcome: Outcome, now: u64) {
+    pub fn record(&mut self, permit: Permit, outcome: Outcome, now: Nanos) {
         self.record_with_clock(permit, outcome, || now);
     }
 
@@ -158,7 +162,7 @@ impl CircuitBreaker {
         &mut self,
         permit: Permit,
         outcome: Outcome,
-        now: impl FnOnce() -> u64,
+        now: impl FnOnce() -> Nanos,
     ) {
         match outcome {
             Outcome::Success => self.counters.successes += 1,
@@ -212,8 +216,8 @@ impl CircuitBreaker {
     /// The state an [`acquire`](Self::acquire) at `now` would see: like
     /// [`state`](Self::state), but an open breaker whose timeout has elapsed by `now`
     /// reports `HalfOpen`. For drawing; changes nothing.
-    pub fn state_at(&self, now: u64) -> State {
-        if self.state == State::Open && self.retry_after_open(now) == 0 {
+    pub fn state_at(&self, now: Nanos) -> State {
+        if self.state == State::Open && self.retry_after_open(now) == Nanos::ZERO {
             State::HalfOpen
         } else {
             self.state
@@ -222,15 +226,12 @@ impl CircuitBreaker {
 
     /// Nanoseconds until an open breaker admits a probe, as of `now`; `None` when an
     /// acquire at `now` would not be rejected as open. Forced open gives
-    /// [`FORCED_OPEN_RETRY_AFTER_NS`].
-    pub fn retry_after(&self, now: u64) -> Option<u64> {
+    /// [`FORCED_OPEN_RETRY_AFTER`].
+    pub fn retry_after(&self, now: Nanos) -> Option<Nanos> {
         if self.state != State::Open {
             return None;
         }
-        match self.retry_after_open(now) {
-            0 => None,
-            ns => Some(ns),
-        }
+        Some(self.retry_after_open(now)).filter(|&left| left > Nanos::ZERO)
     }
 
     /// The operator override in effect, if any.
@@ -253,8 +254,8 @@ impl CircuitBreaker {
         self.probes_in_flight
     }
 
-    /// Time of the last state change (the opening time while open); 0 before any.
-    pub fn changed_at(&self) -> u64 {
+    /// Time of the last state change (the opening time while open); zero before any.
+    pub fn changed_at(&self) -> Nanos {
         self.changed_at
     }
 
@@ -308,7 +309,7 @@ impl CircuitBreaker {
     /// Force open at `now` (stays open, rejecting, ignoring the recovery timeout,
     /// until forced closed or reset). Recorded as a `ForcedOpen` transition unless
     /// already open.
-    pub fn force_open(&mut self, now: u64) {
+    pub fn force_open(&mut self, now: Nanos) {
         self.forced = Some(Forced::Open);
         self.operator_change(State::Open, Reason::ForcedOpen, now);
     }
@@ -316,7 +317,7 @@ impl CircuitBreaker {
     /// Force closed at `now` (stays closed, admitting everything and ignoring
     /// failures, until reset). Recorded as a `ForcedClosed` transition unless
     /// already closed.
-    pub fn force_closed(&mut self, now: u64) {
+    pub fn force_closed(&mut self, now: Nanos) {
         self.forced = Some(Forced::Closed);
         self.operator_change(State::Closed, Reason::ForcedClosed, now);
     }
@@ -324,12 +325,12 @@ impl CircuitBreaker {
     /// Back to a plain closed breaker at `now`: override cleared, consecutive and probe
     /// counts zeroed, permits issued before now stale. [`Counters`] are cumulative
     /// traffic totals and are kept. Recorded as a `Reset` transition unless already closed.
-    pub fn reset(&mut self, now: u64) {
+    pub fn reset(&mut self, now: Nanos) {
         self.forced = None;
         self.operator_change(State::Closed, Reason::Reset, now);
     }
 
-    fn operator_change(&mut self, to: State, reason: Reason, now: u64) {
+    fn operator_change(&mut self, to: State, reason: Reason, now: Nanos) {
         if self.state == to {
             // No transition, but a new epoch: outstanding permits become stale.
             self.new_epoch();
@@ -348,14 +349,14 @@ impl CircuitBreaker {
         }
     }
 
-    /// While open: ns left before a probe is admitted (0 = admit now).
+    /// While open: the time left before a probe is admitted (zero = admit now).
     #[inline]
-    fn retry_after_open(&self, now: u64) -> u64 {
+    fn retry_after_open(&self, now: Nanos) -> Nanos {
         if self.forced == Some(Forced::Open) {
-            return FORCED_OPEN_RETRY_AFTER_NS;
+            return FORCED_OPEN_RETRY_AFTER;
         }
-        let elapsed = now.saturating_sub(self.changed_at);
-        self.config.recovery_timeout_ns().saturating_sub(elapsed)
+        let elapsed = now - self.changed_at;
+        self.config.recovery_timeout() - elapsed
     }
 
     #[cold]
@@ -367,7 +368,7 @@ impl CircuitBreaker {
         self.probes_in_flight = 0;
     }
 
-    fn transition(&mut self, to: State, reason: Reason, now: u64) {
+    fn transition(&mut self, to: State, reason: Reason, now: Nanos) {
         let at = now.max(self.changed_at);
         let from = self.state;
         self.state = to;

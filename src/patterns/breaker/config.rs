@@ -1,18 +1,21 @@
 //! [`BreakerConfig`] and its [`BreakerConfigBuilder`].
 
 use super::error::BreakerError;
+use crate::patterns::Nanos;
 
 /// Breaker parameters, valid by construction: built with [`BreakerConfig::builder`] (or
 /// [`Default`], the tutorial's values).
 ///
 /// ```
+/// use ringside::patterns::Nanos;
 /// use ringside::patterns::breaker::{BreakerConfig, BreakerError};
 ///
 /// let config = BreakerConfig::builder()
 ///     .failure_threshold(3)
-///     .recovery_timeout_ns(250_000_000)
+///     .recovery_timeout(Nanos::from_millis(250))
 ///     .build()?;
 /// assert_eq!(config.failure_threshold(), 3);
+/// assert_eq!(config.recovery_timeout().to_string(), "250ms");
 /// assert_eq!(config.success_threshold(), 3); // the default
 /// assert!(BreakerConfig::builder().success_threshold(0).build().is_err());
 /// # Ok::<(), BreakerError>(())
@@ -20,7 +23,7 @@ use super::error::BreakerError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BreakerConfig {
     failure_threshold: u32,
-    recovery_timeout_ns: u64,
+    recovery_timeout: Nanos,
     success_threshold: u32,
     half_open_max_probes: u32,
     history: usize,
@@ -42,9 +45,9 @@ impl BreakerConfig {
         self.failure_threshold
     }
 
-    /// Nanoseconds an open breaker waits before admitting probes.
-    pub const fn recovery_timeout_ns(&self) -> u64 {
-        self.recovery_timeout_ns
+    /// How long an open breaker waits before admitting probes.
+    pub const fn recovery_timeout(&self) -> Nanos {
+        self.recovery_timeout
     }
 
     /// Probe successes needed to close (≥ 1).
@@ -66,7 +69,7 @@ impl BreakerConfig {
 /// The tutorial's defaults: 5 failures, 60 s recovery, 3 successes; 1 probe at a time.
 const DEFAULT_CONFIG: BreakerConfig = BreakerConfig {
     failure_threshold: 5,
-    recovery_timeout_ns: 60_000_000_000,
+    recovery_timeout: Nanos::from_secs(60),
     success_threshold: 3,
     half_open_max_probes: 1,
     history: 64,
@@ -102,9 +105,9 @@ impl BreakerConfigBuilder {
         self
     }
 
-    /// Nanoseconds an open breaker waits before admitting probes.
-    pub const fn recovery_timeout_ns(mut self, ns: u64) -> Self {
-        self.0.recovery_timeout_ns = ns;
+    /// How long an open breaker waits before admitting probes.
+    pub const fn recovery_timeout(mut self, timeout: Nanos) -> Self {
+        self.0.recovery_timeout = timeout;
         self
     }
 

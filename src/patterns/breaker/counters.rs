@@ -3,15 +3,18 @@
 /// Call counters: cumulative traffic totals, kept across state changes and resets.
 ///
 /// ```
+/// use ringside::patterns::Nanos;
 /// use ringside::patterns::breaker::{BreakerConfig, CircuitBreaker, Counters, Outcome};
 ///
+/// let ns = Nanos::from_nanos;
+///
 /// let mut breaker = CircuitBreaker::new(BreakerConfig::builder().failure_threshold(1).build()?);
-/// let permit = breaker.acquire(0).expect("closed");
-/// breaker.record(permit, Outcome::Success, 1);
-/// let permit = breaker.acquire(2).expect("closed");
-/// breaker.record(permit, Outcome::Failure, 3); // opens it
-/// assert!(breaker.acquire(4).is_err());
-/// breaker.reset(5);
+/// let permit = breaker.acquire(ns(0)).expect("closed");
+/// breaker.record(permit, Outcome::Success, ns(1));
+/// let permit = breaker.acquire(ns(2)).expect("closed");
+/// breaker.record(permit, Outcome::Failure, ns(3)); // opens it
+/// assert!(breaker.acquire(ns(4)).is_err());
+/// breaker.reset(ns(5));
 ///
 /// let totals = Counters {
 ///     calls: 2,

@@ -3,6 +3,8 @@
 
 use thiserror::Error;
 
+use crate::patterns::Nanos;
+
 /// Permission to make one call; hand it back to [`CircuitBreaker::record`](super::CircuitBreaker::record) (or
 /// [`cancel`](super::CircuitBreaker::cancel)).
 ///
@@ -10,12 +12,13 @@ use thiserror::Error;
 /// nor `Copy`, so each one is recorded at most once.
 ///
 /// ```
+/// use ringside::patterns::Nanos;
 /// use ringside::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome};
 ///
 /// let mut breaker = CircuitBreaker::new(BreakerConfig::default());
-/// let permit = breaker.acquire(0).expect("closed");
+/// let permit = breaker.acquire(Nanos::ZERO).expect("closed");
 /// assert!(!permit.is_probe());
-/// breaker.record(permit, Outcome::Success, 1_000);
+/// breaker.record(permit, Outcome::Success, Nanos::from_micros(1));
 /// ```
 #[derive(Debug, PartialEq, Eq)]
 #[must_use = "record the outcome of the call with CircuitBreaker::record"]
@@ -41,38 +44,37 @@ impl Permit {
 /// Why a call was not admitted.
 ///
 /// ```
+/// use ringside::patterns::Nanos;
 /// use ringside::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome, Rejected};
 ///
+/// let ns = Nanos::from_nanos;
 /// let config = BreakerConfig::builder()
 ///     .failure_threshold(1)
-///     .recovery_timeout_ns(1_000)
+///     .recovery_timeout(ns(1_000))
 ///     .build()?;
 /// let mut breaker = CircuitBreaker::new(config);
-/// let permit = breaker.acquire(0).expect("closed");
-/// breaker.record(permit, Outcome::Failure, 0);
+/// let permit = breaker.acquire(ns(0)).expect("closed");
+/// breaker.record(permit, Outcome::Failure, ns(0));
 ///
 /// // Open: the rejection says how long to wait.
-/// assert_eq!(
-///     breaker.acquire(400),
-///     Err(Rejected::Open {
-///         retry_after_ns: 600
-///     })
-/// );
+/// let rejected = breaker.acquire(ns(400));
+/// assert_eq!(rejected, Err(Rejected::Open { retry_after: ns(600) }));
+/// assert_eq!(rejected.unwrap_err().to_string(), "circuit open; retry in 600ns");
 /// // Half-open: one probe at a time (the default); the others are turned away.
-/// let probe = breaker.acquire(1_000).expect("the first probe");
+/// let probe = breaker.acquire(ns(1_000)).expect("the first probe");
 /// assert!(probe.is_probe());
-/// assert_eq!(breaker.acquire(1_001), Err(Rejected::ProbeLimit));
+/// assert_eq!(breaker.acquire(ns(1_001)), Err(Rejected::ProbeLimit));
 /// breaker.cancel(probe);
 /// # Ok::<(), ringside::patterns::breaker::BreakerError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum Rejected {
-    /// Open: retry after this many nanoseconds.
-    #[error("circuit open; retry in {retry_after_ns} ns")]
+    /// Open: retry after this long.
+    #[error("circuit open; retry in {retry_after}")]
     Open {
-        /// Nanoseconds until probes are admitted.
-        retry_after_ns: u64,
+        /// How long until probes are admitted.
+        retry_after: Nanos,
     },
     /// Half-open and all probe slots are taken.
     #[error("circuit half-open; probe limit reached")]
@@ -84,11 +86,12 @@ pub enum Rejected {
 /// Closed, failures count only while consecutive: a success starts the count again.
 ///
 /// ```
+/// use ringside::patterns::Nanos;
 /// use ringside::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome, State};
 ///
 /// let mut breaker = CircuitBreaker::new(BreakerConfig::default()); // 5 failures open it
 /// let results: [Result<(), &str>; 4] = [Err("timeout"), Err("timeout"), Ok(()), Err("reset")];
-/// for (now, result) in (0..).zip(results) {
+/// for (now, result) in (0..).map(Nanos::from_millis).zip(results) {
 ///     let permit = breaker.acquire(now).expect("closed");
 ///     let outcome = if result.is_ok() {
 ///         Outcome::Success

@@ -12,20 +12,23 @@ use super::config::BreakerConfig;
 /// Iteration is in name order, so drawing and simulation stay deterministic.
 ///
 /// ```
+/// use ringside::patterns::Nanos;
 /// use ringside::patterns::breaker::{BreakerConfig, Outcome, Registry, State};
+///
+/// let ns = Nanos::from_nanos;
 ///
 /// let mut breakers = Registry::new(BreakerConfig::builder().failure_threshold(1).build()?);
 /// let permit = breakers
 ///     .get_or_create("payments")
-///     .acquire(0)
+///     .acquire(ns(0))
 ///     .expect("closed");
 /// breakers
 ///     .get_or_create("payments")
-///     .record(permit, Outcome::Failure, 0);
-/// let permit = breakers.get_or_create("search").acquire(0).expect("closed");
+///     .record(permit, Outcome::Failure, ns(0));
+/// let permit = breakers.get_or_create("search").acquire(ns(0)).expect("closed");
 /// breakers
 ///     .get_or_create("search")
-///     .record(permit, Outcome::Success, 0);
+///     .record(permit, Outcome::Success, ns(0));
 ///
 /// let open: Vec<&str> = breakers
 ///     .iter()
@@ -35,7 +38,7 @@ use super::config::BreakerConfig;
 /// assert_eq!(open, ["payments"]);
 ///
 /// for (_, breaker) in breakers.iter_mut() {
-///     breaker.reset(1); // an operator resets them all
+///     breaker.reset(ns(1)); // an operator resets them all
 /// }
 /// assert!(breakers.iter().all(|(_, b)| b.state() == State::Closed));
 /// # Ok::<(), ringside::patterns::breaker::BreakerError>(())

@@ -1,13 +1,18 @@
 //! Unit tests of the core, with exact times.
 
 use super::*;
+use crate::patterns::Nanos;
 
 const TIMEOUT: u64 = 1_000;
+
+fn ns(t: u64) -> Nanos {
+    Nanos::from_nanos(t)
+}
 
 fn cfg() -> BreakerConfig {
     BreakerConfig::builder()
         .failure_threshold(3)
-        .recovery_timeout_ns(TIMEOUT)
+        .recovery_timeout(ns(TIMEOUT))
         .success_threshold(2)
         .half_open_max_probes(2)
         .history(8)
@@ -29,8 +34,8 @@ fn dup(p: &Permit) -> Permit {
 
 /// Acquire at `now` (must be admitted) and record `outcome` at the same time.
 fn call(b: &mut CircuitBreaker, outcome: Outcome, now: u64) {
-    let p = b.acquire(now).expect("admitted");
-    b.record(p, outcome, now);
+    let p = b.acquire(ns(now)).expect("admitted");
+    b.record(p, outcome, ns(now));
 }
 
 /// Opens `b` with failures at times 10, 11, 12 (opened at 12).
@@ -39,12 +44,12 @@ fn open_at_12(b: &mut CircuitBreaker) {
         call(b, Outcome::Failure, t);
     }
     assert_eq!(b.state(), State::Open);
-    assert_eq!(b.changed_at(), 12);
+    assert_eq!(b.changed_at(), ns(12));
 }
 
 fn tr(at: u64, from: State, to: State, reason: Reason) -> Transition {
     Transition {
-        at,
+        at: ns(at),
         from,
         to,
         reason,
@@ -111,7 +116,7 @@ fn a_success_in_between_resets_the_count() {
     assert_eq!(b.state(), State::Closed);
     call(&mut b, Outcome::Failure, 6);
     assert_eq!(b.state(), State::Open);
-    assert_eq!(b.changed_at(), 6);
+    assert_eq!(b.changed_at(), ns(6));
 }
 
 #[test]
@@ -119,24 +124,24 @@ fn rejected_until_timeout_minus_one_then_half_open_at_timeout() {
     let mut b = breaker();
     open_at_12(&mut b);
     assert_eq!(
-        b.acquire(12),
+        b.acquire(ns(12)),
         Err(Rejected::Open {
-            retry_after_ns: TIMEOUT
+            retry_after: ns(TIMEOUT)
         })
     );
     assert_eq!(
-        b.acquire(12 + TIMEOUT - 1),
-        Err(Rejected::Open { retry_after_ns: 1 })
+        b.acquire(ns(12 + TIMEOUT - 1)),
+        Err(Rejected::Open { retry_after: ns(1) })
     );
-    assert_eq!(b.retry_after(12 + TIMEOUT - 1), Some(1));
-    assert_eq!(b.state_at(12 + TIMEOUT - 1), State::Open);
-    assert_eq!(b.state_at(12 + TIMEOUT), State::HalfOpen);
-    assert_eq!(b.retry_after(12 + TIMEOUT), None);
+    assert_eq!(b.retry_after(ns(12 + TIMEOUT - 1)), Some(ns(1)));
+    assert_eq!(b.state_at(ns(12 + TIMEOUT - 1)), State::Open);
+    assert_eq!(b.state_at(ns(12 + TIMEOUT)), State::HalfOpen);
+    assert_eq!(b.retry_after(ns(12 + TIMEOUT)), None);
     // Reads don't transition.
     assert_eq!(b.state(), State::Open);
     assert_eq!(b.counters().rejected, 2);
 
-    let p = b.acquire(12 + TIMEOUT).unwrap();
+    let p = b.acquire(ns(12 + TIMEOUT)).unwrap();
     assert!(p.probe);
     assert_eq!(p.generation, 2);
     assert_eq!(b.state(), State::HalfOpen);
@@ -157,8 +162,8 @@ fn half_open_transition_is_recorded_at_the_acquire_time_not_the_deadline() {
     let mut b = breaker();
     open_at_12(&mut b);
     let late = 12 + TIMEOUT + 5_000;
-    let _ = b.acquire(late).unwrap();
-    assert_eq!(b.transitions().last().unwrap().at, late);
+    let _ = b.acquire(ns(late)).unwrap();
+    assert_eq!(b.transitions().last().unwrap().at, ns(late));
 }
 
 #[test]
@@ -166,17 +171,17 @@ fn probe_limit_enforced_and_slot_released_on_record() {
     let mut b = breaker();
     open_at_12(&mut b);
     let t = 12 + TIMEOUT;
-    let p1 = b.acquire(t).unwrap();
-    let p2 = b.acquire(t).unwrap();
+    let p1 = b.acquire(ns(t)).unwrap();
+    let p2 = b.acquire(ns(t)).unwrap();
     assert!(p1.probe && p2.probe);
-    assert_eq!(b.acquire(t + 1), Err(Rejected::ProbeLimit));
+    assert_eq!(b.acquire(ns(t + 1)), Err(Rejected::ProbeLimit));
     assert_eq!(b.probes_in_flight(), 2);
-    b.record(p1, Outcome::Success, t + 2);
+    b.record(p1, Outcome::Success, ns(t + 2));
     assert_eq!(b.probes_in_flight(), 1);
     assert_eq!(b.state(), State::HalfOpen);
-    let p3 = b.acquire(t + 3).unwrap();
+    let p3 = b.acquire(ns(t + 3)).unwrap();
     assert!(p3.probe);
-    assert_eq!(b.acquire(t + 3), Err(Rejected::ProbeLimit));
+    assert_eq!(b.acquire(ns(t + 3)), Err(Rejected::ProbeLimit));
     assert_eq!(b.counters().rejected, 2);
     // Cancelling frees a slot without counting an outcome.
     b.cancel(p3);
@@ -210,7 +215,7 @@ fn success_threshold_closes() {
     call(&mut b, Outcome::Failure, t + 8);
     call(&mut b, Outcome::Failure, t + 9);
     assert_eq!(b.state(), State::Closed);
-    let p = b.acquire(t + 10).unwrap();
+    let p = b.acquire(ns(t + 10)).unwrap();
     assert!(!p.probe);
 }
 
@@ -235,10 +240,10 @@ fn probe_failure_reopens_with_a_fresh_timer() {
     );
     // The timer restarts at the re-opening, not at the original opening.
     assert_eq!(
-        b.acquire(reopened + TIMEOUT - 1),
-        Err(Rejected::Open { retry_after_ns: 1 })
+        b.acquire(ns(reopened + TIMEOUT - 1)),
+        Err(Rejected::Open { retry_after: ns(1) })
     );
-    let p = b.acquire(reopened + TIMEOUT).unwrap();
+    let p = b.acquire(ns(reopened + TIMEOUT)).unwrap();
     assert!(p.probe);
     // The earlier probe success does not carry over.
     assert_eq!(b.probe_successes(), 0);
@@ -248,14 +253,14 @@ fn probe_failure_reopens_with_a_fresh_timer() {
 fn stale_generation_record_is_ignored_but_counted() {
     let mut b = breaker();
     // Three permits taken while closed; the third failure opens it.
-    let old: Vec<_> = (0..4).map(|t| b.acquire(t).unwrap()).collect();
+    let old: Vec<_> = (0..4).map(|t| b.acquire(ns(t)).unwrap()).collect();
     for p in &old[..3] {
-        b.record(dup(p), Outcome::Failure, 5);
+        b.record(dup(p), Outcome::Failure, ns(5));
     }
     assert_eq!(b.state(), State::Open);
     let gen_open = b.generation();
     // A late success from the closed generation must not close or otherwise touch it.
-    b.record(dup(&old[3]), Outcome::Success, 6);
+    b.record(dup(&old[3]), Outcome::Success, ns(6));
     assert_eq!(b.state(), State::Open);
     assert_eq!(b.generation(), gen_open);
     assert_eq!(b.transitions().len(), 1);
@@ -263,24 +268,24 @@ fn stale_generation_record_is_ignored_but_counted() {
 
     // Half-open: a stale failure from the closed generation does not re-open it,
     // and a stale success does not count as a probe success.
-    let probe = b.acquire(5 + TIMEOUT).unwrap();
-    b.record(dup(&old[0]), Outcome::Failure, 5 + TIMEOUT);
-    b.record(dup(&old[1]), Outcome::Success, 5 + TIMEOUT);
+    let probe = b.acquire(ns(5 + TIMEOUT)).unwrap();
+    b.record(dup(&old[0]), Outcome::Failure, ns(5 + TIMEOUT));
+    b.record(dup(&old[1]), Outcome::Success, ns(5 + TIMEOUT));
     assert_eq!(b.state(), State::HalfOpen);
     assert_eq!(b.probe_successes(), 0);
     assert_eq!(b.probes_in_flight(), 1);
-    b.record(dup(&probe), Outcome::Failure, 5 + TIMEOUT + 1);
+    b.record(dup(&probe), Outcome::Failure, ns(5 + TIMEOUT + 1));
     assert_eq!(b.state(), State::Open);
 
     // A probe from an older half-open period doesn't release a new period's slot.
     let t2 = 5 + TIMEOUT + 1 + TIMEOUT;
-    let p_new = b.acquire(t2).unwrap();
-    b.record(dup(&probe), Outcome::Success, t2);
+    let p_new = b.acquire(ns(t2)).unwrap();
+    b.record(dup(&probe), Outcome::Success, ns(t2));
     assert_eq!(b.probes_in_flight(), 1);
     assert_eq!(b.probe_successes(), 0);
     b.cancel(probe);
     assert_eq!(b.probes_in_flight(), 1);
-    b.record(p_new, Outcome::Success, t2);
+    b.record(p_new, Outcome::Success, ns(t2));
     assert_eq!(b.probe_successes(), 1);
     assert_eq!(
         b.counters(),
@@ -296,19 +301,19 @@ fn stale_generation_record_is_ignored_but_counted() {
 #[test]
 fn force_open_rejects_ignoring_timeout_until_forced_closed() {
     let mut b = breaker();
-    b.force_open(100);
+    b.force_open(ns(100));
     assert_eq!(b.state(), State::Open);
     assert_eq!(b.forced(), Some(Forced::Open));
     let far = 100 + 1_000 * TIMEOUT;
     assert_eq!(
-        b.acquire(far),
+        b.acquire(ns(far)),
         Err(Rejected::Open {
-            retry_after_ns: FORCED_OPEN_RETRY_AFTER_NS
+            retry_after: FORCED_OPEN_RETRY_AFTER
         })
     );
-    assert_eq!(b.state_at(far), State::Open);
-    assert_eq!(b.retry_after(far), Some(FORCED_OPEN_RETRY_AFTER_NS));
-    b.force_closed(far + 1);
+    assert_eq!(b.state_at(ns(far)), State::Open);
+    assert_eq!(b.retry_after(ns(far)), Some(FORCED_OPEN_RETRY_AFTER));
+    b.force_closed(ns(far + 1));
     assert_eq!(b.state(), State::Closed);
     assert_eq!(b.forced(), Some(Forced::Closed));
     assert_eq!(
@@ -324,7 +329,7 @@ fn force_open_rejects_ignoring_timeout_until_forced_closed() {
 fn force_closed_ignores_failures_until_reset() {
     let mut b = breaker();
     call(&mut b, Outcome::Failure, 1);
-    b.force_closed(2);
+    b.force_closed(ns(2));
     // Already closed: no transition, but permits before it are stale.
     assert_eq!(b.transitions().len(), 0);
     assert_eq!(b.generation(), 1);
@@ -335,14 +340,14 @@ fn force_closed_ignores_failures_until_reset() {
     assert_eq!(b.state(), State::Closed);
     assert_eq!(b.consecutive_failures(), 0);
     assert_eq!(b.counters().failures, 18);
-    b.reset(20);
+    b.reset(ns(20));
     assert_eq!(b.forced(), None);
     assert_eq!(b.transitions().len(), 0);
     for t in 21..24 {
         call(&mut b, Outcome::Failure, t);
     }
     assert_eq!(b.state(), State::Open);
-    assert_eq!(b.changed_at(), 23);
+    assert_eq!(b.changed_at(), ns(23));
 }
 
 #[test]
@@ -350,14 +355,14 @@ fn force_open_from_half_open_then_reset() {
     let mut b = breaker();
     open_at_12(&mut b);
     let t = 12 + TIMEOUT;
-    let probe = b.acquire(t).unwrap();
-    b.force_open(t + 1);
+    let probe = b.acquire(ns(t)).unwrap();
+    b.force_open(ns(t + 1));
     assert_eq!(b.probes_in_flight(), 0);
     // The probe is stale now: its success cannot close a forced-open breaker.
-    b.record(dup(&probe), Outcome::Success, t + 2);
-    b.record(probe, Outcome::Success, t + 3);
+    b.record(dup(&probe), Outcome::Success, ns(t + 2));
+    b.record(probe, Outcome::Success, ns(t + 3));
     assert_eq!(b.state(), State::Open);
-    b.reset(t + 4);
+    b.reset(ns(t + 4));
     assert_eq!(b.state(), State::Closed);
     assert_eq!(b.forced(), None);
     let reasons: Vec<_> = b.transitions().map(|t| (t.from, t.to, t.reason)).collect();
@@ -374,9 +379,9 @@ fn force_open_from_half_open_then_reset() {
     // open past the timeout.
     open_at_12_again(&mut b, t + 10);
     let n = b.transitions().len();
-    b.force_open(t + 20);
+    b.force_open(ns(t + 20));
     assert_eq!(b.transitions().len(), n);
-    assert!(b.acquire(t + 20 + 10 * TIMEOUT).is_err());
+    assert!(b.acquire(ns(t + 20 + 10 * TIMEOUT)).is_err());
 }
 
 fn open_at_12_again(b: &mut CircuitBreaker, start: u64) {
@@ -445,10 +450,10 @@ fn transition_times_never_go_backwards() {
     let mut b = breaker();
     open_at_12(&mut b);
     // A caller whose clock reads earlier than the opening (e.g. a racing thread).
-    b.force_closed(5);
-    assert_eq!(b.transitions().last().unwrap().at, 12);
+    b.force_closed(ns(5));
+    assert_eq!(b.transitions().last().unwrap().at, ns(12));
     // A record earlier than the opening still restarts nothing before it.
-    assert_eq!(b.changed_at(), 12);
+    assert_eq!(b.changed_at(), ns(12));
 }
 
 #[test]
@@ -458,7 +463,7 @@ fn set_config_keeps_state_and_applies_new_thresholds() {
     call(&mut b, Outcome::Failure, 2);
     let mut c = cfg();
     c = c.to_builder().failure_threshold(10).build().unwrap();
-    c = c.to_builder().recovery_timeout_ns(50).build().unwrap();
+    c = c.to_builder().recovery_timeout(ns(50)).build().unwrap();
     b.set_config(c);
     assert_eq!(b.consecutive_failures(), 2);
     for t in 3..10 {
@@ -467,8 +472,11 @@ fn set_config_keeps_state_and_applies_new_thresholds() {
     assert_eq!(b.state(), State::Closed);
     call(&mut b, Outcome::Failure, 10);
     assert_eq!(b.state(), State::Open);
-    assert_eq!(b.acquire(59), Err(Rejected::Open { retry_after_ns: 1 }));
-    assert!(b.acquire(60).is_ok());
+    assert_eq!(
+        b.acquire(ns(59)),
+        Err(Rejected::Open { retry_after: ns(1) })
+    );
+    assert!(b.acquire(ns(60)).is_ok());
 }
 
 #[test]
@@ -482,7 +490,7 @@ fn forged_permits_change_nothing() {
             probe: true,
         },
         Outcome::Success,
-        13,
+        ns(13),
     );
     b.record(
         Permit {
@@ -490,7 +498,7 @@ fn forged_permits_change_nothing() {
             probe: false,
         },
         Outcome::Failure,
-        13,
+        ns(13),
     );
     assert_eq!(b.state(), State::Open);
     assert_eq!(b.generation(), g);
@@ -502,19 +510,21 @@ fn extreme_times_do_not_panic() {
     let mut c = cfg();
     c = c
         .to_builder()
-        .recovery_timeout_ns(u64::MAX)
+        .recovery_timeout(ns(u64::MAX))
         .build()
         .unwrap();
     let mut b = CircuitBreaker::new(c);
     open_at_12(&mut b);
     assert_eq!(
-        b.acquire(u64::MAX),
-        Err(Rejected::Open { retry_after_ns: 12 })
+        b.acquire(ns(u64::MAX)),
+        Err(Rejected::Open {
+            retry_after: ns(12)
+        })
     );
     assert_eq!(
-        b.acquire(0),
+        b.acquire(ns(0)),
         Err(Rejected::Open {
-            retry_after_ns: u64::MAX
+            retry_after: ns(u64::MAX)
         })
     );
 }
@@ -544,7 +554,7 @@ fn registry_creates_once_with_shared_config_in_name_order() {
     assert!(r.remove("db").is_none());
     assert_eq!(r.len(), 2);
     for (_, b) in r.iter_mut() {
-        b.force_open(5);
+        b.force_open(ns(5));
     }
     assert!(r.iter().all(|(_, b)| b.state() == State::Open));
 }
@@ -555,7 +565,7 @@ fn lazy_clock_is_read_only_when_time_matters() {
     let reads = Cell::new(0u32);
     let clock = |t: u64| {
         reads.set(reads.get() + 1);
-        t
+        ns(t)
     };
     let mut b = breaker();
     // Closed: acquire and non-tripping outcomes never read the clock.
@@ -568,7 +578,7 @@ fn lazy_clock_is_read_only_when_time_matters() {
     // The tripping failure reads it once, and that time is the opening time.
     b.record_with_clock(p, Outcome::Failure, || clock(7));
     assert_eq!(reads.get(), 1);
-    assert_eq!(b.changed_at(), 7);
+    assert_eq!(b.changed_at(), ns(7));
     // Open: each acquire reads it once.
     assert!(b.acquire_with_clock(|| clock(8)).is_err());
     let p = b.acquire_with_clock(|| clock(7 + TIMEOUT)).unwrap();

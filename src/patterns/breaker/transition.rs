@@ -1,18 +1,21 @@
 //! [`Transition`]: one recorded state change, and its [`Reason`].
 
 use super::state::State;
+use crate::patterns::Nanos;
 
 /// Why a transition happened: the breaker's own rules or an operator.
 ///
 /// ```
+/// use ringside::patterns::Nanos;
 /// use ringside::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome, Reason};
 ///
+/// let ms = Nanos::from_millis;
 /// let mut breaker = CircuitBreaker::new(BreakerConfig::builder().failure_threshold(1).build()?);
-/// let permit = breaker.acquire(0).expect("closed");
-/// breaker.record(permit, Outcome::Failure, 0);
-/// breaker.force_open(10); // already open: nothing to record
-/// breaker.reset(20);
-/// breaker.force_open(30);
+/// let permit = breaker.acquire(ms(0)).expect("closed");
+/// breaker.record(permit, Outcome::Failure, ms(0));
+/// breaker.force_open(ms(10)); // already open: nothing to record
+/// breaker.reset(ms(20));
+/// breaker.force_open(ms(30));
 ///
 /// let reasons: Vec<Reason> = breaker.transitions().map(|t| t.reason).collect();
 /// assert_eq!(
@@ -51,22 +54,24 @@ pub enum Reason {
 /// after one good probe:
 ///
 /// ```
+/// use ringside::patterns::Nanos;
 /// use ringside::patterns::breaker::{BreakerConfig, CircuitBreaker, Outcome, Reason, State};
 ///
+/// let ns = Nanos::from_nanos;
 /// let config = BreakerConfig::builder()
 ///     .failure_threshold(1)
-///     .recovery_timeout_ns(1_000)
+///     .recovery_timeout(ns(1_000))
 ///     .success_threshold(1)
 ///     .build()?;
 /// let mut breaker = CircuitBreaker::new(config);
-/// let permit = breaker.acquire(0).expect("closed");
-/// breaker.record(permit, Outcome::Failure, 10);
-/// let probe = breaker.acquire(1_010).expect("half-open");
-/// breaker.record(probe, Outcome::Success, 1_020);
+/// let permit = breaker.acquire(ns(0)).expect("closed");
+/// breaker.record(permit, Outcome::Failure, ns(10));
+/// let probe = breaker.acquire(ns(1_010)).expect("half-open");
+/// breaker.record(probe, Outcome::Success, ns(1_020));
 ///
 /// let log: Vec<_> = breaker
 ///     .transitions()
-///     .map(|t| (t.at, t.from, t.to))
+///     .map(|t| (t.at.as_nanos(), t.from, t.to))
 ///     .collect();
 /// assert_eq!(
 ///     log,
@@ -82,8 +87,8 @@ pub enum Reason {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Transition {
-    /// When (ns, caller's timeline).
-    pub at: u64,
+    /// When, on the caller's timeline.
+    pub at: Nanos,
     /// State before.
     pub from: State,
     /// State after.

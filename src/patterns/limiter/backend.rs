@@ -3,6 +3,7 @@
 use super::config::BucketConfig;
 use super::decision::Decision;
 use super::error::LimiterError;
+use crate::patterns::Nanos;
 
 /// The contract shared by every limiter backend (in-process, Redis): one token bucket per
 /// string key, all with the same [`BucketConfig`].
@@ -20,10 +21,11 @@ use super::error::LimiterError;
 /// ```
 /// use std::error::Error;
 ///
+/// use ringside::patterns::Nanos;
 /// use ringside::patterns::limiter::{BucketConfig, KeyedLimiter, LimiterBackend};
 ///
 /// /// How many requests of `batch` the backend admits at `now`.
-/// fn admitted(backend: &mut impl LimiterBackend, batch: &[(&str, u32)], now: u64) -> usize {
+/// fn admitted(backend: &mut impl LimiterBackend, batch: &[(&str, u32)], now: Nanos) -> usize {
 ///     let mut results = Vec::new();
 ///     backend.check_many(batch, now, &mut results);
 ///     results
@@ -33,7 +35,7 @@ use super::error::LimiterError;
 /// }
 ///
 /// /// Doubles the burst of every bucket, keeping the rate.
-/// fn double_burst(backend: &mut impl LimiterBackend, now: u64) -> Result<(), Box<dyn Error>> {
+/// fn double_burst(backend: &mut impl LimiterBackend, now: Nanos) -> Result<(), Box<dyn Error>> {
 ///     let config = backend.config();
 ///     let doubled = BucketConfig::new(config.capacity() * 2, config.refill_per_sec())?;
 ///     backend.set_config(doubled, now)?;
@@ -43,9 +45,9 @@ use super::error::LimiterError;
 /// let mut backend = KeyedLimiter::<String>::new(BucketConfig::new(2, 1.0)?);
 /// assert_eq!(backend.describe(), "memory");
 /// let batch = [("alice", 1), ("alice", 1), ("alice", 1), ("bob", 2)];
-/// assert_eq!(admitted(&mut backend, &batch, 0), 3); // alice's third request is denied
+/// assert_eq!(admitted(&mut backend, &batch, Nanos::ZERO), 3); // alice's third is denied
 ///
-/// double_burst(&mut backend, 0)?;
+/// double_burst(&mut backend, Nanos::ZERO)?;
 /// assert_eq!(backend.config().capacity(), 4);
 /// # Ok::<(), Box<dyn Error>>(())
 /// ```
@@ -53,8 +55,8 @@ pub trait LimiterBackend: Send {
     /// Why a reset or a configuration change failed.
     type Error: std::error::Error + Send + Sync + 'static;
 
-    /// Check `key` at `now` (ns) for `cost` tokens; takes them when allowed.
-    fn check(&mut self, key: &str, cost: u32, now: u64) -> Result<Decision, LimiterError>;
+    /// Check `key` at `now` for `cost` tokens; takes them when allowed.
+    fn check(&mut self, key: &str, cost: u32, now: Nanos) -> Result<Decision, LimiterError>;
 
     /// Refill `key`'s bucket to full.
     fn reset(&mut self, key: &str) -> Result<(), Self::Error>;
@@ -63,7 +65,7 @@ pub trait LimiterBackend: Send {
     fn config(&self) -> BucketConfig;
 
     /// Change the configuration; each bucket keeps its current tokens (clamped to the new capacity).
-    fn set_config(&mut self, config: BucketConfig, now: u64) -> Result<(), Self::Error>;
+    fn set_config(&mut self, config: BucketConfig, now: Nanos) -> Result<(), Self::Error>;
 
     /// Short human description, e.g. `memory` or `redis://host:6379/0` (never a password).
     fn describe(&self) -> String;
@@ -74,7 +76,7 @@ pub trait LimiterBackend: Send {
     fn check_many(
         &mut self,
         batch: &[(&str, u32)],
-        now: u64,
+        now: Nanos,
         out: &mut Vec<Result<Decision, LimiterError>>,
     ) {
         out.clear();

@@ -4,10 +4,11 @@ use super::config::BucketConfig;
 use super::decision::Decision;
 use super::error::LimiterError;
 use super::gcra::{Params, State};
+use crate::patterns::Nanos;
 
 /// One token bucket; starts full.
 ///
-/// Time is the caller's `now` in nanoseconds. A `now` earlier than the latest one already
+/// Time is the caller's `now` on a monotonic timeline. A `now` earlier than the latest one already
 /// seen is treated as that latest time (time never runs backwards here, so going back can
 /// neither mint tokens nor panic).
 ///
@@ -18,17 +19,18 @@ use super::gcra::{Params, State};
 /// for the exactness guarantee.
 ///
 /// ```
-/// use ringside::patterns::NANOS_PER_SEC;
+/// use ringside::patterns::Nanos;
 /// use ringside::patterns::limiter::{BucketConfig, LimiterError, TokenBucket};
 ///
 /// let mut bucket = TokenBucket::new(BucketConfig::new(2, 1.0)?); // burst 2, 1 token/s
-/// assert!(bucket.check(1, 0)?.allowed);
-/// assert!(bucket.check(1, 0)?.allowed);
-/// let denied = bucket.check(1, 0)?;
+/// let start = Nanos::ZERO;
+/// assert!(bucket.check(1, start)?.allowed);
+/// assert!(bucket.check(1, start)?.allowed);
+/// let denied = bucket.check(1, start)?;
 /// assert!(!denied.allowed);
-/// assert_eq!(denied.retry_after_ns, NANOS_PER_SEC); // the refill is continuous
-/// assert!(bucket.check(1, NANOS_PER_SEC)?.allowed);
-/// assert_eq!(bucket.tokens_at(3 * NANOS_PER_SEC / 2), 0.5);
+/// assert_eq!(denied.retry_after, Nanos::from_secs(1)); // the refill is continuous
+/// assert!(bucket.check(1, start + denied.retry_after)?.allowed);
+/// assert_eq!(bucket.tokens_at(Nanos::from_millis(1_500)), 0.5);
 /// # Ok::<(), LimiterError>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -52,18 +54,19 @@ impl TokenBucket {
     ///
     /// Errors: [`LimiterError::CostExceedsCapacity`] when `cost > capacity`.
     #[inline]
-    pub fn check(&mut self, cost: u32, now: u64) -> Result<Decision, LimiterError> {
+    pub fn check(&mut self, cost: u32, now: Nanos) -> Result<Decision, LimiterError> {
         if u64::from(cost) >= self.params.cost_limit {
             return Err(self.params.refuse(cost));
         }
-        let now = now.max(self.last_now);
+        let now = now.as_nanos().max(self.last_now);
         self.last_now = now;
         Ok(self.params.decide(&mut self.state, now, cost))
     }
 
     /// Tokens at `now`, read-only: in `[0, capacity]`, fractional.
-    pub fn tokens_at(&self, now: u64) -> f64 {
-        self.params.tokens(&self.state, now.max(self.last_now))
+    pub fn tokens_at(&self, now: Nanos) -> f64 {
+        self.params
+            .tokens(&self.state, now.as_nanos().max(self.last_now))
     }
 
     /// Refill to full.
@@ -78,8 +81,8 @@ impl TokenBucket {
 
     /// Change configuration keeping the current tokens (clamped to the new capacity,
     /// rounded down to the new rate's resolution).
-    pub fn set_config(&mut self, config: BucketConfig, now: u64) {
-        let now = now.max(self.last_now);
+    pub fn set_config(&mut self, config: BucketConfig, now: Nanos) {
+        let now = now.as_nanos().max(self.last_now);
         self.last_now = now;
         let new = Params::new(config);
         self.state = new.convert(&self.params, &self.state, now);
@@ -94,6 +97,10 @@ mod tests {
 
     const SEC: u64 = NANOS_PER_SEC;
 
+    fn ns(t: u64) -> Nanos {
+        Nanos::from_nanos(t)
+    }
+
     fn cfg(capacity: u32, rate: f64) -> BucketConfig {
         BucketConfig::new(capacity, rate).unwrap()
     }
@@ -101,26 +108,26 @@ mod tests {
     #[test]
     fn starts_full_and_admits_exactly_the_burst() {
         let mut b = TokenBucket::new(cfg(10, 1.0));
-        assert_eq!(b.tokens_at(0), 10.0);
+        assert_eq!(b.tokens_at(ns(0)), 10.0);
         for i in 1..=10u32 {
-            let d = b.check(1, 0).unwrap();
+            let d = b.check(1, ns(0)).unwrap();
             assert!(d.allowed);
             assert_eq!(d.remaining, f64::from(10 - i));
-            assert_eq!(d.retry_after_ns, 0);
-            assert_eq!(d.full_after_ns, u64::from(i) * SEC);
+            assert_eq!(d.retry_after, ns(0));
+            assert_eq!(d.full_after, ns(u64::from(i) * SEC));
         }
-        let d = b.check(1, 0).unwrap();
+        let d = b.check(1, ns(0)).unwrap();
         assert_eq!(
             d,
             Decision {
                 allowed: false,
                 remaining: 0.0,
-                retry_after_ns: SEC,
-                full_after_ns: 10 * SEC
+                retry_after: ns(SEC),
+                full_after: ns(10 * SEC)
             }
         );
-        assert_eq!(b.tokens_at(SEC / 2), 0.5);
-        assert_eq!(b.tokens_at(100 * SEC), 10.0);
+        assert_eq!(b.tokens_at(ns(SEC / 2)), 0.5);
+        assert_eq!(b.tokens_at(ns(100 * SEC)), 10.0);
     }
 
     #[test]
@@ -131,7 +138,7 @@ mod tests {
         let step = 1_000_000; // 1 ms
         for i in 0..=3_600_000u64 {
             let t = i * step;
-            while b.check(1, t).unwrap().allowed {
+            while b.check(1, ns(t)).unwrap().allowed {
                 admitted += 1;
             }
             // floor(cap + 3·t/1e9) in integers.
@@ -143,38 +150,38 @@ mod tests {
     #[test]
     fn retry_after_is_exact_to_the_nanosecond() {
         let mut b = TokenBucket::new(cfg(1, 3.0));
-        assert!(b.check(1, 0).unwrap().allowed);
-        let d = b.check(1, 0).unwrap();
+        assert!(b.check(1, ns(0)).unwrap().allowed);
+        let d = b.check(1, ns(0)).unwrap();
         assert!(!d.allowed);
-        assert_eq!(d.retry_after_ns, 333_333_334); // ceil(1e9 / 3)
-        assert_eq!(d.full_after_ns, 333_333_334);
-        assert!(!b.clone().check(1, 333_333_333).unwrap().allowed);
-        assert!(b.check(1, 333_333_334).unwrap().allowed);
+        assert_eq!(d.retry_after, ns(333_333_334)); // ceil(1e9 / 3)
+        assert_eq!(d.full_after, ns(333_333_334));
+        assert!(!b.clone().check(1, ns(333_333_333)).unwrap().allowed);
+        assert!(b.check(1, ns(333_333_334)).unwrap().allowed);
         // Capacity 1: the bucket was full since 1e9/3 ns, so the next token comes a whole
         // interval after 333_333_334, at 666_666_667.33.. ns.
-        let d = b.check(1, 333_333_334).unwrap();
-        assert_eq!(d.retry_after_ns, 333_333_334);
-        assert!(!b.clone().check(1, 666_666_667).unwrap().allowed);
-        assert!(b.check(1, 666_666_668).unwrap().allowed);
+        let d = b.check(1, ns(333_333_334)).unwrap();
+        assert_eq!(d.retry_after, ns(333_333_334));
+        assert!(!b.clone().check(1, ns(666_666_667)).unwrap().allowed);
+        assert!(b.check(1, ns(666_666_668)).unwrap().allowed);
         // With capacity 2 and a backlog, tokens arrive at exactly k·1e9/3 ns.
         let mut b = TokenBucket::new(cfg(2, 3.0));
-        b.check(2, 0).unwrap();
-        assert!(b.check(1, 333_333_334).unwrap().allowed);
-        let d = b.check(1, 333_333_334).unwrap();
-        assert_eq!(d.retry_after_ns, 666_666_667 - 333_333_334);
-        assert!(!b.clone().check(1, 666_666_666).unwrap().allowed);
-        assert!(b.check(1, 666_666_667).unwrap().allowed);
+        b.check(2, ns(0)).unwrap();
+        assert!(b.check(1, ns(333_333_334)).unwrap().allowed);
+        let d = b.check(1, ns(333_333_334)).unwrap();
+        assert_eq!(d.retry_after, ns(666_666_667 - 333_333_334));
+        assert!(!b.clone().check(1, ns(666_666_666)).unwrap().allowed);
+        assert!(b.check(1, ns(666_666_667)).unwrap().allowed);
     }
 
     #[test]
     fn retry_after_for_a_larger_cost() {
         let mut b = TokenBucket::new(cfg(4, 3.0));
-        assert!(b.check(4, 0).unwrap().allowed);
-        let d = b.check(3, 0).unwrap();
-        assert_eq!(d.retry_after_ns, SEC); // 3 tokens at 3/s
-        assert_eq!(d.full_after_ns, 1_333_333_334);
-        assert!(!b.clone().check(3, SEC - 1).unwrap().allowed);
-        let d = b.check(3, SEC).unwrap();
+        assert!(b.check(4, ns(0)).unwrap().allowed);
+        let d = b.check(3, ns(0)).unwrap();
+        assert_eq!(d.retry_after, ns(SEC)); // 3 tokens at 3/s
+        assert_eq!(d.full_after, ns(1_333_333_334));
+        assert!(!b.clone().check(3, ns(SEC - 1)).unwrap().allowed);
+        let d = b.check(3, ns(SEC)).unwrap();
         assert!(d.allowed);
         assert_eq!(d.remaining, 0.0);
     }
@@ -182,12 +189,12 @@ mod tests {
     #[test]
     fn cost_zero_is_allowed_and_changes_nothing() {
         let mut b = TokenBucket::new(cfg(2, 1.0));
-        b.check(2, 0).unwrap();
+        b.check(2, ns(0)).unwrap();
         let before = b.clone();
-        let d = b.check(0, SEC / 4).unwrap();
+        let d = b.check(0, ns(SEC / 4)).unwrap();
         assert!(d.allowed);
         assert_eq!(d.remaining, 0.25);
-        assert_eq!(d.full_after_ns, SEC * 7 / 4);
+        assert_eq!(d.full_after, ns(SEC * 7 / 4));
         assert_eq!(b.state, before.state);
     }
 
@@ -195,15 +202,15 @@ mod tests {
     fn cost_above_capacity_is_an_error_and_leaves_the_bucket_alone() {
         let mut b = TokenBucket::new(cfg(3, 1.0));
         assert_eq!(
-            b.check(4, 0),
+            b.check(4, ns(0)),
             Err(LimiterError::CostExceedsCapacity {
                 cost: 4,
                 capacity: 3
             })
         );
-        assert_eq!(b.tokens_at(0), 3.0);
-        assert!(b.check(3, 0).unwrap().allowed);
-        assert!(b.check(u32::MAX, 0).is_err());
+        assert_eq!(b.tokens_at(ns(0)), 3.0);
+        assert!(b.check(3, ns(0)).unwrap().allowed);
+        assert!(b.check(u32::MAX, ns(0)).is_err());
     }
 
     #[test]
@@ -224,51 +231,51 @@ mod tests {
     #[test]
     fn time_going_backwards_is_treated_as_the_latest_time_seen() {
         let mut b = TokenBucket::new(cfg(2, 1.0));
-        b.check(2, SEC).unwrap();
-        let late = b.check(1, SEC).unwrap();
-        let early = b.check(1, 0).unwrap();
+        b.check(2, ns(SEC)).unwrap();
+        let late = b.check(1, ns(SEC)).unwrap();
+        let early = b.check(1, ns(0)).unwrap();
         assert_eq!(early, late);
-        assert_eq!(early.retry_after_ns, SEC);
-        assert_eq!(b.tokens_at(0), 0.0);
-        assert_eq!(b.tokens_at(SEC + SEC / 2), 0.5);
-        assert!(b.check(1, 2 * SEC).unwrap().allowed);
+        assert_eq!(early.retry_after, ns(SEC));
+        assert_eq!(b.tokens_at(ns(0)), 0.0);
+        assert_eq!(b.tokens_at(ns(SEC + SEC / 2)), 0.5);
+        assert!(b.check(1, ns(2 * SEC)).unwrap().allowed);
     }
 
     #[test]
     fn extreme_rates_do_not_overflow() {
         let mut slow = TokenBucket::new(cfg(u32::MAX, f64::MIN_POSITIVE));
-        assert!(slow.check(u32::MAX, 0).unwrap().allowed);
-        let d = slow.check(1, u64::MAX).unwrap();
+        assert!(slow.check(u32::MAX, ns(0)).unwrap().allowed);
+        let d = slow.check(1, ns(u64::MAX)).unwrap();
         assert!(!d.allowed);
-        assert_eq!(d.retry_after_ns, u64::MAX);
-        assert_eq!(d.full_after_ns, u64::MAX);
+        assert_eq!(d.retry_after, ns(u64::MAX));
+        assert_eq!(d.full_after, ns(u64::MAX));
         let mut fast = TokenBucket::new(cfg(u32::MAX, f64::MAX));
-        assert!(fast.check(u32::MAX, u64::MAX).unwrap().allowed);
-        assert!(!fast.check(1, u64::MAX).unwrap().allowed);
-        assert_eq!(fast.check(1, u64::MAX).unwrap().retry_after_ns, 1);
+        assert!(fast.check(u32::MAX, ns(u64::MAX)).unwrap().allowed);
+        assert!(!fast.check(1, ns(u64::MAX)).unwrap().allowed);
+        assert_eq!(fast.check(1, ns(u64::MAX)).unwrap().retry_after, ns(1));
     }
 
     #[test]
     fn set_config_keeps_tokens_clamped_and_exact() {
         let mut b = TokenBucket::new(cfg(10, 1.0));
-        b.check(4, 0).unwrap();
-        b.set_config(cfg(5, 1.0), 0);
-        assert_eq!(b.tokens_at(0), 5.0);
-        b.set_config(cfg(20, 1.0), 0);
-        assert_eq!(b.tokens_at(0), 5.0);
-        assert_eq!(b.tokens_at(15 * SEC), 20.0);
+        b.check(4, ns(0)).unwrap();
+        b.set_config(cfg(5, 1.0), ns(0));
+        assert_eq!(b.tokens_at(ns(0)), 5.0);
+        b.set_config(cfg(20, 1.0), ns(0));
+        assert_eq!(b.tokens_at(ns(0)), 5.0);
+        assert_eq!(b.tokens_at(ns(15 * SEC)), 20.0);
         // Fractional tokens survive a rate change exactly.
         let mut b = TokenBucket::new(cfg(10, 1.0));
-        b.check(10, 0).unwrap();
-        b.set_config(cfg(10, 2.0), SEC / 2);
-        assert_eq!(b.tokens_at(SEC / 2), 0.5);
-        assert!(!b.clone().check(1, SEC * 3 / 4 - 1).unwrap().allowed);
-        assert!(b.check(1, SEC * 3 / 4).unwrap().allowed);
+        b.check(10, ns(0)).unwrap();
+        b.set_config(cfg(10, 2.0), ns(SEC / 2));
+        assert_eq!(b.tokens_at(ns(SEC / 2)), 0.5);
+        assert!(!b.clone().check(1, ns(SEC * 3 / 4 - 1)).unwrap().allowed);
+        assert!(b.check(1, ns(SEC * 3 / 4)).unwrap().allowed);
         // 1/3 token at 3/s becomes floor((1/3)·D') units at 0.1/s: never more.
         let mut b = TokenBucket::new(cfg(1, 3.0));
-        b.check(1, 0).unwrap();
-        b.set_config(cfg(1, 0.1), 111_111_111);
-        let t = b.tokens_at(111_111_111);
+        b.check(1, ns(0)).unwrap();
+        b.set_config(cfg(1, 0.1), ns(111_111_111));
+        let t = b.tokens_at(ns(111_111_111));
         assert!(t <= 1.0 / 3.0 && t > 0.3333333, "{t}");
         assert_eq!(b.config(), cfg(1, 0.1));
     }

@@ -5,10 +5,11 @@ use thiserror::Error;
 /// Errors from limiter configuration and checks.
 ///
 /// ```
+/// use ringside::patterns::Nanos;
 /// use ringside::patterns::limiter::{BucketConfig, LimiterError, TokenBucket};
 ///
 /// let mut bucket = TokenBucket::new(BucketConfig::new(3, 1.0).unwrap());
-/// let err = bucket.check(4, 0).unwrap_err();
+/// let err = bucket.check(4, Nanos::ZERO).unwrap_err();
 /// assert_eq!(err, LimiterError::CostExceedsCapacity { cost: 4, capacity: 3 });
 /// ```
 #[derive(Debug, Clone, PartialEq, Error)]

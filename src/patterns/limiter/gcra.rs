@@ -6,7 +6,7 @@
 use super::config::BucketConfig;
 use super::decision::Decision;
 use super::error::LimiterError;
-use crate::patterns::NANOS_PER_SEC;
+use crate::patterns::{NANOS_PER_SEC, Nanos};
 
 /// Largest time units per nanosecond (`N`): keeps `now·N < 2^127`.
 const MAX_UNITS_PER_NS: u64 = (1 << 63) - 1;
@@ -260,8 +260,8 @@ impl Params {
             Decision {
                 allowed: true,
                 remaining: self.tokens_of_units(self.avail_units(now, ns, fr)),
-                retry_after_ns: 0,
-                full_after_ns: Self::ns_until(now, ns, fr),
+                retry_after: Nanos::ZERO,
+                full_after: Nanos::from_nanos(Self::ns_until(now, ns, fr)),
             }
         } else {
             // Excess (ns, fr) − (limit_ns, tau_fr) > 0, rounded up to whole ns.
@@ -275,8 +275,8 @@ impl Params {
             Decision {
                 allowed: false,
                 remaining: self.tokens_of_units(self.avail_units(now, base_ns, base_fr)),
-                retry_after_ns: sat_u64(ex_ns + u128::from(ex_fr != 0)),
-                full_after_ns: Self::ns_until(now, base_ns, base_fr),
+                retry_after: Nanos::from_nanos(sat_u64(ex_ns + u128::from(ex_fr != 0))),
+                full_after: Nanos::from_nanos(Self::ns_until(now, base_ns, base_fr)),
             }
         }
     }

@@ -9,6 +9,7 @@ use super::config::BucketConfig;
 use super::decision::Decision;
 use super::error::LimiterError;
 use super::gcra::{Params, State};
+use crate::patterns::Nanos;
 
 /// The automatic sweep of full buckets never runs below this many tracked keys.
 const MIN_SWEEP_LEN: usize = 64;
@@ -34,19 +35,21 @@ const EVICT_BATCH_DIVISOR: usize = 8;
 ///   latest time seen.
 ///
 /// ```
-/// use ringside::patterns::NANOS_PER_SEC;
+/// use ringside::patterns::Nanos;
 /// use ringside::patterns::limiter::{BucketConfig, KeyedLimiter, LimiterError};
 ///
 /// let mut per_user: KeyedLimiter<String> = KeyedLimiter::new(BucketConfig::new(1, 1.0)?);
-/// assert!(per_user.check("alice", 1, 0)?.allowed);
-/// assert!(!per_user.check("alice", 1, 0)?.allowed); // alice's burst is spent
-/// assert!(per_user.check("bob", 1, 0)?.allowed); // bob has a bucket of his own
+/// let now = Nanos::ZERO;
+/// assert!(per_user.check("alice", 1, now)?.allowed);
+/// assert!(!per_user.check("alice", 1, now)?.allowed); // alice's burst is spent
+/// assert!(per_user.check("bob", 1, now)?.allowed); // bob has a bucket of his own
 /// assert_eq!(per_user.len(), 2);
 ///
 /// // One second later both buckets are full again, hence indistinguishable from absent.
-/// per_user.sweep(NANOS_PER_SEC);
+/// let later = now + Nanos::from_secs(1);
+/// per_user.sweep(later);
 /// assert!(per_user.is_empty());
-/// assert_eq!(per_user.tokens_at("alice", NANOS_PER_SEC), 1.0);
+/// assert_eq!(per_user.tokens_at("alice", later), 1.0);
 /// # Ok::<(), LimiterError>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -88,7 +91,7 @@ impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
     /// Errors: [`LimiterError::CostExceedsCapacity`] when `cost > capacity`; no state
     /// changes then.
     #[inline]
-    pub fn check<Q>(&mut self, key: &Q, cost: u32, now: u64) -> Result<Decision, LimiterError>
+    pub fn check<Q>(&mut self, key: &Q, cost: u32, now: Nanos) -> Result<Decision, LimiterError>
     where
         K: std::borrow::Borrow<Q>,
         Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
@@ -96,7 +99,7 @@ impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
         if u64::from(cost) >= self.params.cost_limit {
             return Err(self.params.refuse(cost));
         }
-        let now = now.max(self.last_now);
+        let now = now.as_nanos().max(self.last_now);
         self.last_now = now;
         if let Some(st) = self.buckets.get_mut(key) {
             return Ok(self.params.decide(st, now, cost));
@@ -113,12 +116,12 @@ impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
     #[cold]
     fn insert(&mut self, key: K, st: State, now: u64) {
         if self.buckets.len() >= self.max_keys {
-            self.sweep(now);
+            self.sweep_full(now);
             if self.buckets.len() >= self.max_keys {
                 self.evict_nearest_full();
             }
         } else if self.buckets.len() >= self.sweep_above {
-            self.sweep(now);
+            self.sweep_full(now);
         }
         self.buckets.insert(key, st);
     }
@@ -138,7 +141,12 @@ impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
 
     /// Drops every bucket that is full at `now` (this changes no decision). Runs
     /// automatically; public for callers who want `len` to count only non-full buckets.
-    pub fn sweep(&mut self, now: u64) {
+    pub fn sweep(&mut self, now: Nanos) {
+        self.sweep_full(now.as_nanos());
+    }
+
+    /// [`sweep`](Self::sweep) on the internal `u64` timeline.
+    fn sweep_full(&mut self, now: u64) {
         let now = now.max(self.last_now);
         self.last_now = now;
         self.buckets.retain(|_, s| !s.is_full(now));
@@ -146,13 +154,13 @@ impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
     }
 
     /// Tokens of `key` at `now` (capacity for an untracked key).
-    pub fn tokens_at<Q>(&self, key: &Q, now: u64) -> f64
+    pub fn tokens_at<Q>(&self, key: &Q, now: Nanos) -> f64
     where
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
         let st = self.buckets.get(key).copied().unwrap_or(State::FULL);
-        self.params.tokens(&st, now.max(self.last_now))
+        self.params.tokens(&st, now.as_nanos().max(self.last_now))
     }
 
     /// Refill `key` to full (stops tracking it).
@@ -182,8 +190,8 @@ impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
 
     /// Change configuration keeping each bucket's tokens (clamped to the new capacity,
     /// rounded down to the new rate's resolution); buckets that end up full are dropped.
-    pub fn set_config(&mut self, config: BucketConfig, now: u64) {
-        let now = now.max(self.last_now);
+    pub fn set_config(&mut self, config: BucketConfig, now: Nanos) {
+        let now = now.as_nanos().max(self.last_now);
         self.last_now = now;
         let new = Params::new(config);
         let old = self.params;
@@ -200,7 +208,7 @@ impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
 impl LimiterBackend for KeyedLimiter<String> {
     type Error = std::convert::Infallible;
 
-    fn check(&mut self, key: &str, cost: u32, now: u64) -> Result<Decision, LimiterError> {
+    fn check(&mut self, key: &str, cost: u32, now: Nanos) -> Result<Decision, LimiterError> {
         KeyedLimiter::check(self, key, cost, now)
     }
     fn reset(&mut self, key: &str) -> Result<(), Self::Error> {
@@ -210,7 +218,7 @@ impl LimiterBackend for KeyedLimiter<String> {
     fn config(&self) -> BucketConfig {
         KeyedLimiter::config(self)
     }
-    fn set_config(&mut self, config: BucketConfig, now: u64) -> Result<(), Self::Error> {
+    fn set_config(&mut self, config: BucketConfig, now: Nanos) -> Result<(), Self::Error> {
         KeyedLimiter::set_config(self, config, now);
         Ok(())
     }
@@ -226,6 +234,10 @@ mod tests {
 
     const SEC: u64 = NANOS_PER_SEC;
 
+    fn ns(t: u64) -> Nanos {
+        Nanos::from_nanos(t)
+    }
+
     fn cfg(capacity: u32, rate: f64) -> BucketConfig {
         BucketConfig::new(capacity, rate).unwrap()
     }
@@ -233,39 +245,39 @@ mod tests {
     #[test]
     fn keyed_tracks_only_non_full_buckets() {
         let mut k: KeyedLimiter<String> = KeyedLimiter::new(cfg(2, 1.0));
-        assert!(k.check("a", 0, 0).unwrap().allowed);
+        assert!(k.check("a", 0, ns(0)).unwrap().allowed);
         assert_eq!(k.len(), 0);
-        assert!(k.check("a", 1, 0).unwrap().allowed);
+        assert!(k.check("a", 1, ns(0)).unwrap().allowed);
         assert_eq!(k.len(), 1);
-        assert_eq!(k.tokens_at("a", 0), 1.0);
-        assert_eq!(k.tokens_at("zz", 0), 2.0);
+        assert_eq!(k.tokens_at("a", ns(0)), 1.0);
+        assert_eq!(k.tokens_at("zz", ns(0)), 2.0);
         assert_eq!(
-            k.check("a", 3, 0),
+            k.check("a", 3, ns(0)),
             Err(LimiterError::CostExceedsCapacity {
                 cost: 3,
                 capacity: 2
             })
         );
         assert_eq!(k.len(), 1);
-        k.sweep(SEC - 1);
+        k.sweep(ns(SEC - 1));
         assert_eq!(k.len(), 1);
-        k.sweep(SEC);
+        k.sweep(ns(SEC));
         assert!(k.is_empty());
-        k.check("b", 2, SEC).unwrap();
+        k.check("b", 2, ns(SEC)).unwrap();
         k.reset("b");
         assert!(k.is_empty());
-        assert_eq!(k.tokens_at("b", SEC), 2.0);
+        assert_eq!(k.tokens_at("b", ns(SEC)), 2.0);
     }
 
     #[test]
     fn keyed_sweeps_full_buckets_automatically() {
         let mut k: KeyedLimiter<u32> = KeyedLimiter::new(cfg(1, 1.0));
         for key in 0..MIN_SWEEP_LEN as u32 {
-            k.check(&key, 1, 0).unwrap();
+            k.check(&key, 1, ns(0)).unwrap();
         }
         assert_eq!(k.len(), MIN_SWEEP_LEN);
         // All 64 are full one second later; the next insertion sweeps them.
-        k.check(&1000, 1, SEC).unwrap();
+        k.check(&1000, 1, ns(SEC)).unwrap();
         assert_eq!(k.len(), 1);
     }
 
@@ -273,39 +285,39 @@ mod tests {
     fn keyed_hard_limit_evicts_the_buckets_nearest_to_full() {
         let mut k: KeyedLimiter<String> = KeyedLimiter::with_max_keys(cfg(10, 1.0), 2);
         assert_eq!(k.max_keys(), 2);
-        k.check("deep", 9, 0).unwrap();
-        k.check("shallow", 1, 0).unwrap();
-        k.check("new", 1, 0).unwrap();
+        k.check("deep", 9, ns(0)).unwrap();
+        k.check("shallow", 1, ns(0)).unwrap();
+        k.check("new", 1, ns(0)).unwrap();
         assert_eq!(k.len(), 2);
-        assert_eq!(k.tokens_at("deep", 0), 1.0);
-        assert_eq!(k.tokens_at("new", 0), 9.0);
-        assert_eq!(k.tokens_at("shallow", 0), 10.0); // forgotten: restarts full
+        assert_eq!(k.tokens_at("deep", ns(0)), 1.0);
+        assert_eq!(k.tokens_at("new", ns(0)), 9.0);
+        assert_eq!(k.tokens_at("shallow", ns(0)), 10.0); // forgotten: restarts full
         // Full buckets go first: at 5 s "new" is full (since 1 s), "deep" holds 6.
-        k.check("other", 1, 5 * SEC).unwrap();
+        k.check("other", 1, ns(5 * SEC)).unwrap();
         assert_eq!(k.len(), 2);
-        assert_eq!(k.tokens_at("deep", 5 * SEC), 6.0);
-        assert_eq!(k.tokens_at("other", 5 * SEC), 9.0);
+        assert_eq!(k.tokens_at("deep", ns(5 * SEC)), 6.0);
+        assert_eq!(k.tokens_at("other", ns(5 * SEC)), 9.0);
         let mut k: KeyedLimiter<String> = KeyedLimiter::with_max_keys(cfg(10, 1.0), 0);
         assert_eq!(k.max_keys(), 1);
-        k.check("a", 5, 0).unwrap();
-        k.check("b", 5, 0).unwrap();
+        k.check("a", 5, ns(0)).unwrap();
+        k.check("b", 5, ns(0)).unwrap();
         assert_eq!(k.len(), 1);
-        assert_eq!(k.tokens_at("b", 0), 5.0);
+        assert_eq!(k.tokens_at("b", ns(0)), 5.0);
     }
 
     #[test]
     fn keyed_set_config_clamps_and_drops_full_buckets() {
         let mut k: KeyedLimiter<String> = KeyedLimiter::new(cfg(10, 1.0));
-        k.check("a", 8, 0).unwrap();
-        k.check("b", 1, 0).unwrap();
-        k.set_config(cfg(3, 1.0), 0);
+        k.check("a", 8, ns(0)).unwrap();
+        k.check("b", 1, ns(0)).unwrap();
+        k.set_config(cfg(3, 1.0), ns(0));
         assert_eq!(k.len(), 1);
-        assert_eq!(k.tokens_at("a", 0), 2.0);
-        assert_eq!(k.tokens_at("b", 0), 3.0);
+        assert_eq!(k.tokens_at("a", ns(0)), 2.0);
+        assert_eq!(k.tokens_at("b", ns(0)), 3.0);
         let backend: &mut dyn LimiterBackend<Error = std::convert::Infallible> = &mut k;
-        assert_eq!(backend.set_config(cfg(4, 1.0), 0), Ok(()));
+        assert_eq!(backend.set_config(cfg(4, 1.0), ns(0)), Ok(()));
         assert_eq!(backend.config(), cfg(4, 1.0));
         assert_eq!(backend.describe(), "memory");
-        assert_eq!(k.tokens_at("a", 0), 2.0);
+        assert_eq!(k.tokens_at("a", ns(0)), 2.0);
     }
 }

@@ -29,9 +29,9 @@
 //!   at later steps never more than `(capacity − 1)/rate` apart (so it never refills to
 //!   full in between and no refill is capped away), has admitted exactly
 //!   `floor(capacity + rate·(t − t0))` by every step `t`, however long it runs (no drift);
-//! * a denied check's `retry_after_ns` is exact: the same check `retry_after_ns` later
+//! * a denied check's `retry_after` is exact: the same check `retry_after` later
 //!   succeeds, and 1 ns earlier it fails (if nothing else is admitted in between);
-//! * `full_after_ns` is the least whole number of ns after which the bucket is full.
+//! * `full_after` is the least whole number of ns after which the bucket is full.
 //!
 //! Only the `f64` outputs (`remaining`, `tokens_at`) are rounded: whole token counts are
 //! exact in them, but a deficit far below one ulp (e.g. `1/D` token) rounds away. A `now` earlier than the latest seen is treated as the latest seen.

@@ -1,6 +1,7 @@
 //! Advancing virtual time: the order in which due events happen, the scenario timeline,
 //! queued completions and retries, Poisson arrivals and the per-second series.
 
+use crate::patterns::Nanos;
 use crate::sim::limits::{PREV_GRACE_NS, SERIES_SECONDS, STEP_NS};
 use crate::sim::snapshot::{Caption, LogKind, SecondSample};
 use crate::sim::traffic::exp_interval_ns;
@@ -155,7 +156,7 @@ impl Engine {
                     && srv.epoch == epoch
                 {
                     srv.in_flight = srv.in_flight.saturating_sub(1);
-                    srv.breaker.record(permit, outcome, at);
+                    srv.breaker.record(permit, outcome, Nanos::from_nanos(at));
                     note_transitions(srv, &mut self.log);
                 }
             }

@@ -1,6 +1,7 @@
 //! Commands: one method per [`Command`] variant. [`Engine::apply_as`] only dispatches; each
 //! method validates first (an error changes nothing) and returns its event-log line.
 
+use crate::patterns::Nanos;
 use crate::patterns::breaker::BreakerConfig;
 use crate::patterns::limiter::BucketConfig;
 use crate::patterns::ring::HashRing;
@@ -220,7 +221,7 @@ impl Engine {
         Ok(format!(
             "breakers: open after {} failures, probe after {}, close after {} successes, {} probe(s)",
             cfg.failure_threshold(),
-            format_duration(cfg.recovery_timeout_ns()),
+            format_duration(cfg.recovery_timeout().as_nanos()),
             cfg.success_threshold(),
             cfg.half_open_max_probes()
         ))
@@ -278,11 +279,11 @@ impl Engine {
     fn set_bucket_config(&mut self, cfg: BucketConfig) {
         self.bucket_config = cfg;
         for t in &mut self.tenants {
-            t.bucket.set_config(cfg, self.now);
+            t.bucket.set_config(cfg, Nanos::from_nanos(self.now));
         }
         if let Some(r) = &mut self.remote {
             // Validated above by BucketConfig::new; a backend range error keeps the old one.
-            let _ = r.backend.set_config(cfg, self.now);
+            let _ = r.backend.set_config(cfg, Nanos::from_nanos(self.now));
         }
     }
 
@@ -292,7 +293,7 @@ impl Engine {
             b = b.failure_threshold(v);
         }
         if let Some(v) = p.recovery_timeout_ns {
-            b = b.recovery_timeout_ns(v);
+            b = b.recovery_timeout(Nanos::from_nanos(v));
         }
         if let Some(v) = p.success_threshold {
             b = b.success_threshold(v);

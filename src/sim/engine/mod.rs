@@ -43,6 +43,7 @@ use hdrhistogram::Histogram;
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
 
+use crate::patterns::Nanos;
 use crate::patterns::breaker::BreakerConfig;
 use crate::patterns::limiter::{BucketConfig, TokenBucket};
 use crate::patterns::ring::{HashRing, Position, hash_key};
@@ -177,7 +178,7 @@ impl Engine {
         sc.validate()?;
         let breaker_config = BreakerConfig::builder()
             .failure_threshold(sc.breaker.failure_threshold)
-            .recovery_timeout_ns(sc.breaker.recovery_timeout_ns)
+            .recovery_timeout(Nanos::from_nanos(sc.breaker.recovery_timeout_ns))
             .success_threshold(sc.breaker.success_threshold)
             .half_open_max_probes(sc.breaker.half_open_probes)
             .history(16)

@@ -3,6 +3,7 @@
 
 use rand::Rng as _;
 
+use crate::patterns::Nanos;
 use crate::patterns::breaker::{Outcome, Permit};
 use crate::patterns::limiter::{Decision, LimiterError};
 use crate::patterns::ring::{Position, ServerId};
@@ -82,11 +83,16 @@ impl Engine {
         let allowed = match &mut self.remote {
             Some(r) => {
                 // Failures are decided by the backend's declared policy, inside `check`.
-                let d = decided.unwrap_or_else(|| r.backend.check(&t.name, 1, now));
+                let d =
+                    decided.unwrap_or_else(|| r.backend.check(&t.name, 1, Nanos::from_nanos(now)));
                 t.remote_tokens = d.as_ref().ok().map(|d| d.remaining);
                 d.map(|d| d.allowed).unwrap_or(false)
             }
-            None => t.bucket.check(1, now).map(|d| d.allowed).unwrap_or(false),
+            None => t
+                .bucket
+                .check(1, Nanos::from_nanos(now))
+                .map(|d| d.allowed)
+                .unwrap_or(false),
         };
         if allowed {
             t.allowed += 1;
@@ -104,7 +110,7 @@ impl Engine {
             let Some(Some(srv)) = self.servers.get_mut(id.0 as usize) else {
                 continue;
             };
-            let result = srv.breaker.acquire(now);
+            let result = srv.breaker.acquire(Nanos::from_nanos(now));
             note_transitions(srv, &mut self.log);
             if let Ok(permit) = result {
                 return Some((id, permit, i > 0));
@@ -125,7 +131,8 @@ impl Engine {
         srv.this_second += 1;
         let down = is_down(srv.fault, srv.fault_since, now);
         if down || srv.in_flight >= d.capacity {
-            srv.breaker.record(permit, Outcome::Failure, now);
+            srv.breaker
+                .record(permit, Outcome::Failure, Nanos::from_nanos(now));
             note_transitions(srv, &mut self.log);
             return Some((Outcome::Failure, now));
         }

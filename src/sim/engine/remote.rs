@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 use super::Engine;
 use super::prefetch::{Prefetched, Remote};
 use super::shared::{LimiterStatus, SharedLimiter};
+use crate::patterns::Nanos;
 use crate::sim::traffic::exp_interval_ns;
 
 /// Most arrivals checked in one round trip to a shared backend.
@@ -60,7 +61,9 @@ impl Engine {
             .map(|&(_, tenant, _)| (self.tenants[tenant as usize].name.as_str(), 1))
             .collect();
         let mut decisions = Vec::with_capacity(names.len());
-        remote.backend.check_many(&names, self.now, &mut decisions);
+        remote
+            .backend
+            .check_many(&names, Nanos::from_nanos(self.now), &mut decisions);
         let mut decisions = decisions.into_iter();
         remote
             .prefetched
@@ -98,7 +101,8 @@ impl Engine {
         let name = self.tenants[t as usize].name.as_str();
         let batch = vec![(name, 1); keys.len()];
         let mut decisions = Vec::with_capacity(batch.len());
-        r.backend.check_many(&batch, self.now, &mut decisions);
+        r.backend
+            .check_many(&batch, Nanos::from_nanos(self.now), &mut decisions);
         let mut decisions = decisions.into_iter();
         for key in keys {
             self.request_decided(t, key, 0, decisions.next());

@@ -103,14 +103,14 @@ pub(super) fn note_transitions(srv: &mut SimServer, log: &mut VecDeque<LogLine>)
     let len = all.len();
     for t in all.skip(len.saturating_sub(new)) {
         let rec = TransitionRecord {
-            at_ns: t.at,
+            at_ns: t.at.as_nanos(),
             from: t.from.into(),
             to: t.to.into(),
             reason: reason_str(t.reason),
         };
         push_log(
             log,
-            t.at,
+            t.at.as_nanos(),
             LogKind::Breaker,
             format!(
                 "breaker {}: {} → {} ({})",

@@ -2,6 +2,7 @@
 //! the plain-data status the snapshot carries. The sim knows no I/O; the wiring layer
 //! (`cli`) adapts a real backend to this trait.
 
+use crate::patterns::Nanos;
 use crate::patterns::limiter::{
     BucketConfig, Decision, KeyedLimiter, LimiterBackend, LimiterError,
 };
@@ -14,21 +15,21 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// A limiter shared by several processes, deciding tenant checks instead of the engine's
 /// in-memory buckets. It keeps time on its own clock, so the engine then runs in real time.
 pub trait SharedLimiter: Send {
-    /// Check `key` at `now` (ns) for `cost` tokens; takes them when allowed. Failures are
+    /// Check `key` at `now` for `cost` tokens; takes them when allowed. Failures are
     /// decided by the backend's own declared policy.
-    fn check(&mut self, key: &str, cost: u32, now: u64) -> Result<Decision, LimiterError>;
+    fn check(&mut self, key: &str, cost: u32, now: Nanos) -> Result<Decision, LimiterError>;
 
     /// Check a batch of `(key, cost)` at `now`, in order, replacing `out`'s contents with one
     /// result per request (a short answer leaves the rest to [`check`](Self::check)).
     fn check_many(
         &mut self,
         batch: &[(&str, u32)],
-        now: u64,
+        now: Nanos,
         out: &mut Vec<Result<Decision, LimiterError>>,
     );
 
     /// Change the bucket configuration; each bucket keeps its tokens (clamped).
-    fn set_config(&mut self, config: BucketConfig, now: u64) -> Result<(), BoxError>;
+    fn set_config(&mut self, config: BucketConfig, now: Nanos) -> Result<(), BoxError>;
 
     /// Short description, e.g. `redis://host:6379/0` (never a password).
     fn describe(&self) -> String;
@@ -75,20 +76,20 @@ impl LimiterStatus {
 /// sharing buckets): always healthy. A remote backend is wired in through its own adapter
 /// (in the wiring layer) so that its real status is shown.
 impl SharedLimiter for KeyedLimiter<String> {
-    fn check(&mut self, key: &str, cost: u32, now: u64) -> Result<Decision, LimiterError> {
+    fn check(&mut self, key: &str, cost: u32, now: Nanos) -> Result<Decision, LimiterError> {
         KeyedLimiter::check(self, key, cost, now)
     }
 
     fn check_many(
         &mut self,
         batch: &[(&str, u32)],
-        now: u64,
+        now: Nanos,
         out: &mut Vec<Result<Decision, LimiterError>>,
     ) {
         LimiterBackend::check_many(self, batch, now, out);
     }
 
-    fn set_config(&mut self, config: BucketConfig, now: u64) -> Result<(), BoxError> {
+    fn set_config(&mut self, config: BucketConfig, now: Nanos) -> Result<(), BoxError> {
         KeyedLimiter::set_config(self, config, now);
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! What the engine reports: tenant, server and latency statistics, bounded sizes, and
 //! the [`Snapshot`] the dashboard draws.
 
+use crate::patterns::Nanos;
 use crate::sim::limits::SNAPSHOT_TENANTS;
 use crate::sim::snapshot::{
     BreakerCounters, Latency, LimiterInfo, MembershipChange, ServerSnapshot, Snapshot,
@@ -65,7 +66,7 @@ impl Engine {
                     tokens: match (&self.remote, t.remote_tokens) {
                         (Some(_), Some(tokens)) => tokens,
                         (Some(_), None) => f64::from(self.bucket_config.capacity()),
-                        (None, _) => t.bucket.tokens_at(self.now),
+                        (None, _) => t.bucket.tokens_at(Nanos::from_nanos(self.now)),
                     },
                     capacity: self.bucket_config.capacity(),
                     allowed: t.allowed,
