@@ -45,12 +45,17 @@ impl SessionLog {
     /// timeline merged with the live commands (as `live = true` events; at equal times the
     /// scripted event comes first, as it fired first live). Its duration is extended to the
     /// last command when needed.
+    ///
+    /// A shared limiter's address (`limiter.backend`) is not written: it may hold a
+    /// password, and it says where buckets lived, not what happened. The saved session
+    /// replays on the in-process limiter unless `--limiter` is given again.
     pub fn to_scenario(&self) -> Result<Scenario, SimError> {
         if self.truncated {
             return Err(SimError::SessionTruncated(super::limits::SESSION_COMMANDS));
         }
         let mut sc = (*self.scenario).clone();
         sc.seed = self.seed;
+        sc.limiter.backend = None;
         let mut events = Vec::with_capacity(sc.events.len() + self.entries.len());
         let mut live = self.entries.iter().peekable();
         for ev in sc.events.drain(..) {
