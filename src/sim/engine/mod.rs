@@ -45,7 +45,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 
 use crate::patterns::breaker::BreakerConfig;
 use crate::patterns::limiter::{BucketConfig, TokenBucket};
-use crate::patterns::ring::{HashRing, Position, hash_key};
+use crate::patterns::ring::{HashRing, Position, RingBuilder, hash_key};
 
 use super::error::SimError;
 use super::limits::{LOG_LINES, RECENT_REQUESTS, SERIES_SECONDS};
@@ -122,13 +122,14 @@ pub struct Engine {
     session_truncated: bool,
 }
 
-/// The scenario's servers on `ring`, each slot indexed by its ring id (epochs 0, 1, …).
+/// The ring of the scenario's servers, built in bulk, and the servers, each slot indexed
+/// by its ring id (epochs 0, 1, …).
 fn initial_servers(
-    ring: &mut HashRing,
+    mut ring: RingBuilder,
     sc: &Scenario,
     breaker_config: BreakerConfig,
-) -> Result<Vec<Option<SimServer>>, SimError> {
-    let mut servers: Vec<Option<SimServer>> = Vec::new();
+) -> Result<(HashRing, Vec<Option<SimServer>>), SimError> {
+    let mut servers: Vec<Option<SimServer>> = Vec::with_capacity(sc.servers.len());
     for (epoch, s) in (0u64..).zip(&sc.servers) {
         let id = ring.add_weighted(&s.name, s.weight)?;
         let slot = id.0 as usize;
@@ -142,7 +143,7 @@ fn initial_servers(
             breaker_config,
         )?);
     }
-    Ok(servers)
+    Ok((ring.build(), servers))
 }
 
 /// Log-normal latency multipliers exp(σ·z), z ~ N(0,1) by Box–Muller, drawn once from the seed.
@@ -173,7 +174,7 @@ impl Engine {
     fn build(scenario: Arc<Scenario>, seed: u64) -> Result<Self, SimError> {
         let sc = &*scenario;
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-        let mut ring = HashRing::new(sc.vnodes)?;
+        let ring = RingBuilder::new(sc.vnodes)?;
         sc.validate()?;
         let breaker_config = BreakerConfig::builder()
             .failure_threshold(sc.breaker.failure_threshold)
@@ -183,7 +184,7 @@ impl Engine {
             .history(16)
             .build()?;
         let bucket_config = BucketConfig::new(sc.limiter.capacity, sc.limiter.refill_per_sec)?;
-        let servers = initial_servers(&mut ring, sc, breaker_config)?;
+        let (ring, servers) = initial_servers(ring, sc, breaker_config)?;
         let next_epoch = sc.servers.len() as u64;
         let tenants = (0..sc.traffic.tenants.max(1))
             .map(|i| Tenant {
