@@ -245,13 +245,7 @@ impl HashRing {
 
     /// Add a server whose vnode count is `round(vnodes * weight)` (at least 1).
     pub fn add_weighted(&mut self, server: &str, weight: f64) -> Result<ServerId, RingError> {
-        if server.is_empty() {
-            return Err(RingError::EmptyName);
-        }
-        if self.by_name.contains_key(server) {
-            return Err(RingError::DuplicateServer(server.to_owned()));
-        }
-        let count = vnode_count(self.vnodes, self.pos.len(), weight)?;
+        let count = self.admit(server, weight, self.pos.len())?;
         let points = vnode_positions(server, count);
         let id = self.register(server, weight);
         self.insert_points(id, points.to_vec());
@@ -439,6 +433,18 @@ impl HashRing {
 
     fn name_of_raw(&self, id: u32) -> &str {
         self.member(id).map_or("", |m| &m.name)
+    }
+
+    /// Check a new member's name and weight; its vnode count when the ring (or a
+    /// builder) already holds `points` points.
+    fn admit(&self, server: &str, weight: f64, points: usize) -> Result<u32, RingError> {
+        if server.is_empty() {
+            return Err(RingError::EmptyName);
+        }
+        if self.by_name.contains_key(server) {
+            return Err(RingError::DuplicateServer(server.to_owned()));
+        }
+        vnode_count(self.vnodes, points, weight)
     }
 
     /// Record a new member under the lowest free id.
@@ -676,13 +682,7 @@ impl RingBuilder {
     /// Add a server whose vnode count is `round(vnodes * weight)` (at least 1); same
     /// errors as [`HashRing::add_weighted`].
     pub fn add_weighted(&mut self, server: &str, weight: f64) -> Result<ServerId, RingError> {
-        if server.is_empty() {
-            return Err(RingError::EmptyName);
-        }
-        if self.ring.contains(server) {
-            return Err(RingError::DuplicateServer(server.to_owned()));
-        }
-        let count = vnode_count(self.ring.vnodes, self.points.len(), weight)?;
+        let count = self.ring.admit(server, weight, self.points.len())?;
         let id = self.ring.register(server, weight);
         self.points.extend(
             vnode_positions(server, count)

@@ -11,9 +11,9 @@ use crate::sim::scenario::validate;
 use crate::sim::snapshot::{LogKind, MembershipAction, MembershipChange};
 use crate::sim::traffic::auto_server_name;
 
-use super::Engine;
 use super::log::{push_bounded, push_log};
 use super::servers::SimServer;
+use super::{Engine, Slicer};
 
 impl Engine {
     /// Apply `command` now, logging it as `kind` (a live command, or a scenario event).
@@ -180,7 +180,11 @@ impl Engine {
         if self.remote.is_some() {
             self.remote_burst(t, requests);
         } else {
+            let mut slicer = Slicer::default();
             for _ in 0..requests {
+                if slicer.should_stop(&self.interrupt) {
+                    break;
+                }
                 let key = self.key_sampler.sample(&mut self.rng);
                 self.request(t, key, 0);
             }
@@ -244,7 +248,7 @@ impl Engine {
 
     /// Restart from time zero with the same seed, keeping speed, pause and the shared limiter.
     fn reset(&mut self) -> Result<String, SimError> {
-        let mut fresh = Self::build(self.scenario.clone(), self.seed)?;
+        let mut fresh = Self::build(self.scenario.clone(), self.seed, self.interrupt.clone())?;
         fresh.speed = self.speed;
         fresh.paused = self.paused;
         // Arrivals drawn ahead for the old timeline do not belong to the new one.
