@@ -145,5 +145,19 @@ fn membership(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, lookups, membership);
+/// Building a whole ring in bulk (hash every point, sort once): the dashboard's and
+/// `ringside ring`'s start-up cost. A few samples: one 20,000-server build takes a second.
+fn build(c: &mut Criterion) {
+    let mut g = c.benchmark_group("ring_build_x150");
+    g.sample_size(10);
+    for n in [1000usize, 10_000, 20_000] {
+        let names = server_names(n);
+        g.bench_with_input(BenchmarkId::new("ringside (MD5)", n), &names, |b, names| {
+            b.iter(|| black_box(HashRing::with_servers(VNODES, names).unwrap()))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, lookups, membership, build);
 criterion_main!(benches);

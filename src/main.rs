@@ -8,12 +8,12 @@ use ringside::report::escape::escape_controls;
 
 use std::process::ExitCode;
 
-/// Exit codes: 0, 1 for an error, 128 + n after signal n ended the dashboard.
+/// Exit codes: 0, 1 for an error, 128 + n after signal n ended the dashboard or `simulate`.
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Ring(args)) => cli::ring::run(args).map(|()| ExitCode::SUCCESS),
-        Some(Command::Simulate(args)) => cli::simulate::run(args).map(|()| ExitCode::SUCCESS),
+        Some(Command::Simulate(args)) => cli::simulate::run(args).map(ExitCode::from),
         Some(Command::Scenarios) => cli::scenario_cmd::list().map(|()| ExitCode::SUCCESS),
         Some(Command::Check { path }) => {
             cli::scenario_cmd::check(&path).map(|()| ExitCode::SUCCESS)

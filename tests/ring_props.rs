@@ -2,7 +2,7 @@
 
 use proptest::collection::{btree_set, vec};
 use proptest::prelude::*;
-use ringside::patterns::ring::{HashRing, Position, hash_key};
+use ringside::patterns::ring::{HashRing, Position, RingBuilder, hash_key};
 
 /// 2..=8 distinct server names.
 fn servers() -> impl Strategy<Value = Vec<String>> {
@@ -103,6 +103,79 @@ proptest! {
             dedup.sort_unstable();
             dedup.dedup();
             prop_assert_eq!(dedup.len(), got.len());
+        }
+    }
+}
+
+/// The mapping from its definition, independent of the ring's code: every point
+/// `(md5("{server}:{i}"), server)` in one sorted `Vec`; a key's owner is the first point
+/// strictly greater than it, wrapping.
+fn oracle(vnodes: u32, servers: &[(String, f64)]) -> Vec<(Position, String)> {
+    let mut points: Vec<(Position, String)> = servers
+        .iter()
+        .flat_map(|(s, w)| {
+            let count = (f64::from(vnodes) * w).round().max(1.0) as u32;
+            (0..count).map(move |i| (hash_key(&format!("{s}:{i}")), s.clone()))
+        })
+        .collect();
+    points.sort();
+    points
+}
+
+fn oracle_owner(points: &[(Position, String)], h: Position) -> &str {
+    let i = points.partition_point(|(p, _)| *p <= h);
+    &points[if i == points.len() { 0 } else { i }].1
+}
+
+/// 1..=40 distinct servers with weights in 0.25..3.
+fn weighted_servers() -> impl Strategy<Value = Vec<(String, f64)>> {
+    btree_set("[a-z0-9]{1,8}", 1..=40).prop_flat_map(|names| {
+        let n = names.len();
+        (Just(names), vec(1u32..12, n)).prop_map(|(names, w)| {
+            names
+                .into_iter()
+                .zip(w)
+                .map(|(s, w)| (s, f64::from(w) / 4.0))
+                .collect()
+        })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn bulk_build_maps_keys_like_incremental_adds_and_the_oracle(
+        servers in weighted_servers().prop_flat_map(|s| (Just(s.clone()), Just(s).prop_shuffle())),
+        vnodes in 1u32..80,
+        hashes in key_hashes(),
+    ) {
+        let (servers, shuffled) = servers;
+        let mut builder = RingBuilder::new(vnodes).unwrap();
+        for (s, w) in &servers {
+            builder.add_weighted(s, *w).unwrap();
+        }
+        let bulk = builder.build();
+        // Incremental, in another order, with a server removed and re-added on the way.
+        let mut incremental = HashRing::new(vnodes).unwrap();
+        for (s, w) in &shuffled {
+            incremental.add_weighted(s, *w).unwrap();
+        }
+        let (first, w) = &shuffled[0];
+        incremental.remove(first).unwrap();
+        incremental.add_weighted(first, *w).unwrap();
+
+        let points = oracle(vnodes, &servers);
+        prop_assert_eq!(bulk.point_count(), points.len());
+        prop_assert_eq!(incremental.point_count(), points.len());
+        for &h in &hashes {
+            let want = oracle_owner(&points, h);
+            prop_assert_eq!(bulk.owner_of_hash(h), Some(want));
+            prop_assert_eq!(incremental.owner_of_hash(h), Some(want));
+        }
+        // Points land exactly where the keys do, too.
+        for &(p, _) in points.iter().step_by(7) {
+            prop_assert_eq!(bulk.owner_of_hash(p), Some(oracle_owner(&points, p)));
         }
     }
 }

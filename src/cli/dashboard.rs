@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use clap::Args;
 
 use super::tui_args::ThemeArg;
-use ringside::sim::{Engine, Scenario};
+use ringside::sim::{BoxError, Engine, Interrupt, Scenario};
 use ringside::tui::Exit;
 use ringside::tui::app::AppOptions;
 use ringside::tui::runner::DEFAULT_FPS;
@@ -59,10 +59,18 @@ pub fn run(args: DashboardArgs) -> anyhow::Result<Exit> {
     ringside::tui::check_outputs(&talk)?;
     ringside::tui::terminal::require_tty()?;
     let scenario = Scenario::load(&args.scenario).context("loading the scenario")?;
-    let mut engine =
-        Engine::from_scenario(&scenario, args.seed).context("starting the simulation")?;
-    super::limiter::attach(&mut engine, &scenario, &args.limiter)?;
+    let (seed, limiter) = (args.seed, args.limiter);
+    // On the engine thread, while the dashboard shows the build's progress.
+    let build = move |interrupt: Interrupt| -> Result<Engine, BoxError> {
+        let started = Engine::from_scenario_interruptible(&scenario, seed, interrupt)
+            .context("starting the simulation")
+            .and_then(|mut engine| {
+                super::limiter::attach(&mut engine, &scenario, &limiter)?;
+                Ok(engine)
+            });
+        started.map_err(|e| format!("{e:#}").into())
+    };
     let options = AppOptions { mouse: args.mouse };
     let theme = Theme::new(args.theme.into(), Theme::no_color_env());
-    Ok(ringside::tui::run(engine, options, theme, args.fps, talk)?)
+    Ok(ringside::tui::run(build, options, theme, args.fps, talk)?)
 }

@@ -14,7 +14,7 @@ use std::io::{self, BufRead, BufWriter, Write};
 use anyhow::{Context, bail};
 
 use super::RingArgs;
-use ringside::patterns::ring::{HashRing, hash_bytes};
+use ringside::patterns::ring::{HashRing, RingBuilder, hash_bytes};
 
 /// Run `ringside ring`.
 pub fn run(args: RingArgs) -> anyhow::Result<()> {
@@ -23,10 +23,11 @@ pub fn run(args: RingArgs) -> anyhow::Result<()> {
         Some(n) => n,
         None => 1,
     };
-    let mut ring = HashRing::new(args.vnodes).context("invalid --vnodes")?;
+    let mut builder = RingBuilder::new(args.vnodes).context("invalid --vnodes")?;
     for server in &args.servers {
-        ring.add(server).context("invalid --servers")?;
+        builder.add(server).context("invalid --servers")?;
     }
+    let ring = builder.build();
 
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());

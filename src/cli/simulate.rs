@@ -1,12 +1,15 @@
 //! `ringside simulate`: run a scenario headless and print a report.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
+use signal_hook::consts::{SIGINT, SIGTERM};
 
 use ringside::report::Report;
 use ringside::sim::scenario::validate;
-use ringside::sim::{Command, Engine, Scenario};
+use ringside::sim::{Command, Engine, Interrupt, Scenario, SimError};
 
 use super::{OutputFormat, SimulateArgs};
 
@@ -15,11 +18,31 @@ const CHUNK_NS: u64 = 1_000_000_000;
 /// Wall time between advances in `--realtime` mode.
 const REALTIME_TICK: Duration = Duration::from_millis(50);
 
-/// Run `ringside simulate`.
-pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
+/// SIGINT and SIGTERM raise `interrupt` (the engine stops within its next slice of work)
+/// and note which signal came, for the exit code.
+fn stop_on_signals(interrupt: &Interrupt) -> anyhow::Result<Arc<AtomicUsize>> {
+    let which = Arc::new(AtomicUsize::new(0));
+    for signal in [SIGINT, SIGTERM] {
+        signal_hook::flag::register_usize(signal, Arc::clone(&which), signal as usize)
+            .context("installing signal handlers")?;
+        signal_hook::flag::register(signal, interrupt.flag())
+            .context("installing signal handlers")?;
+    }
+    Ok(which)
+}
+
+/// Run `ringside simulate`; returns the exit code: 0, or 128 + n when signal n stopped
+/// the run (nothing is printed then).
+pub fn run(args: SimulateArgs) -> anyhow::Result<u8> {
+    let interrupt = Interrupt::default();
+    let signal = stop_on_signals(&interrupt)?;
+    let stopped = || u8::try_from(128 + signal.load(Ordering::Relaxed)).unwrap_or(u8::MAX);
     let scenario = Scenario::load(&args.scenario).context("loading the scenario")?;
     let mut engine =
-        Engine::from_scenario(&scenario, args.seed).context("starting the simulation")?;
+        match Engine::from_scenario_interruptible(&scenario, args.seed, interrupt.clone()) {
+            Err(SimError::Interrupted) => return Ok(stopped()),
+            built => built.context("starting the simulation")?,
+        };
     if let Some(rate) = args.rate {
         engine.apply(Command::SetRate(rate)).context("--rate")?;
     }
@@ -33,7 +56,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     if args.realtime || shared {
         let mut last = Instant::now();
-        while engine.now() < duration {
+        while engine.now() < duration && !interrupt.is_stopped() {
             std::thread::sleep(REALTIME_TICK);
             let now = Instant::now();
             let dt = (now - last).as_nanos() as u64;
@@ -41,9 +64,12 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
             engine.advance(dt.min(duration - engine.now()));
         }
     } else {
-        while engine.now() < duration {
+        while engine.now() < duration && !interrupt.is_stopped() {
             engine.advance(CHUNK_NS.min(duration - engine.now()));
         }
+    }
+    if interrupt.is_stopped() {
+        return Ok(stopped());
     }
     if let Some(h) = engine.limiter_health() {
         let health = super::limiter::describe_health(&h);
@@ -54,6 +80,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         OutputFormat::Text => super::scenario_cmd::write_stdout(&report.to_text()),
         OutputFormat::Json => super::scenario_cmd::write_stdout(&(report.to_json() + "\n")),
     }
+    .map(|()| 0)
 }
 
 /// Parse a humane duration flag (`60s`, `2m`, `500ms`) into nanoseconds, within the

@@ -219,17 +219,18 @@ impl HashRing {
         Ok(ring)
     }
 
-    /// A ring with `servers` added (weight 1.0 each).
+    /// A ring with `servers` added (weight 1.0 each), ids in the order given. Built in
+    /// bulk by a [`RingBuilder`]: O(P log P) for P points, whatever the number of servers.
     pub fn with_servers<I, S>(vnodes: u32, servers: I) -> Result<Self, RingError>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let mut ring = HashRing::new(vnodes)?;
+        let mut builder = RingBuilder::new(vnodes)?;
         for server in servers {
-            ring.add(server.as_ref())?;
+            builder.add(server.as_ref())?;
         }
-        Ok(ring)
+        Ok(builder.build())
     }
 
     /// Virtual nodes per server of weight 1.0.
@@ -244,13 +245,7 @@ impl HashRing {
 
     /// Add a server whose vnode count is `round(vnodes * weight)` (at least 1).
     pub fn add_weighted(&mut self, server: &str, weight: f64) -> Result<ServerId, RingError> {
-        if server.is_empty() {
-            return Err(RingError::EmptyName);
-        }
-        if self.by_name.contains_key(server) {
-            return Err(RingError::DuplicateServer(server.to_owned()));
-        }
-        let count = self.vnode_count(weight)?;
+        let count = self.admit(server, weight, self.pos.len())?;
         let points = vnode_positions(server, count);
         let id = self.register(server, weight);
         self.insert_points(id, points.to_vec());
@@ -262,7 +257,7 @@ impl HashRing {
         let id = self
             .id_of(server)
             .ok_or_else(|| RingError::UnknownServer(server.to_owned()))?;
-        let count = self.vnode_count(weight)?;
+        let count = vnode_count(self.vnodes, self.pos.len(), weight)?;
         let points = vnode_positions(server, count);
         self.remove_points(id);
         if let Some(Some(member)) = self.members.get_mut(id.0 as usize) {
@@ -440,22 +435,16 @@ impl HashRing {
         self.member(id).map_or("", |m| &m.name)
     }
 
-    /// Virtual node count for `weight`, validated.
-    fn vnode_count(&self, weight: f64) -> Result<u32, RingError> {
-        if !weight.is_finite() || weight <= 0.0 {
-            return Err(RingError::InvalidWeight(weight));
+    /// Check a new member's name and weight; its vnode count when the ring (or a
+    /// builder) already holds `points` points.
+    fn admit(&self, server: &str, weight: f64, points: usize) -> Result<u32, RingError> {
+        if server.is_empty() {
+            return Err(RingError::EmptyName);
         }
-        let count = (f64::from(self.vnodes) * weight).round().max(1.0);
-        if count > f64::from(MAX_VNODES) {
-            // Saturating float-to-int cast: exact enough for an error message.
-            return Err(RingError::TooManyVnodes(count as u64));
+        if self.by_name.contains_key(server) {
+            return Err(RingError::DuplicateServer(server.to_owned()));
         }
-        let count = count as u32;
-        let total = self.pos.len() as u64 + u64::from(count);
-        if total > u64::from(u32::MAX) {
-            return Err(RingError::TooManyVnodes(total));
-        }
-        Ok(count)
+        vnode_count(self.vnodes, points, weight)
     }
 
     /// Record a new member under the lowest free id.
@@ -464,7 +453,13 @@ impl HashRing {
             name: server.into(),
             weight,
         };
-        let slot = match self.members.iter().position(Option::is_none) {
+        // No hole when every slot is taken: skip the scan (bulk builds add thousands).
+        let hole = if self.members.len() == self.by_name.len() {
+            None
+        } else {
+            self.members.iter().position(Option::is_none)
+        };
+        let slot = match hole {
             Some(i) => {
                 self.members[i] = Some(member);
                 i
@@ -609,6 +604,120 @@ impl HashRing {
         let id = self.register(server, 1.0);
         self.insert_points(id, points.to_vec());
         id
+    }
+}
+
+/// Virtual node count for a server of `weight` on a ring of `vnodes` per server that
+/// already holds `points` points, validated.
+fn vnode_count(vnodes: u32, points: usize, weight: f64) -> Result<u32, RingError> {
+    if !weight.is_finite() || weight <= 0.0 {
+        return Err(RingError::InvalidWeight(weight));
+    }
+    let count = (f64::from(vnodes) * weight).round().max(1.0);
+    if count > f64::from(MAX_VNODES) {
+        // Saturating float-to-int cast: exact enough for an error message.
+        return Err(RingError::TooManyVnodes(count as u64));
+    }
+    let count = count as u32;
+    let total = points as u64 + u64::from(count);
+    if total > u64::from(u32::MAX) {
+        return Err(RingError::TooManyVnodes(total));
+    }
+    Ok(count)
+}
+
+/// Builds a ring from many servers at once: each [`add`](Self::add) hashes the server's
+/// points and appends them, [`build`](Self::build) sorts all of them once. O(P log P) for
+/// P points, where adding servers one by one to a [`HashRing`] costs O(P) each.
+///
+/// The result is the ring that adding the same servers one by one gives (ids in the
+/// order added), since the mapping never depends on insertion order. A caller building a
+/// huge ring can report progress or stop between two `add`s.
+///
+/// ```
+/// use ringside::patterns::ring::{HashRing, RingBuilder};
+///
+/// let mut builder = RingBuilder::new(150)?;
+/// for i in 0..1000 {
+///     builder.add(&format!("server-{i}"))?;
+/// }
+/// builder.add_weighted("big", 2.0)?;
+/// assert_eq!(builder.len(), 1001);
+/// let ring = builder.build();
+/// assert_eq!(ring.point_count(), 1000 * 150 + 300);
+///
+/// // The same ring as adding the servers one by one, in any order.
+/// let mut one_by_one = HashRing::new(150)?;
+/// one_by_one.add_weighted("big", 2.0)?;
+/// for i in (0..1000).rev() {
+///     one_by_one.add(&format!("server-{i}"))?;
+/// }
+/// for key in ["user:1", "user:2", "session:abc"] {
+///     assert_eq!(ring.owner(key), one_by_one.owner(key));
+/// }
+/// # Ok::<(), ringside::patterns::ring::RingError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct RingBuilder {
+    /// Members registered so far; its point arrays stay empty until `build`.
+    ring: HashRing,
+    /// Every member's points, unsorted, as (position, owner id).
+    points: Vec<(Position, u32)>,
+}
+
+impl RingBuilder {
+    /// An empty builder giving each server of weight 1.0 `vnodes` virtual nodes.
+    pub fn new(vnodes: u32) -> Result<Self, RingError> {
+        Ok(RingBuilder {
+            ring: HashRing::new(vnodes)?,
+            points: Vec::new(),
+        })
+    }
+
+    /// Add a server with weight 1.0; same errors as [`HashRing::add`].
+    pub fn add(&mut self, server: &str) -> Result<ServerId, RingError> {
+        self.add_weighted(server, 1.0)
+    }
+
+    /// Add a server whose vnode count is `round(vnodes * weight)` (at least 1); same
+    /// errors as [`HashRing::add_weighted`].
+    pub fn add_weighted(&mut self, server: &str, weight: f64) -> Result<ServerId, RingError> {
+        let count = self.ring.admit(server, weight, self.points.len())?;
+        let id = self.ring.register(server, weight);
+        self.points.extend(
+            vnode_positions(server, count)
+                .into_iter()
+                .map(|p| (p, id.0)),
+        );
+        Ok(id)
+    }
+
+    /// Number of servers added.
+    pub fn len(&self) -> usize {
+        self.ring.len()
+    }
+
+    /// True when no server was added.
+    pub fn is_empty(&self) -> bool {
+        self.ring.is_empty()
+    }
+
+    /// The ring: all points sorted once by (position, server name).
+    pub fn build(self) -> HashRing {
+        let RingBuilder {
+            mut ring,
+            mut points,
+        } = self;
+        points.sort_unstable_by(|&(pa, a), &(pb, b)| {
+            pa.cmp(&pb)
+                .then_with(|| ring.name_of_raw(a).cmp(ring.name_of_raw(b)))
+        });
+        ring.pos = points.iter().map(|&(p, _)| p).collect();
+        ring.hi = points.iter().map(|&(p, _)| (p >> 64) as u64).collect();
+        ring.owner = points.iter().map(|&(_, o)| o).collect();
+        drop(points);
+        ring.rebuild_derived();
+        ring
     }
 }
 

@@ -87,6 +87,9 @@ pub enum SimError {
     /// A burst of zero requests.
     #[error("a burst needs at least 1 request")]
     EmptyBurst,
+    /// The engine was stopped (see [`Interrupt`](super::Interrupt)) before it was built.
+    #[error("stopped before the simulation was ready")]
+    Interrupted,
     /// The scenario breaks a rule (see [`validate`](super::scenario::validate)).
     #[error("invalid scenario: {0}")]
     InvalidScenario(#[from] Problem),

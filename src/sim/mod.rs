@@ -21,7 +21,7 @@ pub mod traffic;
 
 pub use breaker_state::BreakerState;
 pub use command::{BreakerParams, Command, Fault};
-pub use engine::{BoxError, Engine, LimiterStatus, RetiredServer, SharedLimiter, Sizes};
+pub use engine::{BoxError, Engine, Interrupt, LimiterStatus, RetiredServer, SharedLimiter, Sizes};
 pub use error::SimError;
 pub use limits::{
     LOG_LINES, MAX_RATE, MAX_RETRIES, MAX_SPEED, MEMBERSHIP_CHANGES, MIN_SPEED, PREV_GRACE_NS,

@@ -46,6 +46,9 @@ pub enum Error {
     /// The engine thread is gone.
     #[error("the simulation engine stopped unexpectedly")]
     EngineStopped,
+    /// The simulation could not be built (on the engine thread).
+    #[error("{0}")]
+    Start(crate::sim::BoxError),
     /// The session cannot be written as a scenario file.
     #[error(transparent)]
     Session(#[from] SimError),

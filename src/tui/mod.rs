@@ -9,7 +9,8 @@
 //!      │                       ├─> effects (file I/O: the session)
 //!      ├─> terminal ─> record  └─> render/* ─> layout, theme, state, keymap
 //!      │      └─> signals                export ─> render
-//!      └─> signals
+//!      ├─> signals
+//!      └─> render/progress (while the simulation is built)
 //! ```
 
 pub mod app;
@@ -31,19 +32,27 @@ pub mod theme;
 pub use error::Error;
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use crossterm::event::EventStream;
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use futures::StreamExt;
 
 use app::{App, AppOptions};
 use effects::SaveTo;
+use keymap::Action;
 use record::Recorder;
-use runner::{EngineHandle, LoopConfig, Simulation, frame_interval, run_loop};
+use runner::{EngineHandle, LoopConfig, Simulation, Starting, draw_with, frame_interval, run_loop};
 pub use signals::Exit;
 use signals::{Signals, Wake};
 use terminal::TerminalGuard;
 use theme::Theme;
 
-use crate::sim::Snapshot;
+use crate::sim::{BoxError, Interrupt, Snapshot};
+
+/// A build shorter than this shows no progress screen (no flash before the dashboard).
+const PROGRESS_AFTER: Duration = Duration::from_millis(150);
+/// How often the progress line is redrawn.
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
 /// Talk-mode options of the dashboard.
 #[derive(Debug, Clone, Default)]
@@ -60,15 +69,22 @@ pub struct TalkOptions {
 /// Run the dashboard on the real terminal until the user quits or a terminating signal
 /// arrives (see [`signals`]: SIGTERM, SIGINT, SIGHUP, SIGQUIT; SIGTSTP suspends). Fails
 /// with [`Error::NotATerminal`] (without touching the terminal) when stdout is not a tty.
-/// The terminal is restored on every exit path; the recording and the session are
-/// finished after a signal too. Returns how it ended, for the exit code.
-pub fn run<S: Simulation>(
-    sim: S,
+///
+/// `build` makes the simulation on the engine thread (given the [`Interrupt`] to build it
+/// with) while the UI already runs: a long build shows its progress, and `q` or a signal
+/// ends it at any moment. The terminal is restored on every exit path; the recording and
+/// the session are finished after a signal too. Returns how it ended, for the exit code.
+pub fn run<S, F>(
+    build: F,
     options: AppOptions,
     theme: Theme,
     fps: u32,
     talk: TalkOptions,
-) -> Result<Exit, Error> {
+) -> Result<Exit, Error>
+where
+    S: Simulation,
+    F: FnOnce(Interrupt) -> Result<S, BoxError> + Send + 'static,
+{
     check_outputs(&talk)?;
     // Before creating a recording file or starting the engine.
     terminal::require_tty()?;
@@ -77,32 +93,105 @@ pub fn run<S: Simulation>(
         .enable_all()
         .build()?;
     let frame = frame_interval(fps);
-    let mut engine = EngineHandle::spawn(sim, frame)?;
+    let mut starting = EngineHandle::spawn_building(build, frame)?;
     let mut guard = TerminalGuard::enter_recording(options.mouse, recorder.clone())?;
-    let first = engine.snapshots.borrow().clone();
-    let mut app = App::new(first, theme, options);
-    app.set_present(talk.present);
-    app.set_save_to(Some(match &talk.save_scenario {
-        Some(path) => SaveTo::File(path.clone()),
-        None => SaveTo::Dir(PathBuf::from(".")),
-    }));
     let config = LoopConfig {
         frame,
         sync_updates: true,
     };
-    let result = runtime.block_on(drive(&mut guard, &mut app, &mut engine, config));
+    let (result, engine) = runtime.block_on(async {
+        let mut input = Input {
+            signals: Signals::install()?,
+            events: EventStream::new(),
+            ended: Exit::Quit,
+        };
+        let started = start(&mut guard, &mut starting, &mut input, &theme, config).await?;
+        let Some(mut engine) = started else {
+            return Ok((Ok(input.ended), None));
+        };
+        let first = engine.snapshots.borrow().clone();
+        let mut app = App::new(first, theme, options);
+        app.set_present(talk.present);
+        app.set_save_to(Some(match &talk.save_scenario {
+            Some(path) => SaveTo::File(path.clone()),
+            None => SaveTo::Dir(PathBuf::from(".")),
+        }));
+        let result = drive(&mut guard, &mut app, &mut engine, &mut input, config).await;
+        Ok::<_, Error>((result, Some(engine)))
+    })?;
     drop(guard);
-    let last = engine.shutdown_with_last();
+    // A build still under way is stopped and waited for.
+    drop(starting);
+    let last = engine.map(EngineHandle::shutdown_with_last);
     let recorded = match (recorder, &talk.record) {
         (Some(rec), Some(path)) => finish_recording(&rec, path),
         _ => Ok(()),
     };
-    let saved = talk
-        .save_scenario
-        .as_deref()
-        .map_or(Ok(()), |path| save_at_exit(&last, path));
+    // Nothing to save when the user left before the simulation was built.
+    let saved = match (&last, talk.save_scenario.as_deref()) {
+        (Some(last), Some(path)) => save_at_exit(last, path),
+        _ => Ok(()),
+    };
     let exit = result?;
     recorded.and(saved).map(|()| exit)
+}
+
+/// The dashboard's inputs: signals and terminal events, and how the last wait ended.
+struct Input {
+    signals: Signals,
+    events: EventStream,
+    /// Set by [`start`] when the user or a signal ended the wait.
+    ended: Exit,
+}
+
+/// Wait for the simulation to be built, showing the build's progress once it takes a
+/// while; `None` when the user quit (a quit key) or a terminating
+/// signal came first ([`Input::ended`] says which). Suspends and resumes meanwhile.
+async fn start(
+    guard: &mut TerminalGuard,
+    starting: &mut Starting,
+    input: &mut Input,
+    theme: &Theme,
+    config: LoopConfig,
+) -> Result<Option<EngineHandle>, Error> {
+    let progress = starting.interrupt();
+    let first = tokio::time::Instant::now() + PROGRESS_AFTER;
+    let mut redraw = tokio::time::interval_at(first, PROGRESS_EVERY);
+    let mut events_done = false;
+    loop {
+        tokio::select! {
+            ready = starting.ready() => return ready.map(Some),
+            wake = input.signals.recv() => match wake {
+                Wake::Exit(signal) => {
+                    input.ended = Exit::Signal(signal);
+                    return Ok(None);
+                }
+                Wake::Suspend => guard.suspend()?,
+                Wake::Continue => guard.resume()?,
+            },
+            event = input.events.next(), if !events_done => match event {
+                Some(Ok(Event::Key(key))) if key.kind == KeyEventKind::Press => {
+                    match keymap::lookup(&key) {
+                        Some(Action::Quit) => {
+                            input.ended = Exit::Quit;
+                            return Ok(None);
+                        }
+                        Some(Action::Suspend) => guard.suspend()?,
+                        _ => {}
+                    }
+                }
+                Some(Err(err)) => return Err(err.into()),
+                None => events_done = true,
+                Some(Ok(_)) => {}
+            },
+            _ = redraw.tick() => {
+                let (done, total) = progress.build_progress();
+                draw_with(guard.terminal(), config.sync_updates, |f| {
+                    render::progress::render(f, f.area(), done, total, theme);
+                })?;
+            }
+        }
+    }
 }
 
 /// Run the event loop, suspending and resuming on Ctrl-Z / SIGTSTP / SIGCONT, until the
@@ -111,14 +200,22 @@ async fn drive(
     guard: &mut TerminalGuard,
     app: &mut App,
     engine: &mut EngineHandle,
+    input: &mut Input,
     config: LoopConfig,
 ) -> Result<Exit, Error> {
-    let mut signals = Signals::install()?;
-    let mut events = EventStream::new();
     loop {
         let mut woke = None;
+        let signals = &mut input.signals;
         let wait = async { woke = Some(signals.recv().await) };
-        run_loop(guard.terminal(), app, &mut events, engine, wait, config).await?;
+        run_loop(
+            guard.terminal(),
+            app,
+            &mut input.events,
+            engine,
+            wait,
+            config,
+        )
+        .await?;
         // The whole process stops while suspended, the engine thread included, and its
         // next tick is clamped to `runner::MAX_TICK`: virtual time pauses meanwhile.
         match woke {

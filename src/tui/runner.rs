@@ -5,6 +5,12 @@
 //! [`Snapshot`] through a `watch` channel at most once per frame and only when something
 //! changed. While paused it blocks on the command channel (no timers at all).
 //!
+//! A large simulation takes a while to build (20,000 servers: about a second), so the
+//! dashboard builds it on the engine thread ([`EngineHandle::spawn_building`]) while the
+//! UI already runs, showing the build's progress and answering `q` and signals. Every
+//! handle shares an [`Interrupt`] with its engine: stopping the handle raises it, so long
+//! engine work (a huge burst, a big jump) ends within a slice instead of delaying the exit.
+//!
 //! The UI loop ([`run_loop`]) is generic over the ratatui [`Backend`] and the event stream,
 //! so tests can drive the real loop into a `TestBackend`. It `select!`s over terminal events,
 //! snapshots, command outcomes, a shutdown future (SIGTERM) and a frame deadline that is
@@ -21,11 +27,11 @@ use crossterm::event::Event;
 use futures::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
-use tokio::sync::{mpsc as tmpsc, watch};
+use tokio::sync::{mpsc as tmpsc, oneshot, watch};
 
 use super::app::{App, Outcome};
 use super::error::Error;
-use crate::sim::{Command, Engine, SimError, Snapshot};
+use crate::sim::{BoxError, Command, Engine, Interrupt, SimError, Snapshot};
 
 /// Default frames per second.
 pub const DEFAULT_FPS: u32 = 30;
@@ -42,6 +48,10 @@ pub trait Simulation: Send + 'static {
     fn tick(&mut self, wall_dt_ns: u64);
     /// Build a snapshot.
     fn snapshot(&self) -> Snapshot;
+    /// The interrupt that stops its long work, if it has one.
+    fn interrupt(&self) -> Option<Interrupt> {
+        None
+    }
 }
 
 impl Simulation for Engine {
@@ -54,6 +64,9 @@ impl Simulation for Engine {
     fn snapshot(&self) -> Snapshot {
         Engine::snapshot(self)
     }
+    fn interrupt(&self) -> Option<Interrupt> {
+        Some(Engine::interrupt(self).clone())
+    }
 }
 
 /// The UI's side of the engine thread.
@@ -65,23 +78,130 @@ pub struct EngineHandle {
     /// The result of every command, in order.
     pub outcomes: tmpsc::UnboundedReceiver<Outcome>,
     thread: Option<JoinHandle<()>>,
+    /// Raised when the handle stops: the engine's long work ends early.
+    interrupt: Interrupt,
+}
+
+/// The UI's ends of a built engine's channels.
+#[derive(Debug)]
+struct Channels {
+    commands: mpsc::Sender<Command>,
+    snapshots: watch::Receiver<Arc<Snapshot>>,
+    outcomes: tmpsc::UnboundedReceiver<Outcome>,
+}
+
+impl Channels {
+    /// Channels for an engine whose first snapshot is `first`, and the engine's ends.
+    fn new(first: Snapshot) -> (Self, EngineEnds) {
+        let (cmd_tx, cmd_rx) = mpsc::channel();
+        let (snap_tx, snap_rx) = watch::channel(Arc::new(first));
+        let (out_tx, out_rx) = tmpsc::unbounded_channel();
+        let ui = Channels {
+            commands: cmd_tx,
+            snapshots: snap_rx,
+            outcomes: out_rx,
+        };
+        (ui, (cmd_rx, snap_tx, out_tx))
+    }
+}
+
+/// The engine thread's ends of the channels.
+type EngineEnds = (
+    mpsc::Receiver<Command>,
+    watch::Sender<Arc<Snapshot>>,
+    tmpsc::UnboundedSender<Outcome>,
+);
+
+/// An engine thread still building its simulation: its progress, and its
+/// [`EngineHandle`] once ready ([`ready`](Self::ready)). Dropping it stops the build.
+#[derive(Debug)]
+pub struct Starting {
+    ready: oneshot::Receiver<Result<Channels, BoxError>>,
+    thread: Option<JoinHandle<()>>,
+    interrupt: Interrupt,
+}
+
+impl Starting {
+    /// The build's interrupt: its progress ([`Interrupt::build_progress`]), readable
+    /// while [`ready`](Self::ready) is awaited.
+    pub fn interrupt(&self) -> Interrupt {
+        self.interrupt.clone()
+    }
+
+    /// Wait until the simulation is built; its handle, or why it could not be built.
+    /// Cancel-safe: dropping the future keeps the build going.
+    pub async fn ready(&mut self) -> Result<EngineHandle, Error> {
+        let built = (&mut self.ready).await;
+        let channels = match built {
+            Ok(Ok(channels)) => channels,
+            Ok(Err(error)) => return Err(Error::Start(error)),
+            Err(_) => return Err(Error::EngineStopped),
+        };
+        Ok(EngineHandle {
+            commands: Some(channels.commands),
+            snapshots: channels.snapshots,
+            outcomes: channels.outcomes,
+            thread: self.thread.take(),
+            interrupt: self.interrupt.clone(),
+        })
+    }
+}
+
+impl Drop for Starting {
+    /// Stops a build still under way (not a handle already given out) and waits for it.
+    fn drop(&mut self) {
+        if let Some(t) = self.thread.take() {
+            self.interrupt.stop();
+            let _ = t.join();
+        }
+    }
 }
 
 impl EngineHandle {
     /// Move `sim` to a new thread that publishes at most one snapshot per `frame`.
     pub fn spawn<S: Simulation>(sim: S, frame: Duration) -> io::Result<Self> {
-        let first = Arc::new(sim.snapshot());
-        let (cmd_tx, cmd_rx) = mpsc::channel();
-        let (snap_tx, snap_rx) = watch::channel(first);
-        let (out_tx, out_rx) = tmpsc::unbounded_channel();
+        let interrupt = sim.interrupt().unwrap_or_default();
+        let (ui, ends) = Channels::new(sim.snapshot());
         let thread = std::thread::Builder::new()
             .name("ringside-engine".into())
-            .spawn(move || engine_thread(sim, frame, cmd_rx, snap_tx, out_tx))?;
+            .spawn(move || engine_thread(sim, frame, ends))?;
         Ok(Self {
-            commands: Some(cmd_tx),
-            snapshots: snap_rx,
-            outcomes: out_rx,
+            commands: Some(ui.commands),
+            snapshots: ui.snapshots,
+            outcomes: ui.outcomes,
             thread: Some(thread),
+            interrupt,
+        })
+    }
+
+    /// Build the simulation on a new thread with `build` (given the interrupt to build
+    /// with, which reports progress and stops the build when raised), then run it there
+    /// as [`spawn`](Self::spawn) does.
+    pub fn spawn_building<S, F>(build: F, frame: Duration) -> io::Result<Starting>
+    where
+        S: Simulation,
+        F: FnOnce(Interrupt) -> Result<S, BoxError> + Send + 'static,
+    {
+        let interrupt = Interrupt::default();
+        let (ready_tx, ready_rx) = oneshot::channel();
+        let theirs = interrupt.clone();
+        let thread = std::thread::Builder::new()
+            .name("ringside-engine".into())
+            .spawn(move || match build(theirs) {
+                Ok(sim) => {
+                    let (ui, ends) = Channels::new(sim.snapshot());
+                    if ready_tx.send(Ok(ui)).is_ok() {
+                        engine_thread(sim, frame, ends);
+                    }
+                }
+                Err(error) => {
+                    let _ = ready_tx.send(Err(error));
+                }
+            })?;
+        Ok(Starting {
+            ready: ready_rx,
+            thread: Some(thread),
+            interrupt,
         })
     }
 
@@ -105,6 +225,8 @@ impl EngineHandle {
     }
 
     fn stop(&mut self) {
+        // Ends long work in the middle (a huge burst, a big jump) within a slice.
+        self.interrupt.stop();
         self.commands = None; // disconnects the channel: the thread's recv fails and it ends
         if let Some(t) = self.thread.take() {
             let _ = t.join();
@@ -118,13 +240,8 @@ impl Drop for EngineHandle {
     }
 }
 
-fn engine_thread<S: Simulation>(
-    mut sim: S,
-    frame: Duration,
-    commands: mpsc::Receiver<Command>,
-    snapshots: watch::Sender<Arc<Snapshot>>,
-    outcomes: tmpsc::UnboundedSender<Outcome>,
-) {
+fn engine_thread<S: Simulation>(mut sim: S, frame: Duration, ends: EngineEnds) {
+    let (commands, snapshots, outcomes) = ends;
     let mut paused = snapshots.borrow().paused;
     let mut last_tick = Instant::now();
     let mut next_publish = Instant::now() + frame;
@@ -203,10 +320,22 @@ pub fn draw<B: Backend>(
 where
     B::Error: Send + Sync + 'static,
 {
+    draw_with(terminal, sync_updates, |f| app.render(f))
+}
+
+/// Draw one frame with `render` (wrapped in a synchronized update when asked).
+pub fn draw_with<B: Backend>(
+    terminal: &mut Terminal<B>,
+    sync_updates: bool,
+    render: impl FnOnce(&mut ratatui::Frame),
+) -> Result<(), Error>
+where
+    B::Error: Send + Sync + 'static,
+{
     if sync_updates {
         crossterm::execute!(io::stdout(), crossterm::terminal::BeginSynchronizedUpdate)?;
     }
-    let drawn = terminal.draw(|f| app.render(f)).map(|_| ());
+    let drawn = terminal.draw(render).map(|_| ());
     if sync_updates {
         crossterm::execute!(io::stdout(), crossterm::terminal::EndSynchronizedUpdate)?;
     }

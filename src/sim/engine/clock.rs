@@ -9,7 +9,7 @@ use crate::sim::traffic::exp_interval_ns;
 use super::log::{push_bounded, push_log};
 use super::queue::PendingKind;
 use super::servers::note_transitions;
-use super::{Engine, NS};
+use super::{Engine, NS, Slicer};
 
 impl Engine {
     /// Advance virtual time by exactly `dt_ns`, processing every event due, in time order
@@ -18,10 +18,17 @@ impl Engine {
     /// Ties at the same nanosecond are processed as: second boundary, timeline event,
     /// queued completion/retry (in scheduling order), new arrival, and last a recorded live
     /// command (a `live` timeline event), as it was applied live after an advance.
+    ///
+    /// Stops early, short of `dt_ns`, when the engine's [`Interrupt`](super::Interrupt)
+    /// is raised.
     pub fn advance(&mut self, dt_ns: u64) {
         let target = self.now.saturating_add(dt_ns);
         self.prefetch_arrivals(target);
+        let mut slicer = Slicer::default();
         loop {
+            if slicer.should_stop(&self.interrupt) {
+                return;
+            }
             let next_second = (self.current.second + 1).saturating_mul(NS);
             let (next_timeline, live) = self
                 .scenario

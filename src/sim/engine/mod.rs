@@ -25,6 +25,7 @@
 
 mod clock;
 mod commands;
+mod interrupt;
 mod log;
 mod pipeline;
 mod prefetch;
@@ -46,7 +47,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 use crate::patterns::Nanos;
 use crate::patterns::breaker::BreakerConfig;
 use crate::patterns::limiter::{BucketConfig, TokenBucket};
-use crate::patterns::ring::{HashRing, Position, hash_key};
+use crate::patterns::ring::{HashRing, Position, RingBuilder, hash_key};
 
 use super::error::SimError;
 use super::limits::{LOG_LINES, RECENT_REQUESTS, SERIES_SECONDS};
@@ -57,6 +58,8 @@ use super::snapshot::{
 };
 use super::traffic::{Sampler, tenant_name, unit_f64};
 
+pub use interrupt::Interrupt;
+use interrupt::Slicer;
 use log::push_log;
 use prefetch::Remote;
 use queue::EventQueue;
@@ -121,16 +124,27 @@ pub struct Engine {
     caption: Option<Caption>,
     session: Arc<[SessionEntry]>,
     session_truncated: bool,
+    /// Checked between slices of long work.
+    interrupt: Interrupt,
 }
 
-/// The scenario's servers on `ring`, each slot indexed by its ring id (epochs 0, 1, …).
+/// The ring of the scenario's servers, built in bulk, and the servers, each slot indexed
+/// by its ring id (epochs 0, 1, …). Reports its progress to `interrupt` and stops early
+/// when it is raised.
 fn initial_servers(
-    ring: &mut HashRing,
+    mut ring: RingBuilder,
     sc: &Scenario,
     breaker_config: BreakerConfig,
-) -> Result<Vec<Option<SimServer>>, SimError> {
-    let mut servers: Vec<Option<SimServer>> = Vec::new();
+    interrupt: &Interrupt,
+) -> Result<(HashRing, Vec<Option<SimServer>>), SimError> {
+    let total = sc.servers.len();
+    let mut servers: Vec<Option<SimServer>> = Vec::with_capacity(total);
     for (epoch, s) in (0u64..).zip(&sc.servers) {
+        // One check per server: cheap beside hashing its points.
+        if interrupt.is_stopped() {
+            return Err(SimError::Interrupted);
+        }
+        interrupt.set_build_progress(epoch as usize, total);
         let id = ring.add_weighted(&s.name, s.weight)?;
         let slot = id.0 as usize;
         if servers.len() <= slot {
@@ -143,7 +157,9 @@ fn initial_servers(
             breaker_config,
         )?);
     }
-    Ok(servers)
+    let ring = ring.build();
+    interrupt.set_build_progress(total, total);
+    Ok((ring, servers))
 }
 
 /// Log-normal latency multipliers exp(σ·z), z ~ N(0,1) by Box–Muller, drawn once from the seed.
@@ -165,16 +181,34 @@ impl Engine {
         scenario: &Scenario,
         seed_override: Option<u64>,
     ) -> Result<Self, SimError> {
+        Self::from_scenario_interruptible(scenario, seed_override, Interrupt::default())
+    }
+
+    /// [`from_scenario`](Self::from_scenario) that reports how far its ring build has got
+    /// to `interrupt` and stops early ([`SimError::Interrupted`]) when it is raised; the
+    /// engine keeps `interrupt` and stops its long work (bursts, jumps, advances) when it
+    /// is raised later.
+    pub fn from_scenario_interruptible(
+        scenario: &Scenario,
+        seed_override: Option<u64>,
+        interrupt: Interrupt,
+    ) -> Result<Self, SimError> {
         Self::build(
             Arc::new(scenario.clone()),
             seed_override.unwrap_or(scenario.seed),
+            interrupt,
         )
     }
 
-    fn build(scenario: Arc<Scenario>, seed: u64) -> Result<Self, SimError> {
+    /// The interrupt this engine checks (clones share its state).
+    pub fn interrupt(&self) -> &Interrupt {
+        &self.interrupt
+    }
+
+    fn build(scenario: Arc<Scenario>, seed: u64, interrupt: Interrupt) -> Result<Self, SimError> {
         let sc = &*scenario;
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-        let mut ring = HashRing::new(sc.vnodes)?;
+        let ring = RingBuilder::new(sc.vnodes)?;
         sc.validate()?;
         let breaker_config = BreakerConfig::builder()
             .failure_threshold(sc.breaker.failure_threshold)
@@ -184,7 +218,7 @@ impl Engine {
             .history(16)
             .build()?;
         let bucket_config = BucketConfig::new(sc.limiter.capacity, sc.limiter.refill_per_sec)?;
-        let servers = initial_servers(&mut ring, sc, breaker_config)?;
+        let (ring, servers) = initial_servers(ring, sc, breaker_config, &interrupt)?;
         let next_epoch = sc.servers.len() as u64;
         let tenants = (0..sc.traffic.tenants.max(1))
             .map(|i| Tenant {
@@ -238,6 +272,7 @@ impl Engine {
             session: Arc::from(Vec::new()),
             session_truncated: false,
             scenario,
+            interrupt,
         };
         engine.rebuild_ring_tables();
         engine.schedule_next_arrival();

@@ -90,11 +90,14 @@ impl Engine {
             self.carry_ns = 0.0;
             return Ok(());
         }
-        let mut fresh = Self::build(self.scenario.clone(), self.seed)?;
+        let mut fresh = Self::build(self.scenario.clone(), self.seed, self.interrupt.clone())?;
         // The entries are already explicit, so they are applied as they are and the session
         // is rebuilt once at the end (recording each one would copy the log every time).
         let mut replayed = Vec::new();
         for e in self.session.iter().take_while(|e| e.at_ns <= at_ns) {
+            if self.interrupt.is_stopped() {
+                break;
+            }
             fresh.advance(e.at_ns - fresh.now);
             match fresh.apply_as(e.command.clone(), LogKind::Command) {
                 Ok(()) => replayed.push(e.clone()),

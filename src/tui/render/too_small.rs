@@ -1,9 +1,8 @@
 //! The "terminal too small" screen, drawn instead of a layout below the minimum size.
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::tui::keymap::{self, Action};
 use crate::tui::layout::{MIN_HEIGHT, MIN_WIDTH};
@@ -25,16 +24,5 @@ pub fn render(frame: &mut Frame, area: Rect, theme: &Theme) {
             theme.dim,
         ),
     ];
-    let top = area.height.saturating_sub(3) / 2;
-    let inner = Rect {
-        y: area.y + top,
-        height: area.height - top,
-        ..area
-    };
-    frame.render_widget(
-        Paragraph::new(text)
-            .alignment(Alignment::Center)
-            .wrap(Wrap { trim: true }),
-        inner,
-    );
+    super::centred::render(frame, area, text);
 }
