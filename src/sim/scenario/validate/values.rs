@@ -189,7 +189,7 @@ pub const BACKEND_SCHEMES: &[&str] = &[
 ];
 
 /// A limiter backend, checked by its form only (the simulation does not know Redis):
-/// `memory` or a URL whose scheme is one of [`BACKEND_SCHEMES`]. The message never
+/// `memory` or a URL whose scheme is a known limiter backend's. The message never
 /// repeats the URL (it may hold a password), only a scheme made of letters and `+`.
 pub fn limiter_backend(text: &str) -> Result<(), String> {
     let text = text.trim();
