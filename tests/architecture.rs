@@ -6,8 +6,12 @@
 //! `self::` and child-module paths (following `pub use` re-exports) to the file that defines
 //! the item, and builds a file-level import graph.
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+
+use support::source::{rust_files, src_dir};
 
 /// A source file and what it names.
 struct File {
@@ -17,21 +21,6 @@ struct File {
     rel: String,
     /// Code with comments and literals blanked (newlines kept), test modules removed.
     code: String,
-}
-
-fn src_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("read src") {
-        let path = entry.expect("dir entry").path();
-        if path.is_dir() {
-            collect(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
 }
 
 fn module_of(rel: &Path) -> Vec<String> {
@@ -165,10 +154,7 @@ fn without_tests(code: &str) -> String {
 
 fn load() -> Vec<File> {
     let root = src_dir();
-    let mut paths = Vec::new();
-    collect(&root, &mut paths);
-    paths.sort();
-    paths
+    rust_files(&root)
         .into_iter()
         .filter(|p| p.file_name().is_some_and(|n| n != "tests.rs"))
         .map(|p| {

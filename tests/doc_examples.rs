@@ -2,27 +2,12 @@
 //! example: a ```` ``` ```` block in the doc comment right above its `pub struct`, `pub
 //! enum`, `pub trait` or `pub type` line. The examples themselves run as doctests.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use support::source::{rust_files, src_dir};
 
 /// The layers whose public types must each show an example.
 const LAYERS: [&str; 3] = ["patterns", "realtime", "redis"];
-
-/// Paths of the `.rs` files under `dir`, depth first.
-fn rust_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).expect("read a source directory") {
-            let path = entry.expect("directory entry").path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                files.push(path);
-            }
-        }
-    }
-    files
-}
 
 /// The public type declared on `line` (`pub struct Name…` → `Name`), if any.
 fn public_type(line: &str) -> Option<&str> {
@@ -58,7 +43,7 @@ fn doc_above(lines: &[&str], at: usize) -> Vec<String> {
 
 /// `file:line Name` for every public type in `layer` whose doc has no code block.
 fn missing_examples(layer: &str) -> (usize, Vec<String>) {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
+    let root = src_dir();
     let mut seen = 0;
     let mut missing = Vec::new();
     for path in rust_files(&root.join(layer)) {

@@ -1,8 +1,10 @@
 //! Helpers shared by the integration tests: required tools and honest skips, child
-//! processes with a time limit, a private redis-server, and the dashboard in tmux.
+//! processes with a time limit, a private redis-server, the dashboard in tmux, and the
+//! crate's own source files.
 
 pub mod process;
 #[cfg(feature = "redis")]
 pub mod redis_server;
+pub mod source;
 pub mod tmux;
 pub mod tools;

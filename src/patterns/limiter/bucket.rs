@@ -93,17 +93,7 @@ impl TokenBucket {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::patterns::NANOS_PER_SEC;
-
-    const SEC: u64 = NANOS_PER_SEC;
-
-    fn ns(t: u64) -> Nanos {
-        Nanos::from_nanos(t)
-    }
-
-    fn cfg(capacity: u32, rate: f64) -> BucketConfig {
-        BucketConfig::new(capacity, rate).unwrap()
-    }
+    use crate::patterns::limiter::test_support::{SEC, cfg, ns};
 
     #[test]
     fn starts_full_and_admits_exactly_the_burst() {

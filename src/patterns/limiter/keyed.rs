@@ -230,17 +230,7 @@ impl LimiterBackend for KeyedLimiter<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::patterns::NANOS_PER_SEC;
-
-    const SEC: u64 = NANOS_PER_SEC;
-
-    fn ns(t: u64) -> Nanos {
-        Nanos::from_nanos(t)
-    }
-
-    fn cfg(capacity: u32, rate: f64) -> BucketConfig {
-        BucketConfig::new(capacity, rate).unwrap()
-    }
+    use crate::patterns::limiter::test_support::{SEC, cfg, ns};
 
     #[test]
     fn keyed_tracks_only_non_full_buckets() {

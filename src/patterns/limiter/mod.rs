@@ -43,6 +43,8 @@ mod decision;
 mod error;
 mod gcra;
 mod keyed;
+#[cfg(test)]
+mod test_support;
 
 pub use backend::LimiterBackend;
 pub use bucket::TokenBucket;
