@@ -17,6 +17,7 @@ pub mod centred;
 pub mod event_log;
 pub mod format;
 pub mod help;
+pub mod labels;
 pub mod panel;
 pub mod presenter_caption;
 pub mod progress;
