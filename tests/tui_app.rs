@@ -3,7 +3,6 @@
 
 mod tui_common;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::{
@@ -12,7 +11,6 @@ use crossterm::event::{
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ringside::sim::{Command, Fault};
-use ringside::tui::app::Outcome;
 use ringside::tui::input::{
     BURST_CAPACITIES, FAULT_ERROR_RATE, FAULT_FLAP_MS, FAULT_SLOW_MS, RATE_FACTOR, REFILL_FACTOR,
 };
@@ -25,22 +23,6 @@ fn key(c: char) -> Event {
 
 fn code(c: KeyCode) -> Event {
     Event::Key(KeyEvent::new(c, KeyModifiers::NONE))
-}
-
-/// Apply every command to the engine (reporting each outcome to the app, as the runner
-/// does) and show the engine's new snapshot.
-fn run(app: &mut ringside::tui::app::App, engine: &mut ringside::sim::Engine, cmds: Vec<Command>) {
-    for command in cmds {
-        app.sent();
-        let result = engine.apply(command.clone());
-        app.on_outcome(&Outcome::new(
-            command,
-            result,
-            engine.now(),
-            engine.session(),
-        ));
-    }
-    app.set_snapshot(Arc::new(engine.snapshot()));
 }
 
 #[test]
@@ -140,7 +122,7 @@ fn fault_cycles_and_heal_are_resolved_by_the_engine() {
     );
     // A second `h` is refused by the engine: nothing to heal.
     let refused = app.handle_event(&key('h'));
-    run(&mut app, &mut engine, refused);
+    apply_all(&mut app, &mut engine, refused);
     let last = app.notes().last().unwrap();
     assert!(last.error && last.text.contains("no fault"), "{last:?}");
 }
@@ -152,21 +134,21 @@ fn invalid_actions_are_explained_not_crashed() {
     // Remove servers until one is left; the last cannot be removed.
     while app.snapshot().servers.len() > 1 {
         let cmds = app.handle_event(&key('d'));
-        run(&mut app, &mut engine, cmds);
+        apply_all(&mut app, &mut engine, cmds);
     }
     let cmds = app.handle_event(&key('d'));
-    run(&mut app, &mut engine, cmds);
+    apply_all(&mut app, &mut engine, cmds);
     let last = app.notes().last().unwrap();
     assert!(last.error && last.text.contains("last server"), "{last:?}");
     // Step while running is refused by the engine, with a hint.
     let cmds = app.handle_event(&key('.'));
-    run(&mut app, &mut engine, cmds);
+    apply_all(&mut app, &mut engine, cmds);
     assert!(app.notes().last().unwrap().text.contains("paused"));
     // An unbound key is acknowledged too.
     app.handle_event(&key('z'));
     assert!(app.notes().last().unwrap().text.contains("not bound"));
     // An engine refusal is shown.
-    run(
+    apply_all(
         &mut app,
         &mut engine,
         vec![Command::RemoveServer("nope".into())],
@@ -191,7 +173,7 @@ fn repeats_and_releases_are_ignored_and_step_works_when_paused() {
     let mut cmds = app.handle_event(&key(' '));
     cmds.extend(app.handle_event(&key('.')));
     let before = engine.now();
-    run(&mut app, &mut engine, cmds);
+    apply_all(&mut app, &mut engine, cmds);
     assert!(
         app.notes().all(|n| !n.error),
         "{:?}",

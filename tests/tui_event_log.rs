@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 use ringside::sim::Command;
-use ringside::tui::app::{App, Outcome};
+use ringside::tui::app::App;
 use ringside::tui::input::LOG_SCROLL_STEP;
 use ringside::tui::state::NOTES_KEPT;
 use tui_common::*;
@@ -44,21 +44,6 @@ fn panel(app: &mut App) -> (String, Vec<String>) {
     (title, lines)
 }
 
-/// Apply `cmds` to the engine as the runner would and show the new snapshot.
-fn run(app: &mut App, engine: &mut ringside::sim::Engine, cmds: Vec<Command>) {
-    for command in cmds {
-        app.sent();
-        let result = engine.apply(command.clone());
-        app.on_outcome(&Outcome::new(
-            command,
-            result,
-            engine.now(),
-            engine.session(),
-        ));
-    }
-    app.set_snapshot(Arc::new(engine.snapshot()));
-}
-
 /// An engine with a long log: the default scenario at 30 s (its events and breaker
 /// transitions) plus a few live commands.
 fn busy() -> (ringside::sim::Engine, App) {
@@ -66,7 +51,7 @@ fn busy() -> (ringside::sim::Engine, App) {
     let mut app = app_for(&engine, dark());
     for c in "++]]a".chars() {
         let cmds = app.handle_event(&key(c));
-        run(&mut app, &mut engine, cmds);
+        apply_all(&mut app, &mut engine, cmds);
     }
     (engine, app)
 }
@@ -90,7 +75,7 @@ fn one_line_per_action_with_its_result() {
     assert!(last5[4].starts_with("added server server-1"), "{last5:?}");
     // A refusal is one line too.
     let cmds = app.handle_event(&key('.'));
-    run(&mut app, &mut engine, cmds);
+    apply_all(&mut app, &mut engine, cmds);
     let (_, lines) = panel(&mut app);
     assert!(
         lines
@@ -161,7 +146,7 @@ fn a_log_scrolled_back_stays_on_its_lines_while_new_ones_arrive() {
 fn e_cycles_the_filter_named_in_the_title() {
     let (mut engine, mut app) = busy();
     let refused = app.handle_event(&key('.'));
-    run(&mut app, &mut engine, refused);
+    apply_all(&mut app, &mut engine, refused);
     for (filter, tag) in [
         ("scenario", "scn"),
         ("breaker", "brk"),
@@ -203,7 +188,7 @@ fn r_clears_the_log() {
     assert!(app.notes().count() >= 4);
     let cmds = app.handle_event(&key('r'));
     assert_eq!(app.notes().count(), 0, "the UI's lines go at once");
-    run(&mut app, &mut engine, cmds);
+    apply_all(&mut app, &mut engine, cmds);
     let (_, lines) = panel(&mut app);
     assert_eq!(lines.len(), 2, "{lines:?}");
     assert!(lines[0].starts_with("scenario default"));

@@ -101,33 +101,37 @@ impl Engine {
                 tenant: Some(self.tenants[self.hottest_tenant() as usize].name.clone()),
                 requests: self.bucket_config.capacity().saturating_mul(capacities),
             },
-            Command::RemoveServerAt(position) => {
-                Command::RemoveServer(self.server_name_at(position)?)
-            }
+            Command::RemoveServerAt(position) => Command::RemoveServer(self.server_at(position)?.0),
             Command::CycleFaultAt(position) => {
-                let server = self.server_name_at(position)?;
-                let fault = next_fault(self.server_ref(&server)?.fault);
-                Command::InjectFault { server, fault }
-            }
-            Command::HealAt(position) => {
-                let server = self.server_name_at(position)?;
-                if self.server_ref(&server)?.fault.is_none() {
-                    return Err(SimError::NoFault(server));
+                let (server, fault) = self.server_at(position)?;
+                Command::InjectFault {
+                    server,
+                    fault: next_fault(fault),
                 }
-                Command::Heal { server }
             }
+            Command::HealAt(position) => match self.server_at(position)? {
+                (server, None) => return Err(SimError::NoFault(server)),
+                (server, Some(_)) => Command::Heal { server },
+            },
             other => other,
         })
     }
 
-    /// The name of the server at `position` of the legend order (the ring's server order,
-    /// as in [`Snapshot::servers`](crate::sim::Snapshot::servers)), clamped to the last.
-    fn server_name_at(&self, position: usize) -> Result<String, SimError> {
+    /// The name and fault of the server at `position` of the legend order (the ring's
+    /// server order, as in [`Snapshot::servers`](crate::sim::Snapshot::servers)), clamped
+    /// to the last.
+    fn server_at(&self, position: usize) -> Result<(String, Option<Fault>), SimError> {
         let servers = self.ring.servers();
         let last = servers.len().checked_sub(1);
-        last.and_then(|last| servers.into_iter().nth(position.min(last)))
-            .map(|(_, name)| name.to_string())
-            .ok_or_else(|| SimError::UnknownServer(format!("#{}", position + 1)))
+        let (id, name) = last
+            .and_then(|last| servers.into_iter().nth(position.min(last)))
+            .ok_or_else(|| SimError::UnknownServer(format!("#{}", position + 1)))?;
+        let fault = self
+            .servers
+            .get(id.0 as usize)
+            .and_then(Option::as_ref)
+            .and_then(|s| s.fault);
+        Ok((name.to_string(), fault))
     }
 
     fn add_server(&mut self, name: Option<String>) -> Result<String, SimError> {
@@ -338,18 +342,6 @@ impl Engine {
         });
         *self = fresh;
         Ok("reset to the start of the scenario".to_string())
-    }
-
-    /// The simulated server named `name` (read-only).
-    fn server_ref(&self, name: &str) -> Result<&SimServer, SimError> {
-        let id = self
-            .ring
-            .id_of(name)
-            .ok_or_else(|| SimError::UnknownServer(name.to_string()))?;
-        self.servers
-            .get(id.0 as usize)
-            .and_then(Option::as_ref)
-            .ok_or_else(|| SimError::UnknownServer(name.to_string()))
     }
 
     fn server_mut(&mut self, name: &str) -> Result<&mut SimServer, SimError> {
