@@ -206,3 +206,34 @@ fn the_log_is_bounded() {
     assert!(total <= NOTES_KEPT + ringside::sim::LOG_LINES);
     drop(engine);
 }
+
+#[test]
+fn p_goes_to_the_step_before_the_current_one_and_the_log_says_where() {
+    use ringside::sim::{Engine, Scenario};
+    let sc = Scenario::builtin("tour").unwrap();
+    let times: Vec<u64> = sc.scripted_times().collect();
+    let mut engine = Engine::from_scenario(&sc, None).unwrap();
+    let mut app = app_for(&engine, dark());
+    for _ in 0..3 {
+        let cmds = app.handle_event(&key('n'));
+        apply_all(&mut app, &mut engine, cmds);
+    }
+    assert_eq!(engine.now(), times[2]);
+    // Well into step 3 (no grace period): `p` goes to step 2, not back to step 3's start.
+    engine.advance(3_000_000_000);
+    app.set_snapshot(Arc::new(engine.snapshot()));
+    let cmds = app.handle_event(&key('p'));
+    apply_all(&mut app, &mut engine, cmds);
+    assert_eq!(engine.now(), times[1]);
+    let note = app.notes().last().unwrap();
+    assert_eq!(
+        note.text,
+        format!(
+            "jumped to {} (step 2/{})",
+            ringside::sim::duration::exact_duration(times[1]),
+            times.len()
+        )
+    );
+    // The notes of the undone future are gone; the jump's own line stays.
+    assert!(app.notes().all(|n| n.at_ns <= times[1]));
+}

@@ -176,11 +176,6 @@ impl App {
         self.view.notes()
     }
 
-    /// The refill rate in the snapshot shown.
-    pub fn refill_rate(&self) -> f64 {
-        self.snapshot.limiter.refill_per_sec
-    }
-
     /// The runner sent one command (returned by the event handlers) to the engine; its
     /// [`Outcome`] will come back through [`on_outcome`](Self::on_outcome).
     pub fn sent(&mut self) {

@@ -248,7 +248,7 @@ pub fn jumped(view: &mut ViewState, snap: &Snapshot, at_ns: u64) {
         at_ns,
         format!(
             "jumped to {} (step {fired}/{total})",
-            crate::sim::duration::format_duration(at_ns)
+            crate::sim::duration::exact_duration(at_ns)
         ),
         false,
     );
