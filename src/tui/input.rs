@@ -305,6 +305,29 @@ mod tests {
     }
 
     #[test]
+    fn the_selection_follows_its_server_and_keeps_its_row_when_it_goes() {
+        let mut engine =
+            Engine::from_scenario(&Scenario::builtin("default").expect("shipped"), Some(1))
+                .expect("valid");
+        let snap = engine.snapshot();
+        let mut view = ViewState::new(&snap, false);
+        view.select(&snap, 2);
+        assert_eq!(snap.servers[2].name, "gamma");
+        // delta joins at 8 s, above gamma in the legend: the selection moves with gamma.
+        engine.advance(9_000_000_000);
+        let snap = engine.snapshot();
+        view.follow(&snap);
+        assert_eq!(snap.servers[view.selected().unwrap()].name, "gamma");
+        assert_eq!(view.selected_position(), 3);
+        // gamma goes: the row stays, clamped to the last server.
+        engine.apply(Command::RemoveServerAt(3)).unwrap();
+        let snap = engine.snapshot();
+        view.follow(&snap);
+        assert_eq!(view.selected_position(), 2);
+        assert_eq!(snap.servers[2].name, "delta");
+    }
+
+    #[test]
     fn keys_on_the_selection_send_its_position_not_a_name() {
         let snap = snapshot();
         let mut view = ViewState::new(&snap, false);

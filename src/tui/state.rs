@@ -7,11 +7,13 @@
 //!
 //! # The selected server
 //! The selection is a *position* in the legend order (the order of
-//! [`Snapshot::servers`]), like a cursor on a line number. Commands on "the selected
-//! server" send that position, and the engine resolves it when it applies them (see
+//! [`Snapshot::servers`]), like a cursor on a line. Commands on "the selected server" send
+//! that position, and the engine resolves it when it applies them (see
 //! [`Command`](crate::sim::Command#relative-commands)); when the server there is removed,
 //! the selection stays on the same row, which now shows the next server (or the last one),
-//! so `d` typed four times removes four servers in turn, like deleting lines.
+//! so `d` typed four times removes four servers in turn, like deleting lines. When a new
+//! frame shows the selected server at another row (a server joined above it), the
+//! selection moves with it, as a cursor moves with its line when lines are inserted above.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -160,6 +162,8 @@ impl LegendHit {
 pub struct ViewState {
     /// Position of the selection in the legend order (see the module docs).
     selected: usize,
+    /// The name of the server at that position in the last frame.
+    selected_name: Option<String>,
     servers: usize,
     help: bool,
     focus: Focus,
@@ -192,12 +196,19 @@ impl ViewState {
         view
     }
 
-    /// Follow a new snapshot: the selection keeps its position, clamped to the servers
-    /// there are; when time went back (a reset or a jump back), the notes of the undone
-    /// future go; a log scrolled back stays on the same lines.
+    /// Follow a new snapshot: the selection follows its server to its new row, or, when
+    /// that server is gone, keeps its row (clamped to the servers there are); when time
+    /// went back (a reset or a jump back), the notes of the undone future go; a log
+    /// scrolled back stays on the same lines.
     pub fn follow(&mut self, snapshot: &Snapshot) {
-        self.servers = snapshot.servers.len();
-        self.selected = self.selected.min(self.servers.saturating_sub(1));
+        let servers = &snapshot.servers;
+        self.servers = servers.len();
+        let moved = self
+            .selected_name
+            .as_ref()
+            .and_then(|name| servers.iter().position(|s| &s.name == name));
+        self.selected = moved.unwrap_or(self.selected.min(self.servers.saturating_sub(1)));
+        self.selected_name = servers.get(self.selected).map(|s| s.name.clone());
         if snapshot.now_ns < self.now_ns {
             self.notes.retain(|n| n.at_ns <= snapshot.now_ns);
             self.log_scroll = 0;
@@ -232,8 +243,9 @@ impl ViewState {
     /// Select the server at position `index` of `snapshot`'s legend (ignored when out of
     /// range).
     pub fn select(&mut self, snapshot: &Snapshot, index: usize) {
-        if index < snapshot.servers.len() {
+        if let Some(s) = snapshot.servers.get(index) {
             self.selected = index;
+            self.selected_name = Some(s.name.clone());
         }
     }
 
