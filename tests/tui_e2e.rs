@@ -57,15 +57,15 @@ fn dashboard_in_tmux() {
         s.contains("Ring · 5 servers")
     });
     assert!(
-        screen.contains("add a server"),
-        "key acknowledged:\n{screen}"
+        screen.contains("added server"),
+        "the engine's line for the key:\n{screen}"
     );
     assert!(screen.contains("moved "), "moved keys shown:\n{screen}");
 
     // f: fault on the selected server (alpha) → its breaker row and legend change.
     keys(session, "f");
     let screen = wait_for(session, "alpha's fault", |s| {
-        s.contains("fault errors 50% on alpha") && s.contains("!errors")
+        s.contains("fault injected on alpha: errors 50%") && s.contains("!errors")
     });
     assert!(breaker_row(&screen, "alpha").is_some(), "{screen}");
     keys(session, "f");
@@ -88,7 +88,7 @@ fn dashboard_in_tmux() {
     keys(session, "?");
     let screen = wait_for(session, "help", |s| s.contains("Keys · ? or Esc closes"));
     assert!(screen.contains("cycle fault on selected"));
-    // Esc closes the help first (does not quit).
+    // Esc closes the help (and never quits).
     keys(session, "Escape");
     wait_for(session, "help closed", |s| {
         !s.contains("Keys · ? or Esc closes") && s.contains("Ring · ")

@@ -83,7 +83,12 @@ fn hundred_thousand_random_events_never_panic() {
             // Refusals are fine; they must be values, not panics.
             let result = engine.apply(command.clone());
             applied += usize::from(result.is_ok());
-            app.on_outcome(&ringside::tui::app::Outcome { command, result });
+            app.on_outcome(&ringside::tui::app::Outcome::new(
+                command,
+                result,
+                engine.now(),
+                engine.session(),
+            ));
         }
         if i % 10 == 0 {
             engine.advance(50_000_000);

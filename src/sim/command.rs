@@ -57,7 +57,62 @@ pub struct BreakerParams {
     pub half_open_probes: Option<u32>,
 }
 
+/// Factor applied to the traffic rate by [`Command::ScaleRate`] from the `+` key (its
+/// inverse for `-`).
+pub const RATE_FACTOR: f64 = 1.25;
+/// Factor applied to the refill rate by [`Command::ScaleRefillRate`] from the `]` key (its
+/// inverse for `[`).
+pub const REFILL_FACTOR: f64 = 1.25;
+/// Lowest refill rate [`Command::ScaleRefillRate`] sets (tokens per second).
+pub const MIN_REFILL: f64 = 0.1;
+/// Highest refill rate [`Command::ScaleRefillRate`] sets (tokens per second).
+pub const MAX_REFILL: f64 = 1.0e7;
+/// Requests in a `b` burst ([`Command::BurstHottest`]) are this many times the bucket
+/// capacity.
+pub const BURST_CAPACITIES: u32 = 3;
+/// Fault injected first by [`Command::CycleFaultAt`]: error probability.
+pub const FAULT_ERROR_RATE: f64 = 0.5;
+/// Fault injected second by [`Command::CycleFaultAt`]: extra latency in milliseconds.
+pub const FAULT_SLOW_MS: u64 = 400;
+/// Fault injected fourth by [`Command::CycleFaultAt`]: flapping period in milliseconds.
+pub const FAULT_FLAP_MS: u64 = 4_000;
+
+/// The fault [`Command::CycleFaultAt`] injects next, given the server's current fault:
+/// none → errors → slow → down → flapping → errors.
+pub fn next_fault(current: Option<Fault>) -> Fault {
+    match current {
+        None | Some(Fault::Flapping { .. }) => Fault::Errors {
+            rate: FAULT_ERROR_RATE,
+        },
+        Some(Fault::Errors { .. }) => Fault::Slow {
+            latency_ns: FAULT_SLOW_MS * 1_000_000,
+        },
+        Some(Fault::Slow { .. }) => Fault::Down,
+        Some(Fault::Down) => Fault::Flapping {
+            period_ns: FAULT_FLAP_MS * 1_000_000,
+        },
+    }
+}
+
 /// Everything the dashboard keyboard (or a scenario timeline) can send to the engine.
+///
+/// # Relative commands
+/// Some commands say what to do relative to the engine's state when it applies them, not
+/// to what a (possibly stale) frame showed: [`ScaleRate`](Self::ScaleRate),
+/// [`ScaleRefillRate`](Self::ScaleRefillRate), [`BurstHottest`](Self::BurstHottest), and
+/// the commands on "the selected server", [`RemoveServerAt`](Self::RemoveServerAt),
+/// [`CycleFaultAt`](Self::CycleFaultAt) and [`HealAt`](Self::HealAt). So keys typed faster
+/// than frames are drawn each act on the result of the one before, never on an old picture.
+///
+/// The selected server is a *position* in the legend order (the order of
+/// [`Snapshot::servers`](super::Snapshot::servers)), resolved when the command is applied
+/// and clamped to the last server: like deleting lines in an editor, four removes at
+/// position 2 remove the servers at positions 2, 3, 4 and 5 of the original list in turn
+/// (or the last ones left, when the end is reached).
+///
+/// The engine records (and a saved session stores) the resolved, absolute command
+/// ([`SetRate`](Self::SetRate), [`RemoveServer`](Self::RemoveServer), …), so a replay does
+/// exactly what happened.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Command {
@@ -104,13 +159,32 @@ pub enum Command {
     SetCapacity(u32),
     /// Change breaker parameters on every server.
     SetBreaker(BreakerParams),
+    /// Multiply every token bucket's refill rate by a factor (finite, > 0), clamped to
+    /// [`MIN_REFILL`]..=[`MAX_REFILL`]; resolved to [`SetRefillRate`](Self::SetRefillRate).
+    ScaleRefillRate(f64),
+    /// Burst the hottest tenant with `capacities` × the bucket capacity requests; resolved
+    /// to [`Burst`](Self::Burst) with the tenant and the count named.
+    BurstHottest {
+        /// Bucket capacities' worth of requests (≥ 1).
+        capacities: u32,
+    },
+    /// Remove the server at this position of the legend order (clamped to the last);
+    /// resolved to [`RemoveServer`](Self::RemoveServer).
+    RemoveServerAt(usize),
+    /// Inject the next fault of the cycle ([`next_fault`]) into the server at this position
+    /// of the legend order (clamped); resolved to [`InjectFault`](Self::InjectFault).
+    CycleFaultAt(usize),
+    /// Heal the server at this position of the legend order (clamped); refused when it has
+    /// no fault. Resolved to [`Heal`](Self::Heal).
+    HealAt(usize),
     /// Pause virtual time ([`Engine::tick`](super::Engine::tick) stops advancing it).
     Pause,
     /// Resume virtual time.
     Resume,
     /// Pause when running, resume when paused.
     TogglePause,
-    /// Advance virtual time by one step ([`STEP_NS`](super::STEP_NS)), even when paused.
+    /// Advance virtual time by one step ([`STEP_NS`](super::STEP_NS)) while paused
+    /// (refused while running: time is moving anyway).
     Step,
     /// Set the speed (virtual seconds per wall second; finite, within the speed limits).
     SetSpeed(f64),
@@ -123,10 +197,11 @@ pub enum Command {
     /// Jump forward to the next scripted timeline event (it fires; its caption shows).
     /// Refused with [`SimError::NoEvent`](super::SimError::NoEvent) when none is left.
     NextEvent,
-    /// Jump back to the previous scripted event: the last one at least
-    /// [`PREV_GRACE_NS`](super::PREV_GRACE_NS) before now, or the start. Re-runs the
-    /// scenario deterministically from time zero, replaying this session's live commands
-    /// up to that time; the live commands after it are forgotten.
+    /// Jump back to the step before the current one: the current step is the last scripted
+    /// event at or before now (the one whose number the presenter shows); this goes to the
+    /// scripted event before it, or to the start. Re-runs the scenario deterministically
+    /// from time zero, replaying this session's live commands up to that time; the live
+    /// commands after it are forgotten.
     PreviousEvent,
     /// Jump to a virtual time (ns): forward by advancing, backward by re-running from the
     /// start as for [`Command::PreviousEvent`].
@@ -134,6 +209,21 @@ pub enum Command {
 }
 
 impl Command {
+    /// Whether this command is relative to the engine's state when applied (see
+    /// [Relative commands](Self#relative-commands)); the engine resolves it into an absolute
+    /// one first.
+    pub fn is_relative(&self) -> bool {
+        matches!(
+            self,
+            Self::ScaleRate(_)
+                | Self::ScaleRefillRate(_)
+                | Self::BurstHottest { .. }
+                | Self::RemoveServerAt(_)
+                | Self::CycleFaultAt(_)
+                | Self::HealAt(_)
+        )
+    }
+
     /// Whether this command changes what is simulated (and so belongs in a saved session):
     /// everything except playback controls (pause, step, speed, reset, jumps).
     pub fn is_recorded(&self) -> bool {

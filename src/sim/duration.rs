@@ -91,22 +91,32 @@ pub fn format_duration(ns: u64) -> String {
     Nanos::from_nanos(ns).to_string()
 }
 
-/// A duration in the largest unit that represents `ns` exactly, e.g. `"5s"`, `"1500ms"`,
-/// `"3489090921ns"`: [`parse_duration`] reads it back to the same value.
+/// A duration written for humans and exactly, e.g. `"5s"`, `"3.49s"`, `"1.5ms"`,
+/// `"3.489090921s"`, `"2m"`: whole hours or minutes when it is a whole number of them,
+/// otherwise the largest of `s`, `ms`, `us`, `ns` that is at most the value, with as many
+/// decimals as needed (never rounded). [`parse_duration`] reads it back to the same value.
 pub fn exact_duration(ns: u64) -> String {
-    const EXACT: &[(u64, &str)] = &[
-        (3_600_000_000_000, "h"),
-        (60_000_000_000, "m"),
-        (1_000_000_000, "s"),
-        (1_000_000, "ms"),
-        (1_000, "us"),
+    const WHOLE: &[(u64, &str)] = &[(3_600_000_000_000, "h"), (60_000_000_000, "m")];
+    const DECIMAL: &[(u64, &str, usize)] = &[
+        (1_000_000_000, "s", 9),
+        (1_000_000, "ms", 6),
+        (1_000, "us", 3),
     ];
-    for &(scale, unit) in EXACT {
-        if ns != 0 && ns.is_multiple_of(scale) {
-            return format!("{}{unit}", ns / scale);
-        }
+    if ns == 0 {
+        return "0s".to_string();
     }
-    format!("{ns}ns")
+    if let Some(&(scale, unit)) = WHOLE.iter().find(|(scale, _)| ns.is_multiple_of(*scale)) {
+        return format!("{}{unit}", ns / scale);
+    }
+    let Some(&(scale, unit, digits)) = DECIMAL.iter().find(|(scale, _, _)| ns >= *scale) else {
+        return format!("{ns}ns");
+    };
+    let (whole, frac) = (ns / scale, ns % scale);
+    if frac == 0 {
+        return format!("{whole}{unit}");
+    }
+    let frac = format!("{frac:0digits$}");
+    format!("{whole}.{}{unit}", frac.trim_end_matches('0'))
 }
 
 /// Serde for a duration in nanoseconds written as humane text (`with = "human"`): read by
@@ -116,7 +126,7 @@ pub mod human {
 
     use crate::sim::duration::{exact_duration, parse_duration};
 
-    /// Write `ns` exactly, e.g. `"1500ms"`.
+    /// Write `ns` exactly, e.g. `"1.5s"`.
     pub fn serialize<S: Serializer>(ns: &u64, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&exact_duration(*ns))
     }
@@ -207,14 +217,30 @@ mod tests {
     }
 
     #[test]
-    fn exact_durations_use_the_largest_exact_unit() {
+    fn exact_durations_are_human_and_read_back_exactly() {
         assert_eq!(exact_duration(5_000_000_000), "5s");
-        assert_eq!(exact_duration(1_500_000_000), "1500ms");
+        assert_eq!(exact_duration(1_500_000_000), "1.5s");
+        assert_eq!(exact_duration(3_490_000_000), "3.49s");
+        assert_eq!(exact_duration(3_489_090_921), "3.489090921s");
         assert_eq!(exact_duration(120_000_000_000), "2m");
-        assert_eq!(exact_duration(1_234_567_891), "1234567891ns");
-        assert_eq!(exact_duration(0), "0ns");
-        for ns in [1, 999, 1_000, 61_000_000_001, 7_200_000_000_000, u64::MAX] {
-            assert_eq!(parse_duration(&exact_duration(ns)), Ok(ns));
+        assert_eq!(exact_duration(125_000_000_000), "125s");
+        assert_eq!(exact_duration(1_500_000), "1.5ms");
+        assert_eq!(exact_duration(999_000), "999us");
+        assert_eq!(exact_duration(81_500), "81.5us");
+        assert_eq!(exact_duration(900), "900ns");
+        assert_eq!(exact_duration(0), "0s");
+        for ns in [
+            0,
+            1,
+            999,
+            1_000,
+            1_001,
+            999_999_999,
+            61_000_000_001,
+            7_200_000_000_000,
+            u64::MAX,
+        ] {
+            assert_eq!(parse_duration(&exact_duration(ns)), Ok(ns), "{ns}");
         }
     }
 }

@@ -128,6 +128,12 @@ pub enum SimError {
     /// Limiter configuration refused.
     #[error(transparent)]
     Limiter(#[from] LimiterError),
+    /// Healing a server that has no fault.
+    #[error("{0} has no fault to heal")]
+    NoFault(String),
+    /// A single step asked for while time is running.
+    #[error("a single step works while paused")]
+    NotPaused,
     /// No scripted timeline event to jump to in that direction.
     #[error("no {0} scripted event")]
     NoEvent(&'static str),

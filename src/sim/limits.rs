@@ -17,9 +17,6 @@ pub const TRANSITIONS_PER_SERVER: usize = 256;
 /// Live commands a session records at most (beyond it the session is marked truncated and
 /// can no longer be saved exactly).
 pub const SESSION_COMMANDS: usize = 20_000;
-/// [`Command::PreviousEvent`](super::Command::PreviousEvent) skips events fired less than this long (virtual) ago, so that
-/// pressing `p` right after landing on an event goes to the one before it.
-pub const PREV_GRACE_NS: u64 = 1_000_000_000;
 /// Highest offered traffic rate a command may set (requests per second of virtual time).
 pub const MAX_RATE: f64 = 50_000_000.0;
 /// Most client retries a scenario may ask for.

@@ -9,7 +9,7 @@
 //!   keys or colours.
 
 mod breaker_state;
-mod command;
+pub mod command;
 pub mod duration;
 mod engine;
 mod error;
@@ -24,9 +24,8 @@ pub use command::{BreakerParams, Command, Fault};
 pub use engine::{BoxError, Engine, Interrupt, LimiterStatus, RetiredServer, SharedLimiter, Sizes};
 pub use error::SimError;
 pub use limits::{
-    LOG_LINES, MAX_RATE, MAX_RETRIES, MAX_SPEED, MEMBERSHIP_CHANGES, MIN_SPEED, PREV_GRACE_NS,
-    RECENT_REQUESTS, SERIES_SECONDS, SESSION_COMMANDS, SNAPSHOT_TENANTS, STEP_NS,
-    TRANSITIONS_PER_SERVER,
+    LOG_LINES, MAX_RATE, MAX_RETRIES, MAX_SPEED, MEMBERSHIP_CHANGES, MIN_SPEED, RECENT_REQUESTS,
+    SERIES_SECONDS, SESSION_COMMANDS, SNAPSHOT_TENANTS, STEP_NS, TRANSITIONS_PER_SERVER,
 };
 pub use scenario::{Scenario, ScenarioError};
 pub use session::{SessionEntry, SessionLog};

@@ -4,6 +4,11 @@
 //! Events go to [`input`] (pure: view changes, commands, effects), frames to
 //! [`render`] (pure: snapshot, view, theme); the effects (saving the
 //! session, quitting) are executed here, never inside key handling.
+//!
+//! Saving (`w`) writes every command already sent, drawn or not: the app counts the
+//! commands the runner sent ([`App::sent`]) and the [`Outcome`]s that came back, and a save
+//! asked for while some are still in flight waits for the outcome of the last of them,
+//! which carries the engine's session right after it.
 
 use std::sync::Arc;
 
@@ -16,7 +21,7 @@ use super::keymap::{self, Action};
 use super::render;
 use super::state::{Focus, Note, ViewState};
 use super::theme::Theme;
-use crate::sim::{Command, SimError, Snapshot};
+use crate::sim::{Command, SessionLog, SimError, Snapshot};
 
 /// The result of one command sent to the engine, reported back to the app.
 #[derive(Debug, Clone)]
@@ -25,6 +30,28 @@ pub struct Outcome {
     pub command: Command,
     /// Whether the engine applied it.
     pub result: Result<(), SimError>,
+    /// The engine's virtual time right after (ns).
+    pub now_ns: u64,
+    /// The engine's session right after (cheap: shared).
+    pub session: SessionLog,
+}
+
+impl Outcome {
+    /// The outcome of `command` (`result`), the engine then being at `now_ns` with
+    /// `session`.
+    pub fn new(
+        command: Command,
+        result: Result<(), SimError>,
+        now_ns: u64,
+        session: SessionLog,
+    ) -> Self {
+        Self {
+            command,
+            result,
+            now_ns,
+            session,
+        }
+    }
 }
 
 /// Options that shape the app but not the simulation.
@@ -47,6 +74,14 @@ pub struct App {
     /// Where `w` writes the session; `None`: saving is off (the default, so that tests
     /// and embedders never write files unasked).
     save_to: Option<SaveTo>,
+    /// Commands the runner sent to the engine.
+    sent: u64,
+    /// Outcomes received.
+    answered: u64,
+    /// The session after the last outcome (None before any: the snapshot's is current).
+    session: Option<SessionLog>,
+    /// Saves waiting for outcomes: (outcomes to wait for, the key that asked).
+    pending_saves: Vec<(u64, String)>,
 }
 
 impl App {
@@ -59,6 +94,10 @@ impl App {
             quit: false,
             suspend: false,
             save_to: None,
+            sent: 0,
+            answered: 0,
+            session: None,
+            pending_saves: Vec::new(),
         }
     }
 
@@ -137,9 +176,10 @@ impl App {
         self.view.notes()
     }
 
-    /// The refill rate in force (what `[`/`]` scale).
-    pub fn refill_rate(&self) -> f64 {
-        self.snapshot.limiter.refill_per_sec
+    /// The runner sent one command (returned by the event handlers) to the engine; its
+    /// [`Outcome`] will come back through [`on_outcome`](Self::on_outcome).
+    pub fn sent(&mut self) {
+        self.sent += 1;
     }
 
     /// Handle one terminal event (executing its effect); returns the commands to send to
@@ -178,19 +218,44 @@ impl App {
         match effect {
             Effect::Quit => self.quit = true,
             Effect::Suspend => self.suspend = true,
+            Effect::SaveSession if self.answered < self.sent => {
+                self.pending_saves.push((self.sent, key.to_string()));
+            }
             Effect::SaveSession => {
-                let (text, error) =
-                    effects::save_and_acknowledge(&self.snapshot, self.save_to.as_ref());
-                self.view
-                    .acknowledge(self.snapshot.now_ns, key, &text, error);
+                let session = self
+                    .session
+                    .clone()
+                    .unwrap_or_else(|| self.snapshot.session.clone());
+                self.save(&session, key);
             }
         }
     }
 
-    /// Record the engine's answer to a command: refusals are explained in the log.
+    fn save(&mut self, session: &SessionLog, key: &str) {
+        let (text, error) = effects::save_and_acknowledge(session, self.save_to.as_ref());
+        self.view
+            .acknowledge(self.snapshot.now_ns, key, &text, error);
+    }
+
+    /// Record the engine's answer to a command: refusals are explained in the log, jumps
+    /// say where they landed, and a save waiting for this outcome is done.
     pub fn on_outcome(&mut self, outcome: &Outcome) {
-        if let Err(err) = &outcome.result {
-            input::refused(&mut self.view, &self.snapshot, &outcome.command, err);
+        match &outcome.result {
+            Err(err) => input::refused(&mut self.view, outcome.now_ns, err),
+            Ok(()) if matches!(outcome.command, Command::NextEvent | Command::PreviousEvent) => {
+                input::jumped(&mut self.view, &self.snapshot, outcome.now_ns);
+            }
+            Ok(()) => {}
+        }
+        self.answered += 1;
+        self.session = Some(outcome.session.clone());
+        let due: Vec<String> = self
+            .pending_saves
+            .extract_if(.., |(after, _)| *after <= self.answered)
+            .map(|(_, key)| key)
+            .collect();
+        for key in due {
+            self.save(&outcome.session, &key);
         }
     }
 

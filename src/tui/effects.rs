@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::error::Error;
-use crate::sim::Snapshot;
+use crate::sim::SessionLog;
 
 /// Where `w` writes the session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,26 +63,26 @@ pub fn check_writable(path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Write the session in `snap` as a scenario file at `path`; returns the number of live
-/// commands it holds.
-pub fn save_session(snap: &Snapshot, path: &Path) -> Result<usize, Error> {
-    let text = snap.session.to_toml()?;
+/// Write `session` as a scenario file at `path`; returns the number of live commands it
+/// holds.
+pub fn save_session(session: &SessionLog, path: &Path) -> Result<usize, Error> {
+    let text = session.to_toml()?;
     std::fs::write(path, text).map_err(|error| Error::WriteSession {
         path: path.to_path_buf(),
         error,
     })?;
-    Ok(snap.session.entries.len())
+    Ok(session.entries.len())
 }
 
-/// Execute [`Effect::SaveSession`](super::input::Effect::SaveSession): save `snap`'s
-/// session where `to` says; returns the acknowledgement for the event log and whether it
-/// reports a failure.
-pub fn save_and_acknowledge(snap: &Snapshot, to: Option<&SaveTo>) -> (String, bool) {
+/// Execute [`Effect::SaveSession`](super::input::Effect::SaveSession): save `session`
+/// where `to` says; returns the acknowledgement for the event log and whether it reports a
+/// failure.
+pub fn save_and_acknowledge(session: &SessionLog, to: Option<&SaveTo>) -> (String, bool) {
     let Some(to) = to else {
         return ("saving is off here".into(), true);
     };
-    let path = to.path(&snap.scenario);
-    match save_session(snap, &path) {
+    let path = to.path(&session.scenario.name);
+    match save_session(session, &path) {
         Ok(n) => (
             format!("session ({n} live command(s)) saved to {}", path.display()),
             false,

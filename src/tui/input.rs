@@ -1,40 +1,38 @@
-//! Key handling: a key press (or a click) becomes engine [`Command`]s and [`Effect`]s for
-//! the runner, plus changes to the [`ViewState`] and an acknowledgement in the event log.
+//! Key handling: a key press (or a click, or the mouse wheel) becomes an engine
+//! [`Command`] and [`Effect`]s for the runner, plus changes to the [`ViewState`].
+//!
+//! Keys that change the simulation send commands the *engine* resolves when it applies
+//! them (`]` scales the refill rate in force then, `d` removes the server at the selected
+//! position then; see [`Command`](crate::sim::Command#relative-commands)), never values
+//! read from the last drawn frame: keys typed faster than frames are drawn all count, and
+//! none is refused for what a stale frame showed. The engine's log line for an applied
+//! command is the one line that key adds to the event log; a refusal comes back as an
+//! [`Outcome`](super::app::Outcome) and is noted by [`refused`]. View actions (selection,
+//! focus, help) note their own line.
 //!
 //! Nothing here does I/O or knows the runner: saving a session or quitting is an
 //! [`Effect`] that the caller executes (see [`app`](super::app)).
 
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEventKind};
 
+use super::event_log;
 use super::keymap::{self, Action};
 use super::state::{Focus, ViewState};
-use crate::sim::{Command, Fault, ServerSnapshot, SimError, Snapshot};
+pub use crate::sim::command::{
+    BURST_CAPACITIES, FAULT_ERROR_RATE, FAULT_FLAP_MS, FAULT_SLOW_MS, MAX_REFILL, MIN_REFILL,
+    RATE_FACTOR, REFILL_FACTOR, next_fault,
+};
+use crate::sim::{Command, SimError, Snapshot};
 
-/// Factor applied to the traffic rate by `+` (and its inverse by `-`).
-pub const RATE_FACTOR: f64 = 1.25;
-/// Factor applied to the refill rate by `]` (and its inverse by `[`).
-pub const REFILL_FACTOR: f64 = 1.25;
-/// Lowest refill rate the keys will set (tokens per second).
-pub const MIN_REFILL: f64 = 0.1;
-/// Highest refill rate the keys will set (tokens per second).
-pub const MAX_REFILL: f64 = 1.0e7;
-/// Requests in a burst are this many times the hottest tenant's capacity.
-pub const BURST_CAPACITIES: u32 = 3;
-/// Burst size when the capacity is unknown (no tenant seen yet).
-pub const DEFAULT_BURST: u32 = 500;
-/// Fault injected first by `f`: error probability.
-pub const FAULT_ERROR_RATE: f64 = 0.5;
-/// Fault injected second by `f`: extra latency in milliseconds.
-pub const FAULT_SLOW_MS: u64 = 400;
-/// Fault injected fourth by `f`: flapping period in milliseconds.
-pub const FAULT_FLAP_MS: u64 = 4_000;
+/// Lines the event log scrolls per `{` / `}` press or wheel notch.
+pub const LOG_SCROLL_STEP: usize = 3;
 
 /// Something outside the view and the engine that a key asks for; the runner executes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Effect {
-    /// Write the session so far as a scenario file (the runner knows where, and
-    /// acknowledges the result in the event log).
+    /// Write the session as a scenario file once the engine has applied every command
+    /// sent before (the runner knows where, and acknowledges the result in the event log).
     SaveSession,
     /// Leave the dashboard.
     Quit,
@@ -52,50 +50,34 @@ pub struct Reaction {
     pub effect: Option<Effect>,
 }
 
-/// The answer to one action before it is logged: command, acknowledgement, refusal.
-struct Ack {
-    command: Option<Command>,
-    effect: Option<Effect>,
-    text: String,
-    error: bool,
-}
-
-impl Ack {
-    fn send(command: Command, text: impl Into<String>) -> Self {
+impl Reaction {
+    fn send(command: Command) -> Self {
         Self {
             command: Some(command),
             effect: None,
-            text: text.into(),
-            error: false,
         }
     }
 
-    fn view(text: impl Into<String>) -> Self {
+    fn effect(effect: Effect) -> Self {
         Self {
             command: None,
-            effect: None,
-            text: text.into(),
-            error: false,
-        }
-    }
-
-    fn refuse(text: impl Into<String>) -> Self {
-        Self {
-            error: true,
-            ..Self::view(text)
+            effect: Some(effect),
         }
     }
 }
 
 /// Handle one terminal event. Only key presses count (repeats and releases are ignored);
-/// left clicks select a legend row when the mouse is on.
+/// with the mouse on, left clicks select a legend row and the wheel scrolls the event log.
 pub fn on_event(view: &mut ViewState, snap: &Snapshot, event: &Event) -> Reaction {
     match event {
         Event::Key(key) if key.kind == KeyEventKind::Press => on_key(view, snap, key),
-        Event::Mouse(m)
-            if view.mouse() && matches!(m.kind, MouseEventKind::Down(MouseButton::Left)) =>
-        {
-            click(view, snap, m.column, m.row);
+        Event::Mouse(m) if view.mouse() => {
+            match m.kind {
+                MouseEventKind::Down(MouseButton::Left) => click(view, snap, m.column, m.row),
+                MouseEventKind::ScrollUp => scroll_log(view, snap, true),
+                MouseEventKind::ScrollDown => scroll_log(view, snap, false),
+                _ => {}
+            }
             Reaction::default()
         }
         _ => Reaction::default(),
@@ -112,7 +94,7 @@ fn click(view: &mut ViewState, snap: &Snapshot, column: u16, row: u16) {
     }
 }
 
-/// Handle one key press; acknowledges it in the event log.
+/// Handle one key press.
 pub fn on_key(view: &mut ViewState, snap: &Snapshot, key: &KeyEvent) -> Reaction {
     let name = keymap::key_name(key);
     match keymap::lookup(key) {
@@ -129,79 +111,91 @@ pub fn on_key(view: &mut ViewState, snap: &Snapshot, key: &KeyEvent) -> Reaction
     }
 }
 
-/// Perform `action` (typed as `key`, for the log). Saving is acknowledged by whoever
-/// executes the [`Effect::SaveSession`], since only it knows how saving went.
+/// Perform `action` (typed as `key`, for the log). Commands for the engine add no line
+/// here: the engine logs what it did (or the refusal comes back, see [`refused`]). Saving
+/// is acknowledged by whoever executes the [`Effect::SaveSession`].
 pub fn apply(view: &mut ViewState, snap: &Snapshot, action: Action, key: &str) -> Reaction {
-    let selected = view.selected().map(|i| &snap.servers[i]);
-    let ack = match action {
+    if let Some(command) = command_for(view, action) {
+        if action == Action::Reset {
+            view.clear_log();
+        }
+        return Reaction::send(command);
+    }
+    let text = match action {
         Action::SelectPrev | Action::SelectNext => step_selection(view, snap, action),
-        Action::AddServer => Ack::send(Command::AddServer { name: None }, "add a server"),
-        Action::RemoveSelected => remove(snap, selected),
-        Action::CycleFault => cycle_fault(view, selected),
-        Action::Heal => heal(selected),
-        Action::RateUp => Ack::send(
-            Command::ScaleRate(RATE_FACTOR),
-            format!("traffic ×{RATE_FACTOR}"),
-        ),
-        Action::RateDown => Ack::send(
-            Command::ScaleRate(1.0 / RATE_FACTOR),
-            format!("traffic ÷{RATE_FACTOR}"),
-        ),
-        Action::Burst => burst(snap),
-        Action::RefillDown | Action::RefillUp => refill(snap, action),
-        Action::TogglePause => Ack::send(
-            Command::TogglePause,
-            if snap.paused { "resume" } else { "pause" },
-        ),
-        Action::Step if snap.paused => Ack::send(Command::Step, "step 100 ms"),
-        Action::Step => Ack::refuse(format!(
-            "step works while paused (press {} first)",
-            keymap::key_for(Action::TogglePause)
-        )),
-        Action::SlowDown => Ack::send(Command::SlowDown, "slower"),
-        Action::SpeedUp => Ack::send(Command::SpeedUp, "faster"),
-        Action::Reset => Ack::send(Command::Reset, "reset the scenario"),
-        Action::NextEvent => Ack::send(Command::NextEvent, "next event"),
-        Action::PreviousEvent => Ack::send(Command::PreviousEvent, "previous event"),
-        Action::SaveSession => {
-            return Reaction {
-                command: None,
-                effect: Some(Effect::SaveSession),
-            };
+        Action::SaveSession => return Reaction::effect(Effect::SaveSession),
+        Action::ScrollLogBack | Action::ScrollLogForward => {
+            scroll_log(view, snap, action == Action::ScrollLogBack);
+            return Reaction::default();
+        }
+        Action::CycleLogFilter => {
+            view.cycle_log_filter();
+            return Reaction::default();
         }
         Action::Focus(focus) => set_focus(view, focus),
         Action::ToggleHelp => {
             view.set_help(!view.help_open());
-            Ack::view(if view.help_open() {
+            if view.help_open() {
                 "help opened"
             } else {
                 "help closed"
-            })
+            }
+            .to_string()
         }
         Action::Escape if view.help_open() => {
             view.set_help(false);
-            Ack::view("help closed")
+            "help closed".to_string()
         }
-        Action::Escape | Action::Quit => Ack {
-            effect: Some(Effect::Quit),
-            ..Ack::view("quit")
-        },
-        Action::Suspend => Ack {
-            effect: Some(Effect::Suspend),
-            ..Ack::view("suspended (fg resumes)")
-        },
+        Action::Escape => format!(
+            "nothing to close (press {} to quit)",
+            keymap::key_for(Action::Quit)
+        ),
+        Action::Quit => {
+            view.acknowledge(snap.now_ns, key, "quit", false);
+            return Reaction::effect(Effect::Quit);
+        }
+        Action::Suspend => {
+            view.acknowledge(snap.now_ns, key, "suspended (fg resumes)", false);
+            return Reaction::effect(Effect::Suspend);
+        }
+        // Every other action is a command (above).
+        _ => return Reaction::default(),
     };
-    view.acknowledge(snap.now_ns, key, &ack.text, ack.error);
-    Reaction {
-        command: ack.command,
-        effect: ack.effect,
-    }
+    view.acknowledge(snap.now_ns, key, &text, false);
+    Reaction::default()
 }
 
-fn step_selection(view: &mut ViewState, snap: &Snapshot, action: Action) -> Ack {
+/// The engine command for `action`, if it is one: relative commands carry what the key
+/// means (a factor, the selected position), never a value read from the frame.
+fn command_for(view: &ViewState, action: Action) -> Option<Command> {
+    let position = view.selected_position();
+    Some(match action {
+        Action::AddServer => Command::AddServer { name: None },
+        Action::RemoveSelected => Command::RemoveServerAt(position),
+        Action::CycleFault => Command::CycleFaultAt(position),
+        Action::Heal => Command::HealAt(position),
+        Action::RateUp => Command::ScaleRate(RATE_FACTOR),
+        Action::RateDown => Command::ScaleRate(1.0 / RATE_FACTOR),
+        Action::Burst => Command::BurstHottest {
+            capacities: BURST_CAPACITIES,
+        },
+        Action::RefillUp => Command::ScaleRefillRate(REFILL_FACTOR),
+        Action::RefillDown => Command::ScaleRefillRate(1.0 / REFILL_FACTOR),
+        Action::TogglePause => Command::TogglePause,
+        Action::Step => Command::Step,
+        Action::SlowDown => Command::SlowDown,
+        Action::SpeedUp => Command::SpeedUp,
+        Action::Reset => Command::Reset,
+        Action::NextEvent => Command::NextEvent,
+        Action::PreviousEvent => Command::PreviousEvent,
+        _ => return None,
+    })
+}
+
+fn step_selection(view: &mut ViewState, snap: &Snapshot, action: Action) -> String {
     let n = snap.servers.len();
     let Some(current) = view.selected() else {
-        return Ack::refuse("no servers to select");
+        return "no servers to select".to_string();
     };
     let i = if action == Action::SelectPrev {
         (current + n - 1) % n
@@ -209,87 +203,17 @@ fn step_selection(view: &mut ViewState, snap: &Snapshot, action: Action) -> Ack 
         (current + 1) % n
     };
     view.select(snap, i);
-    Ack::view(format!("selected {}", snap.servers[i].name))
+    format!("selected {}", snap.servers[i].name)
 }
 
-fn remove(snap: &Snapshot, selected: Option<&ServerSnapshot>) -> Ack {
-    match selected {
-        None => Ack::refuse("no server selected to remove"),
-        Some(_) if snap.servers.len() <= 1 => Ack::refuse(format!(
-            "cannot remove the last server (add one first with {})",
-            keymap::key_for(Action::AddServer)
-        )),
-        Some(s) => Ack::send(
-            Command::RemoveServer(s.name.clone()),
-            format!("remove {}", s.name),
-        ),
-    }
+/// Scroll the event log one step back (older) or forward (newer).
+fn scroll_log(view: &mut ViewState, snap: &Snapshot, back: bool) {
+    let lines = event_log::entries(snap, view).len();
+    let step = LOG_SCROLL_STEP as isize;
+    view.scroll_log(if back { step } else { -step }, lines.saturating_sub(1));
 }
 
-fn cycle_fault(view: &mut ViewState, selected: Option<&ServerSnapshot>) -> Ack {
-    let Some(s) = selected else {
-        return Ack::refuse("no server selected to fault");
-    };
-    let current = match view.pending_fault() {
-        Some((name, f)) if *name == s.name => Some(*f),
-        _ => s.fault,
-    };
-    let fault = next_fault(current);
-    view.set_pending_fault(Some((s.name.clone(), fault)));
-    Ack::send(
-        Command::InjectFault {
-            server: s.name.clone(),
-            fault,
-        },
-        format!("fault {fault} on {}", s.name),
-    )
-}
-
-fn heal(selected: Option<&ServerSnapshot>) -> Ack {
-    match selected {
-        None => Ack::refuse("no server selected to heal"),
-        Some(s) if s.fault.is_none() => Ack::refuse(format!("{} has no fault to heal", s.name)),
-        Some(s) => Ack::send(
-            Command::Heal {
-                server: s.name.clone(),
-            },
-            format!("heal {}", s.name),
-        ),
-    }
-}
-
-fn burst(snap: &Snapshot) -> Ack {
-    let hottest = snap.tenants.first();
-    let requests = hottest
-        .map_or(DEFAULT_BURST, |t| {
-            t.capacity.saturating_mul(BURST_CAPACITIES)
-        })
-        .max(1);
-    let who = hottest.map_or("the hottest tenant", |t| t.name.as_str());
-    Ack::send(
-        Command::Burst {
-            tenant: None,
-            requests,
-        },
-        format!("burst {requests} requests from {who}"),
-    )
-}
-
-fn refill(snap: &Snapshot, action: Action) -> Ack {
-    let factor = if action == Action::RefillUp {
-        REFILL_FACTOR
-    } else {
-        1.0 / REFILL_FACTOR
-    };
-    // The rate in force, not one just sent (the engine resolves relative changes).
-    let new = (snap.limiter.refill_per_sec * factor).clamp(MIN_REFILL, MAX_REFILL);
-    Ack::send(
-        Command::SetRefillRate(new),
-        format!("refill {new:.1} tokens/s"),
-    )
-}
-
-fn set_focus(view: &mut ViewState, focus: Focus) -> Ack {
+fn set_focus(view: &mut ViewState, focus: Focus) -> String {
     view.set_focus(focus);
     let what = match focus {
         Focus::All => "all panels",
@@ -297,32 +221,37 @@ fn set_focus(view: &mut ViewState, focus: Focus) -> Ack {
         Focus::Buckets => "the token buckets",
         Focus::Breakers => "the breakers",
     };
-    Ack::view(format!("showing {what}"))
+    format!("showing {what}")
 }
 
-/// Record the engine's refusal of `command` (`err`): a refused fault is no longer
-/// pending, and the refusal is explained in the log.
-pub fn refused(view: &mut ViewState, snap: &Snapshot, command: &Command, err: &SimError) {
-    if matches!(command, Command::InjectFault { .. }) {
-        view.set_pending_fault(None);
-    }
-    view.note(snap.now_ns, format!("✗ refused: {err}"), true);
+/// Record the engine's refusal of a command (`err`, at virtual time `at_ns`) in the log,
+/// with a hint when a key fixes it.
+pub fn refused(view: &mut ViewState, at_ns: u64, err: &SimError) {
+    let hint = match err {
+        SimError::NotPaused => format!(" (press {} first)", keymap::key_for(Action::TogglePause)),
+        SimError::LastServer(_) => format!(
+            " (add one first with {})",
+            keymap::key_for(Action::AddServer)
+        ),
+        _ => String::new(),
+    };
+    view.note(at_ns, format!("refused: {err}{hint}"), true);
 }
 
-/// The fault `f` injects next, given the server's current fault.
-pub fn next_fault(current: Option<Fault>) -> Fault {
-    match current {
-        None | Some(Fault::Flapping { .. }) => Fault::Errors {
-            rate: FAULT_ERROR_RATE,
-        },
-        Some(Fault::Errors { .. }) => Fault::Slow {
-            latency_ns: FAULT_SLOW_MS * 1_000_000,
-        },
-        Some(Fault::Slow { .. }) => Fault::Down,
-        Some(Fault::Down) => Fault::Flapping {
-            period_ns: FAULT_FLAP_MS * 1_000_000,
-        },
-    }
+/// Record a jump that landed at virtual time `at_ns` (no engine line says so: a jump
+/// lands on exactly what a fresh run shows), naming the step reached.
+pub fn jumped(view: &mut ViewState, snap: &Snapshot, at_ns: u64) {
+    let times = snap.session.scenario.scripted_times();
+    let fired = times.clone().filter(|&t| t <= at_ns).count();
+    let total = times.count();
+    view.note(
+        at_ns,
+        format!(
+            "jumped to {} (step {fired}/{total})",
+            crate::sim::duration::exact_duration(at_ns)
+        ),
+        false,
+    );
 }
 
 #[cfg(test)]
@@ -363,16 +292,62 @@ mod tests {
     }
 
     #[test]
-    fn escape_closes_help_before_quitting() {
+    fn escape_closes_help_and_never_quits() {
         let snap = snapshot();
         let mut view = ViewState::new(&snap, false);
         apply(&mut view, &snap, Action::ToggleHelp, "?");
         assert!(view.help_open());
         assert_eq!(apply(&mut view, &snap, Action::Escape, "Esc").effect, None);
         assert!(!view.help_open());
-        assert_eq!(
-            apply(&mut view, &snap, Action::Escape, "Esc").effect,
-            Some(Effect::Quit)
-        );
+        assert_eq!(apply(&mut view, &snap, Action::Escape, "Esc").effect, None);
+        let last = view.notes().last().unwrap();
+        assert!(last.text.contains("q to quit") && !last.error, "{last:?}");
+    }
+
+    #[test]
+    fn the_selection_follows_its_server_and_keeps_its_row_when_it_goes() {
+        let mut engine =
+            Engine::from_scenario(&Scenario::builtin("default").expect("shipped"), Some(1))
+                .expect("valid");
+        let snap = engine.snapshot();
+        let mut view = ViewState::new(&snap, false);
+        view.select(&snap, 2);
+        assert_eq!(snap.servers[2].name, "gamma");
+        // delta joins at 8 s, above gamma in the legend: the selection moves with gamma.
+        engine.advance(9_000_000_000);
+        let snap = engine.snapshot();
+        view.follow(&snap);
+        assert_eq!(snap.servers[view.selected().unwrap()].name, "gamma");
+        assert_eq!(view.selected_position(), 3);
+        // gamma goes: the row stays, clamped to the last server.
+        engine.apply(Command::RemoveServerAt(3)).unwrap();
+        let snap = engine.snapshot();
+        view.follow(&snap);
+        assert_eq!(view.selected_position(), 2);
+        assert_eq!(snap.servers[2].name, "delta");
+    }
+
+    #[test]
+    fn keys_on_the_selection_send_its_position_not_a_name() {
+        let snap = snapshot();
+        let mut view = ViewState::new(&snap, false);
+        apply(&mut view, &snap, Action::SelectNext, "j");
+        for (action, command) in [
+            (Action::RemoveSelected, Command::RemoveServerAt(1)),
+            (Action::CycleFault, Command::CycleFaultAt(1)),
+            (Action::Heal, Command::HealAt(1)),
+            (Action::RefillUp, Command::ScaleRefillRate(REFILL_FACTOR)),
+            (
+                Action::Burst,
+                Command::BurstHottest {
+                    capacities: BURST_CAPACITIES,
+                },
+            ),
+            (Action::Step, Command::Step),
+        ] {
+            let before = view.notes().count();
+            assert_eq!(apply(&mut view, &snap, action, "x").command, Some(command));
+            assert_eq!(view.notes().count(), before, "the engine logs what it did");
+        }
     }
 }

@@ -41,9 +41,9 @@ pub enum Action {
     SpeedUp,
     /// Restart the scenario.
     Reset,
-    /// Jump to the next scripted scenario event (talk mode).
+    /// Jump to the next scripted step (talk mode).
     NextEvent,
-    /// Jump back to the previous scripted scenario event (talk mode).
+    /// Jump back to the step before the current one (talk mode).
     PreviousEvent,
     /// Write this session (scenario, seed, live commands) as a scenario file.
     SaveSession,
@@ -51,8 +51,14 @@ pub enum Action {
     Focus(Focus),
     /// Open or close the help overlay.
     ToggleHelp,
-    /// Close the help overlay if open, otherwise quit.
+    /// Close the help overlay if open (never quits: a stray Esc on stage is harmless).
     Escape,
+    /// Scroll the event log back (older lines).
+    ScrollLogBack,
+    /// Scroll the event log forward (newer lines).
+    ScrollLogForward,
+    /// Cycle the event log's filter: all / scenario / breaker / key / refused.
+    CycleLogFilter,
     /// Quit.
     Quit,
     /// Suspend to the shell (Ctrl-Z); `fg` resumes.
@@ -225,14 +231,14 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[ch('r')],
         label: "r",
-        description: "reset the scenario",
+        description: "reset the scenario (clears the event log)",
         action: Action::Reset,
         hint: None,
     },
     Binding {
         keys: &[ch('n')],
         label: "n p",
-        description: "next / previous scripted event (talk mode)",
+        description: "next step / step before this one (talk mode)",
         action: Action::NextEvent,
         hint: None,
     },
@@ -279,6 +285,27 @@ pub const KEYMAP: &[Binding] = &[
         hint: None,
     },
     Binding {
+        keys: &[ch('{')],
+        label: "{ }",
+        description: "scroll the event log back / forward",
+        action: Action::ScrollLogBack,
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('}')],
+        label: "",
+        description: "",
+        action: Action::ScrollLogForward,
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('e')],
+        label: "e",
+        description: "event log filter: all/scenario/breaker/key/refused",
+        action: Action::CycleLogFilter,
+        hint: hint(8, "log filter"),
+    },
+    Binding {
         keys: &[ch('?')],
         label: "?",
         description: "toggle this help",
@@ -288,7 +315,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[code(KeyCode::Esc)],
         label: "Esc",
-        description: "close help, or quit",
+        description: "close help (q quits)",
         action: Action::Escape,
         hint: None,
     },
@@ -469,6 +496,20 @@ mod tests {
             Some(Action::SelectNext)
         );
         assert_eq!(lookup(&press(KeyCode::Esc, none)), Some(Action::Escape));
+        assert_eq!(
+            lookup(&press(KeyCode::Char('{'), KeyModifiers::SHIFT)),
+            Some(Action::ScrollLogBack)
+        );
+        assert_eq!(
+            lookup(&press(KeyCode::PageUp, none)),
+            None,
+            "left to clickers"
+        );
+        assert_eq!(
+            lookup(&press(KeyCode::PageDown, none)),
+            None,
+            "left to clickers"
+        );
     }
 
     #[test]
@@ -502,6 +543,7 @@ mod tests {
                 ("b", "burst"),
                 ("+/-", "rate"),
                 ("</>", "speed"),
+                ("e", "log filter"),
             ]
         );
         assert_eq!(key_for(Action::AddServer), "a");

@@ -5,7 +5,7 @@
 //! Inside, knowledge flows one way (no file imports a file that imports it back):
 //!
 //! ```text
-//!  mod (run) ─> runner ─> app ─┬─> input ──> keymap ─> state
+//!  mod (run) ─> runner ─> app ─┬─> input ──> keymap, event_log ─> state
 //!      │                       ├─> effects (file I/O: the session)
 //!      ├─> terminal ─> record  └─> render/* ─> layout, theme, state, keymap
 //!      │      └─> signals                export ─> render
@@ -17,6 +17,7 @@ pub mod app;
 pub mod crash;
 pub mod effects;
 pub mod error;
+pub mod event_log;
 pub mod export;
 pub mod input;
 pub mod keymap;
@@ -273,7 +274,8 @@ fn finish_recording(rec: &Recorder, path: &Path) -> Result<(), Error> {
 
 /// `--save-scenario`: write the final session (every command the engine applied).
 fn save_at_exit(last: &Snapshot, path: &Path) -> Result<(), Error> {
-    let n = effects::save_session(last, path).map_err(|e| Error::SaveAtExit(Box::new(e)))?;
+    let n =
+        effects::save_session(&last.session, path).map_err(|e| Error::SaveAtExit(Box::new(e)))?;
     eprintln!(
         "session ({n} live command(s)) saved to {}; replay it with: ringside --scenario {}",
         path.display(),

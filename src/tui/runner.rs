@@ -31,7 +31,7 @@ use tokio::sync::{mpsc as tmpsc, oneshot, watch};
 
 use super::app::{App, Outcome};
 use super::error::Error;
-use crate::sim::{BoxError, Command, Engine, Interrupt, SimError, Snapshot};
+use crate::sim::{BoxError, Command, Engine, Interrupt, SessionLog, SimError, Snapshot};
 
 /// Default frames per second.
 pub const DEFAULT_FPS: u32 = 30;
@@ -48,6 +48,10 @@ pub trait Simulation: Send + 'static {
     fn tick(&mut self, wall_dt_ns: u64);
     /// Build a snapshot.
     fn snapshot(&self) -> Snapshot;
+    /// Current virtual time (ns).
+    fn now_ns(&self) -> u64;
+    /// The session so far (what saving writes).
+    fn session(&self) -> SessionLog;
     /// The interrupt that stops its long work, if it has one.
     fn interrupt(&self) -> Option<Interrupt> {
         None
@@ -63,6 +67,12 @@ impl Simulation for Engine {
     }
     fn snapshot(&self) -> Snapshot {
         Engine::snapshot(self)
+    }
+    fn now_ns(&self) -> u64 {
+        Engine::now(self)
+    }
+    fn session(&self) -> SessionLog {
+        Engine::session(self)
     }
     fn interrupt(&self) -> Option<Interrupt> {
         Some(Engine::interrupt(self).clone())
@@ -261,7 +271,8 @@ fn engine_thread<S: Simulation>(mut sim: S, frame: Duration, ends: EngineEnds) {
                     last_tick = Instant::now();
                 }
                 let result = sim.apply(command.clone());
-                let _ = outcomes.send(Outcome { command, result });
+                let outcome = Outcome::new(command, result, sim.now_ns(), sim.session());
+                let _ = outcomes.send(outcome);
                 pending = true;
                 // Keep collecting until the frame deadline.
                 if Instant::now() < next_publish {
@@ -389,6 +400,7 @@ where
                         if !engine.send(command) {
                             return Err(Error::EngineStopped);
                         }
+                        app.sent();
                     }
                     dirty = true;
                 }

@@ -1,17 +1,106 @@
 //! View state: what the dashboard shows besides the snapshot itself (selection, overlays,
-//! focus, presenter mode, the UI's own log lines, where clickable rows were drawn).
+//! focus, presenter mode, the UI's own log lines and how the log is filtered and
+//! scrolled, where clickable rows were drawn).
 //!
 //! Key handling ([`input`](super::input)) changes it; render functions
 //! ([`render`](super::render)) read it. It imports no rendering.
+//!
+//! # The selected server
+//! The selection is a *position* in the legend order (the order of
+//! [`Snapshot::servers`]), like a cursor on a line. Commands on "the selected server" send
+//! that position, and the engine resolves it when it applies them (see
+//! [`Command`](crate::sim::Command#relative-commands)); when the server there is removed,
+//! the selection stays on the same row, which now shows the next server (or the last one),
+//! so `d` typed four times removes four servers in turn, like deleting lines. When a new
+//! frame shows the selected server at another row (a server joined above it), the
+//! selection moves with it, as a cursor moves with its line when lines are inserted above.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use ratatui::layout::{Position, Rect};
 
-use crate::sim::{Fault, Snapshot};
+use crate::sim::{LogKind, Snapshot};
 
-/// Notes (key acknowledgements, refusals) kept for the event log.
-pub const NOTES_KEPT: usize = 64;
+/// Notes (view acknowledgements, refusals) kept for the event log; with the engine's own
+/// [`LOG_LINES`](crate::sim::LOG_LINES), the log holds at most the sum of the two.
+pub const NOTES_KEPT: usize = 200;
+
+/// Which lines the event log shows (cycled by a key, see [`keymap`](super::keymap)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum LogFilter {
+    /// Every line.
+    #[default]
+    All,
+    /// Scripted scenario events.
+    Scenario,
+    /// Breaker transitions.
+    Breaker,
+    /// What keys (and commands) did: applied commands and view actions.
+    Key,
+    /// Refusals and skipped events.
+    Refused,
+}
+
+/// What kind of event-log line a line is, for [`LogFilter`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LogCategory {
+    /// A scripted scenario event.
+    Scenario,
+    /// A breaker transition.
+    Breaker,
+    /// An applied command or a view action.
+    Key,
+    /// A refusal or a skipped event.
+    Refused,
+}
+
+impl LogCategory {
+    /// The category of an engine log line.
+    pub fn of(kind: LogKind) -> Self {
+        match kind {
+            LogKind::Command => Self::Key,
+            LogKind::Scenario => Self::Scenario,
+            LogKind::Breaker => Self::Breaker,
+            LogKind::Error => Self::Refused,
+        }
+    }
+}
+
+impl LogFilter {
+    /// The filter after this one: all → scenario → breaker → key → refused → all.
+    pub fn next(self) -> Self {
+        match self {
+            Self::All => Self::Scenario,
+            Self::Scenario => Self::Breaker,
+            Self::Breaker => Self::Key,
+            Self::Key => Self::Refused,
+            Self::Refused => Self::All,
+        }
+    }
+
+    /// Its name, as the log panel's title shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::All => "all",
+            Self::Scenario => "scenario",
+            Self::Breaker => "breaker",
+            Self::Key => "key",
+            Self::Refused => "refused",
+        }
+    }
+
+    /// Whether a line of `category` passes.
+    pub fn admits(self, category: LogCategory) -> bool {
+        match self {
+            Self::All => true,
+            Self::Scenario => category == LogCategory::Scenario,
+            Self::Breaker => category == LogCategory::Breaker,
+            Self::Key => category == LogCategory::Key,
+            Self::Refused => category == LogCategory::Refused,
+        }
+    }
+}
 
 /// Which panel fills the screen (talk mode: `1` ring, `2` buckets, `3` breakers, `0` all).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -38,6 +127,17 @@ pub struct Note {
     pub error: bool,
 }
 
+impl Note {
+    /// Its category in the event log.
+    pub fn category(&self) -> LogCategory {
+        if self.error {
+            LogCategory::Refused
+        } else {
+            LogCategory::Key
+        }
+    }
+}
+
 /// Where the legend rows were drawn: the area of the rows and the index of the server in
 /// the first row (so that a click can be mapped back to a server).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,7 +160,9 @@ impl LegendHit {
 /// Everything the dashboard shows besides the snapshot itself.
 #[derive(Debug, Clone, Default)]
 pub struct ViewState {
+    /// Position of the selection in the legend order (see the module docs).
     selected: usize,
+    /// The name of the server at that position in the last frame.
     selected_name: Option<String>,
     servers: usize,
     help: bool,
@@ -68,19 +170,24 @@ pub struct ViewState {
     present: bool,
     mouse: bool,
     notes: VecDeque<Note>,
+    /// Which lines the event log shows.
+    log_filter: LogFilter,
+    /// How many (filtered) lines the event log is scrolled back from the newest.
+    log_scroll: usize,
+    /// The newest engine log line seen (compared by pointer), so that a log scrolled back
+    /// stays on the same lines while new ones arrive.
+    log_anchor: Option<Arc<str>>,
+    /// Virtual time of the last snapshot followed.
+    now_ns: u64,
     /// Where the legend rows were drawn last frame (for mouse selection).
     legend: Option<LegendHit>,
-    /// A fault sent but not yet visible in a snapshot, so pressing `f` twice quickly
-    /// still cycles.
-    pending_fault: Option<(String, Fault)>,
 }
 
 impl ViewState {
     /// The view of `snapshot` with the first server selected; `mouse`: whether clicks on
-    /// legend rows select servers.
+    /// legend rows select servers and the wheel scrolls the event log.
     pub fn new(snapshot: &Snapshot, mouse: bool) -> Self {
         let mut view = Self {
-            selected_name: snapshot.servers.first().map(|s| s.name.clone()),
             notes: VecDeque::with_capacity(NOTES_KEPT),
             mouse,
             ..Self::default()
@@ -89,26 +196,37 @@ impl ViewState {
         view
     }
 
-    /// Follow a new snapshot: the selection follows the server by name (or keeps its row
-    /// when that server is gone), and a pending fault is dropped once it is visible.
+    /// Follow a new snapshot: the selection follows its server to its new row, or, when
+    /// that server is gone, keeps its row (clamped to the servers there are); when time
+    /// went back (a reset or a jump back), the notes of the undone future go; a log
+    /// scrolled back stays on the same lines.
     pub fn follow(&mut self, snapshot: &Snapshot) {
-        if let Some((name, fault)) = &self.pending_fault {
-            let shown = snapshot.servers.iter().find(|s| &s.name == name);
-            if shown.is_none_or(|s| s.fault == Some(*fault)) {
-                self.pending_fault = None;
-            }
-        }
         let servers = &snapshot.servers;
         self.servers = servers.len();
-        if let Some(name) = &self.selected_name
-            && let Some(i) = servers.iter().position(|s| &s.name == name)
-        {
-            self.selected = i;
-            return;
-        }
-        // The selected server is gone: keep the same row, clamped.
-        self.selected = self.selected.min(servers.len().saturating_sub(1));
+        let moved = self
+            .selected_name
+            .as_ref()
+            .and_then(|name| servers.iter().position(|s| &s.name == name));
+        self.selected = moved.unwrap_or(self.selected.min(self.servers.saturating_sub(1)));
         self.selected_name = servers.get(self.selected).map(|s| s.name.clone());
+        if snapshot.now_ns < self.now_ns {
+            self.notes.retain(|n| n.at_ns <= snapshot.now_ns);
+            self.log_scroll = 0;
+        } else if self.log_scroll > 0 {
+            let new = match &self.log_anchor {
+                Some(anchor) => snapshot
+                    .log
+                    .iter()
+                    .rev()
+                    .take_while(|l| !Arc::ptr_eq(&l.text, anchor))
+                    .filter(|l| self.log_filter.admits(LogCategory::of(l.kind)))
+                    .count(),
+                None => 0,
+            };
+            self.log_scroll += new;
+        }
+        self.now_ns = snapshot.now_ns;
+        self.log_anchor = snapshot.log.last().map(|l| l.text.clone());
     }
 
     /// Index of the selected server in the snapshot's servers (None when there are none).
@@ -116,7 +234,14 @@ impl ViewState {
         (self.selected < self.servers).then_some(self.selected)
     }
 
-    /// Select server `index` of `snapshot` (ignored when out of range).
+    /// The selected position in the legend order, what commands on "the selected server"
+    /// send (0 when there are no servers: the engine then refuses).
+    pub fn selected_position(&self) -> usize {
+        self.selected
+    }
+
+    /// Select the server at position `index` of `snapshot`'s legend (ignored when out of
+    /// range).
     pub fn select(&mut self, snapshot: &Snapshot, index: usize) {
         if let Some(s) = snapshot.servers.get(index) {
             self.selected = index;
@@ -161,7 +286,7 @@ impl ViewState {
         self.present = present;
     }
 
-    /// Whether mouse clicks select legend rows.
+    /// Whether mouse clicks select legend rows (and the wheel scrolls the event log).
     pub fn mouse(&self) -> bool {
         self.mouse
     }
@@ -176,16 +301,6 @@ impl ViewState {
         self.legend = legend;
     }
 
-    /// The fault sent to a server but not yet visible in a snapshot.
-    pub fn pending_fault(&self) -> Option<&(String, Fault)> {
-        self.pending_fault.as_ref()
-    }
-
-    /// Remember (or forget) a fault sent but not yet visible.
-    pub fn set_pending_fault(&mut self, pending: Option<(String, Fault)>) {
-        self.pending_fault = pending;
-    }
-
     /// The UI's own event-log lines, oldest first.
     pub fn notes(&self) -> impl DoubleEndedIterator<Item = &Note> + ExactSizeIterator {
         self.notes.iter()
@@ -196,7 +311,41 @@ impl ViewState {
         if self.notes.len() == NOTES_KEPT {
             self.notes.pop_front();
         }
-        self.notes.push_back(Note { at_ns, text, error });
+        let note = Note { at_ns, text, error };
+        if self.log_scroll > 0 && self.log_filter.admits(note.category()) {
+            self.log_scroll += 1;
+        }
+        self.notes.push_back(note);
+    }
+
+    /// Forget the UI's own log lines and scroll back to the newest (`r`: the engine starts
+    /// its log afresh too).
+    pub fn clear_log(&mut self) {
+        self.notes.clear();
+        self.log_scroll = 0;
+    }
+
+    /// Which lines the event log shows.
+    pub fn log_filter(&self) -> LogFilter {
+        self.log_filter
+    }
+
+    /// Show the next filter's lines, from the newest.
+    pub fn cycle_log_filter(&mut self) -> LogFilter {
+        self.log_filter = self.log_filter.next();
+        self.log_scroll = 0;
+        self.log_filter
+    }
+
+    /// How many (filtered) lines the event log is scrolled back from the newest.
+    pub fn log_scroll(&self) -> usize {
+        self.log_scroll
+    }
+
+    /// Scroll the event log `back` lines towards older ones (negative: towards the newest),
+    /// at most to `max` lines back.
+    pub fn scroll_log(&mut self, back: isize, max: usize) {
+        self.log_scroll = self.log_scroll.saturating_add_signed(back).min(max);
     }
 
     /// Acknowledge what `key` did (`key: text`, marked `✗` when refused).

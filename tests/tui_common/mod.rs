@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ringside::sim::{Engine, Scenario};
-use ringside::tui::app::{App, AppOptions};
+use ringside::sim::{Command, Engine, Scenario};
+use ringside::tui::app::{App, AppOptions, Outcome};
 use ringside::tui::theme::{Theme, ThemeKind};
 
 /// Seed used by every dashboard test.
@@ -53,4 +53,20 @@ pub fn text(terminal: &Terminal<TestBackend>) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Apply `cmds` to the engine as the runner does (each one counted as sent, its outcome
+/// reported to the app), then show the engine's new snapshot.
+pub fn apply_all(app: &mut App, engine: &mut Engine, cmds: Vec<Command>) {
+    for command in cmds {
+        app.sent();
+        let result = engine.apply(command.clone());
+        app.on_outcome(&Outcome::new(
+            command,
+            result,
+            engine.now(),
+            engine.session(),
+        ));
+    }
+    app.set_snapshot(Arc::new(engine.snapshot()));
 }

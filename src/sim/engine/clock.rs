@@ -2,7 +2,7 @@
 //! queued completions and retries, Poisson arrivals and the per-second series.
 
 use crate::patterns::Nanos;
-use crate::sim::limits::{PREV_GRACE_NS, SERIES_SECONDS, STEP_NS};
+use crate::sim::limits::{SERIES_SECONDS, STEP_NS};
 use crate::sim::snapshot::{Caption, LogKind, SecondSample};
 use crate::sim::traffic::exp_interval_ns;
 
@@ -93,12 +93,17 @@ impl Engine {
     }
 
     /// Where [`Command::PreviousEvent`](crate::sim::Command::PreviousEvent) would land: the
-    /// last scripted event at least [`PREV_GRACE_NS`] before now, or the start (0).
+    /// step before the current one. The current step is the last scripted event at or
+    /// before now; this is the last scripted event before it (events at the same instant
+    /// are one step), or the start (0) when there is none.
     pub fn previous_event_time(&self) -> u64 {
-        self.scripted_times()
-            .filter(|&t| t.saturating_add(PREV_GRACE_NS) <= self.now)
-            .last()
-            .unwrap_or(0)
+        let current = self.scripted_times().filter(|&t| t <= self.now).last();
+        current.map_or(0, |current| {
+            self.scripted_times()
+                .filter(|&t| t < current)
+                .last()
+                .unwrap_or(0)
+        })
     }
 
     /// Draw the next Poisson arrival from now at the current rate (never when it is 0).

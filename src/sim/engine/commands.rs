@@ -4,7 +4,7 @@
 use crate::patterns::Nanos;
 use crate::patterns::breaker::BreakerConfig;
 use crate::patterns::limiter::BucketConfig;
-use crate::sim::command::{BreakerParams, Command, Fault};
+use crate::sim::command::{BreakerParams, Command, Fault, MAX_REFILL, MIN_REFILL, next_fault};
 use crate::sim::duration::format_duration;
 use crate::sim::error::SimError;
 use crate::sim::limits::{MAX_SPEED, MEMBERSHIP_CHANGES, MIN_SPEED, STEP_NS};
@@ -34,6 +34,7 @@ impl Engine {
             Command::Pause => self.set_paused(true),
             Command::Resume => self.set_paused(false),
             Command::TogglePause => self.set_paused(!self.paused),
+            Command::Step if !self.paused => return Err(SimError::NotPaused),
             Command::Step => {
                 self.advance(STEP_NS);
                 format!("stepped {}", format_duration(STEP_NS))
@@ -53,9 +54,84 @@ impl Engine {
                 return self.jump_to(self.previous_event_time());
             }
             Command::JumpTo(at) => return self.jump_to(at),
+            relative @ (Command::ScaleRefillRate(_)
+            | Command::BurstHottest { .. }
+            | Command::RemoveServerAt(_)
+            | Command::CycleFaultAt(_)
+            | Command::HealAt(_)) => {
+                // Resolved into an absolute command, which is not relative: one level deep.
+                let absolute = self.resolve(relative)?;
+                return self.apply_as(absolute, kind);
+            }
         };
         push_log(&mut self.log, self.now, kind, text);
         Ok(())
+    }
+
+    /// The command made absolute and explicit against the state right now: relative
+    /// commands (see [`Command::is_relative`]) become the absolute command they amount to,
+    /// an auto server name and the hottest tenant of a burst are named. Applying the result
+    /// does exactly what applying `command` now would, so it is what the session records.
+    /// Refused (nothing changes) when the relative command cannot be resolved.
+    pub(super) fn resolve(&self, command: Command) -> Result<Command, SimError> {
+        Ok(match command {
+            Command::AddServer { name: None } => Command::AddServer {
+                name: Some(auto_server_name(|n| self.ring.contains(n))),
+            },
+            Command::AddServer { name: Some(n) } => Command::AddServer {
+                name: Some(n.trim().to_string()),
+            },
+            Command::Burst {
+                tenant: None,
+                requests,
+            } => Command::Burst {
+                tenant: Some(self.tenants[self.hottest_tenant() as usize].name.clone()),
+                requests,
+            },
+            Command::ScaleRate(factor) => {
+                validate::factor(factor)?;
+                Command::SetRate(self.rate * factor)
+            }
+            Command::ScaleRefillRate(factor) => {
+                validate::factor(factor)?;
+                let rate = self.bucket_config.refill_per_sec() * factor;
+                Command::SetRefillRate(rate.clamp(MIN_REFILL, MAX_REFILL))
+            }
+            Command::BurstHottest { capacities } => Command::Burst {
+                tenant: Some(self.tenants[self.hottest_tenant() as usize].name.clone()),
+                requests: self.bucket_config.capacity().saturating_mul(capacities),
+            },
+            Command::RemoveServerAt(position) => Command::RemoveServer(self.server_at(position)?.0),
+            Command::CycleFaultAt(position) => {
+                let (server, fault) = self.server_at(position)?;
+                Command::InjectFault {
+                    server,
+                    fault: next_fault(fault),
+                }
+            }
+            Command::HealAt(position) => match self.server_at(position)? {
+                (server, None) => return Err(SimError::NoFault(server)),
+                (server, Some(_)) => Command::Heal { server },
+            },
+            other => other,
+        })
+    }
+
+    /// The name and fault of the server at `position` of the legend order (the ring's
+    /// server order, as in [`Snapshot::servers`](crate::sim::Snapshot::servers)), clamped
+    /// to the last.
+    fn server_at(&self, position: usize) -> Result<(String, Option<Fault>), SimError> {
+        let servers = self.ring.servers();
+        let last = servers.len().checked_sub(1);
+        let (id, name) = last
+            .and_then(|last| servers.into_iter().nth(position.min(last)))
+            .ok_or_else(|| SimError::UnknownServer(format!("#{}", position + 1)))?;
+        let fault = self
+            .servers
+            .get(id.0 as usize)
+            .and_then(Option::as_ref)
+            .and_then(|s| s.fault);
+        Ok((name.to_string(), fault))
     }
 
     fn add_server(&mut self, name: Option<String>) -> Result<String, SimError> {

@@ -7,7 +7,6 @@ use crate::sim::error::SimError;
 use crate::sim::limits::SESSION_COMMANDS;
 use crate::sim::session::{SessionEntry, SessionLog};
 use crate::sim::snapshot::LogKind;
-use crate::sim::traffic::auto_server_name;
 
 use super::Engine;
 use super::log::push_log;
@@ -16,19 +15,23 @@ impl Engine {
     /// Apply a command now. On error nothing changes; on success an event-log line is added
     /// (jumps add none: they land on exactly what a fresh run shows at that time).
     ///
+    /// A relative command ([`Command::is_relative`]) is resolved against the engine's state
+    /// right now, and the absolute command it amounts to is applied, logged and recorded:
+    /// commands sent faster than frames each act on the result of the one before.
+    ///
     /// Commands that change what is simulated ([`Command::is_recorded`]) are recorded in the
-    /// session log with the current virtual time; see [`Engine::session`].
+    /// session log with the current virtual time, with their implicit parts made explicit;
+    /// see [`Engine::session`].
     pub fn apply(&mut self, command: Command) -> Result<(), SimError> {
-        let recorded = command.is_recorded().then(|| {
-            // Whatever is due now (scripted events at time 0 before the first advance) happens
-            // first, as it will in a replay, where a live command fires last at its instant.
-            self.advance(0);
-            self.make_explicit(&command)
-        });
-        self.apply_as(command, LogKind::Command)?;
-        if let Some(c) = recorded {
-            self.record(c);
+        if !command.is_recorded() {
+            return self.apply_as(command, LogKind::Command);
         }
+        // Whatever is due now (scripted events at time 0 before the first advance) happens
+        // first, as it will in a replay, where a live command fires last at its instant.
+        self.advance(0);
+        let command = self.resolve(command)?;
+        self.apply_as(command.clone(), LogKind::Command)?;
+        self.record(command);
         Ok(())
     }
 
@@ -40,27 +43,6 @@ impl Engine {
             seed: self.seed,
             entries: self.session.clone(),
             truncated: self.session_truncated,
-        }
-    }
-
-    /// The command with its implicit parts pinned down as they are right now: an auto server
-    /// name, the hottest tenant of a burst.
-    fn make_explicit(&self, command: &Command) -> Command {
-        match command {
-            Command::AddServer { name: None } => Command::AddServer {
-                name: Some(auto_server_name(|n| self.ring.contains(n))),
-            },
-            Command::AddServer { name: Some(n) } => Command::AddServer {
-                name: Some(n.trim().to_string()),
-            },
-            Command::Burst {
-                tenant: None,
-                requests,
-            } => Command::Burst {
-                tenant: Some(self.tenants[self.hottest_tenant() as usize].name.clone()),
-                requests: *requests,
-            },
-            other => other.clone(),
         }
     }
 

@@ -1,63 +1,64 @@
-//! The event log, which interleaves the engine's log with the UI's own acknowledgements
-//! and refusals by virtual time.
+//! The event log panel: the merged, filtered log of [`tui::event_log`](crate::tui::event_log),
+//! newest at the bottom, scrolled back as the view says. The title shows the filter and,
+//! when scrolled back, how far (`↑12/180`: 12 of 180 lines newer than the window).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::format::clock;
 use super::panel::panel;
-use crate::sim::{LogKind, Snapshot};
-use crate::tui::state::ViewState;
+use crate::sim::Snapshot;
+use crate::tui::event_log::{entries, window};
+use crate::tui::keymap::{self, Action};
+use crate::tui::state::{LogCategory, ViewState};
 use crate::tui::theme::Theme;
 
 /// Draw the event log panel, newest line at the bottom.
 pub fn render(frame: &mut Frame, area: Rect, snap: &Snapshot, view: &ViewState, theme: &Theme) {
-    let block = panel("Events", theme);
+    let all = entries(snap, view);
+    let rows = usize::from(area.height.saturating_sub(2));
+    let (shown, back) = window(&all, rows, view.log_scroll());
+    let title = title(view, back, all.len());
+    let block = panel(&title, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.is_empty() {
         return;
     }
-    let rows = inner.height as usize;
-    // Merge the newest `rows` of each source, newest first, then reverse.
-    let mut engine = snap.log.iter().rev().take(rows).peekable();
-    let mut notes = view.notes().rev().take(rows).peekable();
-    let mut merged: Vec<(u64, &str, Style, &str)> = Vec::with_capacity(rows);
-    while merged.len() < rows {
-        let take_note = match (engine.peek(), notes.peek()) {
-            (None, None) => break,
-            (Some(_), None) => false,
-            (None, Some(_)) => true,
-            // On equal times the UI note is newer (the key came after the engine line).
-            (Some(e), Some(n)) => n.at_ns >= e.at_ns,
-        };
-        if take_note {
-            let n = notes.next().expect("peeked");
-            let style = if n.error { theme.bad } else { theme.accent };
-            merged.push((n.at_ns, "key", style, &n.text));
-        } else {
-            let e = engine.next().expect("peeked");
-            let (tag, style) = match e.kind {
-                LogKind::Command => ("cmd", theme.text),
-                LogKind::Scenario => ("scn", theme.info),
-                LogKind::Breaker => ("brk", theme.warn),
-                LogKind::Error => ("err", theme.bad),
-            };
-            merged.push((e.at_ns, tag, style, &e.text));
-        }
-    }
-    let lines: Vec<Line> = merged
+    let lines: Vec<Line> = shown
         .iter()
-        .rev()
-        .map(|(at, tag, style, text)| {
+        .map(|e| {
+            let (tag, style) = match (e.category, e.note) {
+                (LogCategory::Refused, _) => ("✗", theme.bad),
+                (LogCategory::Key, true) => ("key", theme.accent),
+                (LogCategory::Key, false) => ("cmd", theme.text),
+                (LogCategory::Scenario, _) => ("scn", theme.info),
+                (LogCategory::Breaker, _) => ("brk", theme.warn),
+            };
             Line::from(vec![
-                Span::styled(format!("{:>7} {tag} ", clock(*at)), theme.dim),
-                Span::styled(&**text, *style),
+                Span::styled(format!("{:>7} {tag:<3} ", clock(e.at_ns)), theme.dim),
+                Span::styled(e.text, style),
             ])
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// `Events · all` at the newest line; `Events · breaker · ↑12/180` scrolled back 12 of 180
+/// lines; the filter key is named while a filter other than `all` hides lines.
+fn title(view: &ViewState, back: usize, total: usize) -> String {
+    let filter = view.log_filter();
+    let mut title = format!("Events · {}", filter.label());
+    if back > 0 {
+        title.push_str(&format!(" · ↑{back}/{total}"));
+    }
+    if filter != crate::tui::state::LogFilter::All {
+        title.push_str(&format!(
+            " ({} cycles)",
+            keymap::key_for(Action::CycleLogFilter)
+        ));
+    }
+    title
 }
