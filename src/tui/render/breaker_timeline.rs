@@ -404,21 +404,31 @@ fn axis_line(cols: &Columns, axis: TimeAxis, theme: &Theme) -> Line<'static> {
         Span::raw(" ".repeat(cols.name + 1)),
         Span::styled(axis.tick_row(), theme.dim),
     ];
+    // The glyph key in the tail, whole items only: half-open (the rarest) kept longest,
+    // the transition mark dropped first.
     let key = [
-        (BreakerState::Closed, "closed"),
-        (BreakerState::Open, "open"),
-        (BreakerState::HalfOpen, "half"),
-    ];
-    let tail: usize = cols.tail.iter().sum();
-    let key_w: usize = key.iter().map(|(_, w)| 2 + width(w)).sum::<usize>() + 2;
-    if tail >= key_w {
-        for (state, word) in key {
-            spans.push(Span::styled(
-                format!(" {}{word}", state_glyph(state)),
-                theme.state(state),
-            ));
+        (BreakerState::Closed, "closed", 2),
+        (BreakerState::Open, "open", 3),
+        (BreakerState::HalfOpen, "half", 4),
+    ]
+    .map(|(state, word, priority)| {
+        let text = format!(" {}{word}", state_glyph(state));
+        (text, theme.state(state), priority)
+    });
+    let change = (format!(" {TRANSITION}change"), theme.dim, 1);
+    let items: Vec<(String, Style, u8)> = key.into_iter().chain([change]).collect();
+    let columns: Vec<Column> = items
+        .iter()
+        .map(|(text, _, priority)| Column {
+            width: width(text),
+            priority: *priority,
+        })
+        .collect();
+    let shown = fit_columns(cols.tail.iter().sum(), &columns);
+    for ((text, style, _), keep) in items.into_iter().zip(shown) {
+        if keep {
+            spans.push(Span::styled(text, style));
         }
-        spans.push(Span::styled(format!(" {TRANSITION}"), theme.dim));
     }
     Line::from(spans)
 }

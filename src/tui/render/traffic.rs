@@ -356,4 +356,43 @@ mod tests {
         assert_eq!(complete_seconds(&s, 4_500_000_000, 2).len(), 2);
         assert!(complete_seconds(&s, 0, 60).is_empty());
     }
+
+    #[test]
+    fn a_second_is_drawn_in_the_column_the_timeline_gives_its_instant() {
+        // The same axis (window, now, width) as the breaker timeline: the sample of second
+        // s lands in the column whose span holds the middle of s.
+        for cols in [13, 30, 53, 97] {
+            let axis = TimeAxis::new(41_300_000_000, cols);
+            for second in 11..41 {
+                let x = sample_x(axis, second).expect("inside the window");
+                let c = x as usize / 2;
+                let (lo, hi) = axis.span(c);
+                let mid = i128::from(second) * 1_000_000_000 + 500_000_000;
+                assert!(lo <= mid && mid < hi, "{cols} cols, second {second}");
+            }
+            assert_eq!(sample_x(axis, 10), None);
+        }
+    }
+
+    #[test]
+    fn amplification_is_offered_over_first_attempts() {
+        let s = SecondSample {
+            allowed: 3_000,
+            rate_limited: 1_000,
+            retries: 2_000,
+            ..Default::default()
+        };
+        assert_eq!(amplification(&s), "×2.00");
+        assert_eq!(amplification(&SecondSample::default()), "×1.00");
+        let all_retries = SecondSample {
+            allowed: 5,
+            retries: 5,
+            ..Default::default()
+        };
+        assert_eq!(amplification(&all_retries), "×∞");
+        // Items are whole or absent: in 24 cells only the two highest-priority ones fit.
+        let shown = fit_figures(&Figure::ALL, &s, 24);
+        let labels: Vec<String> = shown.into_iter().map(|(_, t)| t).collect();
+        assert_eq!(labels, ["allowed 3000", "failed 0"]);
+    }
 }
