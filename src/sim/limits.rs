@@ -6,6 +6,9 @@ pub const STEP_NS: u64 = 100_000_000;
 pub const RECENT_REQUESTS: usize = 256;
 /// Seconds kept in the per-second series.
 pub const SERIES_SECONDS: usize = 120;
+/// How long a removed server stays in snapshots (its history may still be on screen):
+/// as long as the per-second series.
+pub const DEPARTED_KEPT_NS: u64 = SERIES_SECONDS as u64 * 1_000_000_000;
 /// Event-log lines kept.
 pub const LOG_LINES: usize = 200;
 /// Tenants included in a snapshot (hottest first).

@@ -24,8 +24,9 @@ pub use command::{BreakerParams, Command, Fault};
 pub use engine::{BoxError, Engine, Interrupt, LimiterStatus, RetiredServer, SharedLimiter, Sizes};
 pub use error::SimError;
 pub use limits::{
-    LOG_LINES, MAX_RATE, MAX_RETRIES, MAX_SPEED, MEMBERSHIP_CHANGES, MIN_SPEED, RECENT_REQUESTS,
-    SERIES_SECONDS, SESSION_COMMANDS, SNAPSHOT_TENANTS, STEP_NS, TRANSITIONS_PER_SERVER,
+    DEPARTED_KEPT_NS, LOG_LINES, MAX_RATE, MAX_RETRIES, MAX_SPEED, MEMBERSHIP_CHANGES, MIN_SPEED,
+    RECENT_REQUESTS, SERIES_SECONDS, SESSION_COMMANDS, SNAPSHOT_TENANTS, STEP_NS,
+    TRANSITIONS_PER_SERVER,
 };
 pub use scenario::{Scenario, ScenarioError};
 pub use session::{SessionEntry, SessionLog};

@@ -36,6 +36,43 @@ pub struct BreakerCounters {
     pub rejected: u64,
 }
 
+/// Where a breaker stands on its way to its next transition: its thresholds (read from its
+/// configuration, which a live command may change) and the counts that approach them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BreakerProgress {
+    /// Consecutive failures counted while closed.
+    pub consecutive_failures: u32,
+    /// Consecutive failures that open a closed breaker.
+    pub failure_threshold: u32,
+    /// Probe successes counted in the current half-open period.
+    pub probe_successes: u32,
+    /// Probe successes that close a half-open breaker.
+    pub success_threshold: u32,
+    /// While open: the virtual time (ns) from which the next call is let through as a probe
+    /// (at or before now: the next call probes). `None` when not open.
+    pub probe_at_ns: Option<u64>,
+    /// Held open or closed by an operator (no automatic transition until reset).
+    pub forced: bool,
+}
+
+/// A server removed from the ring, kept in snapshots while its history may still be drawn
+/// (removed less than [`DEPARTED_KEPT_NS`](super::DEPARTED_KEPT_NS) ago).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DepartedServer {
+    /// Name.
+    pub name: String,
+    /// When it joined the ring (ns; 0 for the scenario's initial servers).
+    pub joined_at_ns: u64,
+    /// When it was removed (ns).
+    pub removed_at_ns: u64,
+    /// Its breaker state when it was removed.
+    pub breaker: BreakerState,
+    /// Its breaker transitions, oldest first (bounded).
+    pub transitions: Vec<TransitionRecord>,
+    /// Its breaker counters when it was removed.
+    pub counters: BreakerCounters,
+}
+
 /// A fault as shown to users.
 pub use super::command::Fault;
 
@@ -64,6 +101,10 @@ pub struct ServerSnapshot {
     pub transitions: Vec<TransitionRecord>,
     /// Breaker counters.
     pub counters: BreakerCounters,
+    /// Progress of the breaker toward its next transition.
+    pub progress: BreakerProgress,
+    /// When it joined the ring (ns; 0 for the scenario's initial servers).
+    pub joined_at_ns: u64,
     /// Injected fault, if any.
     pub fault: Option<Fault>,
     /// Whether the server is refusing calls right now (down, or flapping and in its down half).
@@ -167,6 +208,15 @@ pub struct SecondSample {
     pub failed_over: u64,
     /// Succeeded.
     pub succeeded: u64,
+    /// Attempts that were client retries (a subset of allowed + rate_limited).
+    pub retries: u64,
+}
+
+impl SecondSample {
+    /// Attempts offered to the limiter, retries included.
+    pub fn offered(&self) -> u64 {
+        self.allowed + self.rate_limited
+    }
 }
 
 /// Latency percentiles of calls that reached a server (milliseconds).
@@ -282,6 +332,9 @@ pub struct Snapshot {
     pub replicas: usize,
     /// Servers, sorted by name.
     pub servers: Vec<ServerSnapshot>,
+    /// Servers removed less than [`DEPARTED_KEPT_NS`](super::DEPARTED_KEPT_NS) ago, oldest
+    /// removal first (bounded).
+    pub departed: Vec<DepartedServer>,
     /// Ring points in clockwise order (shared; rebuilt only on membership change).
     pub ring_points: Arc<[RingPoint]>,
     /// Most recent requests, oldest first (bounded by [`RECENT_REQUESTS`](super::RECENT_REQUESTS)).

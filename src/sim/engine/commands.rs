@@ -144,7 +144,13 @@ impl Engine {
         }
         let points = validate::server_points(self.ring.vnodes(), 1.0);
         validate::ring_size(self.ring.len() + 1, self.ring.point_count() as u64 + points)?;
-        let server = SimServer::new(name.clone(), 1.0, self.next_epoch, self.breaker_config)?;
+        let server = SimServer::new(
+            name.clone(),
+            1.0,
+            self.next_epoch,
+            self.breaker_config,
+            self.now,
+        )?;
         let before = self.owned_keys(&name);
         let id = self.ring.add(&name)?;
         self.next_epoch += 1;

@@ -155,6 +155,7 @@ fn initial_servers(
             s.weight,
             epoch,
             breaker_config,
+            0,
         )?);
     }
     let ring = ring.build();

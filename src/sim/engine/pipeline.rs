@@ -36,6 +36,7 @@ impl Engine {
         self.totals.requests += 1;
         if attempt > 0 {
             self.totals.retries += 1;
+            self.current.retries += 1;
         }
         let hash = self.key_hashes[key as usize];
         if !self.admit(tenant, decided) {

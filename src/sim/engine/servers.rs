@@ -2,11 +2,16 @@
 
 use std::collections::VecDeque;
 
-use crate::patterns::breaker::{BreakerConfig, CircuitBreaker, Reason};
+use crate::patterns::Nanos;
+use crate::patterns::breaker::{BreakerConfig, CircuitBreaker, Reason, State};
+use crate::sim::breaker_state::BreakerState;
 use crate::sim::command::Fault;
 use crate::sim::error::SimError;
-use crate::sim::limits::TRANSITIONS_PER_SERVER;
-use crate::sim::snapshot::{LogKind, LogLine, TransitionRecord};
+use crate::sim::limits::{DEPARTED_KEPT_NS, TRANSITIONS_PER_SERVER};
+use crate::sim::snapshot::{
+    BreakerCounters, BreakerProgress, DepartedServer, LogKind, LogLine, ServerSnapshot,
+    TransitionRecord,
+};
 
 use super::log::{push_bounded, push_log};
 
@@ -17,6 +22,8 @@ pub(super) struct SimServer {
     pub(super) weight: f64,
     /// Distinguishes a re-added server from the removed one of the same ring id.
     pub(super) epoch: u64,
+    /// When it joined the ring (ns).
+    pub(super) joined_at: u64,
     pub(super) breaker: CircuitBreaker,
     /// Breaker generation already mirrored into `transitions`.
     pub(super) seen_generation: u64,
@@ -40,15 +47,22 @@ pub struct RetiredServer {
     pub transitions: Vec<TransitionRecord>,
     /// When it was removed (ns).
     pub removed_at_ns: u64,
+    /// When it joined the ring (ns).
+    pub joined_at_ns: u64,
+    /// Its breaker state when it was removed.
+    pub breaker: BreakerState,
+    /// Its breaker counters when it was removed.
+    pub counters: BreakerCounters,
 }
 
 impl SimServer {
-    /// A healthy, idle server with a closed breaker.
+    /// A healthy, idle server with a closed breaker, joining the ring at `joined_at`.
     pub(super) fn new(
         name: String,
         weight: f64,
         epoch: u64,
         config: BreakerConfig,
+        joined_at: u64,
     ) -> Result<Self, SimError> {
         let breaker = CircuitBreaker::new(config);
         let seen_generation = breaker.generation();
@@ -56,6 +70,7 @@ impl SimServer {
             name,
             weight,
             epoch,
+            joined_at,
             breaker,
             seen_generation,
             transitions: VecDeque::new(),
@@ -71,12 +86,83 @@ impl SimServer {
     /// The record kept of this server once it is removed at `now`.
     pub(super) fn retire(self, now: u64) -> RetiredServer {
         RetiredServer {
+            breaker: self.breaker.state().into(),
+            counters: self.counters(),
             name: self.name,
             requests: self.requests,
             transitions: self.transitions.into_iter().collect(),
             removed_at_ns: now,
+            joined_at_ns: self.joined_at,
         }
     }
+
+    fn counters(&self) -> BreakerCounters {
+        let c = self.breaker.counters();
+        BreakerCounters {
+            calls: c.calls,
+            successes: c.successes,
+            failures: c.failures,
+            rejected: c.rejected,
+        }
+    }
+
+    /// Where its breaker stands on its way to the next transition, as of `now`.
+    fn progress(&self, now: u64) -> BreakerProgress {
+        let b = &self.breaker;
+        let config = b.config();
+        let probe_at_ns = (b.state() == State::Open).then(|| {
+            let left = b.retry_after(Nanos::from_nanos(now)).unwrap_or(Nanos::ZERO);
+            now.saturating_add(left.as_nanos())
+        });
+        BreakerProgress {
+            consecutive_failures: b.consecutive_failures(),
+            failure_threshold: config.failure_threshold(),
+            probe_successes: b.probe_successes(),
+            success_threshold: config.success_threshold(),
+            probe_at_ns,
+            forced: b.forced().is_some(),
+        }
+    }
+
+    /// This server as the dashboard sees it at `now`: ring id `id`, share of the hash space
+    /// `share`, `capacity` concurrent calls.
+    pub(super) fn snapshot(&self, id: u32, share: f64, now: u64, capacity: u32) -> ServerSnapshot {
+        ServerSnapshot {
+            name: self.name.clone(),
+            id,
+            weight: self.weight,
+            share,
+            requests_per_sec: self.last_second,
+            requests: self.requests,
+            load: f64::from(self.in_flight) / f64::from(capacity),
+            in_flight: self.in_flight,
+            breaker: self.breaker.state().into(),
+            transitions: self.transitions.iter().cloned().collect(),
+            counters: self.counters(),
+            progress: self.progress(now),
+            joined_at_ns: self.joined_at,
+            fault: self.fault,
+            down_now: is_down(self.fault, self.fault_since, now),
+        }
+    }
+}
+
+/// The servers of `retired` (oldest removal first) removed less than [`DEPARTED_KEPT_NS`]
+/// before `now`, as snapshots show them.
+pub(super) fn departed(retired: &VecDeque<RetiredServer>, now: u64) -> Vec<DepartedServer> {
+    let since = now.saturating_sub(DEPARTED_KEPT_NS);
+    let first = retired.partition_point(|r| r.removed_at_ns < since);
+    retired
+        .range(first..)
+        .map(|r| DepartedServer {
+            name: r.name.clone(),
+            joined_at_ns: r.joined_at_ns,
+            removed_at_ns: r.removed_at_ns,
+            breaker: r.breaker,
+            transitions: r.transitions.clone(),
+            counters: r.counters,
+        })
+        .collect()
 }
 
 fn reason_str(r: Reason) -> &'static str {

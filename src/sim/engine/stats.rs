@@ -4,12 +4,11 @@
 use crate::patterns::Nanos;
 use crate::sim::limits::SNAPSHOT_TENANTS;
 use crate::sim::snapshot::{
-    BreakerCounters, Latency, LimiterInfo, MembershipChange, ServerSnapshot, Snapshot,
-    TenantSnapshot, Totals,
+    Latency, LimiterInfo, MembershipChange, ServerSnapshot, Snapshot, TenantSnapshot, Totals,
 };
 
 use super::Engine;
-use super::servers::{RetiredServer, is_down};
+use super::servers::{RetiredServer, departed};
 use super::sizes::Sizes;
 
 impl Engine {
@@ -99,28 +98,8 @@ impl Engine {
             .into_iter()
             .filter_map(|(id, _)| {
                 let s = self.servers.get(id.0 as usize)?.as_ref()?;
-                let c = s.breaker.counters();
-                let down_now = is_down(s.fault, s.fault_since, self.now);
-                Some(ServerSnapshot {
-                    name: s.name.clone(),
-                    id: id.0,
-                    weight: s.weight,
-                    share: self.shares.get(id.0 as usize).copied().unwrap_or(0.0),
-                    requests_per_sec: s.last_second,
-                    requests: s.requests,
-                    load: f64::from(s.in_flight) / f64::from(self.defaults.capacity),
-                    in_flight: s.in_flight,
-                    breaker: s.breaker.state().into(),
-                    transitions: s.transitions.iter().cloned().collect(),
-                    counters: BreakerCounters {
-                        calls: c.calls,
-                        successes: c.successes,
-                        failures: c.failures,
-                        rejected: c.rejected,
-                    },
-                    fault: s.fault,
-                    down_now,
-                })
+                let share = self.shares.get(id.0 as usize).copied().unwrap_or(0.0);
+                Some(s.snapshot(id.0, share, self.now, self.defaults.capacity))
             })
             .collect()
     }
@@ -136,6 +115,7 @@ impl Engine {
             rate: self.rate,
             replicas: self.replicas,
             servers: self.server_stats(),
+            departed: departed(&self.retired, self.now),
             ring_points: self.ring_points.clone(),
             recent_requests: self.recent.iter().copied().collect(),
             tenants: self.tenant_stats(SNAPSHOT_TENANTS),

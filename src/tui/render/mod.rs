@@ -24,6 +24,7 @@ pub mod progress;
 pub mod ring_gauge;
 pub mod ring_legend;
 pub mod status_bar;
+pub mod time_axis;
 pub mod too_small;
 pub mod traffic;
 

@@ -1,21 +1,28 @@
-//! Traffic: allowed, rate-limited, short-circuited, failed and failed-over requests per
-//! virtual second as a line chart, with the last complete second's figures and latency
-//! percentiles in a header (readable without colour).
+//! Traffic: allowed, rate-limited, short-circuited, failed, failed-over and retried
+//! requests per virtual second as a line chart on the shared [time axis](super::time_axis)
+//! (the same window and ticks as the breaker timeline), with the last complete second's
+//! figures (retries and amplification included) and latency percentiles in a header.
+//!
+//! Header figures are whole items `label value`; when a line has no room for all of them,
+//! whole items are left out, lowest [`Figure::priority`] first (never a cut label or number).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Color, Style};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
+use ratatui::widgets::Paragraph;
+use ratatui::widgets::canvas::{Canvas, Line as CanvasLine};
 
 use super::format::compact;
+use super::labels::{Column, fit_columns, width};
 use super::panel::panel;
+use super::time_axis::{TimeAxis, WINDOW_NS};
 use crate::sim::{SecondSample, Snapshot};
 use crate::tui::theme::Theme;
 
-/// Seconds of history charted at most.
-pub const CHART_SECONDS: usize = 60;
+/// Seconds of history charted at most (the window, and one more second at its left edge).
+pub const CHART_SECONDS: usize = (WINDOW_NS / 1_000_000_000) as usize + 1;
 
 /// The series of one outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,16 +37,19 @@ pub enum Series {
     Failed,
     /// Served by a non-primary owner.
     FailedOver,
+    /// Attempts that were client retries.
+    Retries,
 }
 
 impl Series {
     /// All series, in legend order.
-    pub const ALL: [Series; 5] = [
+    pub const ALL: [Series; 6] = [
         Series::Allowed,
         Series::RateLimited,
         Series::ShortCircuited,
         Series::Failed,
         Series::FailedOver,
+        Series::Retries,
     ];
 
     /// Short label.
@@ -50,6 +60,7 @@ impl Series {
             Series::ShortCircuited => "short",
             Series::Failed => "failed",
             Series::FailedOver => "failover",
+            Series::Retries => "retries",
         }
     }
 
@@ -61,6 +72,7 @@ impl Series {
             Series::ShortCircuited => s.short_circuited,
             Series::Failed => s.failed,
             Series::FailedOver => s.failed_over,
+            Series::Retries => s.retries,
         }
     }
 
@@ -71,6 +83,7 @@ impl Series {
             Series::ShortCircuited => theme.muted,
             Series::Failed => theme.bad,
             Series::FailedOver => theme.info,
+            Series::Retries => theme.accent,
         }
     }
 }
@@ -80,6 +93,121 @@ pub fn complete_seconds(series: &[SecondSample], now_ns: u64, max: usize) -> &[S
     let current = now_ns / 1_000_000_000;
     let end = series.partition_point(|s| s.second < current);
     &series[end.saturating_sub(max)..end]
+}
+
+/// One figure of the header: a series, the offered load or the amplification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Figure {
+    /// One series' count.
+    Series(Series),
+    /// Attempts offered to the limiter, retries included.
+    Offered,
+    /// Offered load (retries included) ÷ base offered load (first attempts).
+    Amplification,
+}
+
+impl Figure {
+    /// Figures in display order.
+    pub const ALL: [Figure; 8] = [
+        Figure::Series(Series::Allowed),
+        Figure::Series(Series::RateLimited),
+        Figure::Series(Series::ShortCircuited),
+        Figure::Series(Series::Failed),
+        Figure::Series(Series::FailedOver),
+        Figure::Series(Series::Retries),
+        Figure::Amplification,
+        Figure::Offered,
+    ];
+
+    /// Higher stays longer when a line is short of room: allowed 8, failed 7, limited 6,
+    /// short-circuited 5, retries 4, amplification 3, failover 2, offered 1.
+    pub fn priority(self) -> u8 {
+        match self {
+            Figure::Series(Series::Allowed) => 8,
+            Figure::Series(Series::Failed) => 7,
+            Figure::Series(Series::RateLimited) => 6,
+            Figure::Series(Series::ShortCircuited) => 5,
+            Figure::Series(Series::Retries) => 4,
+            Figure::Amplification => 3,
+            Figure::Series(Series::FailedOver) => 2,
+            Figure::Offered => 1,
+        }
+    }
+
+    /// `label value` for the sample `s`.
+    pub fn text(self, s: &SecondSample) -> String {
+        match self {
+            Figure::Series(series) => format!("{} {}", series.label(), compact(series.value(s))),
+            Figure::Offered => format!("offered {}", compact(s.offered())),
+            Figure::Amplification => format!("amp {}", amplification(s)),
+        }
+    }
+
+    fn style(self, theme: &Theme) -> Style {
+        match self {
+            Figure::Series(s) => s.style(theme),
+            Figure::Offered | Figure::Amplification => theme.text,
+        }
+    }
+}
+
+/// Offered load including retries ÷ base offered load, as `×1.00` (`×1.00` with no load;
+/// `×∞` when every attempt was a retry).
+pub fn amplification(s: &SecondSample) -> String {
+    let offered = s.offered();
+    let base = offered.saturating_sub(s.retries);
+    match (offered, base) {
+        (0, _) => "×1.00".to_string(),
+        (_, 0) => "×∞".to_string(),
+        _ => format!("×{:.2}", offered as f64 / base as f64),
+    }
+}
+
+/// The figures that fit in `available` cells, whole, in display order.
+fn fit_figures(figures: &[Figure], s: &SecondSample, available: usize) -> Vec<(Figure, String)> {
+    let texts: Vec<String> = figures.iter().map(|f| f.text(s)).collect();
+    let cols: Vec<Column> = figures
+        .iter()
+        .zip(&texts)
+        .map(|(f, t)| Column {
+            width: width(t) + 2,
+            priority: f.priority(),
+        })
+        .collect();
+    // The last item needs no trailing separator.
+    let shown = fit_columns(available + 2, &cols);
+    figures
+        .iter()
+        .zip(texts)
+        .zip(shown)
+        .filter_map(|((f, t), keep)| keep.then_some((*f, t)))
+        .collect()
+}
+
+/// Height of the header: two roomy lines, or one compact line on a short panel.
+fn header_height(inner: Rect) -> u16 {
+    if inner.height >= 6 { 2 } else { 1 }
+}
+
+/// Width of the y-axis gutter (labels and the axis line) for `samples`.
+fn gutter_width(samples: &[SecondSample]) -> usize {
+    width(&compact(y_max(samples))) + 1
+}
+
+/// The top of the y axis: the largest count charted, plus a tenth.
+fn y_max(samples: &[SecondSample]) -> u64 {
+    let max = samples
+        .iter()
+        .flat_map(|s| Series::ALL.map(|series| series.value(s)))
+        .max()
+        .unwrap_or(0);
+    (max + max / 10).max(1)
+}
+
+/// Cells of the plot in a panel drawn at `area`.
+pub fn plot_width(area: Rect, snap: &Snapshot) -> usize {
+    let samples = complete_seconds(&snap.series, snap.now_ns, CHART_SECONDS);
+    (area.width as usize).saturating_sub(2 + gutter_width(samples))
 }
 
 /// Draw the traffic panel.
@@ -92,100 +220,121 @@ pub fn render(frame: &mut Frame, area: Rect, snap: &Snapshot, theme: &Theme) {
     if inner.is_empty() {
         return;
     }
-    let header_h = if inner.height >= 6 { 2 } else { 1 };
+    let header_h = header_height(inner);
     let [header, chart_area] =
         Layout::vertical([Constraint::Length(header_h), Constraint::Min(0)]).areas(inner);
     let samples = complete_seconds(&snap.series, snap.now_ns, CHART_SECONDS);
     let last = samples.last().copied().unwrap_or_default();
-    let header_lines = header_lines(snap, &last, header_h, theme);
+    let header_lines = header_lines(&last, header_h, inner.width as usize, theme);
     frame.render_widget(Paragraph::new(header_lines), header);
-    if chart_area.height < 3 || samples.is_empty() {
+    if chart_area.height < 3 {
         return;
     }
-    chart(frame, chart_area, samples, theme);
+    let axis = TimeAxis::new(snap.now_ns, plot_width(area, snap));
+    chart(frame, chart_area, samples, axis, theme);
 }
 
-/// The figures of the last complete second: two roomy lines, or one compact line.
+/// The figures of the last complete second: two lines, or one.
 fn header_lines(
-    snap: &Snapshot,
     last: &SecondSample,
     header_h: u16,
+    available: usize,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
-    let item = |s: Series| {
-        Span::styled(
-            format!("{} {}  ", s.label(), compact(s.value(last))),
-            s.style(theme),
-        )
-    };
-    let compact_line = || {
+    let line = |figures: &[Figure]| {
         Line::from(
-            Series::ALL
-                .iter()
-                .map(|s| {
-                    let short = &s.label()[..s.label().len().min(5)];
-                    Span::styled(
-                        format!("{short} {} ", compact(s.value(last))),
-                        s.style(theme),
-                    )
+            fit_figures(figures, last, available)
+                .into_iter()
+                .enumerate()
+                .map(|(i, (f, t))| {
+                    let sep = if i == 0 { "" } else { "  " };
+                    Span::styled(format!("{sep}{t}"), f.style(theme))
                 })
                 .collect::<Vec<_>>(),
         )
     };
     if header_h == 1 {
-        vec![compact_line()]
+        vec![line(&Figure::ALL)]
     } else {
-        vec![
-            Line::from(vec![
-                item(Series::Allowed),
-                item(Series::RateLimited),
-                item(Series::ShortCircuited),
-            ]),
-            Line::from(vec![
-                item(Series::Failed),
-                item(Series::FailedOver),
-                Span::styled(format!("offered {:.0}", snap.rate), theme.dim),
-            ]),
-        ]
+        vec![line(&Figure::ALL[..4]), line(&Figure::ALL[4..])]
     }
 }
 
-/// The chart of `samples` (complete seconds, at least one), one line per series.
-fn chart(frame: &mut Frame, area: Rect, samples: &[SecondSample], theme: &Theme) {
-    let last = samples[samples.len() - 1];
-    let data: Vec<Vec<(f64, f64)>> = Series::ALL
+/// The chart: a y-axis gutter, the plot (one line per series) on `axis`, and the tick row.
+fn chart(frame: &mut Frame, area: Rect, samples: &[SecondSample], axis: TimeAxis, theme: &Theme) {
+    let gutter = gutter_width(samples) as u16;
+    let plot_h = area.height - 1;
+    let top = y_max(samples);
+    let mut gutter_lines = vec![Line::styled(
+        format!("{:>w$}│", compact(top), w = gutter as usize - 1),
+        theme.dim,
+    )];
+    for row in 1..plot_h {
+        let label = if row + 1 == plot_h { "0" } else { "" };
+        gutter_lines.push(Line::styled(
+            format!("{label:>w$}│", w = gutter as usize - 1),
+            theme.dim,
+        ));
+    }
+    gutter_lines.push(Line::styled(
+        format!("{:w$}{}", "", axis.tick_row(), w = gutter as usize),
+        theme.dim,
+    ));
+    frame.render_widget(Paragraph::new(gutter_lines), area);
+    let plot = Rect {
+        x: area.x + gutter,
+        y: area.y,
+        width: (axis.cols as u16).min(area.width.saturating_sub(gutter)),
+        height: plot_h,
+    };
+    if plot.width == 0 || samples.is_empty() {
+        return;
+    }
+    let points: Vec<(f64, &SecondSample)> = samples
         .iter()
-        .map(|s| {
-            samples
-                .iter()
-                .map(|x| (x.second as f64, s.value(x) as f64))
-                .collect()
-        })
+        .filter_map(|s| sample_x(axis, s.second).map(|x| (x, s)))
         .collect();
-    let max = data.iter().flatten().map(|p| p.1).fold(1.0f64, f64::max) * 1.1;
-    let x0 = samples[0].second as f64;
-    let x1 = (last.second as f64).max(x0 + 1.0);
-    let datasets = Series::ALL
-        .iter()
-        .zip(&data)
-        .map(|(s, d)| {
-            Dataset::default()
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(s.style(theme))
-                .data(d)
-        })
-        .collect();
-    let chart = Chart::new(datasets)
-        .legend_position(None)
-        .x_axis(Axis::default().bounds([x0, x1]).style(theme.dim))
-        .y_axis(
-            Axis::default()
-                .bounds([0.0, max])
-                .labels([Span::raw("0"), Span::raw(compact(max as u64))])
-                .style(theme.dim),
-        );
-    frame.render_widget(chart, area);
+    let canvas = Canvas::default()
+        .marker(Marker::Braille)
+        .x_bounds([0.0, (2 * axis.cols - 1) as f64])
+        .y_bounds([0.0, top as f64])
+        .paint(|ctx| {
+            for series in Series::ALL {
+                let color = series.style(theme).fg.unwrap_or(Color::Reset);
+                for pair in points.windows(2) {
+                    let (x1, a) = pair[0];
+                    let (x2, b) = pair[1];
+                    ctx.draw(&CanvasLine {
+                        x1,
+                        y1: series.value(a) as f64,
+                        x2,
+                        y2: series.value(b) as f64,
+                        color,
+                    });
+                }
+                if let [(x, s)] = points[..] {
+                    ctx.draw(&CanvasLine {
+                        x1: x,
+                        y1: series.value(s) as f64,
+                        x2: x,
+                        y2: series.value(s) as f64,
+                        color,
+                    });
+                }
+            }
+        });
+    frame.render_widget(canvas, plot);
+}
+
+/// Where the sample of virtual second `second` is plotted, in braille dots from the plot's
+/// left edge (two per cell): at the middle of the second, in the column the
+/// [`TimeAxis`] gives that instant, so the chart and the breaker timeline agree.
+pub fn sample_x(axis: TimeAxis, second: u64) -> Option<f64> {
+    let mid = i128::from(second) * 1_000_000_000 + 500_000_000;
+    let c = axis.column_of(mid)?;
+    let (lo, hi) = axis.span(c);
+    let right_half = (mid - lo) * 2 >= hi - lo;
+    Some((2 * c + usize::from(right_half)) as f64)
 }
 
 #[cfg(test)]
@@ -206,5 +355,44 @@ mod tests {
         assert_eq!(c.last().unwrap().second, 3);
         assert_eq!(complete_seconds(&s, 4_500_000_000, 2).len(), 2);
         assert!(complete_seconds(&s, 0, 60).is_empty());
+    }
+
+    #[test]
+    fn a_second_is_drawn_in_the_column_the_timeline_gives_its_instant() {
+        // The same axis (window, now, width) as the breaker timeline: the sample of second
+        // s lands in the column whose span holds the middle of s.
+        for cols in [13, 30, 53, 97] {
+            let axis = TimeAxis::new(41_300_000_000, cols);
+            for second in 11..41 {
+                let x = sample_x(axis, second).expect("inside the window");
+                let c = x as usize / 2;
+                let (lo, hi) = axis.span(c);
+                let mid = i128::from(second) * 1_000_000_000 + 500_000_000;
+                assert!(lo <= mid && mid < hi, "{cols} cols, second {second}");
+            }
+            assert_eq!(sample_x(axis, 10), None);
+        }
+    }
+
+    #[test]
+    fn amplification_is_offered_over_first_attempts() {
+        let s = SecondSample {
+            allowed: 3_000,
+            rate_limited: 1_000,
+            retries: 2_000,
+            ..Default::default()
+        };
+        assert_eq!(amplification(&s), "×2.00");
+        assert_eq!(amplification(&SecondSample::default()), "×1.00");
+        let all_retries = SecondSample {
+            allowed: 5,
+            retries: 5,
+            ..Default::default()
+        };
+        assert_eq!(amplification(&all_retries), "×∞");
+        // Items are whole or absent: in 24 cells only the two highest-priority ones fit.
+        let shown = fit_figures(&Figure::ALL, &s, 24);
+        let labels: Vec<String> = shown.into_iter().map(|(_, t)| t).collect();
+        assert_eq!(labels, ["allowed 3000", "failed 0"]);
     }
 }
