@@ -150,11 +150,18 @@ impl Totals {
     }
 }
 
-/// Counts of one virtual second.
+/// Counts of one virtual second: the request attempts made during it (an attempt counts in
+/// the second it was made, even when a timeout decides its outcome later), the same
+/// quantities as [`Totals`], so the samples of a whole run add up to its totals.
+/// `offered = allowed + rate_limited`, `allowed = succeeded + short_circuited + failed`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct SecondSample {
-    /// Virtual second index (0 = the first second).
+    /// Virtual second index (0 = the first second, from 0 s to 1 s).
     pub second: u64,
+    /// Attempts made: Poisson arrivals, burst requests and client retries.
+    pub offered: u64,
+    /// Attempts that were client retries (a subset of `offered`).
+    pub retries: u64,
     /// Admitted by the rate limiter.
     pub allowed: u64,
     /// Denied by the rate limiter.

@@ -2,7 +2,7 @@
 //! queued completions and retries, Poisson arrivals and the per-second series.
 
 use crate::patterns::Nanos;
-use crate::sim::limits::{PREV_GRACE_NS, SERIES_SECONDS, STEP_NS};
+use crate::sim::limits::{PREV_GRACE_NS, SERIES_HISTORY_SECONDS, STEP_NS};
 use crate::sim::snapshot::{Caption, LogKind, SecondSample};
 use crate::sim::traffic::exp_interval_ns;
 
@@ -112,7 +112,7 @@ impl Engine {
     }
 
     fn roll_second(&mut self) {
-        push_bounded(&mut self.series, self.current, SERIES_SECONDS);
+        push_bounded(&mut self.series, self.current, SERIES_HISTORY_SECONDS);
         self.current = SecondSample {
             second: self.current.second + 1,
             ..SecondSample::default()
