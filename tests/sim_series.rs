@@ -56,7 +56,7 @@ fn every_scenario_series_adds_up_to_its_totals() {
         e.advance(12 * S + S / 2);
         let report = Report::build(&e, 0.0);
         assert_eq!(report.series.len(), 13, "{name}");
-        let ts: Vec<u64> = report.series.iter().map(|s| s.t_s).collect();
+        let ts: Vec<u64> = report.series.iter().map(|s| s.second).collect();
         assert_eq!(ts, (0..13).collect::<Vec<_>>(), "{name}");
         assert_eq!(sums(&report), report.totals, "{name}");
     }

@@ -12,9 +12,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::sim::duration::format_duration;
-use crate::sim::{BreakerState, Engine, MembershipAction, Totals, TransitionRecord};
-
-pub use series::SecondReport;
+use crate::sim::{BreakerState, Engine, MembershipAction, SecondSample, Totals, TransitionRecord};
 
 /// Tenants listed in a report (most demand first).
 pub const REPORT_TENANTS: usize = 20;
@@ -117,8 +115,8 @@ pub struct Report {
     /// Latency of calls that reached a server.
     pub latency_ms: LatencyReport,
     /// One entry per simulated second, oldest first (the last partial second included);
-    /// each column adds up to the totals (see [`SecondReport`]).
-    pub series: Vec<SecondReport>,
+    /// each column adds up to the totals (see [`series`](crate::report::series)).
+    pub series: Vec<SecondSample>,
     /// Wall-clock figures.
     pub wall: Wall,
 }
@@ -195,7 +193,7 @@ impl Report {
                 p999: lat.p999,
                 max: lat.max,
             },
-            series: engine.series().map(SecondReport::from).collect(),
+            series: engine.series().collect(),
             wall: Wall {
                 elapsed_s: wall_elapsed_s,
                 requests_per_sec: if wall_elapsed_s > 0.0 {

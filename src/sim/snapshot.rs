@@ -156,7 +156,8 @@ impl Totals {
 /// `offered = allowed + rate_limited`, `allowed = succeeded + short_circuited + failed`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct SecondSample {
-    /// Virtual second index (0 = the first second, from 0 s to 1 s).
+    /// Virtual second index (0 = the first second, from 0 s to 1 s); `t_s` in reports.
+    #[serde(rename = "t_s")]
     pub second: u64,
     /// Attempts made: Poisson arrivals, burst requests and client retries.
     pub offered: u64,
@@ -168,11 +169,12 @@ pub struct SecondSample {
     pub rate_limited: u64,
     /// Rejected by all breakers.
     pub short_circuited: u64,
-    /// Failed at a server.
+    /// Reached a server and failed (refused, overloaded, error or timeout).
     pub failed: u64,
-    /// Handled by a non-primary owner.
+    /// Reached a server other than the key's first owner, because the breakers before it
+    /// were open (a subset of `succeeded + failed`).
     pub failed_over: u64,
-    /// Succeeded.
+    /// Reached a server and succeeded.
     pub succeeded: u64,
 }
 
