@@ -48,6 +48,7 @@ fn simulate_json_has_the_documented_schema_and_is_deterministic() {
         "membership_changes",
         "tenants",
         "latency_ms",
+        "series",
         "wall",
     ];
     assert!(order.windows(2).all(|w| pos(w[0]) < pos(w[1])));

@@ -192,8 +192,17 @@ fn bad_frame_arguments_are_explained() {
     let (code, _, err) = ringside(&["frame", "--at", "1s", "--scenario", "nope"]);
     assert_ne!(code, 0);
     assert!(err.contains("unknown scenario"), "{err}");
-    // Too small for the dashboard: the "too small" screen, not a panic.
-    let (code, out, _) = ringside(&["frame", "--at", "1s", "--size", "30x8"]);
-    assert_eq!(code, 0);
-    assert!(out.contains("too small"));
+    // Below the dashboard's minimum there is no frame to render: an error that says why
+    // (the live dashboard shows its "too small" screen instead).
+    for size in ["30x8", "40x10", "79x24", "80x23"] {
+        let (code, out, err) = ringside(&["frame", "--at", "1s", "--size", size]);
+        assert_ne!(code, 0, "{size}");
+        assert!(out.is_empty(), "{size}: {out}");
+        assert!(
+            err.contains("below the dashboard's minimum of 80x24"),
+            "{err}"
+        );
+    }
+    let (code, _, err) = ringside(&["frame", "--at", "1s", "--size", "80x24"]);
+    assert_eq!(code, 0, "{err}");
 }

@@ -172,3 +172,123 @@ fn tour_shows_each_pattern_then_their_interplay() {
         "after the refill rise, nearly all pass"
     );
 }
+
+/// Every scripted burst in every shipped scenario starts from a full bucket (≥ 90 %), so
+/// "the first N pass" is what happens, and the bucket is empty right after it.
+#[test]
+fn every_scripted_burst_starts_from_a_full_bucket() {
+    use ringside::sim::Command;
+    for name in Scenario::builtin_names() {
+        let sc = Scenario::builtin(name).unwrap();
+        let mut e = run(name);
+        for ev in &sc.events {
+            let Some(Command::Burst {
+                tenant: Some(who),
+                requests,
+            }) = &ev.command
+            else {
+                continue;
+            };
+            let before = at(&mut e, ev.at_ns - 1);
+            let (_, denied0, tokens) = tenant(&before, who);
+            let capacity = f64::from(before.limiter.capacity);
+            assert!(
+                tokens >= 0.9 * capacity,
+                "{name} at {} s: {who} has {tokens:.1} of {capacity} tokens before its burst",
+                ev.at_ns / S
+            );
+            let after = at(&mut e, ev.at_ns);
+            let (_, denied1, left) = tenant(&after, who);
+            let passed = u64::from(*requests) - (denied1 - denied0);
+            // As many pass as there were tokens (arrivals at the same instant may take one).
+            assert!(
+                passed.abs_diff(tokens.floor() as u64) <= 1 && left < 1.0,
+                "{name}: {passed} of the burst passed with {tokens:.1} tokens, {left:.1} left"
+            );
+        }
+    }
+}
+
+/// retry-storm storms: while gamma is slow and the breakers are loose, the offered load
+/// (with retries) is at least twice the base rate, gamma's breaker stays closed until the
+/// stricter-breakers step, and that step opens it and ends the storm.
+#[test]
+fn retry_storm_doubles_the_load_until_stricter_breakers_stop_it() {
+    let sc = Scenario::builtin("retry-storm").unwrap();
+    let base = sc.traffic.rate;
+    for seed in [sc.seed, 1, 42] {
+        let mut e = Engine::from_scenario(&sc, Some(seed)).unwrap();
+        e.advance(20 * S - 1);
+        let gamma = |e: &Engine| {
+            e.snapshot()
+                .servers
+                .into_iter()
+                .find(|x| x.name == "gamma")
+                .unwrap()
+        };
+        assert!(
+            gamma(&e)
+                .transitions
+                .iter()
+                .all(|t| t.to != BreakerState::Open),
+            "seed {seed}: gamma's breaker opened before the stricter-breakers step"
+        );
+        e.advance(15 * S + 1);
+        let series: Vec<_> = e.series().collect();
+        let mean = |from: u64, to: u64, f: fn(&ringside::sim::SecondSample) -> u64| {
+            let xs: Vec<u64> = series[from as usize..to as usize].iter().map(f).collect();
+            xs.iter().sum::<u64>() as f64 / xs.len() as f64
+        };
+        // The storm (9–20 s): offered, retries included, is at least twice the base rate.
+        let storm = mean(9, 20, |s| s.offered);
+        assert!(
+            storm >= 2.0 * base,
+            "seed {seed}: storm offers {storm:.0}/s, base {base}/s"
+        );
+        assert!(mean(9, 20, |s| s.retries) >= 0.9 * base, "seed {seed}");
+        assert_eq!(mean(9, 20, |s| s.failed_over), 0.0, "seed {seed}");
+        // Stricter breakers (21–35 s): gamma is cut off, its keys fail over, the retries stop.
+        assert!(
+            gamma(&e)
+                .transitions
+                .iter()
+                .any(|t| t.to == BreakerState::Open && (20 * S..21 * S).contains(&t.at_ns)),
+            "seed {seed}: the stricter breakers open gamma's"
+        );
+        let calm = mean(21, 35, |s| s.offered);
+        assert!(calm < 1.1 * base, "seed {seed}: {calm:.0}/s after the step");
+        assert!(mean(21, 35, |s| s.retries) < 0.02 * base, "seed {seed}");
+        assert!(mean(21, 35, |s| s.failed_over) > 0.3 * base, "seed {seed}");
+    }
+}
+
+/// A step whose command is refused shows why instead of its caption (which would narrate
+/// what did not happen).
+#[test]
+fn a_skipped_step_shows_why_instead_of_its_caption() {
+    let mut sc = Scenario::builtin("default").unwrap();
+    let heal = sc
+        .events
+        .iter()
+        .position(|ev| {
+            ev.caption
+                .as_deref()
+                .is_some_and(|c| c.starts_with("beta is back"))
+        })
+        .unwrap();
+    let mut e = Engine::from_scenario(&sc, None).unwrap();
+    e.advance(sc.events[heal].at_ns - S);
+    e.apply(ringside::sim::Command::RemoveServer("beta".into()))
+        .unwrap();
+    let s = at(&mut e, sc.events[heal].at_ns);
+    let caption = s.caption.unwrap().text;
+    assert_eq!(
+        caption.as_ref(),
+        "This step was skipped: no server named 'beta'."
+    );
+    // A step that is not refused keeps its caption.
+    sc.events.truncate(heal + 1);
+    let mut e = Engine::from_scenario(&sc, None).unwrap();
+    let s = at(&mut e, sc.events[heal].at_ns);
+    assert!(s.caption.unwrap().text.starts_with("beta is back"));
+}

@@ -12,6 +12,7 @@ use ringside::sim::scenario::validate;
 use ringside::sim::{Engine, Scenario};
 use ringside::tui::app::{App, AppOptions};
 use ringside::tui::export::{export, render_buffer};
+use ringside::tui::layout::{MIN_HEIGHT, MIN_WIDTH};
 use ringside::tui::theme::Theme;
 
 /// Largest width or height `--size` accepts.
@@ -53,7 +54,9 @@ pub fn parse_at(text: &str) -> Result<u64, String> {
     Ok(ns)
 }
 
-/// Parse `--size`: `COLUMNSxROWS`, each within 1..=[`MAX_SIDE`].
+/// Parse `--size`: `COLUMNSxROWS`, at least the dashboard's minimum
+/// ([`MIN_WIDTH`]×[`MIN_HEIGHT`]: below it there is no dashboard to render, only the live
+/// dashboard's "terminal too small" notice) and at most [`MAX_SIDE`] each way.
 pub fn parse_size(text: &str) -> Result<(u16, u16), String> {
     let err = || format!("invalid size \"{text}\": expected COLUMNSxROWS, e.g. 120x40");
     let (w, h) = text.trim().split_once(['x', 'X']).ok_or_else(err)?;
@@ -62,6 +65,12 @@ pub fn parse_size(text: &str) -> Result<(u16, u16), String> {
     if w == 0 || h == 0 || w > MAX_SIDE || h > MAX_SIDE {
         return Err(format!(
             "invalid size \"{text}\": each side must be within 1..={MAX_SIDE}"
+        ));
+    }
+    if w < MIN_WIDTH || h < MIN_HEIGHT {
+        return Err(format!(
+            "size {w}x{h} is below the dashboard's minimum of {MIN_WIDTH}x{MIN_HEIGHT}: \
+             a frame needs at least {MIN_WIDTH} columns and {MIN_HEIGHT} rows"
         ));
     }
     Ok((w, h))
@@ -100,8 +109,13 @@ mod tests {
     fn sizes_parse_or_explain() {
         assert_eq!(parse_size("120x40"), Ok((120, 40)));
         assert_eq!(parse_size(" 100X30 "), Ok((100, 30)));
+        assert_eq!(parse_size("80x24"), Ok((80, 24)));
         for bad in ["", "120", "x40", "0x10", "10x0", "2000x10", "ax b"] {
             assert!(parse_size(bad).is_err(), "{bad}");
+        }
+        for small in ["40x10", "79x24", "80x23"] {
+            let err = parse_size(small).unwrap_err();
+            assert!(err.contains("minimum of 80x24"), "{small}: {err}");
         }
         assert_eq!(parse_at("0s"), Ok(0));
         assert!(parse_at("soon").is_err());

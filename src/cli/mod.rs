@@ -50,6 +50,8 @@ pub enum OutputFormat {
     Text,
     /// JSON (stable field order).
     Json,
+    /// The per-second series as CSV: a header line, then one row per simulated second.
+    Csv,
 }
 
 /// Arguments of `ringside simulate`.

@@ -5,13 +5,14 @@
 //! outside `wall`. Field order is the declaration order below (stable).
 
 pub mod escape;
+pub mod series;
 
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
 use crate::sim::duration::format_duration;
-use crate::sim::{BreakerState, Engine, MembershipAction, Totals, TransitionRecord};
+use crate::sim::{BreakerState, Engine, MembershipAction, SecondSample, Totals, TransitionRecord};
 
 /// Tenants listed in a report (most demand first).
 pub const REPORT_TENANTS: usize = 20;
@@ -113,6 +114,9 @@ pub struct Report {
     pub tenants: Vec<TenantReport>,
     /// Latency of calls that reached a server.
     pub latency_ms: LatencyReport,
+    /// One entry per simulated second, oldest first (the last partial second included);
+    /// each column adds up to the totals (see [`series`](crate::report::series)).
+    pub series: Vec<SecondSample>,
     /// Wall-clock figures.
     pub wall: Wall,
 }
@@ -189,6 +193,7 @@ impl Report {
                 p999: lat.p999,
                 max: lat.max,
             },
+            series: engine.series().collect(),
             wall: Wall {
                 elapsed_s: wall_elapsed_s,
                 requests_per_sec: if wall_elapsed_s > 0.0 {
@@ -203,6 +208,12 @@ impl Report {
     /// Pretty JSON (stable field order).
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+
+    /// The per-second [`series`](Self::series) as CSV: a header line, then one row per
+    /// second.
+    pub fn series_csv(&self) -> Result<String, csv::Error> {
+        series::to_csv(&self.series)
     }
 
     /// A human-readable report, safe to print on a terminal (control characters in

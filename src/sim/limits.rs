@@ -4,11 +4,15 @@
 pub const STEP_NS: u64 = 100_000_000;
 /// Number of recent requests kept for drawing key positions.
 pub const RECENT_REQUESTS: usize = 256;
-/// Seconds kept in the per-second series.
+/// Seconds of the per-second series in a snapshot (the dashboard's window).
 pub const SERIES_SECONDS: usize = 120;
 /// How long a removed server stays in snapshots (its history may still be on screen):
 /// as long as the per-second series.
 pub const DEPARTED_KEPT_NS: u64 = SERIES_SECONDS as u64 * 1_000_000_000;
+
+/// Seconds of the per-second series the engine keeps for reports: a whole run of the
+/// longest duration ([`MAX_DURATION_NS`]); a live run past it keeps its last day.
+pub const SERIES_HISTORY_SECONDS: usize = (MAX_DURATION_NS / 1_000_000_000) as usize;
 /// Event-log lines kept.
 pub const LOG_LINES: usize = 200;
 /// Tenants included in a snapshot (hottest first).

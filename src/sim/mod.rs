@@ -25,8 +25,8 @@ pub use engine::{BoxError, Engine, Interrupt, LimiterStatus, RetiredServer, Shar
 pub use error::SimError;
 pub use limits::{
     DEPARTED_KEPT_NS, LOG_LINES, MAX_RATE, MAX_RETRIES, MAX_SPEED, MEMBERSHIP_CHANGES, MIN_SPEED,
-    RECENT_REQUESTS, SERIES_SECONDS, SESSION_COMMANDS, SNAPSHOT_TENANTS, STEP_NS,
-    TRANSITIONS_PER_SERVER,
+    RECENT_REQUESTS, SERIES_HISTORY_SECONDS, SERIES_SECONDS, SESSION_COMMANDS, SNAPSHOT_TENANTS,
+    STEP_NS, TRANSITIONS_PER_SERVER,
 };
 pub use scenario::{Scenario, ScenarioError};
 pub use session::{SessionEntry, SessionLog};

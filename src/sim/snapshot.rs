@@ -191,32 +191,32 @@ impl Totals {
     }
 }
 
-/// Counts of one virtual second.
+/// Counts of one virtual second: the request attempts made during it (an attempt counts in
+/// the second it was made, even when a timeout decides its outcome later), the same
+/// quantities as [`Totals`], so the samples of a whole run add up to its totals.
+/// `offered = allowed + rate_limited`, `allowed = succeeded + short_circuited + failed`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct SecondSample {
-    /// Virtual second index (0 = the first second).
+    /// Virtual second index (0 = the first second, from 0 s to 1 s); `t_s` in reports.
+    #[serde(rename = "t_s")]
     pub second: u64,
+    /// Attempts made: Poisson arrivals, burst requests and client retries.
+    pub offered: u64,
+    /// Attempts that were client retries (a subset of `offered`).
+    pub retries: u64,
     /// Admitted by the rate limiter.
     pub allowed: u64,
     /// Denied by the rate limiter.
     pub rate_limited: u64,
     /// Rejected by all breakers.
     pub short_circuited: u64,
-    /// Failed at a server.
+    /// Reached a server and failed (refused, overloaded, error or timeout).
     pub failed: u64,
-    /// Handled by a non-primary owner.
+    /// Reached a server other than the key's first owner, because the breakers before it
+    /// were open (a subset of `succeeded + failed`).
     pub failed_over: u64,
-    /// Succeeded.
+    /// Reached a server and succeeded.
     pub succeeded: u64,
-    /// Attempts that were client retries (a subset of allowed + rate_limited).
-    pub retries: u64,
-}
-
-impl SecondSample {
-    /// Attempts offered to the limiter, retries included.
-    pub fn offered(&self) -> u64 {
-        self.allowed + self.rate_limited
-    }
 }
 
 /// Latency percentiles of calls that reached a server (milliseconds).

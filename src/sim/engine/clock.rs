@@ -2,7 +2,7 @@
 //! queued completions and retries, Poisson arrivals and the per-second series.
 
 use crate::patterns::Nanos;
-use crate::sim::limits::{SERIES_SECONDS, STEP_NS};
+use crate::sim::limits::{SERIES_HISTORY_SECONDS, STEP_NS};
 use crate::sim::snapshot::{Caption, LogKind, SecondSample};
 use crate::sim::traffic::exp_interval_ns;
 
@@ -117,7 +117,7 @@ impl Engine {
     }
 
     fn roll_second(&mut self) {
-        push_bounded(&mut self.series, self.current, SERIES_SECONDS);
+        push_bounded(&mut self.series, self.current, SERIES_HISTORY_SECONDS);
         self.current = SecondSample {
             second: self.current.second + 1,
             ..SecondSample::default()
@@ -133,26 +133,31 @@ impl Engine {
             return;
         };
         self.timeline_next += 1;
-        if let Some(c) = &ev.caption {
-            self.caption = Some(Caption {
-                at_ns: self.now,
-                text: c.as_str().into(),
-            });
-        }
         let kind = if ev.live {
             LogKind::Command
         } else {
             LogKind::Scenario
         };
-        if let Some(cmd) = ev.command
-            && let Err(e) = self.apply_as(cmd, kind)
-        {
+        let skipped = ev.command.and_then(|cmd| self.apply_as(cmd, kind).err());
+        if let Some(e) = &skipped {
             push_log(
                 &mut self.log,
                 self.now,
                 LogKind::Error,
                 format!("scenario event skipped: {e}"),
             );
+        }
+        // A skipped step's caption would narrate what did not happen: say why instead.
+        let text = match (&ev.caption, &skipped) {
+            (Some(_), Some(e)) => Some(format!("This step was skipped: {e}.")),
+            (Some(c), None) => Some(c.clone()),
+            (None, _) => None,
+        };
+        if let Some(text) = text {
+            self.caption = Some(Caption {
+                at_ns: self.now,
+                text: text.into(),
+            });
         }
     }
 

@@ -116,6 +116,7 @@ pub struct Engine {
     timeline_next: usize,
     totals: Totals,
     current: SecondSample,
+    /// Every complete second so far, oldest first (at most [`SERIES_HISTORY_SECONDS`](super::SERIES_HISTORY_SECONDS)).
     series: VecDeque<SecondSample>,
     hist: Histogram<u64>,
     recent: VecDeque<RecentRequest>,

@@ -34,6 +34,7 @@ impl Engine {
     ) {
         let now = self.now;
         self.totals.requests += 1;
+        self.current.offered += 1;
         if attempt > 0 {
             self.totals.retries += 1;
             self.current.retries += 1;

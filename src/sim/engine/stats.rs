@@ -2,19 +2,31 @@
 //! the [`Snapshot`] the dashboard draws.
 
 use crate::patterns::Nanos;
-use crate::sim::limits::SNAPSHOT_TENANTS;
+use crate::sim::limits::{SERIES_SECONDS, SNAPSHOT_TENANTS};
 use crate::sim::snapshot::{
-    Latency, LimiterInfo, MembershipChange, ServerSnapshot, Snapshot, TenantSnapshot, Totals,
+    Latency, LimiterInfo, MembershipChange, SecondSample, ServerSnapshot, Snapshot, TenantSnapshot,
+    Totals,
 };
 
-use super::Engine;
 use super::servers::{RetiredServer, departed};
 use super::sizes::Sizes;
+use super::{Engine, NS};
 
 impl Engine {
     /// Request totals so far.
     pub fn totals(&self) -> Totals {
         self.totals
+    }
+
+    /// The per-second series of the run so far, oldest first: every complete second (the
+    /// last [`SERIES_HISTORY_SECONDS`](crate::sim::SERIES_HISTORY_SECONDS) of them), then the
+    /// current second if it has begun or already counts attempts (a run that ends on a
+    /// second boundary ends with a complete second). Over a run shorter than the history
+    /// bound the samples add up to [`totals`](Self::totals).
+    pub fn series(&self) -> impl Iterator<Item = SecondSample> + '_ {
+        let current = self.current;
+        let begun = self.now > current.second.saturating_mul(NS) || current.offered > 0;
+        self.series.iter().copied().chain(begun.then_some(current))
     }
 
     /// Servers removed during the run (bounded), oldest first.
@@ -121,7 +133,11 @@ impl Engine {
             tenants: self.tenant_stats(SNAPSHOT_TENANTS),
             tenant_count: self.tenants.len(),
             totals: self.totals,
-            series: self.series.iter().copied().collect(),
+            series: self
+                .series
+                .range(self.series.len().saturating_sub(SERIES_SECONDS)..)
+                .copied()
+                .collect(),
             latency: self.latency(),
             membership_changes: self.membership.iter().cloned().collect(),
             log: self.log.iter().cloned().collect(),

@@ -138,7 +138,7 @@ impl Figure {
     pub fn text(self, s: &SecondSample) -> String {
         match self {
             Figure::Series(series) => format!("{} {}", series.label(), compact(series.value(s))),
-            Figure::Offered => format!("offered {}", compact(s.offered())),
+            Figure::Offered => format!("offered {}", compact(s.offered)),
             Figure::Amplification => format!("amp {}", amplification(s)),
         }
     }
@@ -154,7 +154,7 @@ impl Figure {
 /// Offered load including retries ÷ base offered load, as `×1.00` (`×1.00` with no load;
 /// `×∞` when every attempt was a retry).
 pub fn amplification(s: &SecondSample) -> String {
-    let offered = s.offered();
+    let offered = s.offered;
     let base = offered.saturating_sub(s.retries);
     match (offered, base) {
         (0, _) => "×1.00".to_string(),
