@@ -54,6 +54,97 @@ fn title(snap: &Snapshot, width: usize) -> String {
     .unwrap_or_else(|| "Buckets".to_string())
 }
 
+/// The token count of a bucket row (`tokens/capacity`).
+fn tokens(t: &TenantSnapshot) -> String {
+    format!("{:.0}/{}", t.tokens.max(0.0).floor(), t.capacity)
+}
+
+/// The denied count of a bucket row.
+fn denied(t: &TenantSnapshot) -> String {
+    format!("✗{}", compact(t.denied))
+}
+
+/// Widths of a bucket row's columns (0 = not shown), sized from the tenants shown.
+struct Rows {
+    name: usize,
+    bar: usize,
+    tokens: usize,
+    denied: usize,
+}
+
+impl Rows {
+    /// Fit the columns in `width` cells: the denied count goes first, then the token
+    /// count; the bar keeps at least [`MIN_BAR`] cells; the name takes what the bar can
+    /// spare, up to its cap.
+    fn fit(tenants: &[TenantSnapshot], width: usize) -> Self {
+        let widest = |f: fn(&TenantSnapshot) -> String| {
+            tenants
+                .iter()
+                .map(|t| labels::width(&f(t)))
+                .max()
+                .unwrap_or(0)
+        };
+        let (tokens_w, denied_w) = (widest(tokens), widest(denied));
+        let name_cap = labels::column_width(tenants.iter().map(|t| t.name.as_str()), 4, NAME_CAP);
+        let column = |width, priority| Column { width, priority };
+        let shown = labels::fit_columns(
+            width.saturating_sub(name_cap.min(8) + 1),
+            &[
+                column(MIN_BAR, 3),
+                column(tokens_w + 1, 2),
+                column(denied_w + 1, 1),
+            ],
+        );
+        let tokens = if shown[1] { tokens_w } else { 0 };
+        let denied = if shown[2] { denied_w } else { 0 };
+        let fixed = usize::from(shown[1]) * (tokens_w + 1) + usize::from(shown[2]) * (denied_w + 1);
+        let bar_room = width.saturating_sub(fixed + 1);
+        let name = name_cap.min(bar_room.saturating_sub(if shown[0] { MIN_BAR } else { 0 }));
+        let bar = if shown[0] {
+            bar_room.saturating_sub(name)
+        } else {
+            0
+        };
+        Self {
+            name,
+            bar,
+            tokens,
+            denied,
+        }
+    }
+
+    /// The row of tenant `t`, its name shown as `label`.
+    fn line(&self, t: &TenantSnapshot, label: &str, theme: &Theme) -> Line<'static> {
+        let cap = f64::from(t.capacity);
+        let frac = if cap > 0.0 { t.tokens / cap } else { 0.0 };
+        let style = if frac < 0.2 {
+            theme.bad
+        } else if frac < 0.5 {
+            theme.warn
+        } else {
+            theme.good
+        };
+        let mut spans = vec![Span::styled(
+            format!("{} ", labels::pad(label, self.name)),
+            theme.text,
+        )];
+        if self.bar > 0 {
+            spans.push(Span::styled(bar(t.tokens, cap, self.bar, '·'), style));
+        }
+        if self.tokens > 0 {
+            let w = self.tokens;
+            spans.push(Span::styled(format!(" {:>w$}", tokens(t)), theme.text));
+        }
+        if self.denied > 0 {
+            spans.push(Span::styled(
+                format!(" {}", labels::pad(&denied(t), self.denied)),
+                if t.denied > 0 { theme.warn } else { theme.dim },
+            ));
+        }
+        Line::from(spans)
+    }
+}
+
 /// Draw the bucket panel: one row per tenant that fits (`+N more` when some do not).
 /// Columns: name (sized from the data, abbreviated distinctly), bar, `tokens/capacity`,
 /// `✗denied`; when the row has no room the denied count goes first, then the bar shrinks
@@ -79,82 +170,13 @@ pub fn render(frame: &mut Frame, area: Rect, snap: &Snapshot, theme: &Theme) {
         rows = rows.saturating_sub(1);
     }
     let tenants = &snap.tenants[..snap.tenants.len().min(rows)];
-    let tokens = |t: &TenantSnapshot| format!("{:.0}/{}", t.tokens.max(0.0).floor(), t.capacity);
-    let denied = |t: &TenantSnapshot| format!("✗{}", compact(t.denied));
-    let tokens_w = tenants
-        .iter()
-        .map(|t| labels::width(&tokens(t)))
-        .max()
-        .unwrap_or(0);
-    let denied_w = tenants
-        .iter()
-        .map(|t| labels::width(&denied(t)))
-        .max()
-        .unwrap_or(0);
+    let rows = Rows::fit(tenants, inner.width as usize);
     let names: Vec<&str> = tenants.iter().map(|t| t.name.as_str()).collect();
-    let name_cap = labels::column_width(names.iter().copied(), 4, NAME_CAP);
-    let width = inner.width as usize;
-    let shown = labels::fit_columns(
-        width.saturating_sub(name_cap.min(8) + 1),
-        &[
-            Column {
-                width: MIN_BAR,
-                priority: 3,
-            },
-            Column {
-                width: tokens_w + 1,
-                priority: 2,
-            },
-            Column {
-                width: denied_w + 1,
-                priority: 1,
-            },
-        ],
-    );
-    let fixed = usize::from(shown[1]) * (tokens_w + 1) + usize::from(shown[2]) * (denied_w + 1);
-    let bar_room = width.saturating_sub(fixed + 1);
-    // The name takes what the bar can spare, up to its cap; the bar takes the rest.
-    let name_w = name_cap.min(bar_room.saturating_sub(if shown[0] { MIN_BAR } else { 0 }));
-    let bar_w = if shown[0] {
-        bar_room.saturating_sub(name_w)
-    } else {
-        0
-    };
-    let labels = labels::distinct_labels(&names, name_w.max(1));
+    let labels = labels::distinct_labels(&names, rows.name.max(1));
     let mut lines: Vec<Line> = tenants
         .iter()
         .zip(&labels)
-        .map(|(t, label)| {
-            let cap = f64::from(t.capacity);
-            let frac = if cap > 0.0 { t.tokens / cap } else { 0.0 };
-            let style = if frac < 0.2 {
-                theme.bad
-            } else if frac < 0.5 {
-                theme.warn
-            } else {
-                theme.good
-            };
-            let mut spans = vec![Span::styled(
-                format!("{} ", labels::pad(label, name_w)),
-                theme.text,
-            )];
-            if shown[0] {
-                spans.push(Span::styled(bar(t.tokens, cap, bar_w, '·'), style));
-            }
-            if shown[1] {
-                spans.push(Span::styled(
-                    format!(" {:>tokens_w$}", tokens(t)),
-                    theme.text,
-                ));
-            }
-            if shown[2] {
-                spans.push(Span::styled(
-                    format!(" {}", labels::pad(&denied(t), denied_w)),
-                    if t.denied > 0 { theme.warn } else { theme.dim },
-                ));
-            }
-            Line::from(spans)
-        })
+        .map(|(t, label)| rows.line(t, label, theme))
         .collect();
     if overflow {
         let more = snap.tenant_count - tenants.len();

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 
 use super::format::compact;
 use super::labels::{self, Column};
-use crate::sim::{Fault, MembershipAction, ServerSnapshot, Snapshot};
+use crate::sim::{Fault, MembershipAction, MembershipChange, ServerSnapshot, Snapshot};
 use crate::tui::state::{LegendHit, ViewState};
 use crate::tui::theme::{Theme, state_glyph, state_word};
 
@@ -196,24 +196,7 @@ pub fn render(
         ]));
     }
     if let Some(c) = moved {
-        let verb = match c.action {
-            MembershipAction::AddServer => "added",
-            MembershipAction::RemoveServer => "removed",
-            MembershipAction::SetWeight => "reweighted",
-        };
-        let width = usize::from(area.width);
-        lines.push(Line::styled(
-            labels::pad(&format!("{verb} {}:", c.server), width),
-            theme.text,
-        ));
-        let (moved, ideal) = (c.moved_fraction * 100.0, c.ideal_fraction * 100.0);
-        let long = format!("moved {moved:.1}% of keys (ideal {ideal:.1}%)");
-        let text = if labels::width(&long) <= width {
-            long
-        } else {
-            format!("moved {moved:.1}% (ideal {ideal:.1}%)")
-        };
-        lines.push(Line::styled(text, theme.accent));
+        lines.extend(moved_lines(c, usize::from(area.width), theme));
     }
     if lines.len() < usize::from(area.height) {
         lines.push(key_dot_legend(theme));
@@ -288,4 +271,26 @@ pub fn fault_tag(fault: &Fault) -> &'static str {
         Fault::Down => "down",
         Fault::Flapping { .. } => "flapping",
     }
+}
+
+/// The last membership change: what happened, and how many keys moved beside the ideal
+/// (a shorter form when `width` is narrow).
+fn moved_lines(c: &MembershipChange, width: usize, theme: &Theme) -> [Line<'static>; 2] {
+    let verb = match c.action {
+        MembershipAction::AddServer => "added",
+        MembershipAction::RemoveServer => "removed",
+        MembershipAction::SetWeight => "reweighted",
+    };
+    let head = Line::styled(
+        labels::pad(&format!("{verb} {}:", c.server), width),
+        theme.text,
+    );
+    let (moved, ideal) = (c.moved_fraction * 100.0, c.ideal_fraction * 100.0);
+    let long = format!("moved {moved:.1}% of keys (ideal {ideal:.1}%)");
+    let text = if labels::width(&long) <= width {
+        long
+    } else {
+        format!("moved {moved:.1}% (ideal {ideal:.1}%)")
+    };
+    [head, Line::styled(text, theme.accent)]
 }
