@@ -73,14 +73,52 @@ pub fn to_text(buffer: &Buffer) -> String {
 const CELL_W: f32 = 8.4;
 const CELL_H: f32 = 17.0;
 const FONT_SIZE: f32 = 14.0;
-const DEFAULT_FG: &str = "#d0d0d0";
-const DEFAULT_BG: &str = "#1c1c1c";
+/// Foreground of cells that leave it to the terminal.
+pub const DEFAULT_FG: &str = "#d0d0d0";
+/// Background of cells that leave it to the terminal (a dark terminal).
+pub const DEFAULT_BG: &str = "#1c1c1c";
+
+/// The page a frame is drawn on: the background most cells have (a theme that paints its
+/// page, such as the light one, sets it on every cell) and the foreground of cells that
+/// leave it to the terminal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Page {
+    fg: String,
+    bg: String,
+}
+
+impl Page {
+    fn of(buffer: &Buffer) -> Self {
+        let mut counts: std::collections::HashMap<(Color, Color), usize> = Default::default();
+        for cell in &buffer.content {
+            *counts.entry((cell.bg, cell.fg)).or_default() += 1;
+        }
+        let mut by_bg: std::collections::HashMap<Color, usize> = Default::default();
+        for (&(bg, _), n) in &counts {
+            *by_bg.entry(bg).or_default() += n;
+        }
+        let page_bg = by_bg
+            .into_iter()
+            .max_by_key(|&(bg, n)| (n, bg == Color::Reset, css(bg)))
+            .map_or(Color::Reset, |(bg, _)| bg);
+        let page_fg = counts
+            .iter()
+            .filter(|((bg, _), _)| *bg == page_bg && page_bg != Color::Reset)
+            .max_by_key(|&(&(_, fg), n)| (n, css(fg)))
+            .map_or(Color::Reset, |(&(_, fg), _)| fg);
+        Self {
+            fg: css(page_fg).unwrap_or_else(|| DEFAULT_FG.to_string()),
+            bg: css(page_bg).unwrap_or_else(|| DEFAULT_BG.to_string()),
+        }
+    }
+}
 
 /// A standalone SVG: a background rectangle per run of equal background, and a `<text>`
 /// per run of equal style, each run forced to its exact cell width so columns line up
 /// whatever monospace font the viewer has.
 pub fn to_svg(buffer: &Buffer) -> String {
     let (w, h) = (buffer.area.width, buffer.area.height);
+    let page = Page::of(buffer);
     let mut out = String::new();
     let _ = write!(
         out,
@@ -92,14 +130,15 @@ pub fn to_svg(buffer: &Buffer) -> String {
     );
     let _ = write!(
         out,
-        r#"<rect width="100%" height="100%" fill="{DEFAULT_BG}"/>"#
+        r#"<rect width="100%" height="100%" fill="{}"/>"#,
+        page.bg
     );
     for y in 0..h {
         let top = f32::from(y) * CELL_H;
-        for run in runs(buffer, y) {
+        for run in runs(buffer, y, &page) {
             let x = f32::from(run.x) * CELL_W;
             let width = f32::from(run.width) * CELL_W;
-            if let Some(bg) = run.style.bg {
+            if let Some(bg) = run.style.bg.filter(|bg| *bg != page.bg) {
                 let _ = write!(
                     out,
                     r#"<rect x="{x:.1}" y="{top:.1}" width="{width:.1}" height="{CELL_H:.1}" fill="{bg}"/>"#
@@ -112,7 +151,7 @@ pub fn to_svg(buffer: &Buffer) -> String {
             let _ = write!(
                 out,
                 r#"<text x="{x:.1}" y="{baseline:.1}" textLength="{width:.1}" lengthAdjust="spacingAndGlyphs" xml:space="preserve" fill="{}"{}{}{}>{}</text>"#,
-                run.style.fg.as_deref().unwrap_or(DEFAULT_FG),
+                run.style.fg.as_deref().unwrap_or(&page.fg),
                 if run.style.bold {
                     r#" font-weight="bold""#
                 } else {
@@ -138,15 +177,17 @@ pub fn to_svg(buffer: &Buffer) -> String {
 
 /// A standalone HTML page: a `<pre>` with one `<span>` per run of equal style.
 pub fn to_html(buffer: &Buffer) -> String {
+    let page = Page::of(buffer);
     let mut out = String::from(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>ringside</title></head>\n<body style=\"margin:0;background:",
     );
     let _ = write!(
         out,
-        "{DEFAULT_BG}\"><pre style=\"margin:0;padding:8px;color:{DEFAULT_FG};font:14px/1.2 ui-monospace,'DejaVu Sans Mono',Menlo,Consolas,monospace\">"
+        "{}\"><pre style=\"margin:0;padding:8px;color:{};font:14px/1.2 ui-monospace,'DejaVu Sans Mono',Menlo,Consolas,monospace\">",
+        page.bg, page.fg
     );
     for y in 0..buffer.area.height {
-        for run in runs(buffer, y) {
+        for run in runs(buffer, y, &page) {
             let mut css = String::new();
             if let Some(fg) = &run.style.fg {
                 let _ = write!(css, "color:{fg};");
@@ -213,15 +254,15 @@ fn cell_width(symbol: &str) -> usize {
     symbol.width().max(1)
 }
 
-fn runs(buffer: &Buffer, y: u16) -> Vec<Run> {
+fn runs(buffer: &Buffer, y: u16, page: &Page) -> Vec<Run> {
     let mut out: Vec<Run> = Vec::new();
     for (x, cell) in row(buffer, y) {
         let reversed = cell.modifier.contains(Modifier::REVERSED);
         let (mut fg, mut bg) = (css(cell.fg), css(cell.bg));
         if reversed {
             (fg, bg) = (
-                bg.or(Some(DEFAULT_BG.to_string())),
-                fg.or(Some(DEFAULT_FG.to_string())),
+                bg.or_else(|| Some(page.bg.clone())),
+                fg.or_else(|| Some(page.fg.clone())),
             );
         }
         let style = RunStyle {

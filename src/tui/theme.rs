@@ -70,6 +70,10 @@ pub struct Theme {
     pub muted: Style,
     /// Scenario captions.
     pub caption: Style,
+    /// The page every panel is drawn on: its foreground and background (unset = the
+    /// terminal's own; the light theme paints its white page so dark text stays readable
+    /// on a dark terminal and in exported frames).
+    pub page: Style,
     servers: Vec<Color>,
 }
 
@@ -92,31 +96,32 @@ impl Theme {
         Self {
             kind: ThemeKind::Dark,
             text: Style::new().fg(Color::Gray),
-            dim: Style::new().fg(Color::DarkGray),
+            // Contrast on the dark page (#1c1c1c): text at least 4.5:1, graphics 3:1.
+            dim: Style::new().fg(Color::Rgb(0x94, 0x94, 0x94)),
             border: Style::new().fg(Color::DarkGray),
             title: Style::new().fg(Color::White).add_modifier(Modifier::BOLD),
             accent: Style::new().fg(Color::Cyan),
-            selected: Style::new().fg(Color::Black).bg(Color::Cyan),
-            good: Style::new().fg(Color::Green),
-            warn: Style::new().fg(Color::Yellow),
-            bad: Style::new().fg(Color::Red),
-            info: Style::new().fg(Color::Magenta),
-            muted: Style::new().fg(Color::Blue),
+            selected: Style::new()
+                .fg(Color::Gray)
+                .add_modifier(Modifier::REVERSED | Modifier::BOLD),
+            good: Style::new().fg(Color::Rgb(0x5f, 0xd7, 0x5f)),
+            warn: Style::new().fg(Color::Rgb(0xe5, 0xe5, 0x10)),
+            bad: Style::new().fg(Color::Rgb(0xff, 0x5f, 0x5f)),
+            info: Style::new().fg(Color::LightMagenta),
+            muted: Style::new().fg(Color::LightBlue),
             caption: Style::new()
                 .fg(Color::Black)
                 .bg(Color::Yellow)
                 .add_modifier(Modifier::BOLD),
+            page: Style::new(),
+            // Blue, cyan, violet, pink, grey: no red, green or yellow, which mean open,
+            // closed and half-open.
             servers: vec![
-                Color::Rgb(0x4e, 0xa8, 0xde),
-                Color::Rgb(0xf2, 0x8e, 0x2b),
-                Color::Rgb(0x59, 0xc3, 0x6a),
-                Color::Rgb(0xe1, 0x57, 0x59),
-                Color::Rgb(0xb0, 0x7a, 0xa1),
-                Color::Rgb(0xed, 0xc9, 0x48),
-                Color::Rgb(0x76, 0xb7, 0xb2),
-                Color::Rgb(0xff, 0x9d, 0xa7),
-                Color::Rgb(0x9c, 0x75, 0x5f),
-                Color::Rgb(0xba, 0xb0, 0xac),
+                Color::Rgb(0x5f, 0x87, 0xff),
+                Color::Rgb(0x00, 0xd7, 0xd7),
+                Color::Rgb(0xaf, 0x5f, 0xff),
+                Color::Rgb(0xff, 0x87, 0xd7),
+                Color::Rgb(0xa8, 0xa8, 0xa8),
             ],
         }
     }
@@ -125,11 +130,14 @@ impl Theme {
         Self {
             kind: ThemeKind::Light,
             text: Style::new().fg(Color::Black),
-            dim: Style::new().fg(Color::DarkGray),
-            border: Style::new().fg(Color::Gray),
+            // Contrast on the white page: text at least 4.5:1, graphics 3:1.
+            dim: Style::new().fg(Color::Rgb(0x6e, 0x6e, 0x6e)),
+            border: Style::new().fg(Color::Rgb(0x86, 0x86, 0x86)),
             title: Style::new().fg(Color::Black).add_modifier(Modifier::BOLD),
             accent: Style::new().fg(Color::Blue),
-            selected: Style::new().fg(Color::White).bg(Color::Blue),
+            selected: Style::new()
+                .fg(Color::Black)
+                .add_modifier(Modifier::REVERSED | Modifier::BOLD),
             good: Style::new().fg(Color::Rgb(0x1a, 0x7f, 0x37)),
             warn: Style::new().fg(Color::Rgb(0x9a, 0x67, 0x00)),
             bad: Style::new().fg(Color::Rgb(0xcf, 0x22, 0x2e)),
@@ -139,17 +147,14 @@ impl Theme {
                 .fg(Color::White)
                 .bg(Color::Blue)
                 .add_modifier(Modifier::BOLD),
+            page: Style::new().fg(Color::Black).bg(Color::White),
+            // The dark theme's hues, darkened for the white page.
             servers: vec![
-                Color::Rgb(0x1f, 0x77, 0xb4),
-                Color::Rgb(0xd6, 0x5f, 0x0e),
-                Color::Rgb(0x2c, 0xa0, 0x2c),
-                Color::Rgb(0xd6, 0x27, 0x28),
-                Color::Rgb(0x94, 0x67, 0xbd),
-                Color::Rgb(0x8c, 0x56, 0x4b),
-                Color::Rgb(0xe3, 0x77, 0xc2),
-                Color::Rgb(0x7f, 0x7f, 0x7f),
-                Color::Rgb(0xbc, 0xbd, 0x22),
-                Color::Rgb(0x17, 0xbe, 0xcf),
+                Color::Rgb(0x1f, 0x5f, 0xc4),
+                Color::Rgb(0x0e, 0x80, 0x8f),
+                Color::Rgb(0x8a, 0x4f, 0xd1),
+                Color::Rgb(0xc2, 0x37, 0x9a),
+                Color::Rgb(0x73, 0x73, 0x73),
             ],
         }
     }
@@ -170,6 +175,7 @@ impl Theme {
             info: plain.add_modifier(Modifier::ITALIC),
             muted: plain.add_modifier(Modifier::DIM),
             caption: plain.add_modifier(Modifier::REVERSED | Modifier::BOLD),
+            page: plain,
             servers: vec![Color::Reset],
         }
     }
@@ -200,25 +206,56 @@ impl Theme {
         let mut t = self.clone();
         match self.kind {
             ThemeKind::Dark => {
+                // Text at least 7:1 on the dark page.
                 t.text = Style::new().fg(Color::White);
                 t.dim = Style::new().fg(Color::Gray);
                 t.border = Style::new().fg(Color::Gray);
                 t.title = Style::new()
                     .fg(Color::LightYellow)
                     .add_modifier(Modifier::BOLD);
-                t.good = Style::new().fg(Color::LightGreen);
-                t.warn = Style::new().fg(Color::LightYellow);
+                t.accent = Style::new().fg(Color::Rgb(0x5f, 0xd7, 0xff));
+                t.selected = t.text.add_modifier(Modifier::REVERSED | Modifier::BOLD);
+                t.good = Style::new().fg(Color::Rgb(0x87, 0xff, 0x87));
+                t.warn = Style::new().fg(Color::Rgb(0xf5, 0xf5, 0x43));
                 t.bad = Style::new()
-                    .fg(Color::LightRed)
+                    .fg(Color::Rgb(0xff, 0x87, 0x87))
                     .add_modifier(Modifier::BOLD);
-                t.info = Style::new().fg(Color::LightMagenta);
-                t.muted = Style::new().fg(Color::LightBlue);
+                t.info = Style::new().fg(Color::Rgb(0xff, 0x87, 0xff));
+                t.muted = Style::new().fg(Color::Rgb(0x87, 0xaf, 0xff));
+                // Server names are text too: the palette's hues, lighter.
+                t.servers = vec![
+                    Color::Rgb(0x87, 0xaf, 0xff),
+                    Color::Rgb(0x5f, 0xff, 0xff),
+                    Color::Rgb(0xd7, 0xaf, 0xff),
+                    Color::Rgb(0xff, 0xaf, 0xd7),
+                    Color::Rgb(0xd0, 0xd0, 0xd0),
+                ];
             }
             ThemeKind::Light => {
+                // Text at least 7:1 on the white page.
                 t.text = Style::new().fg(Color::Black);
                 t.dim = Style::new().fg(Color::Black);
                 t.border = Style::new().fg(Color::Black);
                 t.title = Style::new().fg(Color::Black).add_modifier(Modifier::BOLD);
+                t.accent = Style::new().fg(Color::Rgb(0x00, 0x4f, 0x9e));
+                t.good = Style::new().fg(Color::Rgb(0x0b, 0x5a, 0x27));
+                t.warn = Style::new().fg(Color::Rgb(0x6b, 0x44, 0x00));
+                t.bad = Style::new()
+                    .fg(Color::Rgb(0xa4, 0x0e, 0x26))
+                    .add_modifier(Modifier::BOLD);
+                t.info = Style::new().fg(Color::Rgb(0x5a, 0x32, 0xa3));
+                t.muted = Style::new().fg(Color::Rgb(0x0a, 0x4f, 0xa8));
+                t.caption = Style::new()
+                    .fg(Color::White)
+                    .bg(Color::Rgb(0x0a, 0x3d, 0x7a))
+                    .add_modifier(Modifier::BOLD);
+                t.servers = vec![
+                    Color::Rgb(0x0a, 0x3d, 0x91),
+                    Color::Rgb(0x00, 0x5f, 0x66),
+                    Color::Rgb(0x5a, 0x2e, 0xa6),
+                    Color::Rgb(0x8a, 0x1f, 0x66),
+                    Color::Rgb(0x4a, 0x4a, 0x4a),
+                ];
             }
             ThemeKind::Mono => {}
         }
@@ -269,7 +306,57 @@ mod tests {
     #[test]
     fn server_colours_cycle_and_differ_between_neighbours() {
         let theme = Theme::new(ThemeKind::Dark, false);
-        assert_eq!(theme.server(0), theme.server(10));
+        let n = theme.servers.len();
+        assert_eq!(theme.server(0), theme.server(n));
         assert_ne!(theme.server(0), theme.server(1));
+    }
+
+    /// Hue in degrees and saturation (HSV) of an RGB colour.
+    fn hue_sat(c: Color) -> (f64, f64) {
+        let Color::Rgb(r, g, b) = c else {
+            panic!("server colours are RGB: {c:?}")
+        };
+        let [r, g, b] = [r, g, b].map(|v| f64::from(v) / 255.0);
+        let max = r.max(g).max(b);
+        let d = max - r.min(g).min(b);
+        let h = if d == 0.0 {
+            0.0
+        } else if max == r {
+            60.0 * ((g - b) / d).rem_euclid(6.0)
+        } else if max == g {
+            60.0 * ((b - r) / d + 2.0)
+        } else {
+            60.0 * ((r - g) / d + 4.0)
+        };
+        (h, if max == 0.0 { 0.0 } else { d / max })
+    }
+
+    #[test]
+    fn server_colours_avoid_the_breaker_state_hues() {
+        // Open, half-open and closed have their own hues: no server colour within 30° of
+        // them unless it is nearly grey; and no two server colours alike.
+        for kind in [ThemeKind::Dark, ThemeKind::Light] {
+            for theme in [
+                Theme::new(kind, false),
+                Theme::new(kind, false).high_contrast(),
+            ] {
+                let state_hues = [theme.good, theme.warn, theme.bad]
+                    .map(|s| hue_sat(s.fg.expect("state colours are set")).0);
+                for (i, &c) in theme.servers.iter().enumerate() {
+                    let (h, s) = hue_sat(c);
+                    if s > 0.2 {
+                        for state in state_hues {
+                            let d = (h - state).abs().min(360.0 - (h - state).abs());
+                            assert!(d >= 30.0, "{kind:?} server {i}: {c:?} near {state}°");
+                        }
+                    }
+                    for &other in &theme.servers[i + 1..] {
+                        let (h2, s2) = hue_sat(other);
+                        let dh = (h - h2).abs().min(360.0 - (h - h2).abs());
+                        assert!(dh >= 25.0 || (s - s2).abs() > 0.3, "{c:?} ~ {other:?}");
+                    }
+                }
+            }
+        }
     }
 }

@@ -1,5 +1,5 @@
-//! Token buckets: one horizontal bar per tenant, hottest first, as many as fit, with
-//! eighth-cell resolution so draining and refilling look smooth.
+//! Token buckets: one horizontal bar per tenant, hottest first, as many as fit (`+N more`
+//! for the rest), with eighth-cell resolution so draining and refilling look smooth.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,8 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::format::compact;
+use super::labels::{self, Column};
 use super::panel::panel;
-use crate::sim::Snapshot;
+use crate::sim::{Snapshot, TenantSnapshot};
 use crate::tui::theme::{EIGHTHS, Theme};
 
 /// A bar `width` cells wide showing `value` out of `max`: full blocks, one partial
@@ -33,69 +34,155 @@ pub fn bar(value: f64, max: f64, width: usize, empty: char) -> String {
     s
 }
 
-/// Draw the bucket panel.
+/// Widest a tenant name column grows (longer names are abbreviated, distinctly).
+const NAME_CAP: usize = 16;
+/// Narrowest bar worth drawing.
+const MIN_BAR: usize = 4;
+
+/// The panel title that fits in `width` cells: the full one, then shorter forms.
+fn title(snap: &Snapshot, width: usize) -> String {
+    let (shown, total) = (snap.tenants.len(), snap.tenant_count);
+    let refill = format!("{:.0}/s", snap.limiter.refill_per_sec);
+    [
+        format!("Buckets · {shown}/{total} tenants · refill {refill}"),
+        format!("Buckets · {shown}/{total} · refill {refill}"),
+        format!("Buckets · {shown}/{total}"),
+        "Buckets".to_string(),
+    ]
+    .into_iter()
+    .find(|t| labels::width(t) + 4 <= width)
+    .unwrap_or_else(|| "Buckets".to_string())
+}
+
+/// The token count of a bucket row (`tokens/capacity`).
+fn tokens(t: &TenantSnapshot) -> String {
+    format!("{:.0}/{}", t.tokens.max(0.0).floor(), t.capacity)
+}
+
+/// The denied count of a bucket row.
+fn denied(t: &TenantSnapshot) -> String {
+    format!("✗{}", compact(t.denied))
+}
+
+/// Widths of a bucket row's columns (0 = not shown), sized from the tenants shown.
+struct Rows {
+    name: usize,
+    bar: usize,
+    tokens: usize,
+    denied: usize,
+}
+
+impl Rows {
+    /// Fit the columns in `width` cells: the denied count goes first, then the token
+    /// count; the bar keeps at least [`MIN_BAR`] cells; the name takes what the bar can
+    /// spare, up to its cap.
+    fn fit(tenants: &[TenantSnapshot], width: usize) -> Self {
+        let widest = |f: fn(&TenantSnapshot) -> String| {
+            tenants
+                .iter()
+                .map(|t| labels::width(&f(t)))
+                .max()
+                .unwrap_or(0)
+        };
+        let (tokens_w, denied_w) = (widest(tokens), widest(denied));
+        let name_cap = labels::column_width(tenants.iter().map(|t| t.name.as_str()), 4, NAME_CAP);
+        let column = |width, priority| Column { width, priority };
+        let shown = labels::fit_columns(
+            width.saturating_sub(name_cap.min(8) + 1),
+            &[
+                column(MIN_BAR, 3),
+                column(tokens_w + 1, 2),
+                column(denied_w + 1, 1),
+            ],
+        );
+        let tokens = if shown[1] { tokens_w } else { 0 };
+        let denied = if shown[2] { denied_w } else { 0 };
+        let fixed = usize::from(shown[1]) * (tokens_w + 1) + usize::from(shown[2]) * (denied_w + 1);
+        let bar_room = width.saturating_sub(fixed + 1);
+        let name = name_cap.min(bar_room.saturating_sub(if shown[0] { MIN_BAR } else { 0 }));
+        let bar = if shown[0] {
+            bar_room.saturating_sub(name)
+        } else {
+            0
+        };
+        Self {
+            name,
+            bar,
+            tokens,
+            denied,
+        }
+    }
+
+    /// The row of tenant `t`, its name shown as `label`.
+    fn line(&self, t: &TenantSnapshot, label: &str, theme: &Theme) -> Line<'static> {
+        let cap = f64::from(t.capacity);
+        let frac = if cap > 0.0 { t.tokens / cap } else { 0.0 };
+        let style = if frac < 0.2 {
+            theme.bad
+        } else if frac < 0.5 {
+            theme.warn
+        } else {
+            theme.good
+        };
+        let mut spans = vec![Span::styled(
+            format!("{} ", labels::pad(label, self.name)),
+            theme.text,
+        )];
+        if self.bar > 0 {
+            spans.push(Span::styled(bar(t.tokens, cap, self.bar, '·'), style));
+        }
+        if self.tokens > 0 {
+            let w = self.tokens;
+            spans.push(Span::styled(format!(" {:>w$}", tokens(t)), theme.text));
+        }
+        if self.denied > 0 {
+            spans.push(Span::styled(
+                format!(" {}", labels::pad(&denied(t), self.denied)),
+                if t.denied > 0 { theme.warn } else { theme.dim },
+            ));
+        }
+        Line::from(spans)
+    }
+}
+
+/// Draw the bucket panel: one row per tenant that fits (`+N more` when some do not).
+/// Columns: name (sized from the data, abbreviated distinctly), bar, `tokens/capacity`,
+/// `✗denied`; when the row has no room the denied count goes first, then the bar shrinks
+/// to its minimum, then the token count goes; numbers are never cut.
 pub fn render(frame: &mut Frame, area: Rect, snap: &Snapshot, theme: &Theme) {
-    let refill = format!(" · refill {:.0}/s", snap.limiter.refill_per_sec);
-    let title = format!(
-        "Buckets · {}/{} tenants{refill}",
-        snap.tenants.len(),
-        snap.tenant_count
-    );
+    let title = title(snap, usize::from(area.width));
     let block = panel(&title, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.is_empty() {
         return;
     }
-    let name_w = snap
-        .tenants
-        .iter()
-        .map(|t| t.name.chars().count())
-        .max()
-        .unwrap_or(0)
-        .clamp(4, 8);
-    // name, space, bar, " 1234/1234 ✗12.3k"
-    let tail_w = 16;
-    let bar_w = (inner.width as usize)
-        .saturating_sub(name_w + 1 + tail_w)
-        .max(1);
-    let rows = inner.height as usize;
-    let lines: Vec<Line> = snap
-        .tenants
-        .iter()
-        .take(rows)
-        .map(|t| {
-            let cap = f64::from(t.capacity);
-            let frac = if cap > 0.0 { t.tokens / cap } else { 0.0 };
-            let style = if frac < 0.2 {
-                theme.bad
-            } else if frac < 0.5 {
-                theme.warn
-            } else {
-                theme.good
-            };
-            Line::from(vec![
-                Span::styled(format!("{:<name_w$.name_w$} ", t.name), theme.text),
-                Span::styled(bar(t.tokens, cap, bar_w, '·'), style),
-                Span::styled(
-                    format!(" {:>4.0}/{:<3}", t.tokens.max(0.0).floor(), t.capacity),
-                    theme.text,
-                ),
-                Span::styled(
-                    format!(" ✗{:<5}", compact(t.denied)),
-                    if t.denied > 0 { theme.warn } else { theme.dim },
-                ),
-            ])
-        })
-        .collect();
-    if lines.is_empty() {
+    if snap.tenants.is_empty() {
         frame.render_widget(
             Paragraph::new(Line::styled("no tenants yet", theme.dim)),
             inner,
         );
-    } else {
-        frame.render_widget(Paragraph::new(lines), inner);
+        return;
     }
+    let mut rows = inner.height as usize;
+    let overflow = snap.tenants.len() > rows || snap.tenant_count > snap.tenants.len();
+    if overflow {
+        rows = rows.saturating_sub(1);
+    }
+    let tenants = &snap.tenants[..snap.tenants.len().min(rows)];
+    let rows = Rows::fit(tenants, inner.width as usize);
+    let names: Vec<&str> = tenants.iter().map(|t| t.name.as_str()).collect();
+    let labels = labels::distinct_labels(&names, rows.name.max(1));
+    let mut lines: Vec<Line> = tenants
+        .iter()
+        .zip(&labels)
+        .map(|(t, label)| rows.line(t, label, theme))
+        .collect();
+    if overflow {
+        let more = snap.tenant_count - tenants.len();
+        lines.push(Line::styled(format!("+{more} more (coldest)"), theme.dim));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 #[cfg(test)]

@@ -41,6 +41,7 @@ pub fn draw(
     if area.is_empty() {
         return None;
     }
+    frame.buffer_mut().set_style(area, theme.page);
     let legend = if view.present() || view.focus() != Focus::All {
         presenter(frame, snap, view, theme)
     } else {

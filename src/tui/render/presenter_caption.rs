@@ -67,9 +67,12 @@ pub fn render(frame: &mut Frame, area: Rect, snap: &Snapshot, theme: &Theme) {
     } else {
         theme.title
     };
+    // The caption's colours fill the inside of the box only: the step counter and the
+    // keys on the border keep the page behind them (yellow on yellow was unreadable).
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
     let text = Paragraph::new(Line::styled(caption_text(snap), style))
         .style(style)
-        .wrap(Wrap { trim: true })
-        .block(block);
-    frame.render_widget(text, area);
+        .wrap(Wrap { trim: true });
+    frame.render_widget(text, inner);
 }

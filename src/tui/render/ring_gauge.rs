@@ -11,6 +11,7 @@ use ratatui::symbols::Marker;
 use ratatui::text::Span;
 use ratatui::widgets::canvas::{Canvas, Points};
 
+use super::format::compact;
 use super::panel::panel;
 use super::ring_legend;
 use crate::sim::{RequestOutcome, Snapshot};
@@ -113,9 +114,13 @@ fn draw_circle(
     let (per_server, selected_arc) = arcs(snap, samples, selected);
     let [keys_ok, keys_limited, keys_bad] = key_dots(snap);
     let colour = |style: ratatui::style::Style| style.fg.unwrap_or(Color::Reset);
-    let label = format!("{} keys", snap.recent_requests.len().min(KEY_DOTS));
+    let labels = centre_labels(snap, area.width, area.height);
     let cell_units = (xb[1] - xb[0]) / f64::from(area.width);
-    let label_x = -(label.chars().count() as f64) / 2.0 * cell_units;
+    // The canvas maps y to rows over `height - 1` steps: aim at the middle of a row.
+    let first_row = (usize::from(area.height).saturating_sub(labels.len())) / 2;
+    let row_y = |row: usize| {
+        yb[1] - (row as f64 + 0.5) * (yb[1] - yb[0]) / f64::from(area.height.max(2) - 1)
+    };
     let canvas = Canvas::default()
         .marker(Marker::Braille)
         .x_bounds(xb)
@@ -146,11 +151,36 @@ fn draw_circle(
                 color: colour(theme.bad),
             });
             ctx.layer();
-            if area.height >= 5 {
-                ctx.print(label_x, 0.0, Span::styled(label.clone(), theme.dim));
+            for (k, label) in labels.iter().enumerate() {
+                let x = -(label.chars().count() as f64) / 2.0 * cell_units;
+                ctx.print(
+                    x,
+                    row_y(first_row + k),
+                    Span::styled(label.clone(), theme.dim),
+                );
             }
         });
     frame.render_widget(canvas, area);
+}
+
+/// The text in the ring's centre: how many key dots are drawn, and out of how many
+/// requests in the last complete second (when the circle has room for it inside).
+fn centre_labels(snap: &Snapshot, width: u16, height: u16) -> Vec<String> {
+    if height < 5 {
+        return Vec::new();
+    }
+    // The key dots' circle leaves about half the width free inside it.
+    let room = usize::from(width) / 2;
+    let drawn = snap.recent_requests.len().min(KEY_DOTS);
+    let mut out = vec![format!("{drawn} keys")];
+    let last = super::traffic::complete_seconds(&snap.series, snap.now_ns, 1);
+    if let Some(s) = last.last() {
+        let total = format!("of {}/s", compact(s.allowed + s.rate_limited));
+        if height >= 8 && total.len() <= room {
+            out.push(total);
+        }
+    }
+    out
 }
 
 /// Points of each server's arcs (legend order) at [`RING_RADIUS`], and of the selected

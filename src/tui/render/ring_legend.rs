@@ -8,14 +8,140 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::format::compact;
-use crate::sim::{Fault, MembershipAction, ServerSnapshot, Snapshot};
+use super::labels::{self, Column};
+use crate::sim::{Fault, MembershipAction, MembershipChange, ServerSnapshot, Snapshot};
 use crate::tui::state::{LegendHit, ViewState};
 use crate::tui::theme::{Theme, state_glyph, state_word};
 
 /// How long (virtual ns) the "moved x% of keys" line stays after a membership change.
 pub const MOVED_SHOWN_NS: u64 = 15_000_000_000;
 
+/// Widest a server name column grows (longer names are abbreviated, distinctly).
+pub const NAME_CAP: usize = 24;
+/// Narrowest name column (the `server` header).
+const NAME_MIN: usize = 6;
+
+/// The optional columns of a legend row, in display order, with their priorities (higher
+/// stays longer): breaker state, share, fault, req/s, load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Share,
+    Rate,
+    Load,
+    Breaker,
+    Fault,
+}
+
+impl Col {
+    const ALL: [Col; 5] = [Col::Share, Col::Rate, Col::Load, Col::Breaker, Col::Fault];
+
+    fn priority(self) -> u8 {
+        match self {
+            Col::Breaker => 5,
+            Col::Share => 4,
+            Col::Fault => 3,
+            Col::Rate => 2,
+            Col::Load => 1,
+        }
+    }
+
+    fn header(self) -> &'static str {
+        match self {
+            Col::Share => "share",
+            Col::Rate => "req/s",
+            Col::Load => "load",
+            Col::Breaker => "breaker",
+            Col::Fault => "",
+        }
+    }
+
+    /// The cell text of server `s` (without the separating space).
+    fn cell(self, s: &ServerSnapshot) -> String {
+        match self {
+            Col::Share => format!("{:.1}%", s.share * 100.0),
+            Col::Rate => compact(s.requests_per_sec),
+            Col::Load => format!("{:.0}%", s.load * 100.0),
+            Col::Breaker => format!("{}{}", state_glyph(s.breaker), state_word(s.breaker)),
+            Col::Fault => s
+                .fault
+                .as_ref()
+                .map_or(String::new(), |f| format!("!{}", fault_tag(f))),
+        }
+    }
+
+    /// Numbers are right-aligned; words left.
+    fn right_aligned(self) -> bool {
+        matches!(self, Col::Share | Col::Rate | Col::Load)
+    }
+}
+
+/// The legend's columns at a given width: which are shown, how wide each is, and the
+/// width of the name column.
+struct Columns {
+    shown: Vec<(Col, usize)>,
+    name: usize,
+}
+
+impl Columns {
+    /// Columns sized from the data; whole columns dropped, lowest priority first, when the
+    /// row would not fit in `width` cells (two cells go to the marker and the swatch).
+    fn fit(servers: &[ServerSnapshot], width: usize) -> Self {
+        let widths: Vec<usize> = Col::ALL
+            .iter()
+            .map(|&c| {
+                servers
+                    .iter()
+                    .map(|s| labels::width(&c.cell(s)))
+                    .chain(std::iter::once(labels::width(c.header())))
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let columns: Vec<Column> = Col::ALL
+            .iter()
+            .zip(&widths)
+            .map(|(&c, &w)| Column {
+                width: if w == 0 { 0 } else { w + 1 },
+                priority: c.priority(),
+            })
+            .collect();
+        let names =
+            labels::column_width(servers.iter().map(|s| s.name.as_str()), NAME_MIN, NAME_CAP);
+        let room = width.saturating_sub(2);
+        let keep = labels::fit_columns(room.saturating_sub(NAME_MIN.min(names)), &columns);
+        let shown: Vec<(Col, usize)> = Col::ALL
+            .iter()
+            .zip(&widths)
+            .zip(keep)
+            .filter(|&((_, &w), k)| k && w > 0)
+            .map(|((&c, &w), _)| (c, w))
+            .collect();
+        let used: usize = shown.iter().map(|(_, w)| w + 1).sum();
+        Self {
+            name: names.min(room.saturating_sub(used)).max(1),
+            shown,
+        }
+    }
+
+    fn header(&self) -> String {
+        let mut out = format!("  {}", labels::pad("server", self.name));
+        for &(c, w) in &self.shown {
+            out.push(' ');
+            if c.right_aligned() {
+                out.push_str(&format!("{:>w$}", c.header()));
+            } else {
+                out.push_str(&labels::pad(c.header(), w));
+            }
+        }
+        out.trim_end().to_string()
+    }
+}
+
 /// Draw the legend in `area`; returns where the server rows went (for mouse clicks).
+///
+/// Rows: a header, one row per server that fits (`+N more` when some do not, the selected
+/// server kept in view), the selected server's full name when its label is abbreviated,
+/// the last membership change, and a key to the ring's dots when there is room.
 pub fn render(
     frame: &mut Frame,
     area: Rect,
@@ -30,44 +156,55 @@ pub fn render(
         .membership_changes
         .last()
         .filter(|c| snap.now_ns.saturating_sub(c.at_ns) < MOVED_SHOWN_NS);
-    let footer = u16::from(moved.is_some()) * 2;
-    let rows = area.height.saturating_sub(1 + footer) as usize;
-    // The presenter layout uses bigger type on a projector: add columns only with real room.
-    let wide = area.width >= if view.present() { 48 } else { 34 };
-    let mut lines = vec![Line::styled(
-        if wide {
-            "  server   share   req/s load breaker"
-        } else {
-            "  server   share breaker"
-        },
-        theme.dim,
-    )];
+    let cols = Columns::fit(&snap.servers, usize::from(area.width));
+    let names: Vec<&str> = snap.servers.iter().map(|s| s.name.as_str()).collect();
+    let labels = labels::distinct_labels(&names, cols.name);
+    let selected = view.selected();
+    let full_name = selected
+        .filter(|&i| labels[i] != names[i])
+        .map(|i| names[i]);
+    let footer = u16::from(moved.is_some()) * 2 + u16::from(full_name.is_some());
+    let mut rows = area.height.saturating_sub(1 + footer) as usize;
+    let overflow = snap.servers.len() > rows;
+    if overflow {
+        rows = rows.saturating_sub(1);
+    }
+    let mut lines = vec![Line::styled(cols.header(), theme.dim)];
     // Keep the selected server visible: scroll the list if needed.
     let first = view.first_visible_row(rows);
     for (i, s) in snap.servers.iter().enumerate().skip(first).take(rows) {
-        lines.push(server_row(i, s, view.selected() == Some(i), wide, theme));
+        lines.push(server_row(
+            i,
+            s,
+            &labels[i],
+            &cols,
+            selected == Some(i),
+            theme,
+        ));
+    }
+    let shown = snap.servers.len().saturating_sub(first).min(rows);
+    if overflow {
+        lines.push(Line::styled(
+            format!("  +{} more", snap.servers.len() - shown),
+            theme.dim,
+        ));
+    }
+    if let Some(name) = full_name {
+        lines.push(Line::from(vec![
+            Span::styled("▶ ", theme.accent),
+            Span::styled(name.to_string(), theme.text),
+        ]));
     }
     if let Some(c) = moved {
-        let verb = match c.action {
-            MembershipAction::AddServer => "added",
-            MembershipAction::RemoveServer => "removed",
-            MembershipAction::SetWeight => "reweighted",
-        };
-        lines.push(Line::styled(format!("{verb} {}:", c.server), theme.text));
-        lines.push(Line::from(vec![Span::styled(
-            format!(
-                "moved {:.1}% of keys (ideal {:.1}%)",
-                c.moved_fraction * 100.0,
-                c.ideal_fraction * 100.0
-            ),
-            theme.accent,
-        )]));
+        lines.extend(moved_lines(c, usize::from(area.width), theme));
+    }
+    if lines.len() < usize::from(area.height) {
+        lines.push(key_dot_legend(theme));
     }
     frame.render_widget(Paragraph::new(lines), area);
-    let shown = snap.servers.len().saturating_sub(first).min(rows) as u16;
     let rows_area = Rect {
         y: area.y + 1,
-        height: shown.min(area.height.saturating_sub(1)),
+        height: (shown as u16).min(area.height.saturating_sub(1)),
         ..area
     };
     Some(LegendHit {
@@ -76,45 +213,54 @@ pub fn render(
     })
 }
 
-/// The legend row of server number `i`.
+/// What the dots inside the ring mean: recent request keys by outcome.
+fn key_dot_legend(theme: &Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled("keys ", theme.dim),
+        Span::styled("•", theme.good),
+        Span::styled("ok ", theme.dim),
+        Span::styled("•", theme.warn),
+        Span::styled("limited ", theme.dim),
+        Span::styled("•", theme.bad),
+        Span::styled("failed", theme.dim),
+    ])
+}
+
+/// The legend row of server number `i`, its name shown as `label`.
 fn server_row(
     i: usize,
     s: &ServerSnapshot,
+    label: &str,
+    cols: &Columns,
     selected: bool,
-    wide: bool,
     theme: &Theme,
 ) -> Line<'static> {
     let mark = if selected { "▶" } else { " " };
+    let name_style = if selected { theme.selected } else { theme.text };
     let mut spans = vec![
         Span::styled(mark, theme.accent),
         Span::styled("■", theme.server_style(i)),
-        Span::styled(format!("{:<8.8}", s.name), theme.text),
-        Span::styled(format!("{:>5.1}%", s.share * 100.0), theme.text),
+        Span::styled(label.to_string(), name_style),
+        Span::raw(" ".repeat(cols.name.saturating_sub(labels::width(label)))),
     ];
-    if wide {
+    for &(c, w) in &cols.shown {
+        let text = c.cell(s);
+        let style = match c {
+            Col::Breaker => theme.state(s.breaker),
+            Col::Fault => theme.bad,
+            _ => theme.text,
+        };
+        spans.push(Span::raw(" "));
         spans.push(Span::styled(
-            format!(
-                " {:>7} {:>3.0}%",
-                compact(s.requests_per_sec),
-                s.load * 100.0
-            ),
-            theme.text,
+            if c.right_aligned() {
+                format!("{text:>w$}")
+            } else {
+                labels::pad(&text, w)
+            },
+            style,
         ));
     }
-    spans.push(Span::raw(" "));
-    spans.push(Span::styled(
-        format!("{}{}", state_glyph(s.breaker), state_word(s.breaker)),
-        theme.state(s.breaker),
-    ));
-    if let Some(f) = &s.fault {
-        spans.push(Span::styled(format!(" !{}", fault_tag(f)), theme.bad));
-    }
-    let line = Line::from(spans);
-    if selected {
-        line.style(theme.selected)
-    } else {
-        line
-    }
+    Line::from(spans)
 }
 
 /// One-word tag of a fault for tight spaces.
@@ -125,4 +271,26 @@ pub fn fault_tag(fault: &Fault) -> &'static str {
         Fault::Down => "down",
         Fault::Flapping { .. } => "flapping",
     }
+}
+
+/// The last membership change: what happened, and how many keys moved beside the ideal
+/// (a shorter form when `width` is narrow).
+fn moved_lines(c: &MembershipChange, width: usize, theme: &Theme) -> [Line<'static>; 2] {
+    let verb = match c.action {
+        MembershipAction::AddServer => "added",
+        MembershipAction::RemoveServer => "removed",
+        MembershipAction::SetWeight => "reweighted",
+    };
+    let head = Line::styled(
+        labels::pad(&format!("{verb} {}:", c.server), width),
+        theme.text,
+    );
+    let (moved, ideal) = (c.moved_fraction * 100.0, c.ideal_fraction * 100.0);
+    let long = format!("moved {moved:.1}% of keys (ideal {ideal:.1}%)");
+    let text = if labels::width(&long) <= width {
+        long
+    } else {
+        format!("moved {moved:.1}% (ideal {ideal:.1}%)")
+    };
+    [head, Line::styled(text, theme.accent)]
 }

@@ -41,9 +41,16 @@ pub fn render(frame: &mut Frame, area: Rect, snap: &Snapshot, theme: &Theme) {
         ),
     ];
     spans.extend(limiter_spans(snap, theme));
+    // Key hints while whole ones fit: a hint is never cut in half.
+    let mut used: usize = spans.iter().map(|s| s.width()).sum();
     for (k, d) in keymap::status_hints() {
-        spans.push(Span::styled(format!(" {k}"), theme.accent));
-        spans.push(Span::styled(format!(" {d}"), theme.dim));
+        let (key, desc) = (format!(" {k}"), format!(" {d}"));
+        used += super::labels::width(&key) + super::labels::width(&desc);
+        if used > usize::from(area.width) {
+            break;
+        }
+        spans.push(Span::styled(key, theme.accent));
+        spans.push(Span::styled(desc, theme.dim));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
