@@ -43,15 +43,16 @@ const MIN_BAR: usize = 4;
 fn title(snap: &Snapshot, width: usize) -> String {
     let (shown, total) = (snap.tenants.len(), snap.tenant_count);
     let refill = format!("{:.0}/s", snap.limiter.refill_per_sec);
-    [
-        format!("Buckets · {shown}/{total} tenants · refill {refill}"),
-        format!("Buckets · {shown}/{total} · refill {refill}"),
-        format!("Buckets · {shown}/{total}"),
-        "Buckets".to_string(),
-    ]
-    .into_iter()
-    .find(|t| labels::width(t) + 4 <= width)
-    .unwrap_or_else(|| "Buckets".to_string())
+    // The border and the title's padding take 4 cells.
+    labels::first_that_fits(
+        [
+            format!("Buckets · {shown}/{total} tenants · refill {refill}"),
+            format!("Buckets · {shown}/{total} · refill {refill}"),
+            format!("Buckets · {shown}/{total}"),
+            "Buckets".to_string(),
+        ],
+        width.saturating_sub(4),
+    )
 }
 
 /// The token count of a bucket row (`tokens/capacity`).

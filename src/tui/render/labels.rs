@@ -118,6 +118,19 @@ pub fn pad(s: &str, cells: usize) -> String {
     }
 }
 
+/// The first of `forms` (longest first) that fits in `cells` cells, else the last one: how a
+/// title or caption gets shorter by whole parts instead of being cut.
+pub fn first_that_fits(forms: impl IntoIterator<Item = String>, cells: usize) -> String {
+    let mut last = String::new();
+    for form in forms {
+        if width(&form) <= cells {
+            return form;
+        }
+        last = form;
+    }
+    last
+}
+
 fn all_distinct(labels: &[String]) -> bool {
     let mut seen = std::collections::HashSet::with_capacity(labels.len());
     labels.iter().all(|l| seen.insert(l.as_str()))
@@ -225,6 +238,14 @@ mod tests {
         assert_eq!(fit_columns(23, &cols), [true, true, true, false]);
         assert_eq!(fit_columns(12, &cols), [true, false, true, false]);
         assert_eq!(fit_columns(5, &cols), [false; 4]);
+    }
+
+    #[test]
+    fn the_first_form_that_fits_wins() {
+        let forms = || ["a long title".to_string(), "a title".into(), "a".into()];
+        assert_eq!(first_that_fits(forms(), 20), "a long title");
+        assert_eq!(first_that_fits(forms(), 7), "a title");
+        assert_eq!(first_that_fits(forms(), 0), "a");
     }
 
     #[test]

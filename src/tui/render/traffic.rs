@@ -15,7 +15,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::widgets::canvas::{Canvas, Line as CanvasLine};
 
 use super::format::compact;
-use super::labels::{Column, fit_columns, width};
+use super::labels::{Column, first_that_fits, fit_columns, width};
 use super::panel::panel;
 use super::time_axis::{TimeAxis, WINDOW_NS};
 use crate::sim::{SecondSample, Snapshot};
@@ -213,7 +213,20 @@ pub fn plot_width(area: Rect, snap: &Snapshot) -> usize {
 /// Draw the traffic panel.
 pub fn render(frame: &mut Frame, area: Rect, snap: &Snapshot, theme: &Theme) {
     let lat = snap.latency;
-    let title = format!("Traffic /s · p50 {:.1}ms p99 {:.1}ms", lat.p50, lat.p99);
+    // The configured base rate (before retries) stays longest: captions quote it.
+    let base = format!("base {:.0}/s", snap.rate);
+    let title = first_that_fits(
+        [
+            format!(
+                "Traffic /s · {base} · p50 {:.1}ms p99 {:.1}ms",
+                lat.p50, lat.p99
+            ),
+            format!("Traffic /s · {base} · p99 {:.1}ms", lat.p99),
+            format!("Traffic · {base}"),
+            "Traffic".to_string(),
+        ],
+        usize::from(area.width).saturating_sub(4),
+    );
     let block = panel(&title, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
