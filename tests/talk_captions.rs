@@ -58,11 +58,6 @@ const DESCRIBED: &[(&str, &str, &str)] = &[
         "300",
         "the call timeout, set by the scenario",
     ),
-    (
-        "limiter-story",
-        "100",
-        "the opening refill rate, told once; the Buckets title shows it where it fits",
-    ),
 ];
 
 /// One frame of a scenario during a caption's step.

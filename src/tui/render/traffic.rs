@@ -390,6 +390,7 @@ mod tests {
     #[test]
     fn amplification_is_offered_over_first_attempts() {
         let s = SecondSample {
+            offered: 4_000,
             allowed: 3_000,
             rate_limited: 1_000,
             retries: 2_000,
@@ -398,6 +399,7 @@ mod tests {
         assert_eq!(amplification(&s), "×2.00");
         assert_eq!(amplification(&SecondSample::default()), "×1.00");
         let all_retries = SecondSample {
+            offered: 5,
             allowed: 5,
             retries: 5,
             ..Default::default()
