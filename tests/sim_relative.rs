@@ -33,7 +33,7 @@ fn refill_after_k_presses_is_the_step_rule_applied_k_times() {
             assert!(line.contains("refill rate set to"), "{line}");
         }
     }
-    // Four `]` from 400/s: 400 × 1.25⁴ = 976.5625, logged as 977.
+    // Four `]` from the default's 600/s: 600 × 1.25⁴ = 1464.84375, logged as 1465.
     let mut e = engine();
     for _ in 0..4 {
         e.apply(Command::ScaleRefillRate(REFILL_FACTOR)).unwrap();
@@ -46,9 +46,9 @@ fn refill_after_k_presses_is_the_step_rule_applied_k_times() {
         .take(4)
         .map(|l| l.text.to_string())
         .collect();
-    assert_eq!(lines[0], "token refill rate set to 977 tokens/s");
-    assert_eq!(lines[3], "token refill rate set to 500 tokens/s");
-    assert_eq!(e.snapshot().limiter.refill_per_sec, 976.5625);
+    assert_eq!(lines[0], "token refill rate set to 1465 tokens/s");
+    assert_eq!(lines[3], "token refill rate set to 750 tokens/s");
+    assert_eq!(e.snapshot().limiter.refill_per_sec, 1464.84375);
 }
 
 #[test]

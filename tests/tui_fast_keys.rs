@@ -113,12 +113,18 @@ fn keys_faster_than_frames_all_count() {
     }
 
     // Esc on the main screen does not quit: the help still opens afterwards.
+    // Each Escape is waited on before the next key: an Escape followed at once by another
+    // key can reach the terminal as one Alt sequence.
     keys(s, "Escape");
+    wait_for(s, "Esc answered on the main screen", |x| {
+        x.contains("nothing to close")
+    });
     keys(s, "?");
     wait_for(s, "help after Esc", |x| {
         x.contains("Keys · ? or Esc closes")
     });
     keys(s, "Escape");
+    wait_for(s, "help closed", |x| !x.contains("Keys · ? or Esc closes"));
 
     // The saved session holds every command, resolved, at human times.
     keys(s, "w");
