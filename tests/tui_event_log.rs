@@ -70,8 +70,8 @@ fn one_line_per_action_with_its_result() {
         last5[1].starts_with("traffic rate 2500 → 3125"),
         "{last5:?}"
     );
-    assert_eq!(last5[2], "token refill rate set to 500 tokens/s");
-    assert_eq!(last5[3], "token refill rate set to 625 tokens/s");
+    assert_eq!(last5[2], "token refill rate set to 750 tokens/s");
+    assert_eq!(last5[3], "token refill rate set to 938 tokens/s");
     assert!(last5[4].starts_with("added server server-1"), "{last5:?}");
     // A refusal is one line too.
     let cmds = app.handle_event(&key('.'));
