@@ -27,12 +27,26 @@ impl Session {
     /// Start session `name` of `size` (columns, rows) running `script`.
     pub fn start(name: String, size: (u16, u16), script: &str) -> Session {
         let (w, h) = (size.0.to_string(), size.1.to_string());
-        let out = output_within(
-            Command::new("tmux")
-                .args(["new-session", "-d", "-x", &w, "-y", &h, "-s", &name])
-                .arg(script),
-            Duration::from_secs(30),
-        );
+        let start = || {
+            output_within(
+                Command::new("tmux")
+                    .args(["new-session", "-d", "-x", &w, "-y", &h, "-s", &name])
+                    .arg(script),
+                Duration::from_secs(30),
+            )
+        };
+        let mut out = start();
+        // Tests share one tmux server: when another test closes the last session, the server
+        // exits, and a session started at that instant fails with "server exited
+        // unexpectedly". Start again (a bounded number of times) on a fresh server.
+        for _ in 0..3 {
+            let lost_server = String::from_utf8_lossy(&out.stderr).contains("server exited");
+            if out.status.success() || !lost_server {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+            out = start();
+        }
         assert!(
             out.status.success(),
             "tmux new-session: {}",
