@@ -115,7 +115,7 @@ pub struct Report {
     /// Latency of calls that reached a server.
     pub latency_ms: LatencyReport,
     /// One entry per simulated second, oldest first (the last partial second included);
-    /// each column adds up to the totals (see [`series`](crate::report::series)).
+    /// each column adds up to the totals (see [`series`]).
     pub series: Vec<SecondSample>,
     /// Wall-clock figures.
     pub wall: Wall,

@@ -1,6 +1,6 @@
 //! The event log the dashboard shows: the engine's log lines (commands applied, scenario
 //! events, breaker transitions, skipped events) and the UI's own notes (view actions,
-//! refusals, saves) merged by virtual time, then filtered by the view's [`LogFilter`].
+//! refusals, saves) merged by virtual time, then filtered by the view's [`LogFilter`](super::state::LogFilter).
 //!
 //! Memory is bounded: the engine keeps its newest [`LOG_LINES`](crate::sim::LOG_LINES)
 //! lines and the view its newest [`NOTES_KEPT`](super::state::NOTES_KEPT) notes, so the
