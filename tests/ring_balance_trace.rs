@@ -227,3 +227,20 @@ fn trace_refuses_keys_and_balance_refuses_lookup_options() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--replicas"));
 }
+
+#[test]
+fn help_defines_both_formats() {
+    let help = stdout_of(&["--help"]);
+    for needle in [
+        "NAME<TAB>SHARE",
+        "peak_to_mean<TAB>X",
+        "cv<TAB>Y",
+        "population",
+        "position<TAB>HEX",
+        "owners<TAB>NAME",
+        "arc<TAB>START<TAB>END<TAB>OWNER",
+        "vnode<TAB>OWNER:I",
+    ] {
+        assert!(help.contains(needle), "ring --help lacks {needle:?}");
+    }
+}
