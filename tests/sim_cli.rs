@@ -46,6 +46,7 @@ fn simulate_json_has_the_documented_schema_and_is_deterministic() {
         "totals",
         "servers",
         "membership_changes",
+        "ring",
         "tenants",
         "latency_ms",
         "series",
@@ -56,6 +57,13 @@ fn simulate_json_has_the_documented_schema_and_is_deterministic() {
     assert_eq!(v["scenario"], "default");
     assert_eq!(v["seed"], 5);
     assert_eq!(v["duration_s"], 12.0);
+    // The ring at the end: the default scenario's 150 vnodes, 4 servers, nearly even.
+    let ring = &v["ring"];
+    assert_eq!(ring["vnodes"], 150);
+    let peak = ring["peak_to_mean_share"].as_f64().unwrap();
+    assert!((1.0..1.5).contains(&peak), "{ring}");
+    let cv = ring["cv_share"].as_f64().unwrap();
+    assert!((0.0..0.3).contains(&cv), "{ring}");
     let t = &v["totals"];
     let n = |k: &str| t[k].as_u64().unwrap();
     assert_eq!(

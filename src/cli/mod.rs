@@ -28,7 +28,8 @@ pub struct Cli {
 /// What to run.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Print the owner of each key on a consistent-hash ring (keys from arguments or stdin).
+    /// Print the owner of each key on a consistent-hash ring (keys from arguments or stdin), the
+    /// ring's balance (`--balance`) or one key's trace (`--trace KEY`).
     Ring(RingArgs),
     /// Run a scenario headless (as fast as possible) and print a report.
     Simulate(SimulateArgs),
@@ -92,6 +93,40 @@ pub struct RingArgs {
     /// Also print the next N-1 distinct owners clockwise (N owners in all).
     #[arg(long, value_name = "N")]
     pub replicas: Option<usize>,
+    /// Print each server's exact share of the hash space and the ring's balance.
+    ///
+    /// Tab-separated lines:
+    ///   NAME<TAB>SHARE        one per server, sorted by name: its exact share of the 2^128
+    ///                         hash space (the arcs its virtual nodes own), 20 digits after
+    ///                         the point, truncated (never rounded up: never sums above 1)
+    ///   peak_to_mean<TAB>X    the largest share times the number of servers (1: even)
+    ///   cv<TAB>Y              coefficient of variation of the shares: the population
+    ///                         standard deviation over the mean share 1/N (0: even)
+    #[arg(
+        long,
+        verbatim_doc_comment,
+        conflicts_with_all = ["keys", "replicas", "trace"]
+    )]
+    pub balance: bool,
+    /// Explain where KEY goes: its position, its owners and the arc it falls in.
+    ///
+    /// Tab-separated lines; positions are 32 lowercase hex digits (MD5, big-endian):
+    ///   position<TAB>HEX                 the key's position
+    ///   owners<TAB>NAME...               its N distinct owners in order (N = --replicas,
+    ///                                    default 1), as `ring --replicas N KEY` prints them
+    ///   arc<TAB>START<TAB>END<TAB>OWNER  the arc it falls in, clockwise from the point
+    ///                                    before (inclusive) to the owning point (exclusive);
+    ///                                    it wraps past zero when END <= START, and
+    ///                                    START = END is the whole circle
+    ///   vnode<TAB>OWNER:I                the owning point's virtual node label (END is
+    ///                                    the MD5 of it)
+    #[arg(
+        long,
+        value_name = "KEY",
+        verbatim_doc_comment,
+        conflicts_with = "keys"
+    )]
+    pub trace: Option<String>,
     /// Keys to look up; when none are given, one key per line is read from stdin.
     pub keys: Vec<String>,
 }

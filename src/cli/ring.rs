@@ -8,12 +8,16 @@
 //!
 //! Output, one line per key: `key TAB owner`, and with `--replicas N` the next distinct
 //! owners clockwise, tab-separated, N owners in all (fewer when the ring has fewer servers).
+//!
+//! `--balance` prints each server's exact share and the ring's balance instead, and
+//! `--trace KEY` explains one key; their formats are in `ringside ring --help`.
 
 use std::io::{self, BufRead, BufWriter, Write};
 
 use anyhow::{Context, bail};
 
 use super::RingArgs;
+use ringside::patterns::ring::balance::Balance;
 use ringside::patterns::ring::{HashRing, RingBuilder, hash_bytes};
 
 /// Run `ringside ring`.
@@ -31,7 +35,15 @@ pub fn run(args: RingArgs) -> anyhow::Result<()> {
 
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let result = if args.keys.is_empty() {
+    let result = if args.balance {
+        write_balance(&ring, &mut out)
+            .and_then(|()| out.flush())
+            .map_err(Failed::Write)
+    } else if let Some(key) = &args.trace {
+        write_trace(&ring, replicas, key.as_bytes(), &mut out)
+            .and_then(|()| out.flush())
+            .map_err(Failed::Write)
+    } else if args.keys.is_empty() {
         let stdin = io::stdin();
         lookup_lines(&ring, replicas, stdin.lock(), &mut out)
     } else {
@@ -99,6 +111,53 @@ fn write_line(
     out.write_all(b"\n")
 }
 
+/// Digits after the point of each `--balance` share.
+const SHARE_DIGITS: usize = 20;
+
+/// Digits after the point of `peak_to_mean` and `cv`.
+const STAT_DIGITS: usize = 10;
+
+/// `NAME TAB SHARE` per server, then `peak_to_mean TAB X` and `cv TAB Y`.
+fn write_balance(ring: &HashRing, out: &mut impl Write) -> io::Result<()> {
+    let balance = Balance::of(ring);
+    for &(id, share) in balance.shares() {
+        let name = ring.name(id).unwrap_or_default();
+        writeln!(out, "{name}\t{share:.SHARE_DIGITS$}")?;
+    }
+    // The command line requires at least one server, so both are defined.
+    let peak = balance.peak_to_mean().unwrap_or(0.0);
+    let cv = balance.cv().unwrap_or(0.0);
+    writeln!(out, "peak_to_mean\t{peak:.STAT_DIGITS$}")?;
+    writeln!(out, "cv\t{cv:.STAT_DIGITS$}")
+}
+
+/// `position`, `owners`, `arc` and `vnode` lines for one key.
+fn write_trace(
+    ring: &HashRing,
+    replicas: usize,
+    key: &[u8],
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let Some(trace) = ring.trace_of_hash(hash_bytes(key), replicas) else {
+        return Ok(());
+    };
+    let name = |id| ring.name(id).unwrap_or_default();
+    writeln!(out, "position\t{:032x}", trace.position)?;
+    out.write_all(b"owners")?;
+    for &id in &trace.owners {
+        write!(out, "\t{}", name(id))?;
+    }
+    let arc = trace.arc;
+    writeln!(
+        out,
+        "\narc\t{:032x}\t{:032x}\t{}",
+        arc.start,
+        arc.end,
+        name(arc.owner)
+    )?;
+    writeln!(out, "vnode\t{}:{}", name(arc.owner), arc.vnode)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +174,30 @@ mod tests {
         let mut out = Vec::new();
         lookup_lines(&ring, 3, &b"session_def\n"[..], &mut out).unwrap();
         assert_eq!(out, b"session_def\tserver3\tserver1\tserver2\n");
+    }
+
+    #[test]
+    fn trace_and_balance_lines() {
+        let ring = HashRing::with_servers(150, ["server1", "server2", "server3"]).unwrap();
+        let mut out = Vec::new();
+        write_trace(&ring, 2, b"user123", &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "position\t6ad14ba9986e3615423dfca256d04e3f");
+        assert_eq!(lines[1], "owners\tserver2\tserver3");
+        assert!(lines[2].starts_with("arc\t") && lines[2].ends_with("\tserver2"));
+        assert!(lines[3].starts_with("vnode\tserver2:"));
+        assert_eq!(lines.len(), 4);
+        let mut out = Vec::new();
+        write_balance(&ring, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let names: Vec<&str> = text
+            .lines()
+            .map(|l| l.split('\t').next().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            ["server1", "server2", "server3", "peak_to_mean", "cv"]
+        );
     }
 }

@@ -11,6 +11,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::patterns::ring::HashRing;
+use crate::patterns::ring::balance::Balance;
 use crate::sim::duration::format_duration;
 use crate::sim::{BreakerState, Engine, MembershipAction, SecondSample, Totals, TransitionRecord};
 
@@ -86,6 +88,31 @@ pub struct LatencyReport {
     pub max: f64,
 }
 
+/// The ring as it stands at the end of the run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RingReport {
+    /// Virtual nodes per server of weight 1.
+    pub vnodes: u32,
+    /// Largest share of the hash space times the number of servers (1 is perfectly even;
+    /// `null` when no server is left).
+    pub peak_to_mean_share: Option<f64>,
+    /// Coefficient of variation of the servers' shares: population standard deviation over
+    /// the mean share (0 is perfectly even; `null` when no server is left).
+    pub cv_share: Option<f64>,
+}
+
+impl RingReport {
+    /// The balance of `ring`.
+    pub fn of(ring: &HashRing) -> Self {
+        let balance = Balance::of(ring);
+        Self {
+            vnodes: ring.vnodes(),
+            peak_to_mean_share: balance.peak_to_mean(),
+            cv_share: balance.cv(),
+        }
+    }
+}
+
 /// Wall-clock figures (the only part that differs between identical runs).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Wall {
@@ -110,6 +137,8 @@ pub struct Report {
     pub servers: Vec<ServerReport>,
     /// Membership changes, oldest first.
     pub membership_changes: Vec<MembershipReport>,
+    /// The ring at the end of the run and its balance.
+    pub ring: RingReport,
     /// Top tenants by demand.
     pub tenants: Vec<TenantReport>,
     /// Latency of calls that reached a server.
@@ -178,6 +207,7 @@ impl Report {
                     ideal_fraction: m.ideal_fraction,
                 })
                 .collect(),
+            ring: RingReport::of(engine.ring()),
             tenants: engine
                 .tenant_stats(REPORT_TENANTS)
                 .into_iter()

@@ -15,6 +15,10 @@
 //! | owner's id | [`owner_id`](HashRing::owner_id) | [`owner_id_of_hash`](HashRing::owner_id_of_hash) (fastest) |
 //! | `n` distinct owners | [`owners`](HashRing::owners) | [`owners_of_hash`](HashRing::owners_of_hash) |
 //!
+//! Explaining a ring: [`balance`] gives each server's exact share of the hash space and
+//! how evenly it is spread; [`trace`] tells where one key lands (its arc, the owning
+//! virtual node, its owners in order).
+//!
 //! Layout: the points live in parallel arrays sorted by (position, server name):
 //! the top 64 bits of each position (searched on the hot path), the full position
 //! (consulted only to break ties in the top 64 bits), the owner id, and for each point
@@ -28,6 +32,9 @@ use std::iter::FusedIterator;
 
 use md5::{Digest, Md5};
 use thiserror::Error;
+
+pub mod balance;
+pub mod trace;
 
 /// Default number of virtual nodes per server (weight 1.0).
 pub const DEFAULT_VNODES: u32 = 150;
@@ -371,36 +378,11 @@ impl HashRing {
     }
 
     /// Each member's exact share of the hash space (fraction in 0..=1, sums to 1),
-    /// as (id, share) sorted by name.
+    /// as (id, share) sorted by name: [`exact_shares`](Self::exact_shares) as `f64`.
     pub fn shares(&self) -> Vec<(ServerId, f64)> {
-        // A point owns the arc from its predecessor (exclusive of nothing: keys in
-        // [prev, pos) map to it). Arc lengths sum to exactly 2^128, which wraps to 0
-        // in u128, so each server keeps a carry in case it owns the whole circle.
-        let mut acc: Vec<(u128, u32)> = vec![(0, 0); self.members.len()];
-        let n = self.pos.len();
-        for i in 0..n {
-            let prev = self.pos[if i == 0 { n - 1 } else { i - 1 }];
-            let arc = self.pos[i].wrapping_sub(prev);
-            let slot = &mut acc[self.owner[i] as usize];
-            let (sum, overflow) = slot.0.overflowing_add(arc);
-            slot.0 = sum;
-            slot.1 += u32::from(overflow);
-        }
-        // A lone server (or one whose points all coincide) has zero-length arcs but
-        // owns everything.
-        let total_zero = acc.iter().all(|&(s, c)| s == 0 && c == 0);
-        const TWO_POW_128: f64 = 340_282_366_920_938_463_463_374_607_431_768_211_456.0;
-        self.by_name
-            .values()
-            .map(|&id| {
-                let (sum, carry) = acc[id.0 as usize];
-                let share = if total_zero {
-                    if self.len() == 1 { 1.0 } else { 0.0 }
-                } else {
-                    f64::from(carry) + sum as f64 / TWO_POW_128
-                };
-                (id, share)
-            })
+        self.exact_shares()
+            .into_iter()
+            .map(|(id, share)| (id, share.to_f64()))
             .collect()
     }
 
