@@ -85,7 +85,7 @@ impl Engine {
                 tenant: None,
                 requests,
             } => Command::Burst {
-                tenant: Some(self.tenants[self.hottest_tenant() as usize].name.clone()),
+                tenant: Some(self.hottest_tenant_name()),
                 requests,
             },
             Command::ScaleRate(factor) => {
@@ -98,7 +98,7 @@ impl Engine {
                 Command::SetRefillRate(rate.clamp(MIN_REFILL, MAX_REFILL))
             }
             Command::BurstHottest { capacities } => Command::Burst {
-                tenant: Some(self.tenants[self.hottest_tenant() as usize].name.clone()),
+                tenant: Some(self.hottest_tenant_name()),
                 requests: self.bucket_config.capacity().saturating_mul(capacities),
             },
             Command::RemoveServerAt(position) => Command::RemoveServer(self.server_at(position)?.0),
@@ -393,6 +393,11 @@ impl Engine {
         }
         self.breaker_config = cfg;
         Ok(cfg)
+    }
+
+    /// The name of [`hottest_tenant`](Self::hottest_tenant).
+    fn hottest_tenant_name(&self) -> String {
+        self.tenants[self.hottest_tenant() as usize].name.clone()
     }
 
     /// The tenant with the most demand so far (the first on ties).
