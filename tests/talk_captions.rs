@@ -314,3 +314,52 @@ fn the_checks_catch_what_is_missing() {
     assert!(has_panel(&presenter, "Breakers") && has_panel(&presenter, "Ring"));
     assert!(!on_screen(&presenter, 987_654.0));
 }
+
+/// The caption as the screen shows it: the rows above the first panel (dashboard) or inside
+/// the caption box (presenter), joined and with whitespace collapsed.
+fn drawn_caption(screen: &str, present: bool) -> String {
+    let rows: Vec<&str> = if present {
+        screen
+            .lines()
+            .skip(1)
+            .take_while(|l| !l.starts_with('┗'))
+            .map(|l| l.trim_matches('┃'))
+            .collect()
+    } else {
+        screen.lines().take_while(|l| !l.starts_with('╭')).collect()
+    };
+    let joined = rows.join(" ");
+    let words: Vec<&str> = joined.split_whitespace().collect();
+    words.join(" ").trim_start_matches("▶ ").to_string()
+}
+
+#[test]
+fn every_caption_is_drawn_whole_at_the_smallest_size() {
+    let mut failures = Vec::new();
+    for name in Scenario::builtin_names() {
+        let sc = Scenario::builtin(name).unwrap();
+        let mut engine = Engine::from_scenario(&sc, None).unwrap();
+        for (i, t) in check_times(&sc) {
+            engine.advance(t - engine.now());
+            let snap = engine.snapshot();
+            let Some(shown) = snap.caption.as_ref() else {
+                continue;
+            };
+            let expected: Vec<&str> = shown.text.split_whitespace().collect();
+            let expected = expected.join(" ");
+            for (present, size) in [(false, (80, 24)), (true, (100, 30))] {
+                let drawn = drawn_caption(&render(&snap, present, size), present);
+                if drawn != expected {
+                    failures.push(format!(
+                        "{name} at {} ms [{} {}x{}]:\n  drawn    {drawn}\n  expected {expected}",
+                        sc.events[i].at_ns / MS,
+                        if present { "presenter" } else { "dashboard" },
+                        size.0,
+                        size.1
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

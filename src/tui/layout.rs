@@ -3,7 +3,7 @@
 //! ```text
 //!  dashboard (default)                        presenter (--present, or a focused panel)
 //! ┌──────────────────────────────────────┐   ┌──────────────────────────────────────┐
-//! │ caption (1–2 lines)                  │   │ caption box (1–3 lines + border)     │
+//! │ caption (1–3 lines)                  │   │ caption box (1–3 lines + border)     │
 //! ├───────────────────────┬──────────────┤   ├────────────────────────┬─────────────┤
 //! │ ring gauge + legend   │ buckets      │   │ ring gauge + legend    │ buckets     │
 //! │ (58%)                 │              │   │ (64%)                  │             │
@@ -30,8 +30,8 @@ use super::state::Focus;
 pub const MIN_WIDTH: u16 = 80;
 /// Smallest usable height (rows).
 pub const MIN_HEIGHT: u16 = 24;
-/// Most caption lines the dashboard shows (longer captions are cut).
-pub const DASHBOARD_CAPTION_LINES: u16 = 2;
+/// Most caption lines the dashboard shows (every shipped caption fits at the minimum width).
+pub const DASHBOARD_CAPTION_LINES: u16 = 3;
 /// Most caption lines the presenter layout shows (longer captions are cut).
 pub const CAPTION_LINES: u16 = 3;
 /// Share of the width the ring takes beside the buckets in the presenter layout (percent).

@@ -3,30 +3,38 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::sim::Snapshot;
+use crate::tui::layout::DASHBOARD_CAPTION_LINES;
 use crate::tui::theme::Theme;
 
 /// Draw the caption line (or the scenario name when there is no caption yet).
 pub fn render(frame: &mut Frame, area: Rect, snap: &Snapshot, theme: &Theme) {
-    let line = match &snap.caption {
-        Some(c) => Line::from(vec![
-            Span::styled(" ▶ ", theme.caption),
-            Span::styled(&*c.text, theme.caption),
-        ])
-        .style(theme.caption),
-        None => Line::styled(format!(" ringside · {}", snap.scenario), theme.title),
-    };
-    frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), area);
+    frame.render_widget(paragraph(snap, theme.caption, theme.title), area);
 }
 
-/// Lines the caption needs at `width` (1 or 2; longer captions are cut).
+/// The caption as drawn (in `caption` style, or the scenario name in `title` style): one
+/// paragraph, word-wrapped.
+fn paragraph(snap: &Snapshot, caption: Style, title: Style) -> Paragraph<'_> {
+    let line = match &snap.caption {
+        Some(c) => Line::from(vec![
+            Span::styled(" ▶ ", caption),
+            Span::styled(&*c.text, caption),
+        ])
+        .style(caption),
+        None => Line::styled(format!(" ringside · {}", snap.scenario), title),
+    };
+    Paragraph::new(line).wrap(Wrap { trim: true })
+}
+
+/// Lines the caption needs at `width`, wrapped exactly as it is drawn (ratatui's own line
+/// count), at most [`DASHBOARD_CAPTION_LINES`]; the layout gives it that many.
 pub fn lines_needed(snap: &Snapshot, width: u16) -> u16 {
-    let len = snap
-        .caption
-        .as_ref()
-        .map_or(0, |c| c.text.chars().count() + 3);
-    if len > usize::from(width) { 2 } else { 1 }
+    let lines = paragraph(snap, Style::new(), Style::new()).line_count(width);
+    u16::try_from(lines)
+        .unwrap_or(u16::MAX)
+        .clamp(1, DASHBOARD_CAPTION_LINES)
 }

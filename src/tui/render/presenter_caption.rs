@@ -3,6 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 
@@ -28,21 +29,20 @@ fn caption_text(snap: &Snapshot) -> String {
     }
 }
 
-/// Lines the caption needs inside a box of `width` columns (at most [`CAPTION_LINES`]).
+/// Lines the caption needs inside a box of `width` columns, wrapped exactly as it is drawn
+/// (ratatui's own line count), at most [`CAPTION_LINES`].
 pub fn lines_needed(snap: &Snapshot, width: u16) -> u16 {
-    let inner = usize::from(width.saturating_sub(4)).max(1);
-    let mut lines = 1u16;
-    let mut col = 0usize;
-    for word in caption_text(snap).split_whitespace() {
-        let w = word.chars().count();
-        if col > 0 && col + 1 + w > inner {
-            lines += 1;
-            col = w;
-        } else {
-            col += w + usize::from(col > 0);
-        }
-    }
-    lines.min(CAPTION_LINES)
+    let lines = text(snap, Style::new()).line_count(width.saturating_sub(2));
+    u16::try_from(lines)
+        .unwrap_or(u16::MAX)
+        .clamp(1, CAPTION_LINES)
+}
+
+/// The caption text as drawn inside the box, in `style`, word-wrapped.
+fn text(snap: &Snapshot, style: Style) -> Paragraph<'static> {
+    Paragraph::new(Line::styled(caption_text(snap), style))
+        .style(style)
+        .wrap(Wrap { trim: true })
 }
 
 /// Draw the caption box.
@@ -71,8 +71,5 @@ pub fn render(frame: &mut Frame, area: Rect, snap: &Snapshot, theme: &Theme) {
     // keys on the border keep the page behind them (yellow on yellow was unreadable).
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let text = Paragraph::new(Line::styled(caption_text(snap), style))
-        .style(style)
-        .wrap(Wrap { trim: true });
-    frame.render_widget(text, inner);
+    frame.render_widget(text(snap, style), inner);
 }
