@@ -83,7 +83,11 @@ proptest! {
 
             match op {
                 Op::Acquire => {
+                    // `admits` predicts the acquire exactly, changing nothing.
+                    let predicted = b.admits(now);
+                    prop_assert_eq!(b.generation(), gen_before);
                     let r = b.acquire(now);
+                    prop_assert_eq!(predicted, r.is_ok());
                     let r_small = small.acquire(now);
                     prop_assert_eq!(&r, &r_small);
                     match (r, r_small) {

@@ -45,6 +45,12 @@ pub struct FrameArgs {
     /// Show one panel alone.
     #[arg(long, value_enum, default_value_t = FocusArg::All)]
     pub focus: FocusArg,
+    /// Trace this key on the ring, as `/` does on the dashboard.
+    #[arg(long, value_name = "KEY")]
+    pub trace: Option<String>,
+    /// Show the selected (first) server's replica arcs, as `R` does.
+    #[arg(long)]
+    pub replica_arcs: bool,
 }
 
 /// Parse `--at`: a humane duration, zero allowed, within the declared limit.
@@ -90,6 +96,8 @@ pub fn render(args: &FrameArgs) -> anyhow::Result<String> {
     );
     app.set_present(args.present);
     app.set_focus(args.focus.into());
+    app.set_traced(args.trace.clone());
+    app.set_replica_arcs(args.replica_arcs);
     let (w, h) = args.size;
     let buffer = render_buffer(app.snapshot(), app.view(), &app.theme, w, h);
     Ok(export(&buffer, args.format.into()))

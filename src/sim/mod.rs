@@ -14,6 +14,7 @@ pub mod duration;
 mod engine;
 mod error;
 pub mod limits;
+pub mod route;
 pub mod scenario;
 pub mod session;
 mod snapshot;
@@ -28,6 +29,7 @@ pub use limits::{
     RECENT_REQUESTS, SERIES_HISTORY_SECONDS, SERIES_SECONDS, SESSION_COMMANDS, SNAPSHOT_TENANTS,
     STEP_NS, TRANSITIONS_PER_SERVER,
 };
+pub use route::{KeyRoute, RouteOwner};
 pub use scenario::{Scenario, ScenarioError};
 pub use session::{SessionEntry, SessionLog};
 pub use snapshot::*;

@@ -109,6 +109,9 @@ pub struct ServerSnapshot {
     pub fault: Option<Fault>,
     /// Whether the server is refusing calls right now (down, or flapping and in its down half).
     pub down_now: bool,
+    /// Whether its breaker would admit a call now (closed; open past its recovery timeout;
+    /// half-open with a probe slot free): what routing asks of each owner in turn.
+    pub admits: bool,
 }
 
 /// One point of the ring, for drawing.
@@ -140,6 +143,8 @@ pub enum RequestOutcome {
 pub struct RecentRequest {
     /// Virtual time of the attempt (ns).
     pub at_ns: u64,
+    /// Index of the request key (named by [`key_name`](super::traffic::key_name)).
+    pub key: u32,
     /// Hash position of the request key.
     pub position: u128,
     /// Id of the server that handled it (`None` when rate-limited or short-circuited).
@@ -337,6 +342,9 @@ pub struct Snapshot {
     pub departed: Vec<DepartedServer>,
     /// Ring points in clockwise order (shared; rebuilt only on membership change).
     pub ring_points: Arc<[RingPoint]>,
+    /// The ring itself (shared with the engine; copied only when it changes), for
+    /// [routing questions](Snapshot::route) answered the engine's way.
+    pub ring: Arc<crate::patterns::ring::HashRing>,
     /// Most recent requests, oldest first (bounded by [`RECENT_REQUESTS`](super::RECENT_REQUESTS)).
     pub recent_requests: Vec<RecentRequest>,
     /// Tenants, hottest (most requests) first, at most [`SNAPSHOT_TENANTS`](super::SNAPSHOT_TENANTS).

@@ -175,6 +175,12 @@ const TENANT_NAMES: &[&str] = &[
     "gringotts",
 ];
 
+/// Name of request key `i` (`key-0`, `key-1`, …): the key population a scenario's
+/// traffic draws from, as hashed onto the ring.
+pub fn key_name(i: u32) -> String {
+    format!("key-{i}")
+}
+
 /// Name of tenant `i`: memorable names for the first few (the most popular under Zipf),
 /// then `tenant-N`.
 pub fn tenant_name(i: u32) -> String {

@@ -156,6 +156,16 @@ impl App {
         self.view.present()
     }
 
+    /// Trace `key` on the ring (None: stop), as `/` does.
+    pub fn set_traced(&mut self, key: Option<String>) {
+        self.view.set_traced(key);
+    }
+
+    /// Show or hide the selected server's replica arcs, as `R` does.
+    pub fn set_replica_arcs(&mut self, on: bool) {
+        self.view.set_replica_arcs(on);
+    }
+
     /// Which panel fills the screen.
     pub fn focus(&self) -> Focus {
         self.view.focus()

@@ -13,10 +13,13 @@
 //! Nothing here does I/O or knows the runner: saving a session or quitting is an
 //! [`Effect`] that the caller executes (see [`app`](super::app)).
 
-use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEventKind};
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
 
 use super::event_log;
 use super::keymap::{self, Action};
+use super::prompt::HOT_KEYS;
 use super::state::{Focus, ViewState};
 pub use crate::sim::command::{
     BURST_CAPACITIES, FAULT_ERROR_RATE, FAULT_FLAP_MS, FAULT_SLOW_MS, MAX_REFILL, MIN_REFILL,
@@ -94,8 +97,13 @@ fn click(view: &mut ViewState, snap: &Snapshot, column: u16, row: u16) {
     }
 }
 
-/// Handle one key press.
+/// Handle one key press (while the key prompt is open, it takes the key; see
+/// [`prompt_key`]).
 pub fn on_key(view: &mut ViewState, snap: &Snapshot, key: &KeyEvent) -> Reaction {
+    if view.prompt().is_some() && !key.modifiers.contains(KeyModifiers::CONTROL) {
+        prompt_key(view, snap, key);
+        return Reaction::default();
+    }
     let name = keymap::key_name(key);
     match keymap::lookup(key) {
         Some(action) => apply(view, snap, action, &name),
@@ -146,6 +154,15 @@ pub fn apply(view: &mut ViewState, snap: &Snapshot, action: Action, key: &str) -
             view.set_help(false);
             "help closed".to_string()
         }
+        Action::Escape if view.traced().is_some() => {
+            view.set_traced(None);
+            "trace cleared".to_string()
+        }
+        Action::TraceKey => {
+            view.open_prompt();
+            "type a key to trace (Tab: hot keys, Enter: trace, Esc: cancel)".to_string()
+        }
+        Action::ToggleReplicaArcs => toggle_replica_arcs(view, snap),
         Action::Escape => format!(
             "nothing to close (press {} to quit)",
             keymap::key_for(Action::Quit)
@@ -192,6 +209,45 @@ fn command_for(view: &ViewState, action: Action) -> Option<Command> {
     })
 }
 
+/// A key typed into the open key prompt: characters edit it (none reaches a key
+/// binding, so `q` types a q), Enter traces what was typed (nothing typed: stop tracing),
+/// Esc cancels, Tab/↓ and Shift-Tab/↑ cycle through the hottest recent keys. Ctrl keys
+/// never come here: Ctrl-C still quits.
+fn prompt_key(view: &mut ViewState, snap: &Snapshot, key: &KeyEvent) {
+    let Some(prompt) = view.prompt_mut() else {
+        return;
+    };
+    match key.code {
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::ALT) => {
+            prompt.push(c);
+        }
+        KeyCode::Backspace => prompt.backspace(),
+        KeyCode::Tab | KeyCode::Down => {
+            prompt.cycle(&snap.hot_keys(HOT_KEYS), true);
+        }
+        KeyCode::BackTab | KeyCode::Up => {
+            prompt.cycle(&snap.hot_keys(HOT_KEYS), false);
+        }
+        KeyCode::Esc => {
+            view.close_prompt();
+            view.note(snap.now_ns, "/: trace cancelled".to_string(), false);
+        }
+        KeyCode::Enter => {
+            let text = view.close_prompt().unwrap_or_default().text().to_string();
+            let line = if text.is_empty() {
+                view.set_traced(None);
+                "/: trace cleared".to_string()
+            } else {
+                let line = format!("/: tracing key {text:?}");
+                view.set_traced(Some(text));
+                line
+            };
+            view.note(snap.now_ns, line, false);
+        }
+        _ => {}
+    }
+}
+
 fn step_selection(view: &mut ViewState, snap: &Snapshot, action: Action) -> String {
     let n = snap.servers.len();
     let Some(current) = view.selected() else {
@@ -211,6 +267,19 @@ fn scroll_log(view: &mut ViewState, snap: &Snapshot, back: bool) {
     let lines = event_log::entries(snap, view).len();
     let step = LOG_SCROLL_STEP as isize;
     view.scroll_log(if back { step } else { -step }, lines.saturating_sub(1));
+}
+
+fn toggle_replica_arcs(view: &mut ViewState, snap: &Snapshot) -> String {
+    view.set_replica_arcs(!view.replica_arcs());
+    let name = view
+        .selected()
+        .and_then(|i| snap.servers.get(i))
+        .map_or("the selected server", |s| s.name.as_str());
+    match (view.replica_arcs(), snap.replicas) {
+        (false, _) => "replica arcs hidden".to_string(),
+        (true, 0 | 1) => "replica arcs on, but replicas = 1: every key has one owner".to_string(),
+        (true, n) => format!("showing where {name} is owner 2..{n} (replica arcs)"),
+    }
 }
 
 fn set_focus(view: &mut ViewState, focus: Focus) -> String {

@@ -49,9 +49,14 @@ pub enum Action {
     SaveSession,
     /// Show one panel alone, or all of them again.
     Focus(Focus),
+    /// Open the key prompt: type a key (or Tab through the hottest) and the ring traces it.
+    TraceKey,
+    /// Show or hide the selected server's replica arcs (where it is the 2nd, 3rd… owner).
+    ToggleReplicaArcs,
     /// Open or close the help overlay.
     ToggleHelp,
-    /// Close the help overlay if open (never quits: a stray Esc on stage is harmless).
+    /// Close the help overlay if open, else stop tracing a key (never quits: a stray Esc
+    /// on stage is harmless).
     Escape,
     /// Scroll the event log back (older lines).
     ScrollLogBack,
@@ -306,16 +311,30 @@ pub const KEYMAP: &[Binding] = &[
         hint: hint(8, "log filter"),
     },
     Binding {
+        keys: &[ch('/')],
+        label: "/ R",
+        description: "trace a key (Tab: hot keys) / selected's replica arcs",
+        action: Action::TraceKey,
+        hint: hint(9, "trace"),
+    },
+    Binding {
+        keys: &[ch('R')],
+        label: "",
+        description: "",
+        action: Action::ToggleReplicaArcs,
+        hint: None,
+    },
+    Binding {
         keys: &[ch('?')],
-        label: "?",
-        description: "toggle this help",
+        label: "? Esc",
+        description: "toggle this help (Esc: close it / stop tracing)",
         action: Action::ToggleHelp,
         hint: hint(0, "help"),
     },
     Binding {
         keys: &[code(KeyCode::Esc)],
-        label: "Esc",
-        description: "close help (q quits)",
+        label: "",
+        description: "",
         action: Action::Escape,
         hint: None,
     },
@@ -544,6 +563,7 @@ mod tests {
                 ("+/-", "rate"),
                 ("</>", "speed"),
                 ("e", "log filter"),
+                ("/", "trace"),
             ]
         );
         assert_eq!(key_for(Action::AddServer), "a");

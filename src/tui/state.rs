@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 use ratatui::layout::{Position, Rect};
 
+use super::prompt::Prompt;
 use crate::sim::{LogKind, Snapshot};
 
 /// Notes (view acknowledgements, refusals) kept for the event log; with the engine's own
@@ -181,6 +182,12 @@ pub struct ViewState {
     now_ns: u64,
     /// Where the legend rows were drawn last frame (for mouse selection).
     legend: Option<LegendHit>,
+    /// The key prompt, while open (`/`).
+    prompt: Option<Prompt>,
+    /// The key traced on the ring (re-traced on every frame against the ring then).
+    traced: Option<String>,
+    /// Whether the ring shows the selected server's replica arcs.
+    replica_arcs: bool,
 }
 
 impl ViewState {
@@ -346,6 +353,47 @@ impl ViewState {
     /// at most to `max` lines back.
     pub fn scroll_log(&mut self, back: isize, max: usize) {
         self.log_scroll = self.log_scroll.saturating_add_signed(back).min(max);
+    }
+
+    /// The key prompt, while open.
+    pub fn prompt(&self) -> Option<&Prompt> {
+        self.prompt.as_ref()
+    }
+
+    /// The key prompt to edit, while open.
+    pub fn prompt_mut(&mut self) -> Option<&mut Prompt> {
+        self.prompt.as_mut()
+    }
+
+    /// Open the key prompt, empty (the traced key, if any, stays until Enter).
+    pub fn open_prompt(&mut self) {
+        self.prompt = Some(Prompt::default());
+    }
+
+    /// Close the key prompt, returning what it held.
+    pub fn close_prompt(&mut self) -> Option<Prompt> {
+        self.prompt.take()
+    }
+
+    /// The key traced on the ring, if any.
+    pub fn traced(&self) -> Option<&str> {
+        self.traced.as_deref()
+    }
+
+    /// Trace `key` on the ring (None: stop tracing).
+    pub fn set_traced(&mut self, key: Option<String>) {
+        self.traced = key;
+    }
+
+    /// Whether the ring shows the selected server's replica arcs (where it is the 2nd,
+    /// 3rd… owner).
+    pub fn replica_arcs(&self) -> bool {
+        self.replica_arcs
+    }
+
+    /// Show or hide the selected server's replica arcs.
+    pub fn set_replica_arcs(&mut self, on: bool) {
+        self.replica_arcs = on;
     }
 
     /// Acknowledge what `key` did (`key: text`, marked `✗` when refused).

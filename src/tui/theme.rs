@@ -190,6 +190,12 @@ impl Theme {
         self.servers[index % self.servers.len()]
     }
 
+    /// The traced key's marker on the ring and its position in text: the strongest
+    /// foreground of the page (the titles' colour), never a server or state colour.
+    pub fn marker(&self) -> Style {
+        self.title
+    }
+
     /// Style of a breaker state.
     pub fn state(&self, state: BreakerState) -> Style {
         match state {

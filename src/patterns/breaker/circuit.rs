@@ -207,6 +207,18 @@ impl CircuitBreaker {
         }
     }
 
+    /// Whether an [`acquire`](Self::acquire) at `now` would be admitted (a permit, or a
+    /// probe), without changing anything: where a router predicts a call would go. Open
+    /// admits once its recovery timeout has elapsed (never while forced open); half-open
+    /// admits while it has probe slots.
+    pub fn admits(&self, now: Nanos) -> bool {
+        match self.state {
+            State::Closed => true,
+            State::Open => self.retry_after_open(now) == Nanos::ZERO,
+            State::HalfOpen => self.probes_in_flight < self.config.half_open_max_probes(),
+        }
+    }
+
     /// Current state (an open breaker past its timeout still reports `Open`
     /// until the next acquire moves it).
     pub fn state(&self) -> State {

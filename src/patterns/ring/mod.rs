@@ -149,7 +149,7 @@ pub fn hash_bytes(key: &[u8]) -> Position {
 }
 
 /// A member's bookkeeping.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct Member {
     name: Box<str>,
     weight: f64,
@@ -180,7 +180,7 @@ struct Member {
 /// }
 /// # Ok::<(), ringside::patterns::ring::RingError>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HashRing {
     vnodes: u32,
     /// Indexed by `ServerId`; `None` marks a free id.

@@ -1,6 +1,8 @@
 //! Commands: one method per [`Command`] variant. [`Engine::apply_as`] only dispatches; each
 //! method validates first (an error changes nothing) and returns its event-log line.
 
+use std::sync::Arc;
+
 use crate::patterns::Nanos;
 use crate::patterns::breaker::BreakerConfig;
 use crate::patterns::limiter::BucketConfig;
@@ -152,7 +154,7 @@ impl Engine {
             self.now,
         )?;
         let before = self.owned_keys(&name);
-        let id = self.ring.add(&name)?;
+        let id = Arc::make_mut(&mut self.ring).add(&name)?;
         self.next_epoch += 1;
         let slot = id.0 as usize;
         if self.servers.len() <= slot {
@@ -178,7 +180,7 @@ impl Engine {
             return Err(SimError::LastServer(name.to_string()));
         }
         let before = self.owned_keys(name);
-        self.ring.remove(name)?;
+        Arc::make_mut(&mut self.ring).remove(name)?;
         if let Some(srv) = self.servers.get_mut(id.0 as usize).and_then(Option::take) {
             push_bounded(&mut self.retired, srv.retire(self.now), MEMBERSHIP_CHANGES);
         }
@@ -205,7 +207,7 @@ impl Engine {
         validate::ring_size(self.ring.len(), points)?;
         let before = self.owned_keys(server);
         let share_before = self.shares.get(id.0 as usize).copied().unwrap_or(0.0);
-        self.ring.set_weight(server, weight)?;
+        Arc::make_mut(&mut self.ring).set_weight(server, weight)?;
         if let Some(Some(s)) = self.servers.get_mut(id.0 as usize) {
             s.weight = weight;
         }

@@ -56,7 +56,7 @@ use super::session::SessionEntry;
 use super::snapshot::{
     Caption, LogKind, LogLine, MembershipChange, RecentRequest, RingPoint, SecondSample, Totals,
 };
-use super::traffic::{Sampler, tenant_name, unit_f64};
+use super::traffic::{Sampler, key_name, tenant_name, unit_f64};
 
 pub use interrupt::Interrupt;
 use interrupt::Slicer;
@@ -98,7 +98,8 @@ pub struct Engine {
     rate: f64,
     next_arrival: u64,
     replicas: usize,
-    ring: HashRing,
+    /// Shared with snapshots (copied on write when a snapshot still holds it).
+    ring: Arc<HashRing>,
     ring_points: Arc<[RingPoint]>,
     shares: Vec<f64>,
     servers: Vec<Option<SimServer>>,
@@ -232,7 +233,7 @@ impl Engine {
             })
             .collect();
         let key_hashes = (0..sc.traffic.keys.max(1))
-            .map(|i| hash_key(&format!("key-{i}")))
+            .map(|i| hash_key(&key_name(i)))
             .collect();
         let latency_mult = latency_table(&mut rng, sc.server_defaults.latency_sigma);
         let hist = Histogram::new_with_bounds(1, 3_600_000_000, 3)?;
@@ -247,7 +248,7 @@ impl Engine {
             rate: sc.traffic.rate,
             next_arrival: u64::MAX,
             replicas: sc.replicas.max(1),
-            ring,
+            ring: Arc::new(ring),
             ring_points: Arc::from(Vec::new()),
             shares: Vec::new(),
             servers,

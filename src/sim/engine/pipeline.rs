@@ -9,6 +9,7 @@ use crate::patterns::limiter::{Decision, LimiterError};
 use crate::patterns::ring::{Position, ServerId};
 use crate::sim::command::Fault;
 use crate::sim::limits::RECENT_REQUESTS;
+use crate::sim::route::first_admitting;
 use crate::sim::snapshot::{RecentRequest, RequestOutcome};
 use crate::sim::traffic::unit_f64;
 
@@ -43,7 +44,7 @@ impl Engine {
         if !self.admit(tenant, decided) {
             self.totals.rate_limited += 1;
             self.current.rate_limited += 1;
-            self.record_recent(hash, None, RequestOutcome::RateLimited, false);
+            self.record_recent(key, None, RequestOutcome::RateLimited, false);
             self.maybe_retry(tenant, key, attempt, now);
             return;
         }
@@ -51,7 +52,7 @@ impl Engine {
         let Some((id, permit, failed_over)) = self.choose_owner(hash) else {
             self.totals.short_circuited += 1;
             self.current.short_circuited += 1;
-            self.record_recent(hash, None, RequestOutcome::ShortCircuited, false);
+            self.record_recent(key, None, RequestOutcome::ShortCircuited, false);
             self.maybe_retry(tenant, key, attempt, now);
             return;
         };
@@ -66,12 +67,12 @@ impl Engine {
             Outcome::Success => {
                 self.totals.succeeded += 1;
                 self.current.succeeded += 1;
-                self.record_recent(hash, Some(id.0), RequestOutcome::Succeeded, failed_over);
+                self.record_recent(key, Some(id.0), RequestOutcome::Succeeded, failed_over);
             }
             Outcome::Failure => {
                 self.totals.failed += 1;
                 self.current.failed += 1;
-                self.record_recent(hash, Some(id.0), RequestOutcome::Failed, failed_over);
+                self.record_recent(key, Some(id.0), RequestOutcome::Failed, failed_over);
                 self.maybe_retry(tenant, key, attempt, done_at);
             }
         }
@@ -108,17 +109,17 @@ impl Engine {
     /// and whether it is not the primary owner (a failover).
     fn choose_owner(&mut self, hash: Position) -> Option<(ServerId, Permit, bool)> {
         let now = self.now;
-        for (i, (id, _)) in self.ring.owners_of_hash(hash, self.replicas).enumerate() {
-            let Some(Some(srv)) = self.servers.get_mut(id.0 as usize) else {
-                continue;
-            };
+        let owners = self
+            .ring
+            .owners_of_hash(hash, self.replicas)
+            .map(|(id, _)| id);
+        let (servers, log) = (&mut self.servers, &mut self.log);
+        first_admitting(owners, |id| {
+            let srv = servers.get_mut(id.0 as usize)?.as_mut()?;
             let result = srv.breaker.acquire(Nanos::from_nanos(now));
-            note_transitions(srv, &mut self.log);
-            if let Ok(permit) = result {
-                return Some((id, permit, i > 0));
-            }
-        }
-        None
+            note_transitions(srv, log);
+            result.ok()
+        })
     }
 
     /// The simulated server decides the call's outcome now: refused or overloaded calls
@@ -196,14 +197,15 @@ impl Engine {
 
     fn record_recent(
         &mut self,
-        position: Position,
+        key: u32,
         server: Option<u32>,
         outcome: RequestOutcome,
         failed_over: bool,
     ) {
         let request = RecentRequest {
             at_ns: self.now,
-            position,
+            key,
+            position: self.key_hashes[key as usize],
             server,
             outcome,
             failed_over,

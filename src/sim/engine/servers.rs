@@ -143,6 +143,7 @@ impl SimServer {
             joined_at_ns: self.joined_at,
             fault: self.fault,
             down_now: is_down(self.fault, self.fault_since, now),
+            admits: self.breaker.admits(Nanos::from_nanos(now)),
         }
     }
 }

@@ -17,12 +17,14 @@ pub mod centred;
 pub mod event_log;
 pub mod format;
 pub mod help;
+pub mod key_prompt;
 pub mod labels;
 pub mod panel;
 pub mod presenter_caption;
 pub mod progress;
 pub mod ring_gauge;
 pub mod ring_legend;
+pub mod ring_trace;
 pub mod status_bar;
 pub mod time_axis;
 pub mod too_small;
@@ -70,7 +72,10 @@ fn dashboard(
     breaker_timeline::render(frame, r.breakers, snap, view, theme);
     traffic::render(frame, r.traffic, snap, theme);
     event_log::render(frame, r.log, snap, view, theme);
-    status_bar::render(frame, r.status, snap, theme);
+    match view.prompt() {
+        Some(prompt) => key_prompt::render(frame, r.status, prompt, theme),
+        None => status_bar::render(frame, r.status, snap, theme),
+    }
     legend
 }
 
@@ -96,6 +101,9 @@ fn presenter(
     if let Some(a) = r.breakers {
         breaker_timeline::render(frame, a, snap, view, theme);
     }
-    status_bar::render(frame, r.status, snap, theme);
+    match view.prompt() {
+        Some(prompt) => key_prompt::render(frame, r.status, prompt, theme),
+        None => status_bar::render(frame, r.status, snap, theme),
+    }
     legend
 }

@@ -14,6 +14,7 @@ use ratatui::widgets::canvas::{Canvas, Points};
 use super::format::compact;
 use super::panel::panel;
 use super::ring_legend;
+use super::ring_trace::{self, Circle, Overlay};
 use crate::sim::{RequestOutcome, Snapshot};
 use crate::tui::state::{LegendHit, ViewState};
 use crate::tui::theme::Theme;
@@ -75,6 +76,9 @@ pub fn render(
     if inner.width < 4 || inner.height < 2 {
         return None;
     }
+    let overlay = Overlay::of(snap, view);
+    let (inner, trace_text) = ring_trace::split(inner, snap, &overlay, theme);
+    ring_trace::render_text(frame, trace_text, snap, &overlay, theme);
     // A round circle as tall as the panel is about twice as many columns as rows. Normally
     // the legend gets two thirds of the width; in the presenter layout the circle comes first
     // and the legend keeps just enough for its compact form.
@@ -92,7 +96,7 @@ pub fn render(
         Constraint::Min(0),
     ])
     .areas(inner);
-    draw_circle(frame, canvas_area, snap, theme, view.selected());
+    draw_circle(frame, canvas_area, snap, theme, view.selected(), &overlay);
     ring_legend::render(frame, legend_area, snap, view, theme)
 }
 
@@ -102,6 +106,7 @@ fn draw_circle(
     snap: &Snapshot,
     theme: &Theme,
     selected: Option<usize>,
+    overlay: &Overlay,
 ) {
     if area.is_empty() {
         return;
@@ -150,6 +155,15 @@ fn draw_circle(
                 coords: &keys_bad,
                 color: colour(theme.bad),
             });
+            let point = |p: u128, r: f64| at(angle(p), r);
+            let circle = Circle {
+                point: &point,
+                arcs: RING_RADIUS,
+                track: SELECTED_RADIUS,
+                keys: KEY_RADIUS,
+                samples,
+            };
+            ring_trace::paint(ctx, &circle, snap, overlay, theme);
             ctx.layer();
             for (k, label) in labels.iter().enumerate() {
                 let x = -(label.chars().count() as f64) / 2.0 * cell_units;

@@ -1,0 +1,404 @@
+//! A traced key and replica arcs on the ring: drawn over the [ring gauge](super::ring_gauge)
+//! and explained in text below it.
+//!
+//! - **Trace marker** (a key typed at `/`): a radial tick at the key's hash position from
+//!   the key dots out across the arcs; the path a request takes, clockwise along the inside
+//!   of the ring from the key to the server that serves it now; `✗` at each owner passed
+//!   over (breaker open, or half-open with no probe slot), `◆` at the one that serves it.
+//!   The text says the same: position, owner, replicas in order, who serves it now and why.
+//! - **Replica arcs** (`R`, with `replicas` ≥ 2): inside the selected server's track, the
+//!   arcs of the hash space for which it is the 2nd owner (solid), the 3rd (dotted), and so
+//!   on (sparser dots), in its colour.
+//!
+//! The answers come from the engine's own routing ([`Snapshot::route`],
+//! [`Snapshot::owners_at`]), re-asked on every frame, so a trace follows membership and
+//! vnode changes. The drawing takes the circle's geometry as a [`Circle`], so it does not
+//! depend on how the gauge lays itself out.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::canvas::{Context, Line as CanvasLine, Points};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::sim::{BreakerState, KeyRoute, Snapshot};
+use crate::tui::state::ViewState;
+use crate::tui::theme::Theme;
+
+/// Most rows the trace text takes below the ring.
+pub const MAX_TEXT_ROWS: u16 = 3;
+
+/// Hex digits of the position shown (the first 8 of its 32).
+const POSITION_DIGITS: usize = 8;
+
+/// How the ring is drawn on the canvas: where a ring position lands at a given radius, and
+/// the radii of the gauge's circles.
+pub struct Circle<'a> {
+    /// The canvas point of ring position `position` at `radius` from the centre.
+    pub point: &'a dyn Fn(u128, f64) -> (f64, f64),
+    /// Radius of the ownership arcs.
+    pub arcs: f64,
+    /// Radius of the selected server's track.
+    pub track: f64,
+    /// Radius of the recent key dots.
+    pub keys: f64,
+    /// Points sampled around the whole circle (about one per braille dot).
+    pub samples: usize,
+}
+
+/// What this frame shows: the traced key's route (asked once per frame) and whether replica
+/// arcs are on.
+#[derive(Debug, Clone, Default)]
+pub struct Overlay {
+    /// The traced key and where it goes now (`route` None: the ring is empty).
+    traced: Option<(String, Option<KeyRoute>)>,
+    /// Legend index of the server whose replica arcs are shown.
+    replicas_of: Option<usize>,
+}
+
+impl Overlay {
+    /// The overlay of `view` on `snap`.
+    pub fn of(snap: &Snapshot, view: &ViewState) -> Self {
+        Self {
+            traced: view.traced().map(|k| (k.to_string(), snap.route(k))),
+            replicas_of: view.selected().filter(|_| view.replica_arcs()),
+        }
+    }
+
+    /// Whether there is anything to draw or say.
+    pub fn is_empty(&self) -> bool {
+        self.traced.is_none() && self.replicas_of.is_none()
+    }
+}
+
+/// Split the ring panel's `area` into the ring's part and the text's rows below it (empty
+/// when there is nothing to say).
+pub fn split(area: Rect, snap: &Snapshot, overlay: &Overlay, theme: &Theme) -> (Rect, Rect) {
+    if overlay.is_empty() || area.height < 4 {
+        return (area, Rect { height: 0, ..area });
+    }
+    let room = MAX_TEXT_ROWS.min(area.height / 3);
+    let rows = u16::try_from(text(snap, overlay, theme, area.width, room).line_count(area.width))
+        .unwrap_or(u16::MAX)
+        .min(room);
+    let ring = Rect {
+        height: area.height - rows,
+        ..area
+    };
+    let text_area = Rect {
+        y: area.y + ring.height,
+        height: rows,
+        ..area
+    };
+    (ring, text_area)
+}
+
+/// Draw the text rows (from [`split`]).
+pub fn render_text(
+    frame: &mut Frame,
+    area: Rect,
+    snap: &Snapshot,
+    overlay: &Overlay,
+    theme: &Theme,
+) {
+    if !area.is_empty() {
+        frame.render_widget(text(snap, overlay, theme, area.width, area.height), area);
+    }
+}
+
+/// The text in `width` columns: the long form when it fits in `rows` rows, else the short.
+fn text<'a>(
+    snap: &Snapshot,
+    overlay: &Overlay,
+    theme: &Theme,
+    width: u16,
+    rows: u16,
+) -> Paragraph<'a> {
+    let long = paragraph(snap, overlay, theme, false);
+    if long.line_count(width) <= usize::from(rows) {
+        long
+    } else {
+        paragraph(snap, overlay, theme, true)
+    }
+}
+
+fn paragraph<'a>(snap: &Snapshot, overlay: &Overlay, theme: &Theme, short: bool) -> Paragraph<'a> {
+    let mut lines = Vec::new();
+    if let Some((key, route)) = &overlay.traced {
+        lines.push(route_line(snap, key, route.as_ref(), theme, short));
+    }
+    if let Some(i) = overlay.replicas_of {
+        lines.push(replica_legend(snap, i, theme));
+    }
+    Paragraph::new(lines).wrap(Wrap { trim: true })
+}
+
+/// The server's colour by ring id.
+fn server_style(snap: &Snapshot, id: u32, theme: &Theme) -> Style {
+    snap.servers
+        .iter()
+        .position(|s| s.id == id)
+        .map_or(theme.text, |i| theme.server_style(i))
+}
+
+/// Why a request passes over an owner whose breaker does not admit it.
+fn passed_over(breaker: BreakerState) -> &'static str {
+    match breaker {
+        BreakerState::HalfOpen => "half-open, probe busy",
+        BreakerState::Open | BreakerState::Closed => "open",
+    }
+}
+
+/// `key "user:42" → 0x1a2b3c4d… · owner alpha · replicas beta, gamma · now served by
+/// beta (alpha open)`; `short`: `"user:42" 0x1a2b3c4d… → alpha, beta, gamma · now beta
+/// (alpha open)`.
+fn route_line(
+    snap: &Snapshot,
+    key: &str,
+    route: Option<&KeyRoute>,
+    theme: &Theme,
+    short: bool,
+) -> Line<'static> {
+    let mut spans = Vec::new();
+    if !short {
+        spans.push(Span::styled("key ", theme.dim));
+    }
+    spans.push(Span::styled(format!("{key:?}"), theme.text));
+    spans.push(Span::styled(if short { " " } else { " → " }, theme.dim));
+    let Some(route) = route else {
+        spans.push(Span::styled("the ring is empty", theme.bad));
+        return Line::from(spans);
+    };
+    let hex = format!("{:032x}", route.trace.position);
+    spans.push(Span::styled(
+        format!("0x{}…", &hex[..POSITION_DIGITS]),
+        theme.marker(),
+    ));
+    let name = |i: usize| {
+        let o = &route.owners[i];
+        Span::styled(o.name.clone(), server_style(snap, o.id, theme))
+    };
+    spans.push(Span::styled(
+        if short { " → " } else { " · owner " },
+        theme.dim,
+    ));
+    spans.push(name(0));
+    if route.owners.len() > 1 && !short {
+        spans.push(Span::styled(" · replicas ", theme.dim));
+    }
+    for i in 1..route.owners.len() {
+        if i > 1 || short {
+            spans.push(Span::styled(", ", theme.dim));
+        }
+        spans.push(name(i));
+    }
+    let skipped: Vec<String> = route
+        .owners
+        .iter()
+        .take(route.served_by.unwrap_or(route.owners.len()))
+        .map(|o| format!("{} {}", o.name, passed_over(o.breaker)))
+        .collect();
+    match route.served_by {
+        Some(i) => {
+            let now = if short {
+                " · now "
+            } else {
+                " · now served by "
+            };
+            spans.push(Span::styled(now, theme.dim));
+            spans.push(name(i));
+            let mut why = skipped;
+            if route.owners[i].down {
+                why.push(format!(
+                    "{} down: calls fail until its breaker opens",
+                    route.owners[i].name
+                ));
+            }
+            if !why.is_empty() {
+                let style = if route.owners[i].down {
+                    theme.bad
+                } else {
+                    theme.warn
+                };
+                spans.push(Span::styled(format!(" ({})", why.join(", ")), style));
+            }
+        }
+        None => spans.push(Span::styled(
+            format!(" · short-circuited ({})", skipped.join(", ")),
+            theme.bad,
+        )),
+    }
+    Line::from(spans)
+}
+
+/// The glyph that stands for rank `rank` (0 = the owner) in the replica legend.
+fn rank_glyph(rank: usize) -> &'static str {
+    match rank {
+        0 => "━",
+        1 => "─",
+        2 => "┄",
+        _ => "┈",
+    }
+}
+
+/// Every how many samples a replica arc of `rank` (1 = the 2nd owner) puts a dot: solid,
+/// dotted, sparse.
+fn rank_stride(rank: usize) -> usize {
+    match rank {
+        0 | 1 => 1,
+        2 => 3,
+        _ => 6,
+    }
+}
+
+/// Ordinal of owner number `rank` (0 = the owner): `2nd`, `3rd`, …
+fn ordinal(rank: usize) -> String {
+    let n = rank + 1;
+    let suffix = match (n % 10, n % 100) {
+        (1, 11) | (2, 12) | (3, 13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// `replica arcs of alpha: ─ 2nd owner ┄ 3rd owner`.
+fn replica_legend(snap: &Snapshot, i: usize, theme: &Theme) -> Line<'static> {
+    let Some(server) = snap.servers.get(i) else {
+        return Line::default();
+    };
+    let style = theme.server_style(i);
+    let mut spans = vec![
+        Span::styled("replica arcs of ", theme.dim),
+        Span::styled(server.name.clone(), style),
+        Span::styled(":", theme.dim),
+    ];
+    if snap.replicas < 2 {
+        spans.push(Span::styled(
+            " none (replicas = 1: one owner per key)",
+            theme.dim,
+        ));
+    }
+    for rank in 1..snap.replicas {
+        spans.push(Span::styled(format!(" {}", rank_glyph(rank)), style));
+        spans.push(Span::styled(format!(" {} owner", ordinal(rank)), theme.dim));
+    }
+    Line::from(spans)
+}
+
+/// Draw the overlay on the ring's canvas (after the arcs and key dots, so it stays on top).
+pub fn paint(
+    ctx: &mut Context,
+    circle: &Circle,
+    snap: &Snapshot,
+    overlay: &Overlay,
+    theme: &Theme,
+) {
+    if let Some(i) = overlay.replicas_of {
+        paint_replica_arcs(ctx, circle, snap, i, theme);
+    }
+    if let Some((_, Some(route))) = &overlay.traced {
+        paint_route(ctx, circle, route, theme);
+    }
+}
+
+/// Colour of a style for the canvas (terminal default when it has none).
+fn colour(style: Style) -> Color {
+    style.fg.unwrap_or(Color::Reset)
+}
+
+/// The selected server's arcs as 2nd, 3rd… owner, each rank on its own circle inside the
+/// selected track, towards the key dots.
+fn paint_replica_arcs(
+    ctx: &mut Context,
+    circle: &Circle,
+    snap: &Snapshot,
+    i: usize,
+    theme: &Theme,
+) {
+    let Some(server) = snap.servers.get(i) else {
+        return;
+    };
+    let n = snap.replicas;
+    if n < 2 {
+        return;
+    }
+    let step = (circle.track - circle.keys) / n as f64;
+    let mut per_rank: Vec<Vec<(f64, f64)>> = vec![Vec::new(); n];
+    for k in 0..circle.samples {
+        let position = ((k as f64 + 0.5) / circle.samples as f64 * 2f64.powi(128)) as u128;
+        let Some(rank) = snap.owners_at(position).position(|id| id == server.id) else {
+            continue;
+        };
+        if rank > 0 && k % rank_stride(rank) == 0 {
+            per_rank[rank].push((circle.point)(position, circle.track - step * rank as f64));
+        }
+    }
+    let color = colour(theme.server_style(i));
+    for coords in &per_rank[1..] {
+        ctx.draw(&Points { coords, color });
+    }
+}
+
+/// The trace marker: a radial tick at the key, the clockwise path to the server that
+/// serves it, `✗` at owners passed over and `◆` at the server.
+fn paint_route(ctx: &mut Context, circle: &Circle, route: &KeyRoute, theme: &Theme) {
+    let marker = colour(theme.marker());
+    let at = route.trace.position;
+    let (x1, y1) = (circle.point)(at, circle.keys - 0.08);
+    let (x2, y2) = (circle.point)(at, circle.arcs + 0.07);
+    ctx.draw(&CanvasLine {
+        x1,
+        y1,
+        x2,
+        y2,
+        color: marker,
+    });
+    let last = route
+        .served_by
+        .unwrap_or(route.owners.len().saturating_sub(1));
+    let Some(end) = route.owners.get(last).map(|o| o.point) else {
+        return;
+    };
+    // The path runs just inside the selected track, clockwise from the key to the server.
+    let radius = (circle.track + circle.keys) / 2.0;
+    let span = end.wrapping_sub(at);
+    let steps = ((span as f64 / 2f64.powi(128)) * circle.samples as f64).ceil() as usize;
+    let coords: Vec<(f64, f64)> = (0..=steps.max(1))
+        .map(|s| {
+            let frac = s as f64 / steps.max(1) as f64;
+            let position = at.wrapping_add((span as f64 * frac) as u128);
+            (circle.point)(position, radius)
+        })
+        .collect();
+    ctx.draw(&Points {
+        coords: &coords,
+        color: marker,
+    });
+    ctx.layer();
+    // Owners passed over are crossed out on their arc; the server reached is marked at the
+    // path's end (two radii, so that neighbouring points do not hide each other).
+    for (i, o) in route.owners.iter().enumerate().take(last + 1) {
+        let (glyph, style, r) = if Some(i) == route.served_by {
+            ("◆", theme.marker(), radius)
+        } else {
+            ("✗", theme.bad, circle.arcs)
+        };
+        let (x, y) = (circle.point)(o.point, r);
+        ctx.print(x, y, Span::styled(glyph, style));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinals_read_as_words_do() {
+        let got: Vec<String> = [0, 1, 2, 3, 10, 11, 20].map(ordinal).to_vec();
+        assert_eq!(got, ["1st", "2nd", "3rd", "4th", "11th", "12th", "21st"]);
+    }
+}
