@@ -240,3 +240,36 @@ fn the_prompt_takes_every_typed_key() {
     app.handle_key(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
     assert!(app.should_quit());
 }
+
+/// The README's capture of a traced key is what `ringside frame` draws (trailing blanks
+/// trimmed, as in the README). When the dashboard's drawing changes, regenerate it with
+/// the command the README names.
+#[test]
+fn readme_capture_is_what_frame_draws() {
+    const COMMAND: &str = "ringside frame --at 12s --size 200x60 --focus ring --trace user:4";
+    let readme = include_str!("../README.md");
+    let after = readme
+        .split(&format!("(`{COMMAND}`;"))
+        .nth(1)
+        .expect("the README names the command");
+    let block = after
+        .split("```text\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a text block after the command");
+    let args: Vec<&str> = COMMAND.split_whitespace().skip(1).collect();
+    let out = Process::new(env!("CARGO_BIN_EXE_ringside"))
+        .args(&args)
+        .output()
+        .expect("ringside frame runs");
+    assert!(out.status.success());
+    let drawn: String = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| format!("{}\n", l.trim_end()))
+        .collect();
+    assert_eq!(
+        block, drawn,
+        "README capture is stale: regenerate it with `{COMMAND} | sed 's/[[:space:]]*$//'`"
+    );
+}
