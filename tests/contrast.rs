@@ -31,6 +31,8 @@ struct Frame {
     present: bool,
     /// Servers to move the selection down by (`j`), to select a row with an open breaker.
     select_down: usize,
+    /// A key traced on the ring (with the selected server's replica arcs shown).
+    trace: Option<&'static str>,
 }
 
 impl Frame {
@@ -59,6 +61,8 @@ impl Frame {
             AppOptions { mouse: false },
         );
         app.set_present(self.present);
+        app.set_traced(self.trace.map(String::from));
+        app.set_replica_arcs(self.trace.is_some());
         for _ in 0..self.select_down {
             app.handle_key(&KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE));
         }
@@ -258,6 +262,7 @@ fn frames() -> Vec<Frame> {
         theme,
         present,
         select_down,
+        trace: None,
     };
     use ThemeKind::{Dark, Light, Mono};
     vec![
@@ -272,6 +277,19 @@ fn frames() -> Vec<Frame> {
         f(long, 9, (160, 50), Dark, false, 2),
         f(long, 9, (120, 40), Light, false, 5),
         f(long, 9, (200, 60), Dark, true, 2),
+        // A key whose owner (beta) is down traced: the marker, the path and the text.
+        Frame {
+            trace: Some("user:4"),
+            ..f("default", 12, (120, 40), Dark, false, 1)
+        },
+        Frame {
+            trace: Some("user:4"),
+            ..f("default", 12, (120, 40), Light, false, 0)
+        },
+        Frame {
+            trace: Some("user:4"),
+            ..f("default", 12, (200, 60), Dark, true, 0)
+        },
     ]
 }
 
