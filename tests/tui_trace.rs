@@ -3,6 +3,7 @@
 //! failover path shows), the owners on screen checked against `ringside ring --trace`
 //! for the same ring, and the prompt's input rules.
 
+mod support;
 mod tui_common;
 
 use std::process::Command as Process;
@@ -11,6 +12,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
 use ringside::sim::{Command, Engine, Fault, Snapshot};
 use ringside::tui::app::App;
+use support::ring_trace::headless_trace;
 use tui_common::*;
 
 /// A key owned by beta, then gamma, on the default scenario's ring after delta joined
@@ -74,26 +76,12 @@ fn owners_on_screen(text: &str) -> Vec<String> {
     owners
 }
 
-/// The oracle: `ringside ring --servers … --vnodes V --replicas N --trace KEY`.
+/// The oracle: `ringside ring --servers … --vnodes V --replicas N --trace KEY` for the
+/// snapshot's ring.
 fn cli_trace(snap: &Snapshot, vnodes: u32, key: &str) -> (String, Vec<String>) {
     let servers: Vec<&str> = snap.servers.iter().map(|s| s.name.as_str()).collect();
-    let out = Process::new(env!("CARGO_BIN_EXE_ringside"))
-        .args(["ring", "--servers", &servers.join(",")])
-        .args(["--vnodes", &vnodes.to_string()])
-        .args(["--replicas", &snap.replicas.to_string()])
-        .args(["--trace", key])
-        .output()
-        .expect("ringside ring runs");
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
-    let field = |name: &str| {
-        text.lines()
-            .find_map(|l| l.strip_prefix(&format!("{name}\t")))
-            .expect("field")
-            .to_string()
-    };
-    let owners = field("owners").split('\t').map(String::from).collect();
-    (field("position"), owners)
+    let trace = headless_trace(&servers, vnodes, snap.replicas, key);
+    (trace.position, trace.owners)
 }
 
 #[test]

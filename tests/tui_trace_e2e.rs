@@ -8,34 +8,10 @@
 mod support;
 
 use std::path::PathBuf;
-use std::process::Command;
 
-use support::process::output;
+use support::ring_trace::headless_trace;
 use support::tmux::{Session, keys, tmux, wait_for, wait_for_file};
 use support::tools::require_tool;
-
-/// `ringside ring --servers S --replicas 2 --trace KEY`: (position, owners).
-fn headless_trace(servers: &str, key: &str) -> (String, Vec<String>) {
-    let out = output(Command::new(env!("CARGO_BIN_EXE_ringside")).args([
-        "ring",
-        "--servers",
-        servers,
-        "--replicas",
-        "2",
-        "--trace",
-        key,
-    ]));
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
-    let field = |name: &str| {
-        text.lines()
-            .find_map(|l| l.strip_prefix(&format!("{name}\t")))
-            .expect("field")
-            .to_string()
-    };
-    let owners = field("owners").split('\t').map(String::from).collect();
-    (field("position"), owners)
-}
 
 #[test]
 fn tracing_a_key_in_tmux() {
@@ -69,7 +45,8 @@ fn tracing_a_key_in_tmux() {
     keys(s, "Enter");
     let screen = wait_for(s, "the trace", |s| s.contains("key \"user:42\" →"));
 
-    let (position, owners) = headless_trace("alpha,beta,gamma", "user:42");
+    let trace = headless_trace(&["alpha", "beta", "gamma"], 150, 2, "user:42");
+    let (position, owners) = (trace.position, trace.owners);
     let line = screen
         .lines()
         .find(|l| l.contains("key \"user:42\""))

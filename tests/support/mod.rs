@@ -5,6 +5,7 @@
 pub mod process;
 #[cfg(feature = "redis")]
 pub mod redis_server;
+pub mod ring_trace;
 pub mod source;
 pub mod tmux;
 pub mod tools;
