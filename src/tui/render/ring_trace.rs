@@ -193,43 +193,48 @@ fn route_line(
         }
         spans.push(name(i));
     }
-    let skipped: Vec<String> = route
+    spans.extend(served_spans(snap, route, theme, short));
+    Line::from(spans)
+}
+
+/// `· now served by beta (alpha open)`: which owner a request reaches now, and why not the
+/// ones before it (or that none admits it: short-circuited).
+fn served_spans(
+    snap: &Snapshot,
+    route: &KeyRoute,
+    theme: &Theme,
+    short: bool,
+) -> Vec<Span<'static>> {
+    let mut why: Vec<String> = route
         .owners
         .iter()
         .take(route.served_by.unwrap_or(route.owners.len()))
         .map(|o| format!("{} {}", o.name, passed_over(o.breaker)))
         .collect();
-    match route.served_by {
-        Some(i) => {
-            let now = if short {
-                " · now "
-            } else {
-                " · now served by "
-            };
-            spans.push(Span::styled(now, theme.dim));
-            spans.push(name(i));
-            let mut why = skipped;
-            if route.owners[i].down {
-                why.push(format!(
-                    "{} down: calls fail until its breaker opens",
-                    route.owners[i].name
-                ));
-            }
-            if !why.is_empty() {
-                let style = if route.owners[i].down {
-                    theme.bad
-                } else {
-                    theme.warn
-                };
-                spans.push(Span::styled(format!(" ({})", why.join(", ")), style));
-            }
-        }
-        None => spans.push(Span::styled(
-            format!(" · short-circuited ({})", skipped.join(", ")),
-            theme.bad,
-        )),
+    let Some(server) = route.served_by.and_then(|i| route.owners.get(i)) else {
+        let text = format!(" · short-circuited ({})", why.join(", "));
+        return vec![Span::styled(text, theme.bad)];
+    };
+    let now = if short {
+        " · now "
+    } else {
+        " · now served by "
+    };
+    let mut spans = vec![
+        Span::styled(now, theme.dim),
+        Span::styled(server.name.clone(), server_style(snap, server.id, theme)),
+    ];
+    if server.down {
+        why.push(format!(
+            "{} down: calls fail until its breaker opens",
+            server.name
+        ));
     }
-    Line::from(spans)
+    if !why.is_empty() {
+        let style = if server.down { theme.bad } else { theme.warn };
+        spans.push(Span::styled(format!(" ({})", why.join(", ")), style));
+    }
+    spans
 }
 
 /// The glyph that stands for rank `rank` (0 = the owner) in the replica legend.
@@ -395,6 +400,69 @@ fn paint_route(ctx: &mut Context, circle: &Circle, route: &KeyRoute, theme: &The
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::sim::{Engine, Scenario};
+    use crate::tui::theme::ThemeKind;
+
+    fn said(snap: &Snapshot, key: &str, short: bool) -> String {
+        let theme = Theme::new(ThemeKind::Dark, false);
+        let route = snap.route(key);
+        let line = route_line(snap, key, route.as_ref(), &theme, short);
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    fn set(snap: &mut Snapshot, name: &str, f: impl Fn(&mut crate::sim::ServerSnapshot)) {
+        f(snap.servers.iter_mut().find(|s| s.name == name).unwrap());
+    }
+
+    #[test]
+    fn the_text_says_who_serves_the_key_and_why() {
+        let sc = Scenario::builtin("default").expect("shipped");
+        let mut engine = Engine::from_scenario(&sc, Some(1)).expect("valid");
+        engine.advance(1_000_000_000);
+        let mut snap = engine.snapshot();
+        let owners: Vec<String> = snap
+            .route("k")
+            .unwrap()
+            .owners
+            .iter()
+            .map(|o| o.name.clone())
+            .collect();
+        let (a, b) = (&owners[0], &owners[1]);
+        let hex = format!("{:032x}", crate::patterns::ring::hash_key("k"));
+        assert_eq!(
+            said(&snap, "k", false),
+            format!(
+                "key \"k\" → 0x{}… · owner {a} · replicas {b} · now served by {a}",
+                &hex[..8]
+            )
+        );
+        assert_eq!(
+            said(&snap, "k", true),
+            format!("\"k\" 0x{}… → {a}, {b} · now {a}", &hex[..8])
+        );
+        // Down, its breaker still closed: the calls go there and fail.
+        set(&mut snap, a, |s| s.down_now = true);
+        assert!(said(&snap, "k", false).ends_with(&format!(
+            "now served by {a} ({a} down: calls fail until its breaker opens)"
+        )));
+        // Open: the replica; half-open with its probe taken too.
+        set(&mut snap, a, |s| {
+            s.admits = false;
+            s.breaker = BreakerState::HalfOpen;
+        });
+        assert!(
+            said(&snap, "k", false)
+                .ends_with(&format!("now served by {b} ({a} half-open, probe busy)"))
+        );
+        set(&mut snap, b, |s| {
+            s.admits = false;
+            s.breaker = BreakerState::Open;
+        });
+        assert!(said(&snap, "k", false).ends_with(&format!(
+            "short-circuited ({a} half-open, probe busy, {b} open)"
+        )));
+    }
 
     #[test]
     fn ordinals_read_as_words_do() {
