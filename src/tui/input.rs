@@ -159,6 +159,7 @@ pub fn apply(view: &mut ViewState, snap: &Snapshot, action: Action, key: &str) -
             "trace cleared".to_string()
         }
         Action::TraceKey => {
+            view.set_help(false);
             view.open_prompt();
             "type a key to trace (Tab: hot keys, Enter: trace, Esc: cancel)".to_string()
         }

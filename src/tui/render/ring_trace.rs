@@ -107,7 +107,8 @@ pub fn render_text(
     }
 }
 
-/// The text in `width` columns: the long form when it fits in `rows` rows, else the short.
+/// The text in `width` columns, the fullest that fits in `rows` rows: the long form, the
+/// short one, then the short one without the replica legend (the trace is never cut for it).
 fn text<'a>(
     snap: &Snapshot,
     overlay: &Overlay,
@@ -115,20 +116,31 @@ fn text<'a>(
     width: u16,
     rows: u16,
 ) -> Paragraph<'a> {
-    let long = paragraph(snap, overlay, theme, false);
-    if long.line_count(width) <= usize::from(rows) {
-        long
-    } else {
-        paragraph(snap, overlay, theme, true)
+    let fits = |p: &Paragraph| p.line_count(width) <= usize::from(rows);
+    let long = paragraph(snap, overlay, theme, false, true);
+    if fits(&long) {
+        return long;
     }
+    let short = paragraph(snap, overlay, theme, true, true);
+    if fits(&short) || overlay.traced.is_none() {
+        return short;
+    }
+    paragraph(snap, overlay, theme, true, false)
 }
 
-fn paragraph<'a>(snap: &Snapshot, overlay: &Overlay, theme: &Theme, short: bool) -> Paragraph<'a> {
+/// The trace's line (`short`: its short form) and, with `legend`, the replica arcs' legend.
+fn paragraph<'a>(
+    snap: &Snapshot,
+    overlay: &Overlay,
+    theme: &Theme,
+    short: bool,
+    legend: bool,
+) -> Paragraph<'a> {
     let mut lines = Vec::new();
     if let Some((key, route)) = &overlay.traced {
         lines.push(route_line(snap, key, route.as_ref(), theme, short));
     }
-    if let Some(i) = overlay.replicas_of {
+    if let Some(i) = overlay.replicas_of.filter(|_| legend) {
         lines.push(replica_legend(snap, i, theme));
     }
     Paragraph::new(lines).wrap(Wrap { trim: true })
