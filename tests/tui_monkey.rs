@@ -53,6 +53,8 @@ fn hundred_thousand_random_events_never_panic() {
             KeyCode::F(5),
             KeyCode::Tab,
             KeyCode::Left,
+            KeyCode::Enter,
+            KeyCode::Backspace,
         ]
         .map(|c| KeyEvent::new(c, KeyModifiers::NONE)),
     );
@@ -77,6 +79,11 @@ fn hundred_thousand_random_events_never_panic() {
                 row: rng.below(40) as u16,
                 modifiers: KeyModifiers::NONE,
             }),
+            // The key prompt (`/`) takes every key while open: a few are typed into it,
+            // then Enter traces what was typed and closes it.
+            _ if app.view().prompt().is_some() && rng.below(4) == 0 => {
+                Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
+            }
             _ => Event::Key(keys[rng.below(keys.len() as u64) as usize]),
         };
         for command in app.handle_event(&event) {
