@@ -126,6 +126,7 @@ impl Engine {
             scenario: self.scenario.name.clone(),
             rate: self.rate,
             replicas: self.replicas,
+            vnodes: self.ring.vnodes(),
             servers: self.server_stats(),
             departed: departed(&self.retired, self.now),
             ring_points: self.ring_points.clone(),
