@@ -7,6 +7,7 @@ use crate::sim::snapshot::{
     Latency, LimiterInfo, MembershipChange, SecondSample, ServerSnapshot, Snapshot, TenantSnapshot,
     Totals,
 };
+use crate::sim::top_k::smallest_k;
 
 use super::servers::{RetiredServer, departed};
 use super::sizes::Sizes;
@@ -58,18 +59,15 @@ impl Engine {
         }
     }
 
-    /// Tenants sorted by demand (allowed + denied, most first; ties by index), at most `limit`.
+    /// Tenants sorted by demand (allowed + denied, most first; ties by index), at most
+    /// `limit`: the hottest picked in one pass over all tenants, never a full sort.
     pub fn tenant_stats(&self, limit: usize) -> Vec<TenantSnapshot> {
-        let mut order: Vec<usize> = (0..self.tenants.len()).collect();
-        order.sort_by_key(|&i| {
-            (
-                std::cmp::Reverse(self.tenants[i].allowed + self.tenants[i].denied),
-                i,
-            )
-        });
-        order
+        let demand = |i: usize| {
+            let t = &self.tenants[i];
+            (std::cmp::Reverse(t.allowed + t.denied), i)
+        };
+        smallest_k(self.tenants.len(), limit, demand)
             .into_iter()
-            .take(limit)
             .map(|i| {
                 let t = &self.tenants[i];
                 TenantSnapshot {
