@@ -12,7 +12,7 @@ use crate::sim::error::SimError;
 use crate::sim::limits::{MAX_SPEED, MEMBERSHIP_CHANGES, MIN_SPEED, STEP_NS};
 use crate::sim::scenario::validate;
 use crate::sim::snapshot::{LogKind, MembershipAction, MembershipChange};
-use crate::sim::traffic::auto_server_name;
+use crate::sim::traffic::{auto_server_name, tenant_index, tenant_name};
 
 use super::log::{push_bounded, push_log};
 use super::servers::SimServer;
@@ -309,11 +309,8 @@ impl Engine {
             requests,
         })?;
         let t = match tenant {
-            Some(name) => self
-                .tenants
-                .iter()
-                .position(|t| t.name == name)
-                .ok_or(SimError::UnknownTenant(name))? as u32,
+            Some(name) => tenant_index(&name, self.tenants.len() as u32)
+                .ok_or(SimError::UnknownTenant(name))?,
             None => self.hottest_tenant(),
         };
         if self.remote.is_some() {
@@ -330,7 +327,7 @@ impl Engine {
         }
         Ok(format!(
             "burst of {requests} requests from {}",
-            self.tenants[t as usize].name
+            tenant_name(t)
         ))
     }
 
@@ -412,9 +409,7 @@ impl Engine {
 
     fn set_bucket_config(&mut self, cfg: BucketConfig) {
         self.bucket_config = cfg;
-        for t in &mut self.tenants {
-            t.bucket.set_config(cfg, Nanos::from_nanos(self.now));
-        }
+        self.buckets.set_config(cfg, Nanos::from_nanos(self.now));
         if let Some(r) = &mut self.remote {
             // Validated above by BucketConfig::new; a backend range error keeps the old one.
             let _ = r.backend.set_config(cfg, Nanos::from_nanos(self.now));
@@ -446,7 +441,7 @@ impl Engine {
 
     /// The name of [`hottest_tenant`](Self::hottest_tenant).
     fn hottest_tenant_name(&self) -> String {
-        self.tenants[self.hottest_tenant() as usize].name.clone()
+        tenant_name(self.hottest_tenant()).into_owned()
     }
 
     /// The tenant with the most demand so far (the first on ties).

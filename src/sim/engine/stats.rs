@@ -8,6 +8,7 @@ use crate::sim::snapshot::{
     Totals,
 };
 use crate::sim::top_k::smallest_k;
+use crate::sim::traffic::tenant_name;
 
 use super::servers::{RetiredServer, departed};
 use super::sizes::Sizes;
@@ -71,11 +72,11 @@ impl Engine {
             .map(|i| {
                 let t = &self.tenants[i];
                 TenantSnapshot {
-                    name: t.name.clone(),
+                    name: tenant_name(i as u32).into_owned(),
                     tokens: match (&self.remote, t.remote_tokens) {
                         (Some(_), Some(tokens)) => tokens,
                         (Some(_), None) => f64::from(self.bucket_config.capacity()),
-                        (None, _) => t.bucket.tokens_at(Nanos::from_nanos(self.now)),
+                        (None, _) => self.buckets.tokens_at(i, Nanos::from_nanos(self.now)),
                     },
                     capacity: self.bucket_config.capacity(),
                     allowed: t.allowed,
