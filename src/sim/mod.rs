@@ -18,6 +18,7 @@ pub mod route;
 pub mod scenario;
 pub mod session;
 mod snapshot;
+mod top_k;
 pub mod traffic;
 
 pub use breaker_state::BreakerState;
