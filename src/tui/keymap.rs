@@ -331,7 +331,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[ch('/')],
         label: "/ R",
-        description: "trace a key (Tab: hot keys) / selected's replica arcs",
+        description: "trace a key / replica arcs",
         action: Action::TraceKey,
         hint: hint(9, "trace"),
     },
@@ -345,7 +345,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[ch('?')],
         label: "? Esc",
-        description: "toggle this help (Esc: close it / stop tracing)",
+        description: "help; Esc closes, untraces",
         action: Action::ToggleHelp,
         hint: hint(0, "help"),
     },
