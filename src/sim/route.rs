@@ -1,6 +1,6 @@
 //! Where a key goes now: its ring owners in order (the owner, then its replicas) and the
 //! one a request for it is sent to, answered from a [`Snapshot`] by the engine's own rule
-//! ([`first_admitting`]: the first owner whose breaker admits the call).
+//! (`first_admitting`: the first owner whose breaker admits the call).
 
 use std::collections::HashMap;
 

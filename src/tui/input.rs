@@ -98,7 +98,7 @@ fn click(view: &mut ViewState, snap: &Snapshot, column: u16, row: u16) {
 }
 
 /// Handle one key press (while the key prompt is open, it takes the key; see
-/// [`prompt_key`]).
+/// `prompt_key`).
 pub fn on_key(view: &mut ViewState, snap: &Snapshot, key: &KeyEvent) -> Reaction {
     if view.prompt().is_some() && !key.modifiers.contains(KeyModifiers::CONTROL) {
         prompt_key(view, snap, key);
