@@ -10,6 +10,12 @@
 //! * **hasher** (keyed rows): foldhash (ringside's map), or governor's default SipHash-1-3
 //!   (`std` `RandomState`) and foldhash given to governor through its hasher parameter.
 //!
+//! * **access**: round-robin over the keys, or a large stride (random access in memory).
+//!
+//! `allows` rows (the verdict alone) are the like of governor's `check_key`, which
+//! answers allowed/denied (the wait is computed only when asked); `check` rows also
+//! compute a full `Decision` (tokens left, retry and full times).
+//!
 //! Like for like: `&self` rows with each other (ringside `Mutex` vs governor atomic) at the
 //! same clock treatment and, when keyed, the same hasher. The `&mut` rows show what a
 //! single-owner caller pays. All rows run on one thread (no contention).
@@ -101,6 +107,55 @@ fn next_key(i: &mut usize) -> usize {
     *i
 }
 
+/// A stride coprime with [`KEYS`] and far from its divisors: consecutive checks land far
+/// apart in the map (random access), every key still seen once per lap.
+const STRIDE: usize = 61_051;
+
+/// Random-looking order over `keys`: the index [`STRIDE`] after `i`.
+fn stride_key(i: &mut usize) -> usize {
+    *i = (*i + STRIDE) % KEYS;
+    *i
+}
+
+/// The keyed rows that compare the verdict alone (`allows`, governor's `check_key`) in
+/// both access orders, at the same clock treatment (`now` argument vs fake clock) and
+/// hasher (foldhash).
+fn keyed_verdicts(g: &mut Group, keys: &[String], config: BucketConfig) {
+    let q = quota(KEYED_RATE, KEYED_BURST);
+    for (order, next) in [
+        ("round-robin", next_key as fn(&mut usize) -> usize),
+        ("stride", stride_key),
+    ] {
+        let mut ours: KeyedLimiter<String> = KeyedLimiter::new(config);
+        let (mut i, mut now) = (0usize, Nanos::ZERO);
+        g.bench_function(
+            format!("ringside KeyedLimiter::allows (&mut, now arg, foldhash, {order})"),
+            |b| {
+                b.iter(|| {
+                    now += STEP;
+                    black_box(ours.allows(keys[next(&mut i)].as_str(), 1, black_box(now)))
+                })
+            },
+        );
+        let clock = FakeRelativeClock::default();
+        let theirs = RateLimiter::dashmap_with_clock_and_hasher(
+            q,
+            clock.clone(),
+            foldhash::fast::RandomState::default(),
+        );
+        let mut i = 0usize;
+        g.bench_function(
+            format!("governor keyed (&self atomic, fake clock, foldhash, {order})"),
+            |b| {
+                b.iter(|| {
+                    clock.advance(Duration::from(STEP));
+                    black_box(theirs.check_key(&keys[next(&mut i)]).is_ok())
+                })
+            },
+        );
+    }
+}
+
 fn keyed_ringside(g: &mut Group, keys: &[String], config: BucketConfig) {
     let mut ours: KeyedLimiter<String> = KeyedLimiter::new(config);
     let (mut i, mut now) = (0usize, Nanos::ZERO);
@@ -189,6 +244,7 @@ fn keyed(c: &mut Criterion) {
     let config = BucketConfig::new(KEYED_BURST, f64::from(KEYED_RATE)).unwrap();
     keyed_ringside(&mut g, &keys, config);
     keyed_governor(&mut g, &keys);
+    keyed_verdicts(&mut g, &keys, config);
     g.finish();
 }
 
