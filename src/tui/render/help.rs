@@ -6,12 +6,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::panel::panel;
-use crate::tui::keymap;
+use crate::tui::keymap::{self, Layout};
 use crate::tui::theme::Theme;
 
-/// Draw the help overlay centred in `area`.
-pub fn render(frame: &mut Frame, area: Rect, theme: &Theme) {
-    let rows: Vec<(&str, &str)> = keymap::help_rows().collect();
+/// Draw the help overlay of `layout` centred in `area`.
+pub fn render(frame: &mut Frame, area: Rect, layout: Layout, theme: &Theme) {
+    let rows: Vec<(&str, &str)> = keymap::help_rows_in(layout).collect();
     let key_w = rows
         .iter()
         .map(|(k, _)| k.chars().count())
