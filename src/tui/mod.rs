@@ -22,6 +22,7 @@ pub mod export;
 pub mod input;
 pub mod keymap;
 pub mod layout;
+pub mod raster;
 pub mod record;
 pub mod render;
 pub mod runner;
