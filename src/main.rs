@@ -19,6 +19,7 @@ fn main() -> ExitCode {
             cli::scenario_cmd::check(&path).map(|()| ExitCode::SUCCESS)
         }
         Some(Command::Frame(args)) => cli::frame::run(args).map(|()| ExitCode::SUCCESS),
+        Some(Command::Clip(args)) => cli::clip::run(args).map(|()| ExitCode::SUCCESS),
         None => cli::dashboard::run(cli.dashboard).map(|exit| ExitCode::from(exit.code())),
     };
     match result {

@@ -3,6 +3,7 @@
 
 use clap::{Args, Parser, Subcommand};
 
+pub mod clip;
 pub mod dashboard;
 pub mod frame;
 pub mod limiter;
@@ -42,6 +43,8 @@ pub enum Command {
     },
     /// Render one dashboard frame headless at a virtual time, as text, SVG or HTML (slides).
     Frame(frame::FrameArgs),
+    /// Write an animated GIF of a run (from, to, frames per second), looping.
+    Clip(clip::ClipArgs),
 }
 
 /// Report format of `ringside simulate`.

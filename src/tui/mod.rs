@@ -14,6 +14,7 @@
 //! ```
 
 pub mod app;
+pub mod clip;
 pub mod crash;
 pub mod effects;
 pub mod error;
