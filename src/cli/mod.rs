@@ -12,6 +12,7 @@ pub mod scenario_cmd;
 #[cfg(feature = "redis")]
 mod shared_redis;
 pub mod simulate;
+pub mod slides;
 pub mod tui_args;
 
 /// ringside: a consistent-hash ring, token buckets and circuit breakers, live in your terminal.
@@ -45,6 +46,8 @@ pub enum Command {
     Frame(frame::FrameArgs),
     /// Write an animated GIF of a run (from, to, frames per second), looping.
     Clip(clip::ClipArgs),
+    /// Write a self-contained HTML slide deck: one slide per scripted step (backup deck).
+    Slides(slides::SlidesArgs),
 }
 
 /// Report format of `ringside simulate`.

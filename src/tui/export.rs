@@ -367,7 +367,8 @@ fn indexed(i: u8) -> (u8, u8, u8) {
     }
 }
 
-fn escape(text: &str) -> String {
+/// `text` escaped for XML and HTML text and attributes (control characters become spaces).
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -16,6 +16,7 @@
 pub mod app;
 pub mod clip;
 pub mod crash;
+pub mod deck;
 pub mod effects;
 pub mod error;
 pub mod event_log;
