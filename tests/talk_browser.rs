@@ -169,18 +169,18 @@ fn decode(png_bytes: &[u8]) -> (u32, u32, Vec<u8>) {
 
 /// `frame --format png` of the tour's presenter layout at `at`.
 fn png_at(at: &str) -> Vec<u8> {
-    let frame = output(Command::new(BIN).args([
-        "frame",
-        "--scenario",
-        "tour",
-        "--present",
-        "--at",
-        at,
-        "--size",
-        SIZE,
-        "--format",
-        "png",
-    ]));
+    let frame = output(
+        Command::new(BIN)
+            .args([
+                "frame",
+                "--scenario",
+                "tour",
+                "--present",
+                "--format",
+                "png",
+            ])
+            .args(["--size", SIZE, "--at", at]),
+    );
     assert!(frame.status.success(), "{frame:?}");
     frame.stdout
 }

@@ -11,8 +11,7 @@ use anyhow::Context as _;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::frame::{Look, parse_at, parse_size};
-use super::tui_args::{FocusArg, ThemeArg};
+use super::frame::{Look, parse_at};
 use ringside::sim::{Engine, Scenario};
 use ringside::tui::clip::{GifClip, MAX_FPS, frame_count, frame_time};
 use ringside::tui::raster::{self, rasterise};
@@ -33,21 +32,12 @@ pub struct ClipArgs {
     /// shown 1/fps s (GIF delays are centiseconds: see `ringside::tui::clip`).
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_FPS)))]
     pub fps: u32,
-    /// Terminal size as COLUMNSxROWS (a cell is 8.4×17 pixels).
-    #[arg(long, value_parser = parse_size, default_value = "100x30")]
-    pub size: (u16, u16),
     /// RNG seed (default: the scenario's).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Colour theme (`NO_COLOR` forces no colours).
-    #[arg(long, value_enum, default_value_t = ThemeArg::Dark)]
-    pub theme: ThemeArg,
-    /// Presenter layout (as `--present` on the dashboard).
-    #[arg(long)]
-    pub present: bool,
-    /// Show one panel alone.
-    #[arg(long, value_enum, default_value_t = FocusArg::All)]
-    pub focus: FocusArg,
+    /// Size, theme and layout.
+    #[command(flatten)]
+    pub look: Look,
     /// Where to write the GIF.
     #[arg(long, value_name = "FILE.gif")]
     pub out: PathBuf,
@@ -65,7 +55,7 @@ pub fn run(args: ClipArgs) -> anyhow::Result<()> {
         let _ = std::fs::remove_file(&args.out);
     }
     written?;
-    let (w, h) = raster::size(args.size.0, args.size.1, 1);
+    let (w, h) = raster::size(args.look.size.0, args.look.size.1, 1);
     eprintln!(
         "clip: {frames} frames, {w}x{h}, {} fps, written to {}",
         args.fps,
@@ -81,13 +71,7 @@ fn write(
     frames: u64,
     out: BufWriter<File>,
 ) -> anyhow::Result<()> {
-    let look = Look {
-        size: args.size,
-        theme: args.theme,
-        present: args.present,
-        focus: args.focus,
-    };
-    let (w, h) = raster::size(args.size.0, args.size.1, 1);
+    let (w, h) = raster::size(args.look.size.0, args.look.size.1, 1);
     let mut clip = GifClip::new(out, w, h, args.fps)?;
     let progress = ProgressBar::with_draw_target(Some(frames), ProgressDrawTarget::stderr())
         .with_style(
@@ -97,7 +81,7 @@ fn write(
     for i in 0..frames {
         let at = frame_time(args.from, i, args.fps);
         engine.advance(at - engine.now());
-        clip.push(&rasterise(&look.draw(engine.snapshot()), 1))?;
+        clip.push(&rasterise(&args.look.draw(engine.snapshot()), 1))?;
         progress.inc(1);
     }
     progress.finish_and_clear();

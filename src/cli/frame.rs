@@ -30,9 +30,6 @@ pub struct FrameArgs {
     /// Virtual time of the frame, e.g. `12s`, `1500ms`, `1.5m`.
     #[arg(long, value_parser = parse_at)]
     pub at: u64,
-    /// Terminal size as COLUMNSxROWS.
-    #[arg(long, value_parser = parse_size, default_value = "120x40")]
-    pub size: (u16, u16),
     /// Output format (`png` is binary: redirect it to a file).
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
@@ -42,15 +39,9 @@ pub struct FrameArgs {
     /// RNG seed (default: the scenario's).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Colour theme (`NO_COLOR` forces no colours).
-    #[arg(long, value_enum, default_value_t = ThemeArg::Dark)]
-    pub theme: ThemeArg,
-    /// Presenter layout (as `--present` on the dashboard).
-    #[arg(long)]
-    pub present: bool,
-    /// Show one panel alone.
-    #[arg(long, value_enum, default_value_t = FocusArg::All)]
-    pub focus: FocusArg,
+    /// Size, theme and layout.
+    #[command(flatten)]
+    pub look: Look,
 }
 
 /// Parse `--at`: a humane duration, zero allowed, within the declared limit.
@@ -82,17 +73,21 @@ pub fn parse_size(text: &str) -> Result<(u16, u16), String> {
     Ok((w, h))
 }
 
-/// How a headless frame looks: the terminal size, the theme and the layout (shared by
-/// `frame`, `clip` and `slides`).
-#[derive(Debug, Clone, Copy)]
+/// How a headless frame looks: the terminal size, the theme and the layout (the options
+/// of `frame` and `clip`; `slides` sets its own).
+#[derive(Debug, Clone, Copy, Args)]
 pub struct Look {
-    /// Columns × rows.
+    /// Terminal size as COLUMNSxROWS (a cell is 8.4×17 pixels in SVG, PNG and GIF).
+    #[arg(long, value_parser = parse_size, default_value = "120x40")]
     pub size: (u16, u16),
-    /// Colour theme.
+    /// Colour theme (`NO_COLOR` forces no colours).
+    #[arg(long, value_enum, default_value_t = ThemeArg::Dark)]
     pub theme: ThemeArg,
-    /// Presenter layout.
+    /// Presenter layout (as `--present` on the dashboard).
+    #[arg(long)]
     pub present: bool,
-    /// The panel shown alone, if any.
+    /// Show one panel alone.
+    #[arg(long, value_enum, default_value_t = FocusArg::All)]
     pub focus: FocusArg,
 }
 
@@ -114,13 +109,7 @@ pub fn render(args: &FrameArgs) -> anyhow::Result<Vec<u8>> {
     let mut engine =
         Engine::from_scenario(&scenario, args.seed).context("starting the simulation")?;
     engine.advance(args.at);
-    let look = Look {
-        size: args.size,
-        theme: args.theme,
-        present: args.present,
-        focus: args.focus,
-    };
-    let buffer = look.draw(engine.snapshot());
+    let buffer = args.look.draw(engine.snapshot());
     match args.format.text() {
         Some(format) => Ok(export(&buffer, format).into_bytes()),
         None => Ok(raster::to_png(&raster::rasterise(&buffer, args.scale))?),

@@ -9,6 +9,8 @@
 //!      │                       ├─> effects (file I/O: the session)
 //!      ├─> terminal ─> record  └─> render/* ─> layout, theme, state, keymap
 //!      │      └─> signals                export ─> render
+//!      │                     raster (PNG) ─> export    clip (GIF) ─> raster
+//!      │                     deck (HTML slides) ─> export
 //!      ├─> signals
 //!      └─> render/progress (while the simulation is built)
 //! ```
