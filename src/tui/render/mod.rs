@@ -5,6 +5,7 @@
 
 use ratatui::Frame;
 
+use super::keymap::Layout;
 use super::layout;
 use super::state::{Focus, LegendHit, ViewState};
 use super::theme::Theme;
@@ -42,13 +43,16 @@ pub fn draw(
         return None;
     }
     frame.buffer_mut().set_style(area, theme.page);
+    if view.blank() {
+        return None;
+    }
     let legend = if view.present() || view.focus() != Focus::All {
         presenter(frame, snap, view, theme)
     } else {
         dashboard(frame, snap, view, theme)
     };
     if view.help_open() {
-        help::render(frame, area, theme);
+        help::render(frame, area, Layout::of(view.present()), theme);
     }
     legend
 }
