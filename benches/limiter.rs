@@ -30,7 +30,7 @@
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::num::NonZeroU32;
-use std::sync::Mutex;
+use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
@@ -38,6 +38,7 @@ use governor::clock::FakeRelativeClock;
 use governor::{Quota, RateLimiter};
 use ringside::patterns::Nanos;
 use ringside::patterns::limiter::{BucketConfig, KeyedLimiter, TokenBucket};
+use ringside::realtime::SyncKeyedLimiter;
 
 const STEP: Nanos = Nanos::from_nanos(10);
 const SINGLE_RATE: u32 = 100_000_000;
@@ -248,5 +249,72 @@ fn keyed(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, single, keyed);
+/// Wall time of `iters` checks on each of two threads started together, each thread
+/// going round-robin over `keys` from its own end.
+fn two_threads(iters: u64, check: Arc<dyn Fn(usize, u64) + Send + Sync>) -> Duration {
+    let barrier = Arc::new(Barrier::new(3));
+    let workers: Vec<_> = (0..2)
+        .map(|t| {
+            let (check, barrier) = (Arc::clone(&check), Arc::clone(&barrier));
+            std::thread::spawn(move || {
+                barrier.wait();
+                let mut i = t * KEYS / 2;
+                for n in 0..iters {
+                    check(next_key(&mut i), n);
+                }
+            })
+        })
+        .collect();
+    barrier.wait();
+    let start = Instant::now();
+    for w in workers {
+        w.join().expect("bench thread");
+    }
+    start.elapsed()
+}
+
+/// The shared (`&self`) keyed limiters called from two threads at once: the time is per
+/// check of one thread (wall time of the pair ÷ checks per thread).
+fn keyed_two_threads(c: &mut Criterion) {
+    let mut g = c.benchmark_group("limiter/keyed_100k_2_threads");
+    let keys: Arc<Vec<String>> = Arc::new((0..KEYS).map(|i| format!("tenant-{i:06}")).collect());
+    let config = BucketConfig::new(KEYED_BURST, f64::from(KEYED_RATE)).unwrap();
+    let ours = Arc::new(SyncKeyedLimiter::<String>::new(config));
+    g.bench_function(
+        "ringside SyncKeyedLimiter::allows_at (&self sharded, now arg, foldhash)",
+        |b| {
+            b.iter_custom(|iters| {
+                let (ours, keys) = (Arc::clone(&ours), Arc::clone(&keys));
+                two_threads(
+                    iters,
+                    Arc::new(move |k, n| {
+                        let now = Nanos::from_nanos(n * 20);
+                        black_box(ours.allows_at(keys[k].as_str(), 1, now).ok());
+                    }),
+                )
+            })
+        },
+    );
+    let clock = FakeRelativeClock::default();
+    let theirs = Arc::new(RateLimiter::dashmap_with_clock_and_hasher(
+        quota(KEYED_RATE, KEYED_BURST),
+        clock.clone(),
+        foldhash::fast::RandomState::default(),
+    ));
+    g.bench_function("governor keyed (&self atomic, fake clock, foldhash)", |b| {
+        b.iter_custom(|iters| {
+            let (theirs, keys, clock) = (Arc::clone(&theirs), Arc::clone(&keys), clock.clone());
+            two_threads(
+                iters,
+                Arc::new(move |k, _| {
+                    clock.advance(Duration::from(STEP));
+                    black_box(theirs.check_key(&keys[k]).is_ok());
+                }),
+            )
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, single, keyed, keyed_two_threads);
 criterion_main!(benches);
