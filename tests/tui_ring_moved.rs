@@ -173,6 +173,10 @@ fn the_readout_stays_until_the_next_change_and_the_arcs_for_30s() {
     assert!(snap.now_ns - change.at_ns >= 60 * S);
     assert!(snap.now_ns - change.at_ns > MOVED_ARCS_NS);
     assert!(marks(&snap, 512).is_empty());
+    assert!(
+        snap.previous_ring.is_none(),
+        "the old ring is no longer kept"
+    );
     let ring = ring_panel(&engine, 120, 40);
     assert!(ring.contains("removed beta:"), "{ring}");
     assert!(ring.contains(&readout), "{ring}");

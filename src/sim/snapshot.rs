@@ -306,7 +306,8 @@ pub struct KeyShift {
 /// The ring as it was just before the last membership change, so the arcs that changed
 /// owner can be drawn (old owner → new owner) without the engine precomputing them: a
 /// drawing samples both point lists, bounded by its samples, not by the ring's size.
-/// Only the last change's ring is kept (at most one extra copy of the points).
+/// Only the last change's ring is kept (at most one extra copy of the points), and only for
+/// [`PREVIOUS_RING_KEPT_NS`](super::PREVIOUS_RING_KEPT_NS).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PreviousRing {
     /// When the change happened (ns); equals the last membership change's `at_ns`.
@@ -379,7 +380,8 @@ pub struct Snapshot {
     pub departed: Vec<DepartedServer>,
     /// Ring points in clockwise order (shared; rebuilt only on membership change).
     pub ring_points: Arc<[RingPoint]>,
-    /// The ring before the last membership change (`None` before the first change).
+    /// The ring before the last membership change, for less than
+    /// [`PREVIOUS_RING_KEPT_NS`](super::PREVIOUS_RING_KEPT_NS) after it (else `None`).
     pub previous_ring: Option<PreviousRing>,
     /// Most recent requests, oldest first (bounded by [`RECENT_REQUESTS`](super::RECENT_REQUESTS)).
     pub recent_requests: Vec<RecentRequest>,

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use crate::patterns::ring::ServerId;
-use crate::sim::limits::MEMBERSHIP_CHANGES;
+use crate::sim::limits::{MEMBERSHIP_CHANGES, PREVIOUS_RING_KEPT_NS};
 use crate::sim::snapshot::{KeyShift, MembershipAction, MembershipChange, PreviousRing, RingPoint};
 
 use super::Engine;
@@ -96,6 +96,21 @@ impl Engine {
             MEMBERSHIP_CHANGES,
         );
         moved_fraction
+    }
+
+    /// The ring before the last change, while it is kept (see [`PREVIOUS_RING_KEPT_NS`]).
+    pub(super) fn previous_ring(&self) -> Option<PreviousRing> {
+        self.previous_ring
+            .as_ref()
+            .filter(|p| self.now.saturating_sub(p.at_ns) < PREVIOUS_RING_KEPT_NS)
+            .cloned()
+    }
+
+    /// Free the ring before the last change once it is no longer drawn.
+    pub(super) fn drop_expired_previous_ring(&mut self) {
+        if self.previous_ring.is_some() && self.previous_ring().is_none() {
+            self.previous_ring = None;
+        }
     }
 
     /// The owner id of each key of the population on the current ring.

@@ -22,8 +22,9 @@ use crate::sim::{KeyShift, MembershipAction, MembershipChange, PreviousRing, Rin
 use crate::tui::theme::Theme;
 
 /// How long (virtual ns) the arcs that changed owner stay marked on the ring after a
-/// membership change (the text below the legend stays until the next change).
-pub const MOVED_ARCS_NS: u64 = 30_000_000_000;
+/// membership change: as long as the engine keeps the ring before it (the text below the
+/// legend stays until the next change).
+pub const MOVED_ARCS_NS: u64 = crate::sim::PREVIOUS_RING_KEPT_NS;
 
 /// Radius of the outer track that marks the moved arcs in their old owner's colour (just
 /// outside the ring's band, inside the canvas' unit circle).
