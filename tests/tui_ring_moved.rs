@@ -99,7 +99,7 @@ fn owners_at(points: &[RingPoint], samples: usize) -> Vec<(u128, u32)> {
 
 /// The marks as `(position, old palette index)`, sorted by position.
 fn marks(snap: &Snapshot, samples: usize) -> Vec<(u128, usize)> {
-    let mut out: Vec<(u128, usize)> = moved_marks(snap, samples, 1.0, |pos, _| {
+    let mut out: Vec<(u128, usize)> = moved_marks(snap, &dark(), samples, 1.0, |pos, _| {
         // Carry the position through the point: exact in the high 52 bits is enough to
         // sort, the test maps it back by sample order below.
         (pos as f64, 0.0)
@@ -128,11 +128,16 @@ fn after_a_remove_the_marked_arcs_are_the_removed_servers_old_arcs_now_its_clock
         .map(|((pos, o), _)| {
             // Only beta's arcs changed owner, drawn in beta's former palette colour.
             assert_eq!(*o, gone_id);
-            ((*pos as f64) as u128, palette_index(&snap, &gone))
+            ((*pos as f64) as u128, palette_index(&snap, &gone, &dark()))
         })
         .collect();
     assert!(!expected.is_empty());
     assert_eq!(marks(&snap, samples), expected);
+    // beta's row (1) is delta's now; the palette's fifth colour is free: beta is drawn in
+    // it, unlike any server on the ring.
+    assert_eq!(snap.servers.len(), 4);
+    assert_eq!(palette_index(&snap, &gone, &dark()), 4);
+    assert_eq!(palette_index(&snap, "delta", &dark()), 1);
     // Every one of beta's old samples is now owned by the next other server clockwise
     // on the old ring.
     for ((pos, o), (_, n)) in old.iter().zip(&new) {

@@ -5,7 +5,9 @@
 //! "moved X% of keys (ideal Y%)", and per server how many keys it gained and lost.
 //!
 //! A removed server keeps its palette colour (the colour of its legend position before it
-//! left) while its old arcs are shown, so its keys are seen spreading to its clockwise
+//! left) while its old arcs are shown, unless a server on the ring now has that colour
+//! (colours follow legend positions, which shift when a server leaves) and a free one
+//! exists (see [`palette_index`]); so its keys are seen spreading to its clockwise
 //! neighbours: the marked arcs are exactly its former arcs, each now banded in the colour
 //! of the next server clockwise.
 //!
@@ -41,12 +43,18 @@ pub fn shown_previous(snap: &Snapshot) -> Option<&PreviousRing> {
         .filter(|p| p.at_ns == last.at_ns && snap.now_ns.saturating_sub(p.at_ns) < MOVED_ARCS_NS)
 }
 
-/// The legend position (palette index) of server `name`: its row among the servers, or
-/// for a server no longer on the ring, the row it had (the servers are sorted by name).
-pub fn palette_index(snap: &Snapshot, name: &str) -> usize {
-    snap.servers
-        .binary_search_by(|s| s.name.as_str().cmp(name))
-        .unwrap_or_else(|i| i)
+/// The palette index of server `name` in the last change's drawing: a server on the ring
+/// has its legend row's; a server no longer on the ring keeps the one of the row it had
+/// (the servers are sorted by name), unless a server on the ring now shows that colour
+/// and the palette has one no server uses: then that one, so old and new owners differ.
+pub fn palette_index(snap: &Snapshot, name: &str, theme: &Theme) -> usize {
+    match snap.servers.binary_search_by(|s| s.name.as_str().cmp(name)) {
+        Ok(row) => row,
+        Err(row) => {
+            let (n, colours) = (snap.servers.len(), theme.server_colours());
+            if row < n && n < colours { n } else { row }
+        }
+    }
 }
 
 /// The samples (of `samples` around the circle, at the same positions as the ring's band)
@@ -54,6 +62,7 @@ pub fn palette_index(snap: &Snapshot, name: &str) -> usize {
 /// points at `radius` given by `point(position, radius)`. Empty when nothing is shown.
 pub fn moved_marks(
     snap: &Snapshot,
+    theme: &Theme,
     samples: usize,
     radius: f64,
     point: impl Fn(u128, f64) -> Point,
@@ -75,7 +84,7 @@ pub fn moved_marks(
         set(s.id, i);
     }
     if let Some((id, name)) = &prev.removed {
-        set(*id, palette_index(snap, name));
+        set(*id, palette_index(snap, name, theme));
     }
     let mut groups: Vec<(usize, Vec<Point>)> = Vec::new();
     let old = SampleOwners::new(&prev.points, samples);
@@ -103,7 +112,7 @@ pub fn draw(
     samples: usize,
     point: impl Fn(u128, f64) -> Point,
 ) {
-    for (i, pts) in moved_marks(snap, samples, MOVED_RADIUS, point) {
+    for (i, pts) in moved_marks(snap, theme, samples, MOVED_RADIUS, point) {
         ctx.draw(&Points {
             coords: &pts,
             color: theme.server_style(i).fg.unwrap_or(Color::Reset),
@@ -240,7 +249,7 @@ fn shift_lines(
         }
         line.push(Span::styled(
             "■",
-            theme.server_style(palette_index(snap, &s.server)),
+            theme.server_style(palette_index(snap, &s.server, theme)),
         ));
         line.push(Span::styled(text, theme.text));
         used += cells;
