@@ -190,6 +190,11 @@ impl Theme {
         self.servers[index % self.servers.len()]
     }
 
+    /// How many distinct server colours the palette has (they cycle after that).
+    pub fn server_colours(&self) -> usize {
+        self.servers.len()
+    }
+
     /// Style of a breaker state.
     pub fn state(&self, state: BreakerState) -> Style {
         match state {

@@ -28,6 +28,7 @@ mod clock;
 mod commands;
 mod interrupt;
 mod log;
+mod membership;
 mod pipeline;
 mod prefetch;
 mod queue;
@@ -55,7 +56,8 @@ use super::limits::{LOG_LINES, RECENT_REQUESTS, SERIES_SECONDS};
 use super::scenario::{Scenario, ServerDefaults};
 use super::session::SessionEntry;
 use super::snapshot::{
-    Caption, LogKind, LogLine, MembershipChange, RecentRequest, RingPoint, SecondSample, Totals,
+    Caption, LogKind, LogLine, MembershipChange, PreviousRing, RecentRequest, RingPoint,
+    SecondSample, Totals,
 };
 use super::traffic::{Sampler, unit_f64};
 
@@ -100,6 +102,8 @@ pub struct Engine {
     replicas: usize,
     ring: HashRing,
     ring_points: Arc<[RingPoint]>,
+    /// The ring before the last membership change, for drawing what moved.
+    previous_ring: Option<PreviousRing>,
     shares: Vec<f64>,
     servers: Vec<Option<SimServer>>,
     next_epoch: u64,
@@ -248,6 +252,7 @@ impl Engine {
             replicas: sc.replicas.max(1),
             ring,
             ring_points: Arc::from(Vec::new()),
+            previous_ring: None,
             shares: Vec::new(),
             servers,
             next_epoch,

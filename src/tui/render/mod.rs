@@ -24,6 +24,7 @@ pub mod presenter_caption;
 pub mod progress;
 pub mod ring_gauge;
 pub mod ring_legend;
+pub mod ring_moved;
 pub mod status_bar;
 pub mod time_axis;
 pub mod too_small;

@@ -13,7 +13,7 @@ use ratatui::widgets::canvas::{Canvas, Points};
 
 use super::format::compact;
 use super::panel::panel;
-use super::ring_legend;
+use super::{ring_legend, ring_moved};
 use crate::sim::{RequestOutcome, Snapshot};
 use crate::tui::state::{LegendHit, ViewState};
 use crate::tui::theme::Theme;
@@ -138,6 +138,7 @@ fn draw_circle(
                     color: colour(theme.server_style(i)),
                 });
             }
+            ring_moved::draw(ctx, snap, theme, samples, |pos, r| at(angle(pos), r));
             ctx.draw(&Points {
                 coords: &keys_ok,
                 color: colour(theme.good),

@@ -1,6 +1,6 @@
 //! The ring's legend: one row per server (colour swatch, name, share of the hash space,
 //! load, breaker state, fault), the selected row marked and kept visible, and after a
-//! membership change the fraction of keys that moved beside the ideal.
+//! membership change [what moved](super::ring_moved), until the next change.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,12 +9,10 @@ use ratatui::widgets::Paragraph;
 
 use super::format::compact;
 use super::labels::{self, Column};
-use crate::sim::{Fault, MembershipAction, MembershipChange, ServerSnapshot, Snapshot};
+use super::ring_moved;
+use crate::sim::{Fault, ServerSnapshot, Snapshot};
 use crate::tui::state::{LegendHit, ViewState};
 use crate::tui::theme::{Theme, state_glyph, state_word};
-
-/// How long (virtual ns) the "moved x% of keys" line stays after a membership change.
-pub const MOVED_SHOWN_NS: u64 = 15_000_000_000;
 
 /// Widest a server name column grows (longer names are abbreviated, distinctly).
 pub const NAME_CAP: usize = 24;
@@ -152,10 +150,7 @@ pub fn render(
     if area.is_empty() {
         return None;
     }
-    let moved = snap
-        .membership_changes
-        .last()
-        .filter(|c| snap.now_ns.saturating_sub(c.at_ns) < MOVED_SHOWN_NS);
+    let moved = ring_moved::legend_lines(snap, usize::from(area.width), area.height, theme);
     let cols = Columns::fit(&snap.servers, usize::from(area.width));
     let names: Vec<&str> = snap.servers.iter().map(|s| s.name.as_str()).collect();
     let labels = labels::distinct_labels(&names, cols.name);
@@ -163,7 +158,7 @@ pub fn render(
     let full_name = selected
         .filter(|&i| labels[i] != names[i])
         .map(|i| names[i]);
-    let footer = u16::from(moved.is_some()) * 2 + u16::from(full_name.is_some());
+    let footer = moved.len() as u16 + u16::from(full_name.is_some());
     let mut rows = area.height.saturating_sub(1 + footer) as usize;
     let overflow = snap.servers.len() > rows;
     if overflow {
@@ -195,9 +190,7 @@ pub fn render(
             Span::styled(name.to_string(), theme.text),
         ]));
     }
-    if let Some(c) = moved {
-        lines.extend(moved_lines(c, usize::from(area.width), theme));
-    }
+    lines.extend(moved);
     if lines.len() < usize::from(area.height) {
         lines.push(key_dot_legend(theme));
     }
@@ -271,24 +264,4 @@ pub fn fault_tag(fault: &Fault) -> &'static str {
         Fault::Down => "down",
         Fault::Flapping { .. } => "flapping",
     }
-}
-
-/// The last membership change: what happened, and how many keys moved beside the ideal
-/// (a shorter form when `width` is narrow).
-fn moved_lines(c: &MembershipChange, width: usize, theme: &Theme) -> [Line<'static>; 2] {
-    let head = match c.action {
-        MembershipAction::AddServer => format!("added {}:", c.server),
-        MembershipAction::RemoveServer => format!("removed {}:", c.server),
-        MembershipAction::SetWeight => format!("reweighted {}:", c.server),
-        MembershipAction::SetVnodes => format!("{} vnodes per server:", c.vnodes),
-    };
-    let head = Line::styled(labels::pad(&head, width), theme.text);
-    let (moved, ideal) = (c.moved_fraction * 100.0, c.ideal_fraction * 100.0);
-    let long = format!("moved {moved:.1}% of keys (ideal {ideal:.1}%)");
-    let text = if labels::width(&long) <= width {
-        long
-    } else {
-        format!("moved {moved:.1}% (ideal {ideal:.1}%)")
-    };
-    [head, Line::styled(text, theme.accent)]
 }
