@@ -129,6 +129,7 @@ impl Engine {
             servers: self.server_stats(),
             departed: departed(&self.retired, self.now),
             ring_points: self.ring_points.clone(),
+            ring_balance: self.ring_balance,
             recent_requests: self.recent.iter().copied().collect(),
             tenants: self.tenant_stats(SNAPSHOT_TENANTS),
             tenant_count: self.tenants.len(),

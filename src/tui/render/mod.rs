@@ -22,6 +22,7 @@ pub mod panel;
 pub mod presenter_caption;
 pub mod progress;
 pub mod ring_gauge;
+pub mod ring_geometry;
 pub mod ring_legend;
 pub mod status_bar;
 pub mod time_axis;
