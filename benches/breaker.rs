@@ -5,9 +5,14 @@
 //!
 //! Our core takes `now` as an argument (no clock, no lock); `SyncBreaker` is the
 //! thread-safe equivalent of the peers (mutex, clock read only when needed).
+//!
+//! * closed, 2 threads: both threads call one shared breaker at once (contention on its
+//!   shared state); the time is per call of one thread (wall time of the pair ÷ calls
+//!   per thread).
 
 use std::hint::black_box;
-use std::time::Duration;
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use failsafe::CircuitBreaker as _;
@@ -126,5 +131,56 @@ fn open(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, closed, open);
+/// Wall time of `iters` calls of `call` on each of two threads started together.
+fn two_threads<B: Send + Sync + 'static>(breaker: &Arc<B>, iters: u64, call: fn(&B)) -> Duration {
+    let barrier = Arc::new(Barrier::new(3));
+    let workers: Vec<_> = (0..2)
+        .map(|_| {
+            let (breaker, barrier) = (Arc::clone(breaker), Arc::clone(&barrier));
+            std::thread::spawn(move || {
+                barrier.wait();
+                for _ in 0..iters {
+                    call(&breaker);
+                }
+            })
+        })
+        .collect();
+    barrier.wait();
+    let start = Instant::now();
+    for w in workers {
+        w.join().expect("bench thread");
+    }
+    start.elapsed()
+}
+
+fn closed_contended(c: &mut Criterion) {
+    let mut g = c.benchmark_group("breaker_closed_call_2_threads");
+    let sync = Arc::new(SyncBreaker::new(config()));
+    g.bench_function("ringside_sync_call", |b| {
+        b.iter_custom(|iters| {
+            two_threads(&sync, iters, |s| {
+                let _ = black_box(s.call(|| black_box(Ok::<u32, ()>(1))));
+            })
+        })
+    });
+    let fs = Arc::new(failsafe_breaker());
+    g.bench_function("failsafe_call", |b| {
+        b.iter_custom(|iters| {
+            two_threads(&fs, iters, |f| {
+                let _ = black_box(f.call(|| black_box(Ok::<u32, ()>(1))));
+            })
+        })
+    });
+    let rc = Arc::new(recloser_breaker());
+    g.bench_function("recloser_call", |b| {
+        b.iter_custom(|iters| {
+            two_threads(&rc, iters, |r| {
+                let _ = black_box(r.call(|| black_box(Ok::<u32, ()>(1))));
+            })
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, closed, open, closed_contended);
 criterion_main!(benches);

@@ -156,3 +156,50 @@ fn concurrent_calls_keep_counters_exact() {
         }
     });
 }
+
+#[test]
+fn an_open_breaker_rejects_until_its_deadline_and_never_probes_early() {
+    let timeout = Nanos::from_millis(200);
+    let cfg = BreakerConfig::builder()
+        .failure_threshold(1)
+        .recovery_timeout(timeout)
+        .success_threshold(1)
+        .build()
+        .expect("valid breaker config");
+    let b = SyncBreaker::new(cfg);
+    let _ = b.call(|| Err::<(), _>("down"));
+    let opened = b.inspect(|cb| cb.changed_at());
+    assert_eq!(b.inspect(|cb| cb.state()), State::Open);
+    // Rejections (the fast path) say how long to wait: never more than the timeout plus
+    // the coarse clock's tick, never zero; every one is counted.
+    let mut rejected = 0;
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    let admitted_at = loop {
+        assert!(std::time::Instant::now() < deadline, "never half-opened");
+        match b.acquire() {
+            Ok(permit) => {
+                let at = b.now();
+                b.record(permit, ringside::patterns::breaker::Outcome::Success);
+                break at;
+            }
+            Err(Rejected::Open { retry_after }) => {
+                rejected += 1;
+                assert!(retry_after > Nanos::ZERO);
+                assert!(
+                    retry_after <= timeout + Nanos::from_millis(20),
+                    "{retry_after:?}"
+                );
+            }
+            Err(other) => panic!("{other:?}"),
+        }
+        thread::sleep(Duration::from_micros(200));
+    };
+    assert!(
+        admitted_at >= opened + timeout,
+        "probe admitted early at {admitted_at:?}"
+    );
+    assert!(rejected > 10, "{rejected} rejections");
+    let c = b.counters();
+    assert_eq!((c.calls, c.failures, c.rejected), (2, 1, rejected));
+    assert_eq!(b.state(), State::Closed);
+}

@@ -94,8 +94,18 @@ fn simulate_json_has_the_documented_schema_and_is_deterministic() {
     assert_eq!(tenants[0]["name"], "acme");
     assert!(v["latency_ms"]["p50"].as_f64().unwrap() > 10.0);
     assert!(v["latency_ms"]["p99"].as_f64().unwrap() >= v["latency_ms"]["p50"].as_f64().unwrap());
-    assert!(v["wall"]["elapsed_s"].as_f64().is_some());
-    assert!(v["wall"]["requests_per_sec"].as_f64().is_some());
+    // Setup is reported apart, and the throughput is over the whole run, setup included.
+    let wall = |k: &str| v["wall"][k].as_f64().unwrap();
+    let (setup, run, elapsed) = (wall("setup_s"), wall("run_s"), wall("elapsed_s"));
+    assert!(setup > 0.0 && run > 0.0, "{}", v["wall"]);
+    assert!((elapsed - (setup + run)).abs() < 1e-9, "{}", v["wall"]);
+    let requests = v["totals"]["requests"].as_f64().unwrap();
+    let rps = wall("requests_per_sec");
+    assert!(
+        (rps - requests / elapsed).abs() <= 1e-9 * rps,
+        "{}",
+        v["wall"]
+    );
 
     let (_, again, _) = ringside(&args);
     let w: serde_json::Value = serde_json::from_str(&again).unwrap();

@@ -48,7 +48,7 @@ capacity = 1000
 }
 
 fn json_without_wall(engine: &Engine) -> String {
-    let mut r = Report::build(engine, 0.0);
+    let mut r = Report::build(engine, 0.0, 0.0);
     r.wall.elapsed_s = 0.0;
     r.wall.requests_per_sec = 0.0;
     r.to_json()

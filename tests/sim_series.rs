@@ -54,7 +54,7 @@ fn every_scenario_series_adds_up_to_its_totals() {
         // 12.5 s: twelve whole seconds and a half one, which counts too.
         let mut e = Engine::from_scenario(&Scenario::builtin(name).unwrap(), None).unwrap();
         e.advance(12 * S + S / 2);
-        let report = Report::build(&e, 0.0);
+        let report = Report::build(&e, 0.0, 0.0);
         assert_eq!(report.series.len(), 13, "{name}");
         let ts: Vec<u64> = report.series.iter().map(|s| s.second).collect();
         assert_eq!(ts, (0..13).collect::<Vec<_>>(), "{name}");
@@ -66,7 +66,7 @@ fn every_scenario_series_adds_up_to_its_totals() {
 fn a_run_ending_on_a_second_has_no_empty_last_entry() {
     let mut e = Engine::from_scenario(&Scenario::builtin("default").unwrap(), None).unwrap();
     e.advance(5 * S);
-    let report = Report::build(&e, 0.0);
+    let report = Report::build(&e, 0.0, 0.0);
     assert_eq!(report.series.len(), 5);
     assert_eq!(sums(&report), report.totals);
 }

@@ -38,6 +38,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<u8> {
     let signal = stop_on_signals(&interrupt)?;
     let stopped = || u8::try_from(128 + signal.load(Ordering::Relaxed)).unwrap_or(u8::MAX);
     let scenario = Scenario::load(&args.scenario).context("loading the scenario")?;
+    let setup = Instant::now();
     let mut engine =
         match Engine::from_scenario_interruptible(&scenario, args.seed, interrupt.clone()) {
             Err(SimError::Interrupted) => return Ok(stopped()),
@@ -53,6 +54,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<u8> {
         );
     }
     let duration = args.duration.unwrap_or(scenario.duration_ns);
+    let setup_s = setup.elapsed().as_secs_f64();
     let started = Instant::now();
     if args.realtime || shared {
         let mut last = Instant::now();
@@ -75,7 +77,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<u8> {
         let health = super::limiter::describe_health(&h);
         eprintln!("{}", ringside::report::escape::escape_controls(&health));
     }
-    let report = Report::build(&engine, started.elapsed().as_secs_f64());
+    let report = Report::build(&engine, setup_s, started.elapsed().as_secs_f64());
     match args.format {
         OutputFormat::Text => super::scenario_cmd::write_stdout(&report.to_text()),
         OutputFormat::Json => super::scenario_cmd::write_stdout(&(report.to_json() + "\n")),

@@ -5,6 +5,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
+use super::clock::Clock;
+use super::stripes::StripedCounters;
+
 use crate::patterns::Nanos;
 use crate::patterns::breaker::{
     BreakerConfig, CircuitBreaker, Counters, FORCED_OPEN_RETRY_AFTER, Forced, Outcome, Permit,
@@ -82,11 +85,17 @@ impl<E: std::error::Error + 'static> std::error::Error for CallError<E> {
 ///
 /// Fast paths: while closed with no failure pending, admitting a call and recording
 /// its success change nothing but counters, so they skip the lock: they read a
-/// published word (generation, closed, clean) and bump atomic counters. Likewise a
-/// rejection while open only needs the published reopening deadline and the clock.
-/// Both are linearizable at the read: a permit issued just before a transition is
-/// simply stale, as it would be had it taken the lock first. Everything else
-/// (failures, probes, transitions) takes the lock.
+/// published word (generation, closed, clean) and bump counters striped by thread (no
+/// cache line shared between two threads calling at once). Likewise a rejection while
+/// open only needs the published reopening deadline and a *coarse* clock (on Linux
+/// `CLOCK_MONOTONIC_COARSE`, the kernel's last tick, several times cheaper to read):
+/// when that says the deadline is more than one tick away, the call is rejected without
+/// reading the precise clock, with a `retry_after` about one tick (1–4 ms) longer than
+/// the exact one; within one tick of the deadline the precise, locked path decides, so
+/// the breaker half-opens on time (late only if the kernel itself is late with its
+/// tick, by that delay; never early). Both fast paths are linearizable at the
+/// read: a permit issued just before a transition is simply stale, as it would be had it
+/// taken the lock first. Everything else (failures, probes, transitions) takes the lock.
 ///
 /// ```
 /// use std::sync::Arc;
@@ -123,16 +132,15 @@ impl<E: std::error::Error + 'static> std::error::Error for CallError<E> {
 #[derive(Debug)]
 pub struct SyncBreaker {
     inner: Mutex<CircuitBreaker>,
-    origin: Instant,
+    clock: Clock,
     /// `generation << 1 | fast`, where `fast` = closed with no consecutive failure.
     /// Written under the lock after every change.
     word: AtomicU64,
     /// While open: time (ns) from which a probe may be admitted (`u64::MAX` when forced);
     /// 0 otherwise (0 also just sends callers to the locked path).
     open_until: AtomicU64,
-    fast_calls: AtomicU64,
-    fast_rejected: AtomicU64,
-    fast_successes: AtomicU64,
+    /// Calls, successes and rejections of the fast paths (not in the core's counters).
+    fast: StripedCounters,
 }
 
 impl SyncBreaker {
@@ -148,23 +156,21 @@ impl SyncBreaker {
         let open_until = AtomicU64::new(publish_open_until(&breaker));
         Self {
             inner: Mutex::new(breaker),
-            origin,
+            clock: Clock::new(origin),
             word,
             open_until,
-            fast_calls: AtomicU64::new(0),
-            fast_rejected: AtomicU64::new(0),
-            fast_successes: AtomicU64::new(0),
+            fast: StripedCounters::default(),
         }
     }
 
     /// Time since the origin (saturating at [`Nanos::MAX`], ~584 years).
     pub fn now(&self) -> Nanos {
-        Nanos::from(self.origin.elapsed())
+        self.clock.now()
     }
 
     /// The clock origin (time 0).
     pub fn origin(&self) -> Instant {
-        self.origin
+        self.clock.origin()
     }
 
     /// Run `f` if the breaker admits it, and record its result: `Ok` is a success,
@@ -204,7 +210,7 @@ impl SyncBreaker {
     pub fn acquire(&self) -> Result<Permit, Rejected> {
         let word = self.word.load(Ordering::Acquire);
         if word & 1 == 1 {
-            self.fast_calls.fetch_add(1, Ordering::Relaxed);
+            self.fast.call();
             return Ok(Permit {
                 generation: word >> 1,
                 probe: false,
@@ -212,9 +218,11 @@ impl SyncBreaker {
         }
         let open_until = Nanos::from_nanos(self.open_until.load(Ordering::Acquire));
         if open_until != Nanos::ZERO {
-            let now = self.now();
-            if now < open_until {
-                self.fast_rejected.fetch_add(1, Ordering::Relaxed);
+            // The coarse time lags by at most one tick: `coarse + lag < open_until`
+            // proves the precise time is before the deadline too.
+            let now = self.clock.coarse_now();
+            if now + self.clock.coarse_lag() < open_until {
+                self.fast.rejected();
                 let retry_after = if open_until == FORCED_OPEN_RETRY_AFTER {
                     FORCED_OPEN_RETRY_AFTER
                 } else {
@@ -231,7 +239,7 @@ impl SyncBreaker {
         if outcome == Outcome::Success && !permit.probe {
             let word = self.word.load(Ordering::Acquire);
             if word & 1 == 1 && word >> 1 == permit.generation {
-                self.fast_successes.fetch_add(1, Ordering::Relaxed);
+                self.fast.success();
                 return;
             }
         }
@@ -253,9 +261,10 @@ impl SyncBreaker {
     /// Counters.
     pub fn counters(&self) -> Counters {
         let mut c = self.lock().counters();
-        c.calls += self.fast_calls.load(Ordering::Relaxed);
-        c.successes += self.fast_successes.load(Ordering::Relaxed);
-        c.rejected += self.fast_rejected.load(Ordering::Relaxed);
+        let fast = self.fast.totals();
+        c.calls += fast.calls;
+        c.successes += fast.successes;
+        c.rejected += fast.rejected;
         c
     }
 

@@ -11,5 +11,7 @@
 //! (its guard around Redis calls is a [`SyncBreaker`]).
 
 mod breaker;
+mod clock;
+mod stripes;
 
 pub use breaker::{CallError, SyncBreaker};

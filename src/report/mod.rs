@@ -116,10 +116,31 @@ impl RingReport {
 /// Wall-clock figures (the only part that differs between identical runs).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Wall {
-    /// Wall seconds the run took.
+    /// Wall seconds spent building the simulation (ring, tables) before virtual time ran.
+    pub setup_s: f64,
+    /// Wall seconds virtual time ran.
+    pub run_s: f64,
+    /// Wall seconds of the whole run: `setup_s + run_s`.
     pub elapsed_s: f64,
-    /// Simulated requests per wall second.
+    /// Simulated requests per wall second of the whole run (setup included).
     pub requests_per_sec: f64,
+}
+
+impl Wall {
+    /// The figures of a run that simulated `requests` requests.
+    pub fn new(setup_s: f64, run_s: f64, requests: u64) -> Self {
+        let elapsed_s = setup_s + run_s;
+        Wall {
+            setup_s,
+            run_s,
+            elapsed_s,
+            requests_per_sec: if elapsed_s > 0.0 {
+                requests as f64 / elapsed_s
+            } else {
+                0.0
+            },
+        }
+    }
 }
 
 /// The report of a run.
@@ -166,8 +187,9 @@ fn transitions(ts: &[TransitionRecord]) -> Vec<TransitionReport> {
 }
 
 impl Report {
-    /// Build the report of `engine` after a run that took `wall_elapsed_s` wall seconds.
-    pub fn build(engine: &Engine, wall_elapsed_s: f64) -> Self {
+    /// Build the report of `engine` after a run that took `setup_s` wall seconds to set
+    /// up and `run_s` to run.
+    pub fn build(engine: &Engine, setup_s: f64, run_s: f64) -> Self {
         let totals = engine.totals();
         let mut servers: Vec<ServerReport> = engine
             .server_stats()
@@ -224,14 +246,7 @@ impl Report {
                 max: lat.max,
             },
             series: engine.series().collect(),
-            wall: Wall {
-                elapsed_s: wall_elapsed_s,
-                requests_per_sec: if wall_elapsed_s > 0.0 {
-                    totals.requests as f64 / wall_elapsed_s
-                } else {
-                    0.0
-                },
-            },
+            wall: Wall::new(setup_s, run_s, totals.requests),
         }
     }
 
@@ -257,8 +272,8 @@ impl Report {
         self.write_tenants(&mut o);
         let _ = writeln!(
             o,
-            "\nwall time {:.3} s: {:.0} simulated requests per second",
-            self.wall.elapsed_s, self.wall.requests_per_sec
+            "\nwall time {:.3} s (setup {:.3} s, run {:.3} s): {:.0} simulated requests per second",
+            self.wall.elapsed_s, self.wall.setup_s, self.wall.run_s, self.wall.requests_per_sec
         );
         escape::escape_controls(&o).into_owned()
     }

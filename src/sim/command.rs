@@ -70,6 +70,20 @@ pub const MAX_REFILL: f64 = 1.0e7;
 /// Requests in a `b` burst ([`Command::BurstHottest`]) are this many times the bucket
 /// capacity.
 pub const BURST_CAPACITIES: u32 = 3;
+/// The vnode counts [`Command::StepVnodes`] steps through (the `v` / `V` keys): from a
+/// single point per server, where balance is poor, to many, where it is even.
+pub const VNODE_STEPS: [u32; 9] = [1, 2, 4, 8, 16, 32, 64, 150, 500];
+
+/// The step of [`VNODE_STEPS`] after (`up`) or before `current`, which need not be on the
+/// ladder (a scenario may say 100); `None` past either end.
+pub fn vnode_step(current: u32, up: bool) -> Option<u32> {
+    if up {
+        VNODE_STEPS.into_iter().find(|&v| v > current)
+    } else {
+        VNODE_STEPS.into_iter().rev().find(|&v| v < current)
+    }
+}
+
 /// Fault injected first by [`Command::CycleFaultAt`]: error probability.
 pub const FAULT_ERROR_RATE: f64 = 0.5;
 /// Fault injected second by [`Command::CycleFaultAt`]: extra latency in milliseconds.
@@ -101,7 +115,8 @@ pub fn next_fault(current: Option<Fault>) -> Fault {
 /// to what a (possibly stale) frame showed: [`ScaleRate`](Self::ScaleRate),
 /// [`ScaleRefillRate`](Self::ScaleRefillRate), [`BurstHottest`](Self::BurstHottest), and
 /// the commands on "the selected server", [`RemoveServerAt`](Self::RemoveServerAt),
-/// [`CycleFaultAt`](Self::CycleFaultAt) and [`HealAt`](Self::HealAt). So keys typed faster
+/// [`CycleFaultAt`](Self::CycleFaultAt) and [`HealAt`](Self::HealAt), and
+/// [`StepVnodes`](Self::StepVnodes). So keys typed faster
 /// than frames are drawn each act on the result of the one before, never on an old picture.
 ///
 /// The selected server is a *position* in the legend order (the order of
@@ -130,6 +145,9 @@ pub enum Command {
         /// New weight.
         weight: f64,
     },
+    /// Give every server `round(vnodes × weight)` ring points (vnodes ≥ 1): the whole
+    /// ring is rebuilt, routing follows at once.
+    SetVnodes(u32),
     /// Inject a fault into a server (replacing any previous fault).
     InjectFault {
         /// Server name.
@@ -177,6 +195,12 @@ pub enum Command {
     /// Heal the server at this position of the legend order (clamped); refused when it has
     /// no fault. Resolved to [`Heal`](Self::Heal).
     HealAt(usize),
+    /// The next (`up`) or previous step of [`VNODE_STEPS`] from the ring's vnodes now;
+    /// refused past either end. Resolved to [`SetVnodes`](Self::SetVnodes).
+    StepVnodes {
+        /// Towards more vnodes.
+        up: bool,
+    },
     /// Pause virtual time ([`Engine::tick`](super::Engine::tick) stops advancing it).
     Pause,
     /// Resume virtual time.
@@ -221,6 +245,7 @@ impl Command {
                 | Self::RemoveServerAt(_)
                 | Self::CycleFaultAt(_)
                 | Self::HealAt(_)
+                | Self::StepVnodes { .. }
         )
     }
 

@@ -128,6 +128,10 @@ pub enum SimError {
     /// Limiter configuration refused.
     #[error(transparent)]
     Limiter(#[from] LimiterError),
+    /// [`Command::StepVnodes`](super::Command::StepVnodes) past the end of
+    /// [`VNODE_STEPS`](super::command::VNODE_STEPS).
+    #[error("already at {0} vnodes per server: the {1} step of 1, 2, 4 … 150, 500")]
+    NoVnodeStep(u32, &'static str),
     /// Healing a server that has no fault.
     #[error("{0} has no fault to heal")]
     NoFault(String),

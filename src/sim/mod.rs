@@ -17,6 +17,7 @@ pub mod limits;
 pub mod scenario;
 pub mod session;
 mod snapshot;
+mod top_k;
 pub mod traffic;
 
 pub use breaker_state::BreakerState;

@@ -255,6 +255,8 @@ pub enum MembershipAction {
     RemoveServer,
     /// A server's weight changed.
     SetWeight,
+    /// The vnodes per server changed (every server's points were rebuilt).
+    SetVnodes,
 }
 
 impl MembershipAction {
@@ -264,6 +266,7 @@ impl MembershipAction {
             Self::AddServer => "add_server",
             Self::RemoveServer => "remove_server",
             Self::SetWeight => "set_weight",
+            Self::SetVnodes => "set_vnodes",
         }
     }
 }
@@ -275,7 +278,8 @@ pub struct MembershipChange {
     pub at_ns: u64,
     /// What happened.
     pub action: MembershipAction,
-    /// Which server.
+    /// Which server (empty for [`SetVnodes`](MembershipAction::SetVnodes), which changes
+    /// all of them).
     pub server: String,
     /// Servers before the change.
     pub servers_before: usize,
@@ -284,8 +288,11 @@ pub struct MembershipChange {
     /// Exact fraction of the request key population whose owner changed.
     pub moved_fraction: f64,
     /// Ideal fraction: 1/(N+1) on add, 1/N on remove (N = servers before); on a weight
-    /// change, the change of the server's share of the hash space.
+    /// change, the change of the server's share of the hash space; 0 on a vnode change
+    /// (no server joined or left).
     pub ideal_fraction: f64,
+    /// Virtual nodes per server of weight 1 after the change.
+    pub vnodes: u32,
 }
 
 /// Kind of an event-log line.
@@ -340,6 +347,8 @@ pub struct Snapshot {
     pub rate: f64,
     /// Candidate owners per request (primary + failover).
     pub replicas: usize,
+    /// Virtual nodes per server of weight 1 on the ring now.
+    pub vnodes: u32,
     /// Servers, sorted by name.
     pub servers: Vec<ServerSnapshot>,
     /// Servers removed less than [`DEPARTED_KEPT_NS`](super::DEPARTED_KEPT_NS) ago, oldest

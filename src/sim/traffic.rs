@@ -2,6 +2,7 @@
 //! tenant names and random helpers on the engine's one seeded RNG.
 
 use rand::Rng;
+use std::borrow::Cow;
 
 /// How often each item (tenant or key) is picked.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -176,11 +177,11 @@ const TENANT_NAMES: &[&str] = &[
 ];
 
 /// Name of tenant `i`: memorable names for the first few (the most popular under Zipf),
-/// then `tenant-N`.
-pub fn tenant_name(i: u32) -> String {
+/// then `tenant-N`. Computed, never stored: the engine keeps no name per tenant.
+pub fn tenant_name(i: u32) -> Cow<'static, str> {
     match TENANT_NAMES.get(i as usize) {
-        Some(n) => (*n).to_string(),
-        None => format!("tenant-{i}"),
+        Some(n) => Cow::Borrowed(n),
+        None => Cow::Owned(format!("tenant-{i}")),
     }
 }
 

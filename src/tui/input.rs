@@ -181,6 +181,8 @@ fn command_for(view: &ViewState, action: Action) -> Option<Command> {
         },
         Action::RefillUp => Command::ScaleRefillRate(REFILL_FACTOR),
         Action::RefillDown => Command::ScaleRefillRate(1.0 / REFILL_FACTOR),
+        Action::VnodesDown => Command::StepVnodes { up: false },
+        Action::VnodesUp => Command::StepVnodes { up: true },
         Action::TogglePause => Command::TogglePause,
         Action::Step => Command::Step,
         Action::SlowDown => Command::SlowDown,

@@ -31,6 +31,10 @@ pub enum Action {
     RefillDown,
     /// Raise every bucket's refill rate.
     RefillUp,
+    /// Fewer vnodes per server (the previous step of 1, 2, 4 … 150, 500).
+    VnodesDown,
+    /// More vnodes per server (the next step).
+    VnodesUp,
     /// Pause or resume virtual time.
     TogglePause,
     /// Advance one step while paused.
@@ -198,6 +202,20 @@ pub const KEYMAP: &[Binding] = &[
         label: "",
         description: "",
         action: Action::RefillUp,
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('v')],
+        label: "v V",
+        description: "fewer / more vnodes per server (1 … 500)",
+        action: Action::VnodesDown,
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('V')],
+        label: "",
+        description: "",
+        action: Action::VnodesUp,
         hint: None,
     },
     Binding {

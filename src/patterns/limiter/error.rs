@@ -29,4 +29,7 @@ pub enum LimiterError {
         /// Bucket capacity.
         capacity: u32,
     },
+    /// A [`BucketSet`](super::BucketSet) index out of range.
+    #[error("no bucket {0} in this set")]
+    NoSuchBucket(usize),
 }

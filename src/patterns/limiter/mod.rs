@@ -1,7 +1,7 @@
 //! Token-bucket rate limiting with exact, continuous refill.
 //!
-//! [`TokenBucket`] is one bucket; [`KeyedLimiter`] keeps one bucket per key with
-//! bounded memory; [`LimiterBackend`] is the contract that the in-process keyed
+//! [`TokenBucket`] is one bucket; [`BucketSet`] is `n` indexed buckets sharing one
+//! configuration; [`KeyedLimiter`] keeps one bucket per key with bounded memory; [`LimiterBackend`] is the contract that the in-process keyed
 //! limiter and the Redis backend (`ringside::redis`, feature `redis`) both honour.
 //!
 //! # Representation
@@ -38,6 +38,7 @@
 
 mod backend;
 mod bucket;
+mod bucket_set;
 mod config;
 mod decision;
 mod error;
@@ -48,6 +49,7 @@ mod test_support;
 
 pub use backend::LimiterBackend;
 pub use bucket::TokenBucket;
+pub use bucket_set::BucketSet;
 pub use config::BucketConfig;
 pub use decision::Decision;
 pub use error::LimiterError;

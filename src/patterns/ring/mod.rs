@@ -274,6 +274,39 @@ impl HashRing {
         Ok(())
     }
 
+    /// Give every member `round(vnodes × weight)` points (at least 1) instead: all points
+    /// are recomputed, ids and weights stay. Errors (nothing changes) as for
+    /// [`new`](Self::new), or when the ring would hold more than `u32::MAX` points.
+    ///
+    /// ```
+    /// use ringside::patterns::ring::HashRing;
+    ///
+    /// let mut ring = HashRing::with_servers(150, ["a", "b", "c"])?;
+    /// ring.set_vnodes(8)?;
+    /// assert_eq!((ring.vnodes(), ring.point_count()), (8, 24));
+    /// // The same ring as one built with 8 vnodes from the start.
+    /// let fresh = HashRing::with_servers(8, ["a", "b", "c"])?;
+    /// assert_eq!(ring.owner("user:42"), fresh.owner("user:42"));
+    /// # Ok::<(), ringside::patterns::ring::RingError>(())
+    /// ```
+    pub fn set_vnodes(&mut self, vnodes: u32) -> Result<(), RingError> {
+        // Validates `vnodes` the same way as a new ring does.
+        let empty = HashRing::new(vnodes)?;
+        let mut points = Vec::new();
+        for (id, member) in self.members.iter().enumerate() {
+            let Some(member) = member else { continue };
+            let count = vnode_count(vnodes, points.len(), member.weight)?;
+            points.extend(
+                vnode_positions(&member.name, count)
+                    .into_iter()
+                    .map(|p| (p, id as u32)),
+            );
+        }
+        self.vnodes = empty.vnodes;
+        self.set_points(points);
+        Ok(())
+    }
+
     /// Remove a server and only its points.
     pub fn remove(&mut self, server: &str) -> Result<ServerId, RingError> {
         let id = self
@@ -494,6 +527,20 @@ impl HashRing {
         self.rebuild_derived();
     }
 
+    /// Replace every point with `points` (any order, as (position, owner id)): sorted once
+    /// by (position, owner name).
+    fn set_points(&mut self, mut points: Vec<(Position, u32)>) {
+        points.sort_unstable_by(|&(pa, a), &(pb, b)| {
+            pa.cmp(&pb)
+                .then_with(|| self.name_of_raw(a).cmp(self.name_of_raw(b)))
+        });
+        self.pos = points.iter().map(|&(p, _)| p).collect();
+        self.hi = points.iter().map(|&(p, _)| (p >> 64) as u64).collect();
+        self.owner = points.iter().map(|&(_, o)| o).collect();
+        drop(points);
+        self.rebuild_derived();
+    }
+
     /// Drop `id`'s points in one compaction pass.
     fn remove_points(&mut self, id: ServerId) {
         let mut w = 0;
@@ -686,19 +733,8 @@ impl RingBuilder {
 
     /// The ring: all points sorted once by (position, server name).
     pub fn build(self) -> HashRing {
-        let RingBuilder {
-            mut ring,
-            mut points,
-        } = self;
-        points.sort_unstable_by(|&(pa, a), &(pb, b)| {
-            pa.cmp(&pb)
-                .then_with(|| ring.name_of_raw(a).cmp(ring.name_of_raw(b)))
-        });
-        ring.pos = points.iter().map(|&(p, _)| p).collect();
-        ring.hi = points.iter().map(|&(p, _)| (p >> 64) as u64).collect();
-        ring.owner = points.iter().map(|&(_, o)| o).collect();
-        drop(points);
-        ring.rebuild_derived();
+        let RingBuilder { mut ring, points } = self;
+        ring.set_points(points);
         ring
     }
 }

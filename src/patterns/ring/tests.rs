@@ -284,3 +284,36 @@ fn remove_restores_arrays_exactly() {
     assert_eq!(r.gap, base.gap);
     assert_eq!(r.index, base.index);
 }
+
+#[test]
+fn set_vnodes_rebuilds_every_point_and_keeps_ids() {
+    // Holes in the id table (b removed) and a weighted member survive the rebuild.
+    let mut r = HashRing::with_servers(150, ["a", "b", "c"]).unwrap();
+    r.set_weight("c", 2.0).unwrap();
+    r.remove("b").unwrap();
+    let ids: Vec<_> = r
+        .servers()
+        .into_iter()
+        .map(|(id, n)| (id, n.to_owned()))
+        .collect();
+    r.set_vnodes(8).unwrap();
+    assert_eq!(r.vnodes(), 8);
+    assert_eq!(r.point_count(), 8 + 16);
+    let after: Vec<_> = r
+        .servers()
+        .into_iter()
+        .map(|(id, n)| (id, n.to_owned()))
+        .collect();
+    assert_eq!(after, ids);
+    assert_eq!(r.weight("c"), Some(2.0));
+    // The same arrays as a ring built at 8 vnodes and changed the same way.
+    let mut fresh = HashRing::with_servers(8, ["a", "b", "c"]).unwrap();
+    fresh.set_weight("c", 2.0).unwrap();
+    fresh.remove("b").unwrap();
+    assert!(r.points().eq(fresh.points()));
+    assert_eq!((r.gap.clone(), r.index.clone()), (fresh.gap, fresh.index));
+    // Refused values change nothing.
+    assert_eq!(r.set_vnodes(0), Err(RingError::ZeroVnodes));
+    assert_eq!(r.vnodes(), 8);
+    assert_eq!(r.point_count(), 24);
+}

@@ -4,13 +4,15 @@
 use crate::patterns::Nanos;
 use crate::patterns::breaker::BreakerConfig;
 use crate::patterns::limiter::BucketConfig;
-use crate::sim::command::{BreakerParams, Command, Fault, MAX_REFILL, MIN_REFILL, next_fault};
+use crate::sim::command::{
+    BreakerParams, Command, Fault, MAX_REFILL, MIN_REFILL, next_fault, vnode_step,
+};
 use crate::sim::duration::format_duration;
 use crate::sim::error::SimError;
 use crate::sim::limits::{MAX_SPEED, MEMBERSHIP_CHANGES, MIN_SPEED, STEP_NS};
 use crate::sim::scenario::validate;
 use crate::sim::snapshot::{LogKind, MembershipAction, MembershipChange};
-use crate::sim::traffic::auto_server_name;
+use crate::sim::traffic::{auto_server_name, tenant_index, tenant_name};
 
 use super::log::{push_bounded, push_log};
 use super::servers::SimServer;
@@ -31,6 +33,7 @@ impl Engine {
             Command::SetRefillRate(rate) => self.set_refill_rate(rate)?,
             Command::SetCapacity(capacity) => self.set_capacity(capacity)?,
             Command::SetBreaker(p) => self.set_breaker(p)?,
+            Command::SetVnodes(vnodes) => self.set_vnodes(vnodes)?,
             Command::Pause => self.set_paused(true),
             Command::Resume => self.set_paused(false),
             Command::TogglePause => self.set_paused(!self.paused),
@@ -58,7 +61,8 @@ impl Engine {
             | Command::BurstHottest { .. }
             | Command::RemoveServerAt(_)
             | Command::CycleFaultAt(_)
-            | Command::HealAt(_)) => {
+            | Command::HealAt(_)
+            | Command::StepVnodes { .. }) => {
                 // Resolved into an absolute command, which is not relative: one level deep.
                 let absolute = self.resolve(relative)?;
                 return self.apply_as(absolute, kind);
@@ -108,6 +112,12 @@ impl Engine {
                     server,
                     fault: next_fault(fault),
                 }
+            }
+            Command::StepVnodes { up } => {
+                let now = self.ring.vnodes();
+                let end = if up { "last" } else { "first" };
+                let vnodes = vnode_step(now, up).ok_or(SimError::NoVnodeStep(now, end))?;
+                Command::SetVnodes(vnodes)
             }
             Command::HealAt(position) => match self.server_at(position)? {
                 (server, None) => return Err(SimError::NoFault(server)),
@@ -220,6 +230,45 @@ impl Engine {
         ))
     }
 
+    /// Rebuild every server's points for `vnodes` per server; every key may move, so the
+    /// owners of the whole key population are compared before and after.
+    fn set_vnodes(&mut self, vnodes: u32) -> Result<String, SimError> {
+        validate::command(&Command::SetVnodes(vnodes))?;
+        let weights: Vec<f64> = self
+            .ring
+            .servers()
+            .into_iter()
+            .filter_map(|(_, name)| self.ring.weight(name))
+            .collect();
+        // The heaviest server has the most points.
+        validate::weight_points(vnodes, weights.iter().copied().fold(0.0, f64::max))?;
+        let points = weights
+            .iter()
+            .map(|&w| validate::server_points(vnodes, w))
+            .sum();
+        validate::ring_size(weights.len(), points)?;
+        let old = self.ring.vnodes();
+        let before = self.key_owners();
+        self.ring.set_vnodes(vnodes)?;
+        self.rebuild_ring_tables();
+        let after = self.key_owners();
+        let moved = before.iter().zip(&after).filter(|(b, a)| b != a).count();
+        let moved = moved as f64 / after.len().max(1) as f64;
+        let servers = self.ring.len();
+        // No server joined or left: ideally no key would move.
+        self.record_change(
+            MembershipAction::SetVnodes,
+            String::new(),
+            servers,
+            moved,
+            0.0,
+        );
+        Ok(format!(
+            "vnodes per server {old} → {vnodes}: {:.1}% of keys moved",
+            moved * 100.0
+        ))
+    }
+
     fn inject_fault(&mut self, server: &str, fault: Fault) -> Result<String, SimError> {
         validate::fault(&fault)?;
         let now = self.now;
@@ -260,11 +309,8 @@ impl Engine {
             requests,
         })?;
         let t = match tenant {
-            Some(name) => self
-                .tenants
-                .iter()
-                .position(|t| t.name == name)
-                .ok_or(SimError::UnknownTenant(name))? as u32,
+            Some(name) => tenant_index(&name, self.tenants.len() as u32)
+                .ok_or(SimError::UnknownTenant(name))?,
             None => self.hottest_tenant(),
         };
         if self.remote.is_some() {
@@ -281,7 +327,7 @@ impl Engine {
         }
         Ok(format!(
             "burst of {requests} requests from {}",
-            self.tenants[t as usize].name
+            tenant_name(t)
         ))
     }
 
@@ -363,9 +409,7 @@ impl Engine {
 
     fn set_bucket_config(&mut self, cfg: BucketConfig) {
         self.bucket_config = cfg;
-        for t in &mut self.tenants {
-            t.bucket.set_config(cfg, Nanos::from_nanos(self.now));
-        }
+        self.buckets.set_config(cfg, Nanos::from_nanos(self.now));
         if let Some(r) = &mut self.remote {
             // Validated above by BucketConfig::new; a backend range error keeps the old one.
             let _ = r.backend.set_config(cfg, Nanos::from_nanos(self.now));
@@ -397,7 +441,7 @@ impl Engine {
 
     /// The name of [`hottest_tenant`](Self::hottest_tenant).
     fn hottest_tenant_name(&self) -> String {
-        self.tenants[self.hottest_tenant() as usize].name.clone()
+        tenant_name(self.hottest_tenant()).into_owned()
     }
 
     /// The tenant with the most demand so far (the first on ties).
@@ -420,6 +464,14 @@ impl Engine {
             servers: self.ring.len(),
             owned: self.owned_by(server),
         }
+    }
+
+    /// The owner id of each key of the population on the current ring.
+    fn key_owners(&self) -> Vec<Option<u32>> {
+        self.key_hashes
+            .iter()
+            .map(|&h| self.ring.owner_id_of_hash(h).map(|id| id.0))
+            .collect()
     }
 
     /// For each key of the population, whether `server` owns it on the current ring.
@@ -457,20 +509,33 @@ impl Engine {
                 .count();
             count as f64 / after.len() as f64
         };
+        self.record_change(action, server.to_string(), before.servers, moved, ideal);
+        moved
+    }
+
+    /// Keep a change of the ring (now rebuilt) for snapshots and reports.
+    fn record_change(
+        &mut self,
+        action: MembershipAction,
+        server: String,
+        servers_before: usize,
+        moved: f64,
+        ideal: f64,
+    ) {
         push_bounded(
             &mut self.membership,
             MembershipChange {
                 at_ns: self.now,
                 action,
-                server: server.to_string(),
-                servers_before: before.servers,
+                server,
+                servers_before,
                 servers_after: self.ring.len(),
                 moved_fraction: moved,
                 ideal_fraction: ideal,
+                vnodes: self.ring.vnodes(),
             },
             MEMBERSHIP_CHANGES,
         );
-        moved
     }
 
     /// Change the offered rate (validated) and redraw the next arrival; returns the old rate.

@@ -19,8 +19,9 @@
 //! backoff with jitter, counted from the moment the client learns the outcome.
 //!
 //! # Rate limiter
-//! Tenants are dense indices, so the in-memory default keeps one [`TokenBucket`] per tenant
-//! in a `Vec` (no hashing, no strings on the hot path). A shared backend (Redis) is
+//! Tenants are dense indices, so the in-memory default keeps their buckets in one
+//! [`BucketSet`] (the configuration stored once, 24 bytes of state a tenant; no hashing,
+//! no strings on the hot path). A shared backend (Redis) is
 //! attached through the [`SharedLimiter`] seam.
 
 mod clock;
@@ -46,7 +47,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 
 use crate::patterns::Nanos;
 use crate::patterns::breaker::BreakerConfig;
-use crate::patterns::limiter::{BucketConfig, TokenBucket};
+use crate::patterns::limiter::{BucketConfig, BucketSet};
 use crate::patterns::ring::balance::Balance;
 use crate::patterns::ring::{HashRing, Position, RingBuilder, hash_key};
 
@@ -58,7 +59,7 @@ use super::snapshot::{
     Caption, LogKind, LogLine, MembershipChange, RecentRequest, RingBalance, RingPoint,
     SecondSample, Totals,
 };
-use super::traffic::{Sampler, tenant_name, unit_f64};
+use super::traffic::{Sampler, unit_f64};
 
 pub use interrupt::Interrupt;
 use interrupt::Slicer;
@@ -74,11 +75,10 @@ const NS: u64 = 1_000_000_000;
 /// Size of the precomputed table of log-normal latency multipliers.
 const LATENCY_TABLE: usize = 4096;
 
-/// A tenant: its in-memory bucket and its demand so far.
+/// A tenant's demand so far (its in-memory bucket is its index in [`Engine::buckets`]; its
+/// name is [`tenant_name`](super::traffic::tenant_name) of its index): 32 bytes.
 #[derive(Debug, Clone)]
 struct Tenant {
-    name: String,
-    bucket: TokenBucket,
     /// Tokens after the last decision of a shared backend (read without a round trip).
     remote_tokens: Option<f64>,
     allowed: u64,
@@ -114,6 +114,8 @@ pub struct Engine {
     key_sampler: Sampler,
     key_hashes: Vec<Position>,
     tenants: Vec<Tenant>,
+    /// Every tenant's in-memory bucket, by tenant index.
+    buckets: BucketSet,
     latency_mult: Vec<f64>,
     queue: EventQueue,
     timeline_next: usize,
@@ -225,15 +227,14 @@ impl Engine {
         let bucket_config = BucketConfig::new(sc.limiter.capacity, sc.limiter.refill_per_sec)?;
         let (ring, servers) = initial_servers(ring, sc, breaker_config, &interrupt)?;
         let next_epoch = sc.servers.len() as u64;
-        let tenants = (0..sc.traffic.tenants.max(1))
-            .map(|i| Tenant {
-                name: tenant_name(i),
-                bucket: TokenBucket::new(bucket_config),
-                remote_tokens: None,
-                allowed: 0,
-                denied: 0,
-            })
-            .collect();
+        let tenant_count = sc.traffic.tenants.max(1) as usize;
+        let tenant = Tenant {
+            remote_tokens: None,
+            allowed: 0,
+            denied: 0,
+        };
+        let tenants = vec![tenant; tenant_count];
+        let buckets = BucketSet::new(bucket_config, tenant_count);
         let key_hashes = (0..sc.traffic.keys.max(1))
             .map(|i| hash_key(&format!("key-{i}")))
             .collect();
@@ -264,6 +265,7 @@ impl Engine {
             key_sampler: Sampler::new(sc.traffic.keys, sc.traffic.key_popularity),
             key_hashes,
             tenants,
+            buckets,
             latency_mult,
             queue: EventQueue::default(),
             timeline_next: 0,

@@ -10,7 +10,7 @@ use crate::patterns::ring::{Position, ServerId};
 use crate::sim::command::Fault;
 use crate::sim::limits::RECENT_REQUESTS;
 use crate::sim::snapshot::{RecentRequest, RequestOutcome};
-use crate::sim::traffic::unit_f64;
+use crate::sim::traffic::{tenant_name, unit_f64};
 
 use super::log::push_bounded;
 use super::queue::PendingKind;
@@ -85,14 +85,16 @@ impl Engine {
         let allowed = match &mut self.remote {
             Some(r) => {
                 // Failures are decided by the backend's declared policy, inside `check`.
-                let d =
-                    decided.unwrap_or_else(|| r.backend.check(&t.name, 1, Nanos::from_nanos(now)));
+                let d = decided.unwrap_or_else(|| {
+                    r.backend
+                        .check(&tenant_name(tenant), 1, Nanos::from_nanos(now))
+                });
                 t.remote_tokens = d.as_ref().ok().map(|d| d.remaining);
                 d.map(|d| d.allowed).unwrap_or(false)
             }
-            None => t
-                .bucket
-                .check(1, Nanos::from_nanos(now))
+            None => self
+                .buckets
+                .check(tenant as usize, 1, Nanos::from_nanos(now))
                 .map(|d| d.allowed)
                 .unwrap_or(false),
         };

@@ -7,7 +7,7 @@ use super::Engine;
 use super::prefetch::{Prefetched, Remote};
 use super::shared::{LimiterStatus, SharedLimiter};
 use crate::patterns::Nanos;
-use crate::sim::traffic::exp_interval_ns;
+use crate::sim::traffic::{exp_interval_ns, tenant_name};
 
 /// Most arrivals checked in one round trip to a shared backend.
 const MAX_BATCH: usize = 4096;
@@ -56,10 +56,8 @@ impl Engine {
         if drawn.is_empty() {
             return;
         }
-        let names: Vec<(&str, u32)> = drawn
-            .iter()
-            .map(|&(_, tenant, _)| (self.tenants[tenant as usize].name.as_str(), 1))
-            .collect();
+        let owned: Vec<_> = drawn.iter().map(|&(_, t, _)| tenant_name(t)).collect();
+        let names: Vec<(&str, u32)> = owned.iter().map(|n| (n.as_ref(), 1)).collect();
         let mut decisions = Vec::with_capacity(names.len());
         remote
             .backend
@@ -98,8 +96,8 @@ impl Engine {
         let keys: Vec<u32> = (0..requests)
             .map(|_| self.key_sampler.sample(&mut self.rng))
             .collect();
-        let name = self.tenants[t as usize].name.as_str();
-        let batch = vec![(name, 1); keys.len()];
+        let name = tenant_name(t);
+        let batch = vec![(name.as_ref(), 1); keys.len()];
         let mut decisions = Vec::with_capacity(batch.len());
         r.backend
             .check_many(&batch, Nanos::from_nanos(self.now), &mut decisions);

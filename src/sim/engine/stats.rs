@@ -7,6 +7,8 @@ use crate::sim::snapshot::{
     Latency, LimiterInfo, MembershipChange, SecondSample, ServerSnapshot, Snapshot, TenantSnapshot,
     Totals,
 };
+use crate::sim::top_k::smallest_k;
+use crate::sim::traffic::tenant_name;
 
 use super::servers::{RetiredServer, departed};
 use super::sizes::Sizes;
@@ -58,26 +60,23 @@ impl Engine {
         }
     }
 
-    /// Tenants sorted by demand (allowed + denied, most first; ties by index), at most `limit`.
+    /// Tenants sorted by demand (allowed + denied, most first; ties by index), at most
+    /// `limit`: the hottest picked in one pass over all tenants, never a full sort.
     pub fn tenant_stats(&self, limit: usize) -> Vec<TenantSnapshot> {
-        let mut order: Vec<usize> = (0..self.tenants.len()).collect();
-        order.sort_by_key(|&i| {
-            (
-                std::cmp::Reverse(self.tenants[i].allowed + self.tenants[i].denied),
-                i,
-            )
-        });
-        order
+        let demand = |i: usize| {
+            let t = &self.tenants[i];
+            (std::cmp::Reverse(t.allowed + t.denied), i)
+        };
+        smallest_k(self.tenants.len(), limit, demand)
             .into_iter()
-            .take(limit)
             .map(|i| {
                 let t = &self.tenants[i];
                 TenantSnapshot {
-                    name: t.name.clone(),
+                    name: tenant_name(i as u32).into_owned(),
                     tokens: match (&self.remote, t.remote_tokens) {
                         (Some(_), Some(tokens)) => tokens,
                         (Some(_), None) => f64::from(self.bucket_config.capacity()),
-                        (None, _) => t.bucket.tokens_at(Nanos::from_nanos(self.now)),
+                        (None, _) => self.buckets.tokens_at(i, Nanos::from_nanos(self.now)),
                     },
                     capacity: self.bucket_config.capacity(),
                     allowed: t.allowed,
@@ -126,6 +125,7 @@ impl Engine {
             scenario: self.scenario.name.clone(),
             rate: self.rate,
             replicas: self.replicas,
+            vnodes: self.ring.vnodes(),
             servers: self.server_stats(),
             departed: departed(&self.retired, self.now),
             ring_points: self.ring_points.clone(),

@@ -91,6 +91,11 @@ pub enum EventAction {
         /// Tokens.
         capacity: u32,
     },
+    /// [`Command::SetVnodes`].
+    SetVnodes {
+        /// Virtual nodes per server of weight 1.
+        vnodes: u32,
+    },
     /// [`Command::SetBreaker`]: the parameters given change, the others stay.
     SetBreaker {
         /// Consecutive failures that open a breaker.
@@ -163,6 +168,7 @@ impl EventAction {
             Self::Burst { tenant, requests } => Command::Burst { tenant, requests },
             Self::SetRefillRate { refill_per_sec } => Command::SetRefillRate(refill_per_sec),
             Self::SetCapacity { capacity } => Command::SetCapacity(capacity),
+            Self::SetVnodes { vnodes } => Command::SetVnodes(vnodes),
             Self::SetBreaker {
                 failure_threshold,
                 recovery_timeout,
@@ -207,6 +213,7 @@ impl EventAction {
             Command::Burst { tenant, requests } => Self::Burst { tenant, requests },
             Command::SetRefillRate(refill_per_sec) => Self::SetRefillRate { refill_per_sec },
             Command::SetCapacity(capacity) => Self::SetCapacity { capacity },
+            Command::SetVnodes(vnodes) => Self::SetVnodes { vnodes },
             Command::SetBreaker(p) => Self::SetBreaker {
                 failure_threshold: p.failure_threshold,
                 recovery_timeout: p.recovery_timeout_ns,

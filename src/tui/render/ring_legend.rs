@@ -276,15 +276,13 @@ pub fn fault_tag(fault: &Fault) -> &'static str {
 /// The last membership change: what happened, and how many keys moved beside the ideal
 /// (a shorter form when `width` is narrow).
 fn moved_lines(c: &MembershipChange, width: usize, theme: &Theme) -> [Line<'static>; 2] {
-    let verb = match c.action {
-        MembershipAction::AddServer => "added",
-        MembershipAction::RemoveServer => "removed",
-        MembershipAction::SetWeight => "reweighted",
+    let head = match c.action {
+        MembershipAction::AddServer => format!("added {}:", c.server),
+        MembershipAction::RemoveServer => format!("removed {}:", c.server),
+        MembershipAction::SetWeight => format!("reweighted {}:", c.server),
+        MembershipAction::SetVnodes => format!("{} vnodes per server:", c.vnodes),
     };
-    let head = Line::styled(
-        labels::pad(&format!("{verb} {}:", c.server), width),
-        theme.text,
-    );
+    let head = Line::styled(labels::pad(&head, width), theme.text);
     let (moved, ideal) = (c.moved_fraction * 100.0, c.ideal_fraction * 100.0);
     let long = format!("moved {moved:.1}% of keys (ideal {ideal:.1}%)");
     let text = if labels::width(&long) <= width {

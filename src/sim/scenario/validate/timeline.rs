@@ -19,31 +19,50 @@ use crate::sim::scenario::types::Scenario;
 /// Server names listed at most in an "unknown server" message.
 const LISTED_SERVERS: usize = 20;
 
-/// The ring as the timeline changes it: each server's points and their total.
+/// The ring as the timeline changes it: each server's weight, the vnodes per server and
+/// the total of ring points.
 struct Members {
-    points: BTreeMap<String, u64>,
+    weights: BTreeMap<String, f64>,
+    vnodes: u32,
     total: u64,
 }
 
 impl Members {
-    fn insert(&mut self, name: String, points: u64) {
-        let old = self.points.insert(name, points).unwrap_or(0);
-        self.total = self.total - old + points;
+    fn insert(&mut self, name: String, weight: f64) {
+        let points = server_points(self.vnodes, weight);
+        let old = self.weights.insert(name, weight);
+        self.total = self.total - old.map_or(0, |w| server_points(self.vnodes, w)) + points;
     }
 
     fn remove(&mut self, name: &str) {
-        self.total -= self.points.remove(name).unwrap_or(0);
+        if let Some(w) = self.weights.remove(name) {
+            self.total -= server_points(self.vnodes, w);
+        }
+    }
+
+    /// Every server's points recomputed for `vnodes` per server.
+    fn set_vnodes(&mut self, vnodes: u32) {
+        self.vnodes = vnodes;
+        self.total = self
+            .weights
+            .values()
+            .map(|&w| server_points(vnodes, w))
+            .sum();
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        self.weights.contains_key(name)
     }
 
     /// Up to [`LISTED_SERVERS`] names, for a message.
     fn list(&self) -> String {
         let mut list: Vec<&str> = self
-            .points
+            .weights
             .keys()
             .take(LISTED_SERVERS)
             .map(String::as_str)
             .collect();
-        if self.points.len() > LISTED_SERVERS {
+        if self.weights.len() > LISTED_SERVERS {
             list.push("…");
         }
         list.join(", ")
@@ -59,14 +78,12 @@ impl Scenario {
     pub(super) fn validate_timeline(&self) -> Result<(), Problem> {
         limit(key("events"), "events", self.events.len(), MAX_EVENTS)?;
         let mut members = Members {
-            points: BTreeMap::new(),
+            weights: BTreeMap::new(),
+            vnodes: self.vnodes,
             total: 0,
         };
         for s in &self.servers {
-            members.insert(
-                s.name.trim().to_string(),
-                server_points(self.vnodes, s.weight),
-            );
+            members.insert(s.name.trim().to_string(), s.weight);
         }
         let mut lenient = false;
         let mut previous: Option<u64> = None;
@@ -144,7 +161,7 @@ impl Scenario {
         lenient: bool,
     ) -> Result<(), Problem> {
         let known = |members: &Members, s: &str| {
-            if lenient || members.points.contains_key(s) {
+            if lenient || members.contains(s) {
                 return Ok(());
             }
             Err(at(
@@ -156,28 +173,28 @@ impl Scenario {
             ))
         };
         let ring_limit = |members: &Members| {
-            ring_size(members.points.len(), members.total)
+            ring_size(members.weights.len(), members.total)
                 .map_err(|e| at(event(i, command_field(command)), e.to_string()))
         };
         match command {
             Command::AddServer { name } => {
                 let name = match name {
                     Some(n) => n.trim().to_string(),
-                    None => auto_server_name(|n| members.points.contains_key(n)),
+                    None => auto_server_name(|n| members.contains(n)),
                 };
                 server_name(&name, event(i, "server"))?;
-                if !lenient && members.points.contains_key(&name) {
+                if !lenient && members.contains(&name) {
                     return Err(at(
                         event(i, "server"),
                         format!("duplicate server name '{name}': it is already on the ring"),
                     ));
                 }
-                members.insert(name, server_points(self.vnodes, 1.0));
+                members.insert(name, 1.0);
                 ring_limit(members)?;
             }
             Command::RemoveServer(s) => {
                 known(members, s)?;
-                if !lenient && members.points.len() == 1 {
+                if !lenient && members.weights.len() == 1 {
                     return Err(at(
                         event(i, "server"),
                         format!("cannot remove '{s}': it is the last server"),
@@ -187,12 +204,20 @@ impl Scenario {
             }
             Command::SetWeight { server, weight } => {
                 known(members, server)?;
-                weight_points(self.vnodes, *weight)
+                weight_points(members.vnodes, *weight)
                     .map_err(|e| at(event(i, "weight"), e.to_string()))?;
-                if members.points.contains_key(server.as_str()) {
-                    members.insert(server.clone(), server_points(self.vnodes, *weight));
+                if members.contains(server) {
+                    members.insert(server.clone(), *weight);
                     ring_limit(members)?;
                 }
+            }
+            Command::SetVnodes(vnodes) => {
+                // The heaviest server has the most points.
+                let heaviest = members.weights.values().copied().fold(0.0, f64::max);
+                weight_points(*vnodes, heaviest)
+                    .map_err(|e| at(event(i, "vnodes"), e.to_string()))?;
+                members.set_vnodes(*vnodes);
+                ring_limit(members)?;
             }
             Command::InjectFault { server, .. } | Command::Heal { server } => {
                 known(members, server)?

@@ -9,6 +9,7 @@ use crate::sim::duration::exact_duration;
 use crate::sim::error::SimError;
 use crate::sim::limits::{
     MAX_BURST, MAX_DURATION_NS, MAX_RATE, MAX_RING_POINTS, MAX_SERVER_POINTS, MAX_SERVERS,
+    MAX_VNODES,
 };
 
 /// Shortest flapping period: down for half of it, up for the other half.
@@ -148,6 +149,8 @@ pub fn command(command: &Command) -> Result<(), SimError> {
             Err(SimError::InvalidRefillRate(*r))
         }
         Command::SetCapacity(0) => Err(SimError::ZeroCount("capacity")),
+        Command::SetVnodes(0) => Err(SimError::ZeroCount("vnodes")),
+        Command::SetVnodes(v) => within("vnodes", *v, MAX_VNODES),
         Command::SetBreaker(p) => breaker_params(p),
         _ => Ok(()),
     }
@@ -171,6 +174,7 @@ pub(super) fn command_field(command: &Command) -> &'static str {
         Command::Burst { .. } => "requests",
         Command::SetRefillRate(_) => "refill_per_sec",
         Command::SetCapacity(_) => "capacity",
+        Command::SetVnodes(_) => "vnodes",
         Command::SetBreaker(p) if p.recovery_timeout_ns > Some(MAX_DURATION_NS) => {
             "recovery_timeout"
         }
