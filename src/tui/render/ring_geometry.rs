@@ -99,7 +99,8 @@ impl RingGeometry {
     /// whose centre lies in it gets `colour_at(position)` of the ring position at its angle
     /// (`None`: left blank); a cell, which shows one colour, takes the colour most of its
     /// dots have (the first one met on a tie), so a thin arc shows where it covers most of
-    /// a cell and is never widened. Only symbol and foreground are set.
+    /// a cell and is never widened. Only symbol and foreground are set; a cell already
+    /// holding braille keeps its dots (the union is drawn).
     pub fn paint_annulus(
         &self,
         buf: &mut Buffer,
@@ -142,7 +143,14 @@ impl RingGeometry {
                 if let Some(&(Some(colour), _)) = winner {
                     let pos = Position::new(self.area.x + col, self.area.y + row);
                     if let Some(cell) = buf.cell_mut(pos) {
-                        cell.set_char(BRAILLE[bits]).set_fg(colour);
+                        // A cell shared with an earlier layer keeps that layer's dots; the
+                        // colour goes to whichever layer has more of them.
+                        let before = cell.symbol().chars().next().and_then(braille_bits);
+                        let old = before.unwrap_or(0);
+                        cell.set_char(BRAILLE[bits | old]);
+                        if bits.count_ones() >= old.count_ones() {
+                            cell.set_fg(colour);
+                        }
                     }
                 }
             }
@@ -157,6 +165,11 @@ impl RingGeometry {
             self.y_bounds[1] - (4.0 * f64::from(row) + dy) * self.dot,
         )
     }
+}
+
+/// The dots (row-major bits, as [`BRAILLE`] is indexed) of a braille character.
+fn braille_bits(c: char) -> Option<usize> {
+    BRAILLE.iter().position(|&b| b == c)
 }
 
 /// Angle (radians, clockwise from the top) of a ring position.
@@ -233,5 +246,11 @@ mod tests {
         });
         assert_eq!(buf[(0, 7)].symbol(), " ");
         assert_eq!(buf[(27, 5)].fg, Color::Red);
+        // A second layer sharing a cell adds its dots to the first's.
+        let mut buf = Buffer::empty(area);
+        buf[(0, 0)].set_char(BRAILLE[0b1]).set_fg(Color::Blue);
+        g.paint_annulus(&mut buf, 0.0, 10.0, |_| Some(Color::Red));
+        assert_eq!(buf[(0, 0)].symbol(), "⣿");
+        assert_eq!(buf[(0, 0)].fg, Color::Red);
     }
 }

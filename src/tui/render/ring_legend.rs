@@ -225,10 +225,11 @@ pub fn balance_line(snap: &Snapshot, width: usize, theme: &Theme) -> Line<'stati
     let stat = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
     let (peak, cv) = (stat(b.peak_to_mean), stat(b.cv));
     let v = snap.vnodes;
+    let vnodes = if v == 1 { "vnode" } else { "vnodes" };
     let text = labels::first_that_fits(
         [
-            format!("{v} vnodes/server · peak/mean {peak} · cv {cv}"),
-            format!("{v} vnodes · peak/mean {peak} · cv {cv}"),
+            format!("{v} {vnodes}/server · peak/mean {peak} · cv {cv}"),
+            format!("{v} {vnodes} · peak/mean {peak} · cv {cv}"),
             format!("{v}vn peak/mean {peak} cv {cv}"),
             format!("peak/mean {peak} cv {cv}"),
         ],
