@@ -11,7 +11,7 @@ use std::sync::Arc;
 use insta::assert_snapshot;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ringside::sim::{Engine, Scenario};
+use ringside::sim::{Command as SimCommand, Engine, Scenario};
 use ringside::tui::app::{App, AppOptions};
 use ringside::tui::keymap::Action;
 use ringside::tui::state::Focus;
@@ -219,5 +219,32 @@ fn the_legend_balance_equals_ring_balance_from_the_cli() {
                 "{name}: {shown} in {row}"
             );
         }
+    }
+}
+
+/// After a vnode change the legend's balance follows at once: it equals the CLI's for the
+/// new vnode count.
+#[test]
+fn the_balance_follows_a_vnode_change() {
+    let mut engine = engine("default", 3_000);
+    let mut app = app(&engine);
+    let names: Vec<String> = engine
+        .snapshot()
+        .servers
+        .iter()
+        .map(|s| s.name.clone())
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    for vnodes in [1, 8, 500] {
+        apply_all(&mut app, &mut engine, vec![SimCommand::SetVnodes(vnodes)]);
+        let t = render(&mut app, 120, 40);
+        let panel = panel_text(t.backend().buffer());
+        let (_, peak, cv) = cli_balance(&names, vnodes);
+        assert_eq!(
+            number_after(&panel, "peak/mean"),
+            format!("{peak:.3}"),
+            "{panel}"
+        );
+        assert_eq!(number_after(&panel, "cv"), format!("{cv:.3}"), "{panel}");
     }
 }

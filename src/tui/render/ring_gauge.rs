@@ -8,7 +8,7 @@
 //!   dimming anyone else's (every colour in the band stays at full contrast);
 //! - the **key dots**: where the most recent requests' keys fall, coloured by outcome.
 //!
-//! Painted in layers: band, track, key dots, then the [overlay layers](overlays) (a traced
+//! Painted in layers: band, track, key dots, then the overlay layers (`overlays`: a traced
 //! key, moved arcs), then the centre labels on top. Geometry: [`RingGeometry`].
 
 use ratatui::Frame;
