@@ -49,7 +49,7 @@ use crate::patterns::Nanos;
 use crate::patterns::breaker::BreakerConfig;
 use crate::patterns::limiter::{BucketConfig, BucketSet};
 use crate::patterns::ring::balance::Balance;
-use crate::patterns::ring::{HashRing, Position, RingBuilder, hash_key};
+use crate::patterns::ring::{HashRing, Position, RingBuilder, hash_many};
 
 use super::error::SimError;
 use super::limits::{LOG_LINES, RECENT_REQUESTS, SERIES_SECONDS};
@@ -235,9 +235,7 @@ impl Engine {
         };
         let tenants = vec![tenant; tenant_count];
         let buckets = BucketSet::new(bucket_config, tenant_count);
-        let key_hashes = (0..sc.traffic.keys.max(1))
-            .map(|i| hash_key(&format!("key-{i}")))
-            .collect();
+        let key_hashes = key_population(sc.traffic.keys.max(1));
         let latency_mult = latency_table(&mut rng, sc.server_defaults.latency_sigma);
         let hist = Histogram::new_with_bounds(1, 3_600_000_000, 3)?;
         let mut engine = Self {
@@ -340,4 +338,17 @@ impl Engine {
             cv: balance.cv(),
         };
     }
+}
+
+/// The MD5 positions of the keys `key-0` … `key-{n-1}`, hashed in batches (SIMD lanes).
+fn key_population(n: u32) -> Vec<Position> {
+    const CHUNK: u32 = 64;
+    let mut hashes = Vec::with_capacity(n as usize);
+    let mut names: Vec<String> = Vec::with_capacity(CHUNK as usize);
+    for start in (0..n).step_by(CHUNK as usize) {
+        names.clear();
+        names.extend((start..n.min(start + CHUNK)).map(|i| format!("key-{i}")));
+        hash_many(names.iter().map(|k| k.as_bytes()), &mut hashes);
+    }
+    hashes
 }
