@@ -1,5 +1,5 @@
 //! What moved, shown: after a membership change the ring marks the arcs that changed owner
-//! (an outer track in the old owner's colour, the band in the new owner's) and the legend
+//! (the outer half of the band in the old owner's colour, the inner half in the new owner's) and the legend
 //! keeps the change (what happened, moved X% (ideal Y%), per server +gained −lost) until
 //! the next change. Snapshots of the ring panel right after an add and a remove at
 //! 80×24, 120×40 and 200×60; the marks checked against the old and new ring points.
@@ -63,7 +63,7 @@ fn ring_right_after_an_add() {
         assert!(ring.contains("added delta:"), "{w}x{h}:\n{ring}");
         if h >= 40 {
             assert!(ring.contains("■delta +"), "{w}x{h}:\n{ring}");
-            assert!(ring.contains("outer arc: old owner"), "{w}x{h}:\n{ring}");
+            assert!(ring.contains("outer band: old owner"), "{w}x{h}:\n{ring}");
         }
         assert_snapshot!(format!("add_{w}x{h}"), ring);
     }
@@ -185,7 +185,7 @@ fn the_readout_stays_until_the_next_change_and_the_arcs_for_30s() {
     let ring = ring_panel(&engine, 120, 40);
     assert!(ring.contains("removed beta:"), "{ring}");
     assert!(ring.contains(&readout), "{ring}");
-    assert!(!ring.contains("outer arc"), "{ring}");
+    assert!(!ring.contains("outer band"), "{ring}");
     assert!(snap.log.iter().any(|l| *l.text == logged));
     // The next change replaces it.
     engine

@@ -120,6 +120,16 @@ pub struct RingPoint {
     pub server: u32,
 }
 
+/// How evenly the ring spreads the hash space, from the engine's exact shares
+/// ([`Balance`](crate::patterns::ring::balance::Balance)): `None` when the ring is empty.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct RingBalance {
+    /// Largest share times the number of servers (1: perfectly even).
+    pub peak_to_mean: Option<f64>,
+    /// Coefficient of variation of the shares (population standard deviation over the mean).
+    pub cv: Option<f64>,
+}
+
 /// Final outcome of one request attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -383,6 +393,8 @@ pub struct Snapshot {
     /// The ring before the last membership change, for less than
     /// [`PREVIOUS_RING_KEPT_NS`](super::PREVIOUS_RING_KEPT_NS) after it (else `None`).
     pub previous_ring: Option<PreviousRing>,
+    /// How evenly the ring spreads the hash space (rebuilt only on membership change).
+    pub ring_balance: RingBalance,
     /// Most recent requests, oldest first (bounded by [`RECENT_REQUESTS`](super::RECENT_REQUESTS)).
     pub recent_requests: Vec<RecentRequest>,
     /// Tenants, hottest (most requests) first, at most [`SNAPSHOT_TENANTS`](super::SNAPSHOT_TENANTS).

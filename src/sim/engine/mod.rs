@@ -49,6 +49,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 use crate::patterns::Nanos;
 use crate::patterns::breaker::BreakerConfig;
 use crate::patterns::limiter::{BucketConfig, BucketSet};
+use crate::patterns::ring::balance::Balance;
 use crate::patterns::ring::{HashRing, Position, RingBuilder, hash_many};
 
 use super::error::SimError;
@@ -56,8 +57,8 @@ use super::limits::{LOG_LINES, RECENT_REQUESTS, SERIES_SECONDS};
 use super::scenario::{Scenario, ServerDefaults};
 use super::session::SessionEntry;
 use super::snapshot::{
-    Caption, LogKind, LogLine, MembershipChange, PreviousRing, RecentRequest, RingPoint,
-    SecondSample, Totals,
+    Caption, LogKind, LogLine, MembershipChange, PreviousRing, RecentRequest, RingBalance,
+    RingPoint, SecondSample, Totals,
 };
 use super::traffic::{Sampler, unit_f64};
 
@@ -104,6 +105,7 @@ pub struct Engine {
     ring_points: Arc<[RingPoint]>,
     /// The ring before the last membership change, for drawing what moved.
     previous_ring: Option<PreviousRing>,
+    ring_balance: RingBalance,
     shares: Vec<f64>,
     servers: Vec<Option<SimServer>>,
     next_epoch: u64,
@@ -253,6 +255,7 @@ impl Engine {
             ring,
             ring_points: Arc::from(Vec::new()),
             previous_ring: None,
+            ring_balance: RingBalance::default(),
             shares: Vec::new(),
             servers,
             next_epoch,
@@ -316,7 +319,8 @@ impl Engine {
         &self.key_hashes
     }
 
-    /// Recompute the drawn ring points and each server's share after a membership change.
+    /// Recompute the drawn ring points, each server's share and the ring's balance after a
+    /// membership change.
     fn rebuild_ring_tables(&mut self) {
         self.ring_points = self
             .ring
@@ -326,12 +330,17 @@ impl Engine {
                 server: id.0,
             })
             .collect();
+        let balance = Balance::of(&self.ring);
         self.shares = vec![0.0; self.servers.len()];
-        for (id, share) in self.ring.shares() {
+        for &(id, share) in balance.shares() {
             if let Some(s) = self.shares.get_mut(id.0 as usize) {
-                *s = share;
+                *s = share.to_f64();
             }
         }
+        self.ring_balance = RingBalance {
+            peak_to_mean: balance.peak_to_mean(),
+            cv: balance.cv(),
+        };
     }
 }
 

@@ -52,6 +52,10 @@ fn description(d: &str) -> Paragraph<'_> {
     Paragraph::new(d).wrap(Wrap { trim: true })
 }
 
+/// How to read the ring's three circles, outside in, on the overlay's bottom border (a
+/// border, not rows: the key map alone fills 80×24).
+pub const READING_THE_RING: &str = " ring: band = arc owners · track = selected · dots = keys ";
+
 /// Draw the help overlay of `layout` (its keys differ: see [`Layout`]) centred in `area`.
 pub fn render(frame: &mut Frame, area: Rect, layout: Layout, theme: &Theme) {
     let entries: Vec<(&str, &str)> = keymap::help_rows_in(layout).collect();
@@ -97,7 +101,8 @@ pub fn render(frame: &mut Frame, area: Rect, layout: Layout, theme: &Theme) {
         height,
     };
     frame.render_widget(Clear, popup);
-    let block = panel("Keys · ? or Esc closes", theme);
+    let block = panel("Keys · ? or Esc closes", theme)
+        .title_bottom(Span::styled(READING_THE_RING, theme.title));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     for (c, column) in packed.iter().enumerate() {

@@ -23,6 +23,7 @@ pub mod panel;
 pub mod presenter_caption;
 pub mod progress;
 pub mod ring_gauge;
+pub mod ring_geometry;
 pub mod ring_legend;
 pub mod ring_moved;
 pub mod status_bar;

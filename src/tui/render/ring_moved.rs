@@ -1,7 +1,6 @@
-//! What the last membership change moved, shown: the arcs of the hash space that changed
-//! owner are marked on the ring by an outer track in the *old* owner's colour, outside the
-//! band that is drawn (as always) in the *new* owner's colour, for [`MOVED_ARCS_NS`] of
-//! virtual time; and below the legend the change stays until the next one: what happened,
+//! What the last membership change moved, shown: where the hash space changed owner, the
+//! outer half of the ring's band is drawn in the *old* owner's colour and the inner half
+//! (as everywhere) in the *new* owner's, for [`MOVED_ARCS_NS`] of virtual time; and below the legend the change stays until the next one: what happened,
 //! "moved X% of keys (ideal Y%)", and per server how many keys it gained and lost.
 //!
 //! A removed server keeps its palette colour (the colour of its legend position before it
@@ -11,12 +10,10 @@
 //! neighbours: the marked arcs are exactly its former arcs, each now banded in the colour
 //! of the next server clockwise.
 //!
-//! The drawing takes the circle's geometry as a parameter (`point`: ring position and
-//! radius to a canvas point) so the ring panel can lay the circle out as it likes.
+//! [`MovedArcs`] answers for any ring position, so the ring panel paints it at its own
+//! resolution.
 
-use ratatui::style::Color;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::canvas::{Context, Points};
 
 use super::format::compact;
 use super::labels;
@@ -27,10 +24,6 @@ use crate::tui::theme::Theme;
 /// membership change: as long as the engine keeps the ring before it (the text below the
 /// legend stays until the next change).
 pub const MOVED_ARCS_NS: u64 = crate::sim::PREVIOUS_RING_KEPT_NS;
-
-/// Radius of the outer track that marks the moved arcs in their old owner's colour (just
-/// outside the ring's band, inside the canvas' unit circle).
-pub const MOVED_RADIUS: f64 = 1.0;
 
 /// A point on the canvas `(x, y)`.
 type Point = (f64, f64);
@@ -57,7 +50,62 @@ pub fn palette_index(snap: &Snapshot, name: &str, theme: &Theme) -> usize {
     }
 }
 
-/// The samples (of `samples` around the circle, at the same positions as the ring's band)
+/// The arcs that changed owner in the last change, while they are shown: for any ring
+/// position, the palette index of its old owner if its owner changed.
+pub struct MovedArcs<'a> {
+    before: &'a [RingPoint],
+    after: &'a [RingPoint],
+    /// Palette index of each ring id before the change: the servers' own, and the
+    /// removed server's (see [`palette_index`]).
+    index: Vec<Option<usize>>,
+}
+
+impl<'a> MovedArcs<'a> {
+    /// The last change's moved arcs, or `None` when none are shown at `snap.now_ns`.
+    pub fn of(snap: &'a Snapshot, theme: &Theme) -> Option<Self> {
+        let prev = shown_previous(snap)?;
+        let mut index: Vec<Option<usize>> = Vec::new();
+        let mut set = |id: u32, i: usize| {
+            let id = id as usize;
+            if index.len() <= id {
+                index.resize(id + 1, None);
+            }
+            index[id] = Some(i);
+        };
+        for (i, s) in snap.servers.iter().enumerate() {
+            set(s.id, i);
+        }
+        if let Some((id, name)) = &prev.removed {
+            set(*id, palette_index(snap, name, theme));
+        }
+        Some(Self {
+            before: &prev.points,
+            after: &snap.ring_points,
+            index,
+        })
+    }
+
+    /// The palette index of `position`'s old owner when its owner changed, else `None`.
+    pub fn old_owner(&self, position: u128) -> Option<usize> {
+        let was = owner_of(self.before, position)?;
+        if Some(was) == owner_of(self.after, position) {
+            return None;
+        }
+        self.index.get(was as usize).copied().flatten()
+    }
+}
+
+/// The ring id owning `position` among `points`: the first point strictly after it,
+/// wrapping (the engine's rule).
+fn owner_of(points: &[RingPoint], position: u128) -> Option<u32> {
+    if points.is_empty() {
+        return None;
+    }
+    let next = points.partition_point(|p| p.position <= position) % points.len();
+    Some(points[next].server)
+}
+
+/// The samples (of `samples` around the circle, sample `k` at `(k + ½)/samples` of it)
 /// whose owner changed in the last change, grouped by old owner's palette index: the
 /// points at `radius` given by `point(position, radius)`. Empty when nothing is shown.
 pub fn moved_marks(
@@ -67,33 +115,13 @@ pub fn moved_marks(
     radius: f64,
     point: impl Fn(u128, f64) -> Point,
 ) -> Vec<(usize, Vec<Point>)> {
-    let Some(prev) = shown_previous(snap) else {
+    let Some(moved) = MovedArcs::of(snap, theme) else {
         return Vec::new();
     };
-    // Palette index of each ring id, before the change: the servers' own, and the
-    // removed server's former row.
-    let mut index: Vec<Option<usize>> = Vec::new();
-    let mut set = |id: u32, i: usize| {
-        let id = id as usize;
-        if index.len() <= id {
-            index.resize(id + 1, None);
-        }
-        index[id] = Some(i);
-    };
-    for (i, s) in snap.servers.iter().enumerate() {
-        set(s.id, i);
-    }
-    if let Some((id, name)) = &prev.removed {
-        set(*id, palette_index(snap, name, theme));
-    }
     let mut groups: Vec<(usize, Vec<Point>)> = Vec::new();
-    let old = SampleOwners::new(&prev.points, samples);
-    let new = SampleOwners::new(&snap.ring_points, samples);
-    for ((pos, was), now) in old.zip(new.map(|(_, o)| o)) {
-        let Some(i) = was
-            .filter(|&w| Some(w) != now)
-            .and_then(|w| index.get(w as usize).copied().flatten())
-        else {
+    for k in 0..samples {
+        let pos = ((k as f64 + 0.5) / samples as f64 * 2f64.powi(128)) as u128;
+        let Some(i) = moved.old_owner(pos) else {
             continue;
         };
         match groups.iter_mut().find(|(g, _)| *g == i) {
@@ -104,63 +132,9 @@ pub fn moved_marks(
     groups
 }
 
-/// Draw the moved arcs' outer track (see [`moved_marks`]) on a ring canvas.
-pub fn draw(
-    ctx: &mut Context,
-    snap: &Snapshot,
-    theme: &Theme,
-    samples: usize,
-    point: impl Fn(u128, f64) -> Point,
-) {
-    for (i, pts) in moved_marks(snap, theme, samples, MOVED_RADIUS, point) {
-        ctx.draw(&Points {
-            coords: &pts,
-            color: theme.server_style(i).fg.unwrap_or(Color::Reset),
-        });
-    }
-}
-
-/// The owner id at each of `samples` evenly spaced positions around the ring (the sample
-/// `k` at `(k + ½)/samples` of the circle): the first point strictly after it, wrapping.
-struct SampleOwners<'a> {
-    points: &'a [RingPoint],
-    samples: usize,
-    k: usize,
-    p: usize,
-}
-
-impl<'a> SampleOwners<'a> {
-    fn new(points: &'a [RingPoint], samples: usize) -> Self {
-        Self {
-            points,
-            samples,
-            k: 0,
-            p: 0,
-        }
-    }
-}
-
-impl Iterator for SampleOwners<'_> {
-    type Item = (u128, Option<u32>);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.k >= self.samples {
-            return None;
-        }
-        let frac = (self.k as f64 + 0.5) / self.samples as f64;
-        let pos = (frac * 2f64.powi(128)) as u128;
-        self.k += 1;
-        // Binary search of the points left: bounded by the samples, not the ring's size.
-        self.p += self.points[self.p..].partition_point(|pt| pt.position <= pos);
-        let owner =
-            (!self.points.is_empty()).then(|| self.points[self.p % self.points.len()].server);
-        Some((pos, owner))
-    }
-}
-
 /// The legend's lines about the last change (none before the first): what happened, how
 /// many keys moved beside the ideal, per server the keys gained and lost (in at most
-/// `height / 6` lines, at least one), and what the outer track means while it is drawn.
+/// `height / 6` lines, at least one), and what the outer band means while it is drawn.
 /// Stays until the next change. `height` is the legend's height.
 pub fn legend_lines(
     snap: &Snapshot,
@@ -177,7 +151,7 @@ pub fn legend_lines(
     if shown_previous(snap).is_some() && height >= 12 {
         lines.push(Line::from(vec![
             Span::styled("◠", theme.accent),
-            Span::styled(" outer arc: old owner", theme.dim),
+            Span::styled(" outer band: old owner", theme.dim),
         ]));
     }
     lines
