@@ -63,7 +63,10 @@ fn ring_right_after_an_add() {
         assert!(ring.contains("added delta:"), "{w}x{h}:\n{ring}");
         if h >= 40 {
             assert!(ring.contains("■delta +"), "{w}x{h}:\n{ring}");
-            assert!(ring.contains("outer band: old owner"), "{w}x{h}:\n{ring}");
+            assert!(
+                ring.contains("band's outer half: old owner"),
+                "{w}x{h}:\n{ring}"
+            );
         }
         assert_snapshot!(format!("add_{w}x{h}"), ring);
     }
@@ -185,7 +188,7 @@ fn the_readout_stays_until_the_next_change_and_the_arcs_for_30s() {
     let ring = ring_panel(&engine, 120, 40);
     assert!(ring.contains("removed beta:"), "{ring}");
     assert!(ring.contains(&readout), "{ring}");
-    assert!(!ring.contains("outer band"), "{ring}");
+    assert!(!ring.contains("outer half"), "{ring}");
     assert!(snap.log.iter().any(|l| *l.text == logged));
     // The next change replaces it.
     engine

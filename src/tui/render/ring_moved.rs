@@ -151,7 +151,7 @@ pub fn legend_lines(
     if shown_previous(snap).is_some() && height >= 12 {
         lines.push(Line::from(vec![
             Span::styled("◠", theme.accent),
-            Span::styled(" outer band: old owner", theme.dim),
+            Span::styled(" band's outer half: old owner", theme.dim),
         ]));
     }
     lines
