@@ -22,7 +22,7 @@ use super::format::compact;
 use super::panel::panel;
 use super::ring_geometry::{Point, RingGeometry};
 use super::ring_legend;
-use super::ring_moved::MovedArcs;
+use super::ring_moved::{MovedArcs, owner_of};
 use crate::sim::{RequestOutcome, RingPoint, Snapshot};
 use crate::tui::layout::{self, RingRegions};
 use crate::tui::state::{LegendHit, ViewState};
@@ -171,14 +171,8 @@ impl<'a> Owners<'a> {
     }
 
     fn at(&self, position: u128) -> Option<usize> {
-        if self.points.is_empty() {
-            return None;
-        }
-        let next = self.points.partition_point(|p| p.position <= position) % self.points.len();
-        self.legend_index
-            .get(self.points[next].server as usize)
-            .copied()
-            .flatten()
+        let id = owner_of(self.points, position)?;
+        self.legend_index.get(id as usize).copied().flatten()
     }
 }
 

@@ -97,7 +97,7 @@ impl<'a> MovedArcs<'a> {
 
 /// The ring id owning `position` among `points`: the first point strictly after it,
 /// wrapping (the engine's rule).
-fn owner_of(points: &[RingPoint], position: u128) -> Option<u32> {
+pub fn owner_of(points: &[RingPoint], position: u128) -> Option<u32> {
     if points.is_empty() {
         return None;
     }
