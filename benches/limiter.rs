@@ -10,6 +10,12 @@
 //! * **hasher** (keyed rows): foldhash (ringside's map), or governor's default SipHash-1-3
 //!   (`std` `RandomState`) and foldhash given to governor through its hasher parameter.
 //!
+//! * **access**: round-robin over the keys, or a large stride (random access in memory).
+//!
+//! `allows` rows (the verdict alone) are the like of governor's `check_key`, which
+//! answers allowed/denied (the wait is computed only when asked); `check` rows also
+//! compute a full `Decision` (tokens left, retry and full times).
+//!
 //! Like for like: `&self` rows with each other (ringside `Mutex` vs governor atomic) at the
 //! same clock treatment and, when keyed, the same hasher. The `&mut` rows show what a
 //! single-owner caller pays. All rows run on one thread (no contention).
@@ -24,7 +30,7 @@
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::num::NonZeroU32;
-use std::sync::Mutex;
+use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
@@ -32,6 +38,7 @@ use governor::clock::FakeRelativeClock;
 use governor::{Quota, RateLimiter};
 use ringside::patterns::Nanos;
 use ringside::patterns::limiter::{BucketConfig, KeyedLimiter, TokenBucket};
+use ringside::realtime::SyncKeyedLimiter;
 
 const STEP: Nanos = Nanos::from_nanos(10);
 const SINGLE_RATE: u32 = 100_000_000;
@@ -99,6 +106,55 @@ fn single(c: &mut Criterion) {
 fn next_key(i: &mut usize) -> usize {
     *i = if *i + 1 == KEYS { 0 } else { *i + 1 };
     *i
+}
+
+/// A stride coprime with [`KEYS`] and far from its divisors: consecutive checks land far
+/// apart in the map (random access), every key still seen once per lap.
+const STRIDE: usize = 61_051;
+
+/// Random-looking order over `keys`: the index [`STRIDE`] after `i`.
+fn stride_key(i: &mut usize) -> usize {
+    *i = (*i + STRIDE) % KEYS;
+    *i
+}
+
+/// The keyed rows that compare the verdict alone (`allows`, governor's `check_key`) in
+/// both access orders, at the same clock treatment (`now` argument vs fake clock) and
+/// hasher (foldhash).
+fn keyed_verdicts(g: &mut Group, keys: &[String], config: BucketConfig) {
+    let q = quota(KEYED_RATE, KEYED_BURST);
+    for (order, next) in [
+        ("round-robin", next_key as fn(&mut usize) -> usize),
+        ("stride", stride_key),
+    ] {
+        let mut ours: KeyedLimiter<String> = KeyedLimiter::new(config);
+        let (mut i, mut now) = (0usize, Nanos::ZERO);
+        g.bench_function(
+            format!("ringside KeyedLimiter::allows (&mut, now arg, foldhash, {order})"),
+            |b| {
+                b.iter(|| {
+                    now += STEP;
+                    black_box(ours.allows(keys[next(&mut i)].as_str(), 1, black_box(now)))
+                })
+            },
+        );
+        let clock = FakeRelativeClock::default();
+        let theirs = RateLimiter::dashmap_with_clock_and_hasher(
+            q,
+            clock.clone(),
+            foldhash::fast::RandomState::default(),
+        );
+        let mut i = 0usize;
+        g.bench_function(
+            format!("governor keyed (&self atomic, fake clock, foldhash, {order})"),
+            |b| {
+                b.iter(|| {
+                    clock.advance(Duration::from(STEP));
+                    black_box(theirs.check_key(&keys[next(&mut i)]).is_ok())
+                })
+            },
+        );
+    }
 }
 
 fn keyed_ringside(g: &mut Group, keys: &[String], config: BucketConfig) {
@@ -189,8 +245,76 @@ fn keyed(c: &mut Criterion) {
     let config = BucketConfig::new(KEYED_BURST, f64::from(KEYED_RATE)).unwrap();
     keyed_ringside(&mut g, &keys, config);
     keyed_governor(&mut g, &keys);
+    keyed_verdicts(&mut g, &keys, config);
     g.finish();
 }
 
-criterion_group!(benches, single, keyed);
+/// Wall time of `iters` checks on each of two threads started together, each thread
+/// going round-robin over `keys` from its own end.
+fn two_threads(iters: u64, check: Arc<dyn Fn(usize, u64) + Send + Sync>) -> Duration {
+    let barrier = Arc::new(Barrier::new(3));
+    let workers: Vec<_> = (0..2)
+        .map(|t| {
+            let (check, barrier) = (Arc::clone(&check), Arc::clone(&barrier));
+            std::thread::spawn(move || {
+                barrier.wait();
+                let mut i = t * KEYS / 2;
+                for n in 0..iters {
+                    check(next_key(&mut i), n);
+                }
+            })
+        })
+        .collect();
+    barrier.wait();
+    let start = Instant::now();
+    for w in workers {
+        w.join().expect("bench thread");
+    }
+    start.elapsed()
+}
+
+/// The shared (`&self`) keyed limiters called from two threads at once: the time is per
+/// check of one thread (wall time of the pair ÷ checks per thread).
+fn keyed_two_threads(c: &mut Criterion) {
+    let mut g = c.benchmark_group("limiter/keyed_100k_2_threads");
+    let keys: Arc<Vec<String>> = Arc::new((0..KEYS).map(|i| format!("tenant-{i:06}")).collect());
+    let config = BucketConfig::new(KEYED_BURST, f64::from(KEYED_RATE)).unwrap();
+    let ours = Arc::new(SyncKeyedLimiter::<String>::new(config));
+    g.bench_function(
+        "ringside SyncKeyedLimiter::allows_at (&self sharded, now arg, foldhash)",
+        |b| {
+            b.iter_custom(|iters| {
+                let (ours, keys) = (Arc::clone(&ours), Arc::clone(&keys));
+                two_threads(
+                    iters,
+                    Arc::new(move |k, n| {
+                        let now = Nanos::from_nanos(n * 20);
+                        black_box(ours.allows_at(keys[k].as_str(), 1, now).ok());
+                    }),
+                )
+            })
+        },
+    );
+    let clock = FakeRelativeClock::default();
+    let theirs = Arc::new(RateLimiter::dashmap_with_clock_and_hasher(
+        quota(KEYED_RATE, KEYED_BURST),
+        clock.clone(),
+        foldhash::fast::RandomState::default(),
+    ));
+    g.bench_function("governor keyed (&self atomic, fake clock, foldhash)", |b| {
+        b.iter_custom(|iters| {
+            let (theirs, keys, clock) = (Arc::clone(&theirs), Arc::clone(&keys), clock.clone());
+            two_threads(
+                iters,
+                Arc::new(move |k, _| {
+                    clock.advance(Duration::from(STEP));
+                    black_box(theirs.check_key(&keys[k]).is_ok());
+                }),
+            )
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, single, keyed, keyed_two_threads);
 criterion_main!(benches);

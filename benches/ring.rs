@@ -13,8 +13,8 @@
 
 use std::hint::black_box;
 
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use ringside::patterns::ring::{HashRing, Position, hash_key};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use ringside::patterns::ring::{HashRing, Position, hash_bytes, hash_key, hash_many};
 
 const VNODES: u32 = 150;
 const KEYS: usize = 4096;
@@ -121,6 +121,51 @@ fn lookups(c: &mut Criterion) {
     g.finish();
 }
 
+/// Batches of 64 keys at 100 servers: the time is per key (throughput in keys).
+fn batches(c: &mut Criterion) {
+    const BATCH: usize = 64;
+    let ring = ours(100);
+    let keys = keys();
+    let mut g = c.benchmark_group("ring_batch_64_keys_100x150");
+    g.throughput(Throughput::Elements(BATCH as u64));
+    let mut start = 0usize;
+    let mut next_batch = || {
+        start = (start + BATCH) % (KEYS - BATCH);
+        &keys[start..start + BATCH]
+    };
+    let mut hashes = Vec::with_capacity(BATCH);
+    g.bench_function("MD5 alone, one by one (hash_bytes)", |b| {
+        b.iter(|| {
+            for k in next_batch() {
+                black_box(hash_bytes(black_box(k.as_bytes())));
+            }
+        })
+    });
+    g.bench_function("MD5 alone, 8 lanes (hash_many)", |b| {
+        b.iter(|| {
+            hashes.clear();
+            hash_many(next_batch().iter().map(|k| k.as_bytes()), &mut hashes);
+            black_box(&hashes);
+        })
+    });
+    g.bench_function("ringside/owner(key, MD5) one by one", |b| {
+        b.iter(|| {
+            for k in next_batch() {
+                black_box(ring.owner_id(black_box(k)));
+            }
+        })
+    });
+    let mut owners = Vec::with_capacity(BATCH);
+    g.bench_function("ringside/owners_many(keys, MD5 in lanes)", |b| {
+        b.iter(|| {
+            owners.clear();
+            ring.owners_many(next_batch().iter().map(|k| k.as_bytes()), &mut owners);
+            black_box(&owners);
+        })
+    });
+    g.finish();
+}
+
 fn membership(c: &mut Criterion) {
     let mut g = c.benchmark_group("ring_add_remove_one_server");
     for n in [100usize, 1000] {
@@ -159,5 +204,5 @@ fn build(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, lookups, membership, build);
+criterion_group!(benches, lookups, batches, membership, build);
 criterion_main!(benches);

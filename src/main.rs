@@ -19,6 +19,8 @@ fn main() -> ExitCode {
             cli::scenario_cmd::check(&path).map(|()| ExitCode::SUCCESS)
         }
         Some(Command::Frame(args)) => cli::frame::run(args).map(|()| ExitCode::SUCCESS),
+        Some(Command::Clip(args)) => cli::clip::run(args).map(|()| ExitCode::SUCCESS),
+        Some(Command::Slides(args)) => cli::slides::run(args).map(|()| ExitCode::SUCCESS),
         None => cli::dashboard::run(cli.dashboard).map(|exit| ExitCode::from(exit.code())),
     };
     match result {

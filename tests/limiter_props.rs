@@ -186,6 +186,18 @@ proptest! {
                     LimiterBackend::reset(&mut keyed, &key).unwrap();
                     model.remove(&key);
                 }
+                2..=9 => {
+                    // The verdict alone (`allows`) is the full decision's `allowed`.
+                    let cost = cost % (cap + 1);
+                    let expected = model
+                        .entry(key.clone())
+                        .or_insert_with(|| TokenBucket::new(config))
+                        .check(cost, ns(now))
+                        .map(|d| d.allowed);
+                    prop_assert_eq!(keyed.allows(key.as_str(), cost, ns(now)), expected);
+                    capped.allows(key.as_str(), cost, ns(now)).unwrap();
+                    prop_assert!(capped.len() <= 50);
+                }
                 _ => {
                     let cost = cost % (cap + 1);
                     let expected = model

@@ -163,7 +163,7 @@ fn assert_labels_tell_apart(screen: &str, snap: &Snapshot) {
             .filter(|s| shows(label, &s.name))
             .collect();
         assert_eq!(matches.len(), 1, "{label} names one server:\n{screen}");
-        let share = format!("{:.1}%", matches[0].share * 100.0);
+        let share = format!("{:.2}%", matches[0].share * 100.0);
         assert!(
             rest.split_whitespace().any(|t| t == share),
             "{label}: share {share} whole in {rest:?}"

@@ -13,7 +13,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
 use ringside::sim::{Command, Engine, Fault, Snapshot};
 use ringside::tui::app::App;
-use support::ring_trace::headless_trace;
+use support::ring_trace::{headless_trace, owners_on_screen, trace_text};
 use tui_common::*;
 
 /// A key owned by beta, then gamma, on the default scenario's ring after delta joined
@@ -40,41 +40,6 @@ fn tracing(engine: &Engine, key: &str) -> App {
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.view().traced(), Some(key));
     app
-}
-
-/// The trace's text on screen: the rows of the ring panel (the first panel of the top
-/// row) from the one starting `key "…"` (or `"…"` in the short form) on, joined.
-fn trace_text(screen: &str) -> String {
-    let mut out = String::new();
-    let mut on = false;
-    for line in screen.lines() {
-        if line.starts_with('╰') {
-            break;
-        }
-        let ring = line.split('│').nth(1).unwrap_or("").trim();
-        if ring.starts_with("key \"") || ring.starts_with('"') {
-            on = true;
-        }
-        if on {
-            if ring.is_empty() {
-                break;
-            }
-            out.push_str(ring);
-            out.push(' ');
-        }
-    }
-    out.trim().to_string()
-}
-
-/// Owners named by the trace text: `owner A · replicas B, C`.
-fn owners_on_screen(text: &str) -> Vec<String> {
-    let after = text.split(" · owner ").nth(1).expect("owner shown");
-    let mut parts = after.split(" · ");
-    let mut owners = vec![parts.next().unwrap().trim().to_string()];
-    if let Some(r) = parts.next().and_then(|p| p.strip_prefix("replicas ")) {
-        owners.extend(r.split(", ").map(|s| s.trim().to_string()));
-    }
-    owners
 }
 
 /// The oracle: `ringside ring --servers … --vnodes V --replicas N --trace KEY` for the

@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use clap::Args;
 
 use super::tui_args::ThemeArg;
-use ringside::sim::{BoxError, Engine, Interrupt, Scenario};
+use ringside::sim::{BoxError, Command, Engine, Interrupt, Scenario};
 use ringside::tui::Exit;
 use ringside::tui::app::AppOptions;
 use ringside::tui::runner::DEFAULT_FPS;
@@ -35,6 +35,14 @@ pub struct DashboardArgs {
     /// contrast (readable on a projector at 100×30).
     #[arg(long)]
     pub present: bool,
+    /// Start paused at t = 0, with what a talk opens on (the scenario's title, and any
+    /// caption due at 0) on screen: space starts the clock, n goes to the first step.
+    #[arg(long)]
+    pub paused: bool,
+    /// Start at this virtual time (e.g. `30s`), reached exactly as a jump to it: the same
+    /// screen as `frame --at T`. For rehearsing one step; with `--paused`, held there.
+    #[arg(long, value_name = "T", value_parser = super::frame::parse_at)]
+    pub at: Option<u64>,
     /// Record the session as an asciicast v2 file (play it with `asciinema play FILE`).
     #[arg(long, value_name = "FILE.cast")]
     pub record: Option<PathBuf>,
@@ -60,12 +68,17 @@ pub fn run(args: DashboardArgs) -> anyhow::Result<Exit> {
     ringside::tui::terminal::require_tty()?;
     let scenario = Scenario::load(&args.scenario).context("loading the scenario")?;
     let (seed, limiter) = (args.seed, args.limiter);
+    let start = Start {
+        paused: args.paused,
+        at: args.at,
+    };
     // On the engine thread, while the dashboard shows the build's progress.
     let build = move |interrupt: Interrupt| -> Result<Engine, BoxError> {
         let started = Engine::from_scenario_interruptible(&scenario, seed, interrupt)
             .context("starting the simulation")
             .and_then(|mut engine| {
                 super::limiter::attach(&mut engine, &scenario, &limiter)?;
+                start.apply(&mut engine)?;
                 Ok(engine)
             });
         started.map_err(|e| format!("{e:#}").into())
@@ -73,4 +86,32 @@ pub fn run(args: DashboardArgs) -> anyhow::Result<Exit> {
     let options = AppOptions { mouse: args.mouse };
     let theme = Theme::new(args.theme.into(), Theme::no_color_env());
     Ok(ringside::tui::run(build, options, theme, args.fps, talk)?)
+}
+
+/// Where the dashboard starts (`--paused`, `--at`).
+#[derive(Debug, Clone, Copy)]
+struct Start {
+    paused: bool,
+    at: Option<u64>,
+}
+
+impl Start {
+    /// Move a fresh engine to the start: a jump to `--at` (the engine's own
+    /// [`Command::JumpTo`], so the screen is what a jump shows), then the events due at
+    /// that instant, then the pause.
+    fn apply(self, engine: &mut Engine) -> anyhow::Result<()> {
+        if let Some(at) = self.at {
+            engine
+                .apply(Command::JumpTo(at))
+                .context("--at: starting at that time")?;
+        }
+        if self.paused {
+            // Whatever is due at the start (a caption at 0) is shown while paused.
+            engine.advance(0);
+            engine
+                .apply(Command::Pause)
+                .context("--paused: pausing at the start")?;
+        }
+        Ok(())
+    }
 }

@@ -1,6 +1,6 @@
 //! `ringside frame`: render one dashboard frame headless (for slides): advance a scenario
 //! to a virtual time, draw the dashboard into an off-screen buffer of the asked size and
-//! print it as text, SVG or HTML.
+//! print it as text, SVG, HTML or PNG.
 
 use std::sync::Arc;
 
@@ -8,11 +8,14 @@ use anyhow::Context as _;
 use clap::Args;
 
 use super::tui_args::{FocusArg, FormatArg, ThemeArg};
+use ratatui::buffer::Buffer;
+use ringside::sim::Snapshot;
 use ringside::sim::scenario::validate;
 use ringside::sim::{Engine, Scenario};
 use ringside::tui::app::{App, AppOptions};
 use ringside::tui::export::{export, render_buffer};
 use ringside::tui::layout::{MIN_HEIGHT, MIN_WIDTH};
+use ringside::tui::raster::{self, MAX_SCALE};
 use ringside::tui::theme::Theme;
 
 /// Largest width or height `--size` accepts.
@@ -27,24 +30,18 @@ pub struct FrameArgs {
     /// Virtual time of the frame, e.g. `12s`, `1500ms`, `1.5m`.
     #[arg(long, value_parser = parse_at)]
     pub at: u64,
-    /// Terminal size as COLUMNSxROWS.
-    #[arg(long, value_parser = parse_size, default_value = "120x40")]
-    pub size: (u16, u16),
-    /// Output format.
+    /// Output format (`png` is binary: redirect it to a file).
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
+    /// PNG only: pixels per SVG pixel (a cell is 8.4×17 pixels at scale 1).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_SCALE)))]
+    pub scale: u32,
     /// RNG seed (default: the scenario's).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Colour theme (`NO_COLOR` forces no colours).
-    #[arg(long, value_enum, default_value_t = ThemeArg::Dark)]
-    pub theme: ThemeArg,
-    /// Presenter layout (as `--present` on the dashboard).
-    #[arg(long)]
-    pub present: bool,
-    /// Show one panel alone.
-    #[arg(long, value_enum, default_value_t = FocusArg::All)]
-    pub focus: FocusArg,
+    /// Size, theme and layout.
+    #[command(flatten)]
+    pub look: Look,
     /// Trace this key on the ring, as `/` does on the dashboard.
     #[arg(long, value_name = "KEY")]
     pub trace: Option<String>,
@@ -82,31 +79,72 @@ pub fn parse_size(text: &str) -> Result<(u16, u16), String> {
     Ok((w, h))
 }
 
+/// How a headless frame looks: the terminal size, the theme and the layout (the options
+/// of `frame` and `clip`; `slides` sets its own).
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Look {
+    /// Terminal size as COLUMNSxROWS (a cell is 8.4×17 pixels in SVG, PNG and GIF).
+    #[arg(long, value_parser = parse_size, default_value = "120x40")]
+    pub size: (u16, u16),
+    /// Colour theme (`NO_COLOR` forces no colours).
+    #[arg(long, value_enum, default_value_t = ThemeArg::Dark)]
+    pub theme: ThemeArg,
+    /// Presenter layout (as `--present` on the dashboard).
+    #[arg(long)]
+    pub present: bool,
+    /// Show one panel alone.
+    #[arg(long, value_enum, default_value_t = FocusArg::All)]
+    pub focus: FocusArg,
+}
+
+impl Look {
+    /// Draw `snapshot` as the dashboard would, freshly opened at that moment.
+    pub fn draw(&self, snapshot: Snapshot) -> Buffer {
+        self.render(&self.app(snapshot))
+    }
+
+    /// The dashboard freshly opened on `snapshot` with this look (for callers that set
+    /// more view state, such as a traced key, before [`render`](Self::render)).
+    pub fn app(&self, snapshot: Snapshot) -> App {
+        let theme = Theme::new(self.theme.into(), Theme::no_color_env());
+        let mut app = App::new(Arc::new(snapshot), theme, AppOptions { mouse: false });
+        app.set_present(self.present);
+        app.set_focus(self.focus.into());
+        app
+    }
+
+    /// Draw `app` at this look's size.
+    pub fn render(&self, app: &App) -> Buffer {
+        let (w, h) = self.size;
+        render_buffer(app.snapshot(), app.view(), &app.theme, w, h)
+    }
+}
+
 /// Render the frame and return it in the asked format.
-pub fn render(args: &FrameArgs) -> anyhow::Result<String> {
+pub fn render(args: &FrameArgs) -> anyhow::Result<Vec<u8>> {
     let scenario = Scenario::load(&args.scenario).context("loading the scenario")?;
     let mut engine =
         Engine::from_scenario(&scenario, args.seed).context("starting the simulation")?;
     engine.advance(args.at);
-    let theme = Theme::new(args.theme.into(), Theme::no_color_env());
-    let mut app = App::new(
-        Arc::new(engine.snapshot()),
-        theme,
-        AppOptions { mouse: false },
-    );
-    app.set_present(args.present);
-    app.set_focus(args.focus.into());
+    let mut app = args.look.app(engine.snapshot());
     app.set_traced(args.trace.clone());
     app.set_replica_arcs(args.replica_arcs);
-    let (w, h) = args.size;
-    let buffer = render_buffer(app.snapshot(), app.view(), &app.theme, w, h);
-    Ok(export(&buffer, args.format.into()))
+    let buffer = args.look.render(&app);
+    match args.format.text() {
+        Some(format) => Ok(export(&buffer, format).into_bytes()),
+        None => Ok(raster::to_png(&raster::rasterise(&buffer, args.scale))?),
+    }
 }
 
-/// Run `ringside frame`: print the frame to stdout.
+/// Run `ringside frame`: print the frame to stdout (a PNG only when stdout is not a
+/// terminal).
 pub fn run(args: FrameArgs) -> anyhow::Result<()> {
+    use std::io::IsTerminal as _;
+    if args.format == FormatArg::Png && std::io::stdout().is_terminal() {
+        anyhow::bail!("a PNG is binary: redirect it to a file (ringside frame ... > frame.png)");
+    }
     let out = render(&args)?;
-    super::scenario_cmd::write_stdout(&out)
+    super::scenario_cmd::write_stdout(out)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use clap::{Args, Parser, Subcommand};
 
+pub mod clip;
 pub mod dashboard;
 pub mod frame;
 pub mod limiter;
@@ -11,6 +12,7 @@ pub mod scenario_cmd;
 #[cfg(feature = "redis")]
 mod shared_redis;
 pub mod simulate;
+pub mod slides;
 pub mod tui_args;
 
 /// ringside: a consistent-hash ring, token buckets and circuit breakers, live in your terminal.
@@ -42,6 +44,10 @@ pub enum Command {
     },
     /// Render one dashboard frame headless at a virtual time, as text, SVG or HTML (slides).
     Frame(frame::FrameArgs),
+    /// Write an animated GIF of a run (from, to, frames per second), looping.
+    Clip(clip::ClipArgs),
+    /// Write a self-contained HTML slide deck: one slide per scripted step (backup deck).
+    Slides(slides::SlidesArgs),
 }
 
 /// Report format of `ringside simulate`.

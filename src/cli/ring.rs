@@ -18,7 +18,7 @@ use anyhow::{Context, bail};
 
 use super::RingArgs;
 use ringside::patterns::ring::balance::Balance;
-use ringside::patterns::ring::{HashRing, RingBuilder, hash_bytes};
+use ringside::patterns::ring::{HashRing, Position, RingBuilder, hash_bytes, hash_many};
 
 /// Run `ringside ring`.
 pub fn run(args: RingArgs) -> anyhow::Result<()> {
@@ -47,9 +47,12 @@ pub fn run(args: RingArgs) -> anyhow::Result<()> {
         let stdin = io::stdin();
         lookup_lines(&ring, replicas, stdin.lock(), &mut out)
     } else {
+        let mut hashes = Vec::with_capacity(args.keys.len());
+        hash_many(args.keys.iter().map(|k| k.as_bytes()), &mut hashes);
         args.keys
             .iter()
-            .try_for_each(|key| write_line(&ring, replicas, key.as_bytes(), &mut out))
+            .zip(hashes)
+            .try_for_each(|(key, hash)| write_line(&ring, replicas, key.as_bytes(), hash, &mut out))
             .and_then(|()| out.flush())
             .map_err(Failed::Write)
     };
@@ -71,29 +74,46 @@ enum Failed {
     Write(io::Error),
 }
 
-/// Look up every line of `input`, writing one output line each.
+/// Keys hashed together at most (in MD5 lanes, [`hash_many`]).
+const BATCH: usize = 64;
+
+/// Look up every line of `input`, writing one output line each; lines are hashed
+/// together, [`BATCH`] at a time (the output is buffered until the end anyway).
 fn lookup_lines(
     ring: &HashRing,
     replicas: usize,
     mut input: impl BufRead,
     out: &mut impl Write,
 ) -> Result<(), Failed> {
-    let mut line = Vec::new();
+    let mut lines: Vec<Vec<u8>> = vec![Vec::new(); BATCH];
+    let mut hashes = Vec::with_capacity(BATCH);
     loop {
-        line.clear();
-        if input.read_until(b'\n', &mut line).map_err(Failed::Read)? == 0 {
+        let mut n = 0;
+        while n < BATCH {
+            let line = &mut lines[n];
+            line.clear();
+            if input.read_until(b'\n', line).map_err(Failed::Read)? == 0 {
+                break;
+            }
+            n += 1;
+        }
+        if n == 0 {
             break;
         }
-        let mut key = line.as_slice();
-        if let Some(rest) = key.strip_suffix(b"\n") {
-            key = rest;
+        let keys: Vec<&[u8]> = lines[..n].iter().map(|l| strip_newline(l)).collect();
+        hashes.clear();
+        hash_many(keys.iter().copied(), &mut hashes);
+        for (key, &hash) in keys.iter().zip(&hashes) {
+            write_line(ring, replicas, key, hash, out).map_err(Failed::Write)?;
         }
-        if let Some(rest) = key.strip_suffix(b"\r") {
-            key = rest;
-        }
-        write_line(ring, replicas, key, out).map_err(Failed::Write)?;
     }
     out.flush().map_err(Failed::Write)
+}
+
+/// `line` without its `\n` or `\r\n`.
+fn strip_newline(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
 }
 
 /// `key TAB owner [TAB owner…]`.
@@ -101,10 +121,11 @@ fn write_line(
     ring: &HashRing,
     replicas: usize,
     key: &[u8],
+    hash: Position,
     out: &mut impl Write,
 ) -> io::Result<()> {
     out.write_all(key)?;
-    for (_, name) in ring.owners_of_hash(hash_bytes(key), replicas) {
+    for (_, name) in ring.owners_of_hash(hash, replicas) {
         out.write_all(b"\t")?;
         out.write_all(name.as_bytes())?;
     }

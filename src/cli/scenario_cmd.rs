@@ -14,7 +14,7 @@ pub fn list() -> anyhow::Result<()> {
         let sc = Scenario::builtin(name)?;
         let _ = writeln!(o, "{name:<width$}  {}", sc.description);
     }
-    write_stdout(&escape_controls(&o))
+    write_stdout(escape_controls(&o).as_bytes())
 }
 
 /// Validate a scenario file (or shipped name) and print a summary (control characters in
@@ -63,14 +63,14 @@ pub fn check(path: &str) -> anyhow::Result<()> {
         format_duration(sc.duration_ns),
         sc.seed
     );
-    write_stdout(&escape_controls(&o))
+    write_stdout(escape_controls(&o).as_bytes())
 }
 
 /// Write to stdout; a closed pipe (e.g. `| head`) is not an error.
-pub fn write_stdout(text: &str) -> anyhow::Result<()> {
+pub fn write_stdout(text: impl AsRef<[u8]>) -> anyhow::Result<()> {
     use std::io::Write as _;
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    match out.write_all(text.as_ref()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
         _ => Ok(()),
     }

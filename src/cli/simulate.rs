@@ -79,11 +79,11 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<u8> {
     }
     let report = Report::build(&engine, setup_s, started.elapsed().as_secs_f64());
     match args.format {
-        OutputFormat::Text => super::scenario_cmd::write_stdout(&report.to_text()),
-        OutputFormat::Json => super::scenario_cmd::write_stdout(&(report.to_json() + "\n")),
+        OutputFormat::Text => super::scenario_cmd::write_stdout(report.to_text()),
+        OutputFormat::Json => super::scenario_cmd::write_stdout(report.to_json() + "\n"),
         OutputFormat::Csv => {
             let csv = report.series_csv().context("writing the series as CSV")?;
-            super::scenario_cmd::write_stdout(&csv)
+            super::scenario_cmd::write_stdout(csv)
         }
     }
     .map(|()| 0)

@@ -64,14 +64,18 @@ pub enum FormatArg {
     Svg,
     /// A standalone HTML page with a coloured `<pre>`.
     Html,
+    /// A PNG image of the SVG's cell grid, drawn with the bundled font (`--scale`).
+    Png,
 }
 
-impl From<FormatArg> for FrameFormat {
-    fn from(arg: FormatArg) -> Self {
-        match arg {
-            FormatArg::Text => FrameFormat::Text,
-            FormatArg::Svg => FrameFormat::Svg,
-            FormatArg::Html => FrameFormat::Html,
+impl FormatArg {
+    /// The text format it is (`None`: PNG, which is pixels).
+    pub fn text(self) -> Option<FrameFormat> {
+        match self {
+            FormatArg::Text => Some(FrameFormat::Text),
+            FormatArg::Svg => Some(FrameFormat::Svg),
+            FormatArg::Html => Some(FrameFormat::Html),
+            FormatArg::Png => None,
         }
     }
 }

@@ -12,6 +12,8 @@
 
 mod breaker;
 mod clock;
+mod keyed;
 mod stripes;
 
 pub use breaker::{CallError, SyncBreaker};
+pub use keyed::SyncKeyedLimiter;

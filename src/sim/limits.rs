@@ -13,6 +13,9 @@ pub const DEPARTED_KEPT_NS: u64 = SERIES_SECONDS as u64 * 1_000_000_000;
 /// Seconds of the per-second series the engine keeps for reports: a whole run of the
 /// longest duration ([`MAX_DURATION_NS`]); a live run past it keeps its last day.
 pub const SERIES_HISTORY_SECONDS: usize = (MAX_DURATION_NS / 1_000_000_000) as usize;
+/// How long the ring before the last membership change is kept for drawing the arcs that
+/// changed owner (at most one extra copy of the ring's points, dropped after this).
+pub const PREVIOUS_RING_KEPT_NS: u64 = 30_000_000_000;
 /// Event-log lines kept.
 pub const LOG_LINES: usize = 200;
 /// Tenants included in a snapshot (hottest first).

@@ -123,6 +123,16 @@ pub struct RingPoint {
     pub server: u32,
 }
 
+/// How evenly the ring spreads the hash space, from the engine's exact shares
+/// ([`Balance`](crate::patterns::ring::balance::Balance)): `None` when the ring is empty.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct RingBalance {
+    /// Largest share times the number of servers (1: perfectly even).
+    pub peak_to_mean: Option<f64>,
+    /// Coefficient of variation of the shares (population standard deviation over the mean).
+    pub cv: Option<f64>,
+}
+
 /// Final outcome of one request attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -288,6 +298,40 @@ pub struct MembershipChange {
     pub ideal_fraction: f64,
     /// Virtual nodes per server of weight 1 after the change.
     pub vnodes: u32,
+    /// Size of the request key population the key counts are taken from.
+    pub keys: u64,
+    /// Per server whose keys changed, how many of the key population it gained and lost
+    /// (exact; sorted by name; a removed server is listed with everything it lost). The
+    /// gains add up to the losses, and to `moved_fraction × keys`. Shared, cheap to clone.
+    #[serde(skip)]
+    pub shifts: Arc<[KeyShift]>,
+}
+
+/// How many keys of the population one server gained and lost in a membership change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyShift {
+    /// Server name.
+    pub server: String,
+    /// Keys it owns after the change and did not own before.
+    pub gained: u64,
+    /// Keys it owned before the change and does not own after.
+    pub lost: u64,
+}
+
+/// The ring as it was just before the last membership change, so the arcs that changed
+/// owner can be drawn (old owner → new owner) without the engine precomputing them: a
+/// drawing samples both point lists, bounded by its samples, not by the ring's size.
+/// Only the last change's ring is kept (at most one extra copy of the points), and only for
+/// [`PREVIOUS_RING_KEPT_NS`](super::PREVIOUS_RING_KEPT_NS).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreviousRing {
+    /// When the change happened (ns); equals the last membership change's `at_ns`.
+    pub at_ns: u64,
+    /// The ring points before the change, clockwise (shared).
+    pub points: Arc<[RingPoint]>,
+    /// The ring id and name of the server the change removed, if it removed one (its id
+    /// is on `points` but no longer in [`Snapshot::servers`]).
+    pub removed: Option<(u32, String)>,
 }
 
 /// Kind of an event-log line.
@@ -354,6 +398,11 @@ pub struct Snapshot {
     /// The ring itself (shared with the engine; copied only when it changes), for
     /// [routing questions](Snapshot::route) answered the engine's way.
     pub ring: Arc<crate::patterns::ring::HashRing>,
+    /// The ring before the last membership change, for less than
+    /// [`PREVIOUS_RING_KEPT_NS`](super::PREVIOUS_RING_KEPT_NS) after it (else `None`).
+    pub previous_ring: Option<PreviousRing>,
+    /// How evenly the ring spreads the hash space (rebuilt only on membership change).
+    pub ring_balance: RingBalance,
     /// Most recent requests, oldest first (bounded by [`RECENT_REQUESTS`](super::RECENT_REQUESTS)).
     pub recent_requests: Vec<RecentRequest>,
     /// Tenants, hottest (most requests) first, at most [`SNAPSHOT_TENANTS`](super::SNAPSHOT_TENANTS).

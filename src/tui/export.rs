@@ -70,9 +70,15 @@ pub fn to_text(buffer: &Buffer) -> String {
     out
 }
 
-const CELL_W: f32 = 8.4;
-const CELL_H: f32 = 17.0;
-const FONT_SIZE: f32 = 14.0;
+/// Width of one terminal cell in the SVG (and in the PNG at scale 1), in pixels: the
+/// advance of DejaVu Sans Mono at [`FONT_SIZE`].
+pub const CELL_W: f32 = 8.4;
+/// Height of one terminal cell, in pixels.
+pub const CELL_H: f32 = 17.0;
+/// Font size of the cells' text, in pixels.
+pub const FONT_SIZE: f32 = 14.0;
+/// Where a cell's text baseline sits, as a fraction of the cell's height from its top.
+pub const BASELINE: f32 = 0.78;
 /// Foreground of cells that leave it to the terminal.
 pub const DEFAULT_FG: &str = "#d0d0d0";
 /// Background of cells that leave it to the terminal (a dark terminal).
@@ -82,13 +88,16 @@ pub const DEFAULT_BG: &str = "#1c1c1c";
 /// page, such as the light one, sets it on every cell) and the foreground of cells that
 /// leave it to the terminal.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Page {
-    fg: String,
-    bg: String,
+pub(crate) struct Page {
+    /// Foreground of cells that leave it to the terminal (CSS `#rrggbb`).
+    pub(crate) fg: String,
+    /// The page's background (CSS `#rrggbb`).
+    pub(crate) bg: String,
 }
 
 impl Page {
-    fn of(buffer: &Buffer) -> Self {
+    /// The page of `buffer`.
+    pub(crate) fn of(buffer: &Buffer) -> Self {
         let mut counts: std::collections::HashMap<(Color, Color), usize> = Default::default();
         for cell in &buffer.content {
             *counts.entry((cell.bg, cell.fg)).or_default() += 1;
@@ -147,7 +156,7 @@ pub fn to_svg(buffer: &Buffer) -> String {
             if run.text.trim().is_empty() && !run.style.underline {
                 continue;
             }
-            let baseline = top + CELL_H * 0.78;
+            let baseline = top + CELL_H * BASELINE;
             let _ = write!(
                 out,
                 r#"<text x="{x:.1}" y="{baseline:.1}" textLength="{width:.1}" lengthAdjust="spacingAndGlyphs" xml:space="preserve" fill="{}"{}{}{}>{}</text>"#,
@@ -218,12 +227,17 @@ pub fn to_html(buffer: &Buffer) -> String {
 
 /// Resolved style of a cell, as CSS colours.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct RunStyle {
-    fg: Option<String>,
-    bg: Option<String>,
-    bold: bool,
-    italic: bool,
-    underline: bool,
+pub(crate) struct RunStyle {
+    /// Foreground (`None`: the page's).
+    pub(crate) fg: Option<String>,
+    /// Background (`None`: the page's).
+    pub(crate) bg: Option<String>,
+    /// Bold type.
+    pub(crate) bold: bool,
+    /// Italic type.
+    pub(crate) italic: bool,
+    /// Underlined.
+    pub(crate) underline: bool,
 }
 
 /// A horizontal run of cells with the same style.
@@ -235,7 +249,7 @@ struct Run {
 }
 
 /// The cells of row `y` that start a glyph (skipping the trailing cells of wide glyphs).
-fn row(buffer: &Buffer, y: u16) -> impl Iterator<Item = (u16, &ratatui::buffer::Cell)> {
+pub(crate) fn row(buffer: &Buffer, y: u16) -> impl Iterator<Item = (u16, &ratatui::buffer::Cell)> {
     let mut skip = 0usize;
     (0..buffer.area.width).filter_map(move |x| {
         let cell = &buffer[(buffer.area.x + x, buffer.area.y + y)];
@@ -250,28 +264,14 @@ fn row(buffer: &Buffer, y: u16) -> impl Iterator<Item = (u16, &ratatui::buffer::
 
 /// Columns a cell's symbol takes, as the terminal (and ratatui) count them: 2 for CJK and
 /// emoji. An empty symbol still occupies its cell.
-fn cell_width(symbol: &str) -> usize {
+pub(crate) fn cell_width(symbol: &str) -> usize {
     symbol.width().max(1)
 }
 
 fn runs(buffer: &Buffer, y: u16, page: &Page) -> Vec<Run> {
     let mut out: Vec<Run> = Vec::new();
     for (x, cell) in row(buffer, y) {
-        let reversed = cell.modifier.contains(Modifier::REVERSED);
-        let (mut fg, mut bg) = (css(cell.fg), css(cell.bg));
-        if reversed {
-            (fg, bg) = (
-                bg.or_else(|| Some(page.bg.clone())),
-                fg.or_else(|| Some(page.fg.clone())),
-            );
-        }
-        let style = RunStyle {
-            fg,
-            bg,
-            bold: cell.modifier.contains(Modifier::BOLD),
-            italic: cell.modifier.contains(Modifier::ITALIC),
-            underline: cell.modifier.contains(Modifier::UNDERLINED),
-        };
+        let style = cell_style(cell, page);
         let width = cell_width(cell.symbol()) as u16;
         match out.last_mut() {
             Some(run) if run.style == style => {
@@ -287,6 +287,24 @@ fn runs(buffer: &Buffer, y: u16, page: &Page) -> Vec<Run> {
         }
     }
     out
+}
+
+/// The resolved style of `cell` on `page` (reversed cells swap their colours).
+pub(crate) fn cell_style(cell: &ratatui::buffer::Cell, page: &Page) -> RunStyle {
+    let (mut fg, mut bg) = (css(cell.fg), css(cell.bg));
+    if cell.modifier.contains(Modifier::REVERSED) {
+        (fg, bg) = (
+            bg.or_else(|| Some(page.bg.clone())),
+            fg.or_else(|| Some(page.fg.clone())),
+        );
+    }
+    RunStyle {
+        fg,
+        bg,
+        bold: cell.modifier.contains(Modifier::BOLD),
+        italic: cell.modifier.contains(Modifier::ITALIC),
+        underline: cell.modifier.contains(Modifier::UNDERLINED),
+    }
 }
 
 /// CSS colour of a ratatui colour (xterm's palette for the named ones); `None` = default.
@@ -349,7 +367,8 @@ fn indexed(i: u8) -> (u8, u8, u8) {
     }
 }
 
-fn escape(text: &str) -> String {
+/// `text` escaped for XML and HTML text and attributes (control characters become spaces).
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

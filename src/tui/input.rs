@@ -18,7 +18,7 @@ use crossterm::event::{
 };
 
 use super::event_log;
-use super::keymap::{self, Action};
+use super::keymap::{self, Action, Layout};
 use super::prompt::HOT_KEYS;
 use super::state::{Focus, ViewState};
 pub use crate::sim::command::{
@@ -97,15 +97,21 @@ fn click(view: &mut ViewState, snap: &Snapshot, column: u16, row: u16) {
     }
 }
 
-/// Handle one key press (while the key prompt is open, it takes the key; see
-/// `prompt_key`).
+/// Handle one key press. While the key prompt is open, it takes the key (see
+/// `prompt_key`); while the screen is blanked, any key brings it back and does nothing
+/// else (a clicker's blank key pressed twice, or a stray key, changes nothing).
 pub fn on_key(view: &mut ViewState, snap: &Snapshot, key: &KeyEvent) -> Reaction {
     if view.prompt().is_some() && !key.modifiers.contains(KeyModifiers::CONTROL) {
         prompt_key(view, snap, key);
         return Reaction::default();
     }
     let name = keymap::key_name(key);
-    match keymap::lookup(key) {
+    if view.blank() {
+        view.set_blank(false);
+        view.acknowledge(snap.now_ns, &name, "screen back", false);
+        return Reaction::default();
+    }
+    match keymap::lookup_in(key, Layout::of(view.present())) {
         Some(action) => apply(view, snap, action, &name),
         None => {
             let help = keymap::key_for(Action::ToggleHelp);
@@ -141,6 +147,10 @@ pub fn apply(view: &mut ViewState, snap: &Snapshot, action: Action, key: &str) -
             return Reaction::default();
         }
         Action::Focus(focus) => set_focus(view, focus),
+        Action::Blank => {
+            view.set_blank(true);
+            "screen blanked (any key brings it back)".to_string()
+        }
         Action::ToggleHelp => {
             view.set_help(!view.help_open());
             if view.help_open() {
@@ -353,6 +363,60 @@ mod tests {
             view.notes().last().map(|n| n.text.as_str()),
             Some("q: quit")
         );
+    }
+
+    #[test]
+    fn presenter_dot_blanks_and_any_key_only_brings_the_screen_back() {
+        use crossterm::event::{KeyCode, KeyModifiers};
+        let snap = snapshot();
+        let mut view = ViewState::new(&snap, false);
+        view.set_present(true);
+        let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
+        let dot = on_key(&mut view, &snap, &key(KeyCode::Char('.')));
+        assert_eq!(dot, Reaction::default());
+        assert!(view.blank());
+        for (code, blanks) in [
+            (KeyCode::Char('q'), false),
+            (KeyCode::Char('.'), true),
+            (KeyCode::PageDown, false),
+        ] {
+            let r = on_key(&mut view, &snap, &key(code));
+            assert_eq!(r, Reaction::default(), "{code:?} did something else");
+            assert!(!view.blank(), "{code:?} brought the screen back");
+            if blanks {
+                on_key(&mut view, &snap, &key(code));
+                assert!(view.blank());
+            } else {
+                view.set_blank(true);
+            }
+        }
+        // In the presenter layout `s` single-steps; in the dashboard `.` does.
+        view.set_blank(false);
+        let s = on_key(&mut view, &snap, &key(KeyCode::Char('s')));
+        assert_eq!(s.command, Some(Command::Step));
+        let mut plain = ViewState::new(&snap, false);
+        let dot = on_key(&mut plain, &snap, &key(KeyCode::Char('.')));
+        assert_eq!(dot.command, Some(Command::Step));
+        assert!(!plain.blank());
+    }
+
+    #[test]
+    fn clicker_keys_send_the_commands_of_n_and_p() {
+        use crossterm::event::{KeyCode, KeyModifiers};
+        let snap = snapshot();
+        for present in [false, true] {
+            let mut view = ViewState::new(&snap, false);
+            view.set_present(present);
+            let mut send = |c| on_key(&mut view, &snap, &KeyEvent::new(c, KeyModifiers::NONE));
+            let next = send(KeyCode::Char('n')).command;
+            let back = send(KeyCode::Char('p')).command;
+            assert_eq!(next, Some(Command::NextEvent));
+            assert_eq!(back, Some(Command::PreviousEvent));
+            assert_eq!(send(KeyCode::PageDown).command, next);
+            assert_eq!(send(KeyCode::Right).command, next);
+            assert_eq!(send(KeyCode::PageUp).command, back);
+            assert_eq!(send(KeyCode::Left).command, back);
+        }
     }
 
     #[test]

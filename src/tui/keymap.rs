@@ -39,6 +39,8 @@ pub enum Action {
     TogglePause,
     /// Advance one step while paused.
     Step,
+    /// Blank the screen (presenter layout); any key brings it back.
+    Blank,
     /// Halve the speed.
     SlowDown,
     /// Double the speed.
@@ -114,6 +116,30 @@ pub struct Binding {
     pub action: Action,
     /// Whether (and where) the status bar advertises this binding.
     pub hint: Option<Hint>,
+    /// The one layout the binding works in (`None`: both): the presenter layout gives
+    /// `.` to a clicker's blank-screen key and single-step moves to `s` there.
+    pub only: Option<Layout>,
+}
+
+/// The two layouts whose keys differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// The full dashboard.
+    #[default]
+    Dashboard,
+    /// The presenter layout (`--present`).
+    Presenter,
+}
+
+impl Layout {
+    /// The layout for a view that is (or is not) presenting.
+    pub fn of(present: bool) -> Self {
+        if present {
+            Self::Presenter
+        } else {
+            Self::Dashboard
+        }
+    }
 }
 
 /// A status-bar hint. Bindings with the same `rank` share one hint, their keys and words
@@ -138,6 +164,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "select previous server",
         action: Action::SelectPrev,
         hint: None,
+        only: None,
     },
     Binding {
         keys: &[code(KeyCode::Down), ch('j')],
@@ -145,6 +172,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "select next server",
         action: Action::SelectNext,
         hint: None,
+        only: None,
     },
     Binding {
         keys: &[ch('a')],
@@ -152,6 +180,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "add a server",
         action: Action::AddServer,
         hint: hint(3, "add"),
+        only: None,
     },
     Binding {
         keys: &[ch('d')],
@@ -159,6 +188,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "remove the selected server",
         action: Action::RemoveSelected,
         hint: hint(3, "remove"),
+        only: None,
     },
     Binding {
         keys: &[ch('f')],
@@ -166,6 +196,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "cycle fault on selected: errors/slow/down/flapping",
         action: Action::CycleFault,
         hint: hint(4, "fault"),
+        only: None,
     },
     Binding {
         keys: &[ch('h')],
@@ -173,6 +204,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "heal the selected server",
         action: Action::Heal,
         hint: hint(4, "heal"),
+        only: None,
     },
     Binding {
         keys: &[ch('+'), ch('=')],
@@ -180,6 +212,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "raise / lower the traffic rate",
         action: Action::RateUp,
         hint: hint(6, "rate"),
+        only: None,
     },
     Binding {
         keys: &[ch('-'), ch('_')],
@@ -187,6 +220,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "",
         action: Action::RateDown,
         hint: hint(6, "rate"),
+        only: None,
     },
     Binding {
         keys: &[ch('b')],
@@ -194,6 +228,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "burst the hottest tenant",
         action: Action::Burst,
         hint: hint(5, "burst"),
+        only: None,
     },
     Binding {
         keys: &[ch('[')],
@@ -201,6 +236,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "lower / raise the bucket refill rate",
         action: Action::RefillDown,
         hint: None,
+        only: None,
     },
     Binding {
         keys: &[ch(']')],
@@ -208,6 +244,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "",
         action: Action::RefillUp,
         hint: None,
+        only: None,
     },
     Binding {
         keys: &[ch('v')],
@@ -215,6 +252,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "fewer / more vnodes per server (1 … 500)",
         action: Action::VnodesDown,
         hint: None,
+        only: None,
     },
     Binding {
         keys: &[ch('V')],
@@ -222,6 +260,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "",
         action: Action::VnodesUp,
         hint: None,
+        only: None,
     },
     Binding {
         keys: &[ch(' ')],
@@ -229,6 +268,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "pause / resume",
         action: Action::TogglePause,
         hint: hint(2, "pause"),
+        only: None,
     },
     Binding {
         keys: &[ch('.')],
@@ -236,6 +276,24 @@ pub const KEYMAP: &[Binding] = &[
         description: "single step (while paused)",
         action: Action::Step,
         hint: None,
+        only: Some(Layout::Dashboard),
+    },
+    Binding {
+        keys: &[ch('s')],
+        label: "s .",
+        description: "single step (while paused) / blank the screen",
+        action: Action::Step,
+        hint: None,
+        only: Some(Layout::Presenter),
+    },
+    // Folded into the row above: the presenter help keeps the dashboard's number of rows.
+    Binding {
+        keys: &[ch('.')],
+        label: "",
+        description: "",
+        action: Action::Blank,
+        hint: None,
+        only: Some(Layout::Presenter),
     },
     Binding {
         keys: &[ch('<'), ch(',')],
@@ -243,6 +301,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "slower / faster",
         action: Action::SlowDown,
         hint: hint(7, "speed"),
+        only: None,
     },
     Binding {
         keys: &[ch('>')],
@@ -250,6 +309,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "",
         action: Action::SpeedUp,
         hint: hint(7, "speed"),
+        only: None,
     },
     Binding {
         keys: &[ch('r')],
@@ -257,20 +317,24 @@ pub const KEYMAP: &[Binding] = &[
         description: "reset the scenario (clears the event log)",
         action: Action::Reset,
         hint: None,
+        only: None,
     },
+    // A presentation clicker sends PageDown / PageUp (some send → / ←): the same steps.
     Binding {
-        keys: &[ch('n')],
+        keys: &[ch('n'), code(KeyCode::PageDown), code(KeyCode::Right)],
         label: "n p",
-        description: "next step / step before this one (talk mode)",
+        description: "next step / step before (also PgDn PgUp → ←)",
         action: Action::NextEvent,
         hint: None,
+        only: None,
     },
     Binding {
-        keys: &[ch('p')],
+        keys: &[ch('p'), code(KeyCode::PageUp), code(KeyCode::Left)],
         label: "",
         description: "",
         action: Action::PreviousEvent,
         hint: None,
+        only: None,
     },
     Binding {
         keys: &[ch('w')],
@@ -278,6 +342,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "write this session as a scenario file",
         action: Action::SaveSession,
         hint: None,
+        only: None,
     },
     Binding {
         keys: &[ch('1')],
@@ -285,6 +350,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "focus ring / buckets / breakers / show all",
         action: Action::Focus(Focus::Ring),
         hint: None,
+        only: None,
     },
     Binding {
         keys: &[ch('2')],
@@ -292,6 +358,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "",
         action: Action::Focus(Focus::Buckets),
         hint: None,
+        only: None,
     },
     Binding {
         keys: &[ch('3')],
@@ -299,6 +366,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "",
         action: Action::Focus(Focus::Breakers),
         hint: None,
+        only: None,
     },
     Binding {
         keys: &[ch('0')],
@@ -306,6 +374,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "",
         action: Action::Focus(Focus::All),
         hint: None,
+        only: None,
     },
     Binding {
         keys: &[ch('{')],
@@ -313,6 +382,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "scroll the event log back / forward",
         action: Action::ScrollLogBack,
         hint: None,
+        only: None,
     },
     Binding {
         keys: &[ch('}')],
@@ -320,6 +390,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "",
         action: Action::ScrollLogForward,
         hint: None,
+        only: None,
     },
     Binding {
         keys: &[ch('e')],
@@ -327,6 +398,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "event log filter: all/scenario/breaker/key/refused",
         action: Action::CycleLogFilter,
         hint: hint(8, "log filter"),
+        only: None,
     },
     Binding {
         keys: &[ch('/')],
@@ -334,6 +406,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "trace a key / replica arcs",
         action: Action::TraceKey,
         hint: hint(9, "trace"),
+        only: None,
     },
     Binding {
         keys: &[ch('R')],
@@ -341,6 +414,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "",
         action: Action::ToggleReplicaArcs,
         hint: None,
+        only: None,
     },
     Binding {
         keys: &[ch('?')],
@@ -348,6 +422,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "help; Esc closes, untraces",
         action: Action::ToggleHelp,
         hint: hint(0, "help"),
+        only: None,
     },
     Binding {
         keys: &[code(KeyCode::Esc)],
@@ -355,6 +430,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "",
         action: Action::Escape,
         hint: None,
+        only: None,
     },
     Binding {
         keys: &[ch('q'), ctrl('c')],
@@ -362,6 +438,7 @@ pub const KEYMAP: &[Binding] = &[
         description: "quit",
         action: Action::Quit,
         hint: hint(1, "quit"),
+        only: None,
     },
     // Not in the help (an empty label): every terminal user knows it, and the overlay
     // stays as it is.
@@ -371,12 +448,19 @@ pub const KEYMAP: &[Binding] = &[
         description: "",
         action: Action::Suspend,
         hint: None,
+        only: None,
     },
 ];
 
-/// The action bound to a key press, if any. Shift is ignored for characters (terminals
-/// differ on whether `?` or `+` carry it); Alt never matches; Ctrl must match exactly.
+/// The action bound to a key press in the dashboard layout, if any (see [`lookup_in`]).
 pub fn lookup(event: &KeyEvent) -> Option<Action> {
+    lookup_in(event, Layout::Dashboard)
+}
+
+/// The action bound to a key press in `layout`, if any. Shift is ignored for characters
+/// (terminals differ on whether `?` or `+` carry it); Alt never matches; Ctrl must match
+/// exactly.
+pub fn lookup_in(event: &KeyEvent, layout: Layout) -> Option<Action> {
     let has_ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
     if event.modifiers.contains(KeyModifiers::ALT) {
         return None;
@@ -386,7 +470,7 @@ pub fn lookup(event: &KeyEvent) -> Option<Action> {
         KeyCode::Char(c) if has_ctrl => KeyCode::Char(c.to_ascii_lowercase()),
         other => other,
     };
-    KEYMAP.iter().find_map(|b| {
+    in_layout(layout).find_map(|b| {
         b.keys
             .iter()
             .any(|k| k.code == code && k.ctrl == has_ctrl)
@@ -394,11 +478,22 @@ pub fn lookup(event: &KeyEvent) -> Option<Action> {
     })
 }
 
-/// Help rows `(keys, description)` generated from [`KEYMAP`]; rows with an empty label
-/// are folded into the previous one (e.g. `+ -`).
-pub fn help_rows() -> impl Iterator<Item = (&'static str, &'static str)> {
+/// The bindings that work in `layout`, in key-map order.
+fn in_layout(layout: Layout) -> impl Iterator<Item = &'static Binding> {
     KEYMAP
         .iter()
+        .filter(move |b| b.only.is_none_or(|only| only == layout))
+}
+
+/// Help rows of the dashboard layout (see [`help_rows_in`]).
+pub fn help_rows() -> impl Iterator<Item = (&'static str, &'static str)> {
+    help_rows_in(Layout::Dashboard)
+}
+
+/// Help rows `(keys, description)` of `layout` generated from [`KEYMAP`]; rows with an
+/// empty label are folded into the previous one (e.g. `+ -`).
+pub fn help_rows_in(layout: Layout) -> impl Iterator<Item = (&'static str, &'static str)> {
+    in_layout(layout)
         .filter(|b| !b.label.is_empty())
         .map(|b| (b.label, b.description))
 }
@@ -467,6 +562,8 @@ fn code_name(code: KeyCode) -> String {
         KeyCode::Enter => "Enter".into(),
         KeyCode::Tab => "Tab".into(),
         KeyCode::Backspace => "Backspace".into(),
+        KeyCode::PageUp => "PgUp".into(),
+        KeyCode::PageDown => "PgDn".into(),
         KeyCode::F(n) => format!("F{n}"),
         other => format!("{other:?}"),
     }
@@ -493,15 +590,50 @@ mod tests {
     }
 
     #[test]
-    fn every_action_has_a_key_and_keys_are_unique() {
-        let mut seen = Vec::new();
-        for b in KEYMAP {
-            assert!(!b.keys.is_empty(), "{:?} has no key", b.action);
-            for k in b.keys {
-                assert!(!seen.contains(k), "{k:?} bound twice");
-                seen.push(*k);
+    fn every_action_has_a_key_and_keys_are_unique_in_each_layout() {
+        for layout in [Layout::Dashboard, Layout::Presenter] {
+            let mut seen = Vec::new();
+            for b in in_layout(layout) {
+                assert!(!b.keys.is_empty(), "{:?} has no key", b.action);
+                for k in b.keys {
+                    assert!(!seen.contains(k), "{k:?} bound twice in {layout:?}");
+                    seen.push(*k);
+                }
             }
         }
+    }
+
+    #[test]
+    fn clicker_keys_are_the_same_steps_as_n_and_p_in_both_layouts() {
+        let none = KeyModifiers::NONE;
+        for layout in [Layout::Dashboard, Layout::Presenter] {
+            let action = |code| lookup_in(&press(code, none), layout);
+            let next = action(KeyCode::Char('n'));
+            let back = action(KeyCode::Char('p'));
+            assert_eq!(next, Some(Action::NextEvent));
+            assert_eq!(back, Some(Action::PreviousEvent));
+            for clicker in [KeyCode::PageDown, KeyCode::Right] {
+                assert_eq!(action(clicker), next, "{clicker:?} in {layout:?}");
+            }
+            for clicker in [KeyCode::PageUp, KeyCode::Left] {
+                assert_eq!(action(clicker), back, "{clicker:?} in {layout:?}");
+            }
+            assert_eq!(action(KeyCode::Char('b')), Some(Action::Burst));
+        }
+    }
+
+    #[test]
+    fn the_presenter_layout_gives_dot_to_blanking_and_s_to_single_step() {
+        let dot = press(KeyCode::Char('.'), KeyModifiers::NONE);
+        let s = press(KeyCode::Char('s'), KeyModifiers::NONE);
+        assert_eq!(lookup_in(&dot, Layout::Dashboard), Some(Action::Step));
+        assert_eq!(lookup_in(&s, Layout::Dashboard), None);
+        assert_eq!(lookup_in(&dot, Layout::Presenter), Some(Action::Blank));
+        assert_eq!(lookup_in(&s, Layout::Presenter), Some(Action::Step));
+        let rows: Vec<_> = help_rows_in(Layout::Presenter).collect();
+        assert!(rows.contains(&("s .", "single step (while paused) / blank the screen")));
+        assert_eq!(rows.len(), help_rows().count());
+        assert!(!help_rows().any(|(k, _)| k.split(' ').any(|key| key == "s")));
     }
 
     #[test]
@@ -539,13 +671,11 @@ mod tests {
         );
         assert_eq!(
             lookup(&press(KeyCode::PageUp, none)),
-            None,
-            "left to clickers"
+            Some(Action::PreviousEvent)
         );
         assert_eq!(
             lookup(&press(KeyCode::PageDown, none)),
-            None,
-            "left to clickers"
+            Some(Action::NextEvent)
         );
     }
 
@@ -557,7 +687,9 @@ mod tests {
         // Every action is reachable from a visible help row or folded into one.
         assert_eq!(
             rows.len(),
-            KEYMAP.iter().filter(|b| !b.label.is_empty()).count()
+            in_layout(Layout::Dashboard)
+                .filter(|b| !b.label.is_empty())
+                .count()
         );
         assert!(rows.iter().all(|(k, d)| !k.is_empty() && !d.is_empty()));
     }

@@ -21,6 +21,23 @@
 //!
 //! Below [`MIN_WIDTH`]×[`MIN_HEIGHT`] neither layout exists and the "too small" screen is
 //! drawn instead.
+//!
+//! Inside the ring panel ([`ring_panel`]) the circle takes the full height, as wide as it
+//! is tall (two columns a row), with the legend beside it; only when the width leaves the
+//! legend less than [`RING_LEGEND_MIN_WIDTH`] does the legend go under a smaller circle.
+//! Text lines other panels' overlays ask for (a key trace) go under the legend:
+//!
+//! ```text
+//!  legend beside (every supported size)        legend below (narrow panels)
+//! ┌─────────────────┬─┬──────────────────┐     ┌──────────────────────────┐
+//! │     ⣀⠤⠤⠤⠤⣀      │ │ legend           │     │        ⣀⠤⠤⠤⠤⣀            │
+//! │   ⡔⠁     ⠈⢢    │ │                  │     │      ⡇   ring   ⢸           │
+//! │  ⡇  ring    ⢸   │ │                  │     │        ⠉⠒⠒⠒⠒⠉            │
+//! │   ⠣⡀     ⢀⠜    │ ├──────────────────┤     ├──────────────────────────┤
+//! │     ⠉⠒⠒⠒⠒⠉      │ │ extra text lines │     │ legend, then extra lines │
+//! └─────────────────┴─┴──────────────────┘     └──────────────────────────┘
+//!   circle: 2·rows columns × all rows
+//! ```
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
@@ -38,6 +55,14 @@ pub const CAPTION_LINES: u16 = 3;
 pub const RING_WIDTH_PERCENT: u16 = 64;
 /// Share of the body height of the ring/buckets row in the presenter layout (percent).
 pub const TOP_ROW_PERCENT: u16 = 62;
+
+/// Narrowest legend kept beside the circle (marker, swatch, name, share, breaker state).
+pub const RING_LEGEND_MIN_WIDTH: u16 = 26;
+/// Smallest share of the panel's rows the circle keeps when it shrinks to leave the legend
+/// [`RING_LEGEND_MIN_WIDTH`] beside it (percent); narrower, the legend goes below.
+pub const RING_MIN_HEIGHT_PERCENT: u16 = 85;
+/// Rows the legend gets when it goes under the circle.
+pub const RING_LEGEND_BELOW_ROWS: u16 = 6;
 
 /// Dashboard body, top to bottom: ring and buckets, breakers and traffic, event log.
 const DASHBOARD_BODY: [Constraint; 3] = [
@@ -100,6 +125,71 @@ pub struct TalkRegions {
     pub breakers: Option<Rect>,
     /// Status bar (one line).
     pub status: Rect,
+}
+
+/// Where the parts of the ring panel go (inside its border).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RingRegions {
+    /// The circle's canvas: as many columns as twice its rows, so the circle is round.
+    pub circle: Rect,
+    /// The legend (beside the circle, or under it in narrow panels).
+    pub legend: Rect,
+    /// The text lines asked for by overlays, under the legend (empty when none are asked).
+    pub extra: Rect,
+}
+
+/// The ring panel's `inner` area split into circle, legend and `extra_lines` lines of text
+/// for overlays (see the module docs).
+pub fn ring_panel(inner: Rect, extra_lines: u16) -> RingRegions {
+    let full = inner.height;
+    let least = (u32::from(full) * u32::from(RING_MIN_HEIGHT_PERCENT)).div_ceil(100) as u16;
+    let beside = (inner.width.saturating_sub(1 + RING_LEGEND_MIN_WIDTH) / 2).min(full);
+    if beside >= least.max(1) {
+        let circle = Rect {
+            width: beside * 2,
+            height: beside,
+            y: inner.y + (full - beside) / 2,
+            ..inner
+        };
+        let side = Rect {
+            x: inner.x + circle.width + 1,
+            width: inner.width - circle.width - 1,
+            ..inner
+        };
+        let (legend, extra) = split_off_bottom(side, extra_lines);
+        return RingRegions {
+            circle,
+            legend,
+            extra,
+        };
+    }
+    let below = (RING_LEGEND_BELOW_ROWS + extra_lines).min(full / 2);
+    let rows = (full - below).min(inner.width / 2);
+    let circle = Rect {
+        x: inner.x + (inner.width - rows * 2) / 2,
+        width: rows * 2,
+        height: rows,
+        ..inner
+    };
+    let under = Rect {
+        y: inner.y + rows,
+        height: full - rows,
+        ..inner
+    };
+    let (legend, extra) = split_off_bottom(under, extra_lines);
+    RingRegions {
+        circle,
+        legend,
+        extra,
+    }
+}
+
+/// `area` less its last `lines` rows (at most half of it), and those rows.
+fn split_off_bottom(area: Rect, lines: u16) -> (Rect, Rect) {
+    let lines = lines.min(area.height / 2);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(lines)]).areas(area);
+    (top, bottom)
 }
 
 fn usable(area: Rect) -> bool {
@@ -188,5 +278,39 @@ mod tests {
         let b = presenter(area, Focus::Breakers, 9).unwrap();
         assert_eq!(b.caption.height, CAPTION_LINES + 2);
         assert!(presenter(Rect::new(0, 0, 60, 20), Focus::All, 1).is_none());
+    }
+
+    #[test]
+    fn the_circle_is_round_and_as_tall_as_the_panel_with_the_legend_beside() {
+        let inner = Rect::new(1, 1, 68, 14);
+        let r = ring_panel(inner, 0);
+        assert_eq!(r.circle, Rect::new(1, 1, 28, 14));
+        assert_eq!(r.legend, Rect::new(30, 1, 39, 14));
+        assert!(r.extra.is_empty());
+        let r = ring_panel(inner, 3);
+        assert_eq!(r.circle.height, 14, "extra lines do not shrink the circle");
+        assert_eq!((r.legend.height, r.extra.height), (11, 3));
+        assert_eq!(r.extra.y, r.legend.y + 11);
+        // A little narrow: the circle gives up rows (at most 15%) to keep the legend beside.
+        let r = ring_panel(Rect::new(0, 0, 46, 10), 0);
+        assert_eq!((r.circle.width, r.circle.height), (18, 9));
+        assert_eq!(r.legend.width, 46 - 19);
+        // Narrower still, the legend goes below.
+        assert_eq!(ring_panel(Rect::new(0, 0, 44, 10), 0).legend.y, 5);
+    }
+
+    #[test]
+    fn a_narrow_panel_puts_the_legend_under_a_smaller_circle() {
+        let r = ring_panel(Rect::new(0, 0, 40, 20), 2);
+        assert_eq!(r.circle.height, 20 - 8);
+        assert_eq!(r.circle.width, 24);
+        assert_eq!(r.circle.x, 8, "centred");
+        assert_eq!(r.legend, Rect::new(0, 12, 40, 6));
+        assert_eq!(r.extra, Rect::new(0, 18, 40, 2));
+        // Degenerate sizes do not panic.
+        for (w, h) in [(0, 0), (1, 1), (3, 2), (30, 1), (1, 30)] {
+            let r = ring_panel(Rect::new(0, 0, w, h), 5);
+            assert!(r.circle.width <= w && r.circle.height <= h);
+        }
     }
 }

@@ -9,12 +9,16 @@
 //!      │                       ├─> effects (file I/O: the session)
 //!      ├─> terminal ─> record  └─> render/* ─> layout, theme, state, keymap
 //!      │      └─> signals                export ─> render
+//!      │                     raster (PNG) ─> export    clip (GIF) ─> raster
+//!      │                     deck (HTML slides) ─> export
 //!      ├─> signals
 //!      └─> render/progress (while the simulation is built)
 //! ```
 
 pub mod app;
+pub mod clip;
 pub mod crash;
+pub mod deck;
 pub mod effects;
 pub mod error;
 pub mod event_log;
@@ -23,6 +27,7 @@ pub mod input;
 pub mod keymap;
 pub mod layout;
 pub mod prompt;
+pub mod raster;
 pub mod record;
 pub mod render;
 pub mod runner;

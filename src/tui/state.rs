@@ -169,6 +169,8 @@ pub struct ViewState {
     help: bool,
     focus: Focus,
     present: bool,
+    /// The screen is blanked (presenter `.`): nothing is drawn until the next key.
+    blank: bool,
     mouse: bool,
     notes: VecDeque<Note>,
     /// Which lines the event log shows.
@@ -286,6 +288,16 @@ impl ViewState {
     /// Whether the presenter layout is on.
     pub fn present(&self) -> bool {
         self.present
+    }
+
+    /// Whether the screen is blanked.
+    pub fn blank(&self) -> bool {
+        self.blank
+    }
+
+    /// Blank the screen, or bring it back.
+    pub fn set_blank(&mut self, blank: bool) {
+        self.blank = blank;
     }
 
     /// Switch the presenter layout on or off.

@@ -196,6 +196,11 @@ impl Theme {
         self.title
     }
 
+    /// How many distinct server colours the palette has (they cycle after that).
+    pub fn server_colours(&self) -> usize {
+        self.servers.len()
+    }
+
     /// Style of a breaker state.
     pub fn state(&self, state: BreakerState) -> Style {
         match state {

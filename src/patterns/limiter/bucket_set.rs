@@ -54,6 +54,25 @@ impl BucketSet {
     /// [`LimiterError::NoSuchBucket`] when `index >= len`.
     #[inline]
     pub fn check(&mut self, index: usize, cost: u32, now: Nanos) -> Result<Decision, LimiterError> {
+        self.step(index, cost, now, Params::decide)
+    }
+
+    /// Check bucket `index` and say only whether it is allowed (the decision of
+    /// [`check`](Self::check) without its figures; cheaper).
+    #[inline]
+    pub fn allows(&mut self, index: usize, cost: u32, now: Nanos) -> Result<bool, LimiterError> {
+        self.step(index, cost, now, Params::admit)
+    }
+
+    /// One check of bucket `index` by `step` (the full decision or the verdict alone).
+    #[inline(always)]
+    fn step<R>(
+        &mut self,
+        index: usize,
+        cost: u32,
+        now: Nanos,
+        step: impl Fn(&Params, &mut State, u64, u32) -> R,
+    ) -> Result<R, LimiterError> {
         if u64::from(cost) >= self.params.cost_limit {
             return Err(self.params.refuse(cost));
         }
@@ -63,7 +82,7 @@ impl BucketSet {
             .get_mut(index)
             .ok_or(LimiterError::NoSuchBucket(index))?;
         self.last_now = now;
-        Ok(self.params.decide(state, now, cost))
+        Ok(step(&self.params, state, now, cost))
     }
 
     /// Tokens in bucket `index` at `now`, read-only: in `[0, capacity]`, fractional; the
@@ -138,6 +157,9 @@ mod tests {
                     for b in &mut single {
                         b.set_config(c, t);
                     }
+                } else if op == 1 {
+                    let verdict = single[i].check(cost, t).map(|d| d.allowed);
+                    prop_assert_eq!(set.allows(i, cost, t), verdict);
                 } else {
                     prop_assert_eq!(set.check(i, cost, t), single[i].check(cost, t));
                 }

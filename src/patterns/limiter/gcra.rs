@@ -241,10 +241,10 @@ impl Params {
         }
     }
 
-    /// The GCRA step. `now` must already be clamped to the latest time seen and `cost`
-    /// already validated (`cost < cost_limit`).
+    /// The theoretical arrival time after taking `cost` at `now`, as `(ns, fr)`, and
+    /// whether that is within the burst tolerance (the check is allowed).
     #[inline(always)]
-    pub(super) fn decide(&self, st: &mut State, now: u64, cost: u32) -> Decision {
+    fn next_tat(&self, st: &State, now: u64, cost: u32) -> (u128, u64, bool) {
         let (base_ns, base_fr) = st.effective(now);
         let (add_ns, add_fr) = self.interval_of(cost);
         let mut ns = base_ns + add_ns;
@@ -255,6 +255,27 @@ impl Params {
         }
         let limit_ns = u128::from(now) + self.tau_ns;
         let allowed = ns < limit_ns || (ns == limit_ns && fr <= self.tau_fr);
+        (ns, fr, allowed)
+    }
+
+    /// The GCRA step without the figures of a [`Decision`]: whether `cost` is admitted
+    /// (and then taken). Same preconditions as [`decide`](Self::decide).
+    #[inline(always)]
+    pub(super) fn admit(&self, st: &mut State, now: u64, cost: u32) -> bool {
+        let (ns, fr, allowed) = self.next_tat(st, now, cost);
+        if allowed {
+            st.set(ns, fr);
+        }
+        allowed
+    }
+
+    /// The GCRA step. `now` must already be clamped to the latest time seen and `cost`
+    /// already validated (`cost < cost_limit`).
+    #[inline(always)]
+    pub(super) fn decide(&self, st: &mut State, now: u64, cost: u32) -> Decision {
+        let (base_ns, base_fr) = st.effective(now);
+        let (ns, fr, allowed) = self.next_tat(st, now, cost);
+        let limit_ns = u128::from(now) + self.tau_ns;
         if allowed {
             st.set(ns, fr);
             Decision {

@@ -96,20 +96,59 @@ impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
         K: std::borrow::Borrow<Q>,
         Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
     {
+        self.step(key, cost, now, Params::decide)
+    }
+
+    /// Check `key` and say only whether it is allowed (the same decision as
+    /// [`check`](Self::check), which also computes the figures of a [`Decision`]: tokens
+    /// left, when to retry, when full). For callers that need the verdict alone.
+    ///
+    /// ```
+    /// use ringside::patterns::Nanos;
+    /// use ringside::patterns::limiter::{BucketConfig, KeyedLimiter, LimiterError};
+    ///
+    /// let mut per_ip: KeyedLimiter<String> = KeyedLimiter::new(BucketConfig::new(1, 1.0)?);
+    /// assert!(per_ip.allows("10.0.0.1", 1, Nanos::ZERO)?);
+    /// assert!(!per_ip.allows("10.0.0.1", 1, Nanos::ZERO)?);
+    /// assert!(per_ip.allows("10.0.0.1", 1, Nanos::from_secs(1))?);
+    /// # Ok::<(), LimiterError>(())
+    /// ```
+    #[inline]
+    pub fn allows<Q>(&mut self, key: &Q, cost: u32, now: Nanos) -> Result<bool, LimiterError>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    {
+        self.step(key, cost, now, Params::admit)
+    }
+
+    /// One check of `key` by `step` (the full decision or the verdict alone).
+    #[inline(always)]
+    fn step<Q, R>(
+        &mut self,
+        key: &Q,
+        cost: u32,
+        now: Nanos,
+        step: impl Fn(&Params, &mut State, u64, u32) -> R,
+    ) -> Result<R, LimiterError>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    {
         if u64::from(cost) >= self.params.cost_limit {
             return Err(self.params.refuse(cost));
         }
         let now = now.as_nanos().max(self.last_now);
         self.last_now = now;
         if let Some(st) = self.buckets.get_mut(key) {
-            return Ok(self.params.decide(st, now, cost));
+            return Ok(step(&self.params, st, now, cost));
         }
         let mut st = State::FULL;
-        let decision = self.params.decide(&mut st, now, cost);
+        let result = step(&self.params, &mut st, now, cost);
         if !st.is_full(now) {
             self.insert(key.to_owned(), st, now);
         }
-        Ok(decision)
+        Ok(result)
     }
 
     /// Tracks a new key, making room first when needed.

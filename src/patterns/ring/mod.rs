@@ -34,6 +34,7 @@ use md5::{Digest, Md5};
 use thiserror::Error;
 
 pub mod balance;
+mod md5_lanes;
 pub mod trace;
 
 /// Default number of virtual nodes per server (weight 1.0).
@@ -146,6 +147,37 @@ pub fn hash_key(key: &str) -> Position {
 pub fn hash_bytes(key: &[u8]) -> Position {
     let digest: [u8; 16] = Md5::digest(key).into();
     u128::from_be_bytes(digest)
+}
+
+/// [`hash_bytes`] of many keys, appended to `out` in order: hashed eight at a time, one
+/// MD5 per SIMD lane (bit for bit the same digests), several times faster per key than
+/// one by one.
+///
+/// ```
+/// use ringside::patterns::ring::{hash_bytes, hash_many};
+///
+/// let keys: Vec<String> = (0..100).map(|i| format!("user:{i}")).collect();
+/// let mut hashes = Vec::new();
+/// hash_many(keys.iter().map(|k| k.as_bytes()), &mut hashes);
+/// assert_eq!(hashes.len(), 100);
+/// assert_eq!(hashes[42], hash_bytes(b"user:42"));
+/// ```
+pub fn hash_many<'a>(keys: impl IntoIterator<Item = &'a [u8]>, out: &mut Vec<Position>) {
+    let mut keys = keys.into_iter();
+    let mut batch: [&[u8]; md5_lanes::LANES] = [&[]; md5_lanes::LANES];
+    let mut hashes = [0u128; md5_lanes::LANES];
+    loop {
+        let mut n = 0;
+        for (slot, key) in batch.iter_mut().zip(keys.by_ref()) {
+            *slot = key;
+            n += 1;
+        }
+        if n == 0 {
+            return;
+        }
+        md5_lanes::md5_lanes(&batch[..n], &mut hashes);
+        out.extend_from_slice(&hashes[..n]);
+    }
 }
 
 /// A member's bookkeeping.
@@ -386,6 +418,35 @@ impl HashRing {
             return None;
         }
         Some(ServerId(self.owner[self.successor(hash)]))
+    }
+
+    /// The owner id of each of `keys` (`None` on an empty ring), appended to `out` in
+    /// order: the keys are hashed [several at a time](hash_many), then looked up.
+    ///
+    /// ```
+    /// use ringside::patterns::ring::HashRing;
+    ///
+    /// let ring = HashRing::with_servers(100, ["a", "b", "c"])?;
+    /// let keys = ["user:1", "user:2", "session:abc"];
+    /// let mut owners = Vec::new();
+    /// ring.owners_many(keys.iter().map(|k| k.as_bytes()), &mut owners);
+    /// for (key, owner) in keys.iter().zip(&owners) {
+    ///     assert_eq!(*owner, ring.owner_id(key));
+    /// }
+    /// # Ok::<(), ringside::patterns::ring::RingError>(())
+    /// ```
+    pub fn owners_many<'a>(
+        &self,
+        keys: impl IntoIterator<Item = &'a [u8]>,
+        out: &mut Vec<Option<ServerId>>,
+    ) {
+        let mut keys = keys.into_iter().peekable();
+        let mut hashes = Vec::with_capacity(md5_lanes::LANES * 8);
+        while keys.peek().is_some() {
+            hashes.clear();
+            hash_many(keys.by_ref().take(md5_lanes::LANES * 8), &mut hashes);
+            out.extend(hashes.iter().map(|&h| self.owner_id_of_hash(h)));
+        }
     }
 
     /// Up to `n` distinct owners of `key`, clockwise from its position, starting with

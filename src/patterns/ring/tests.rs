@@ -317,3 +317,26 @@ fn set_vnodes_rebuilds_every_point_and_keeps_ids() {
     assert_eq!(r.vnodes(), 8);
     assert_eq!(r.point_count(), 24);
 }
+
+#[test]
+fn batched_lookups_equal_single_ones() {
+    let r = HashRing::with_servers(50, ["a", "b", "c", "d"]).unwrap();
+    // Lengths across the one/two/three-block boundaries, in batches that are not a
+    // multiple of the lane count.
+    let keys: Vec<String> = (0..203)
+        .map(|i| "k".repeat(i % 130) + &i.to_string())
+        .collect();
+    let mut owners = Vec::new();
+    r.owners_many(keys.iter().map(|k| k.as_bytes()), &mut owners);
+    let mut hashes = Vec::new();
+    hash_many(keys.iter().map(|k| k.as_bytes()), &mut hashes);
+    assert_eq!(owners.len(), keys.len());
+    for (i, k) in keys.iter().enumerate() {
+        assert_eq!(hashes[i], hash_key(k), "key {i}");
+        assert_eq!(owners[i], r.owner_id(k), "key {i}");
+    }
+    let empty = HashRing::new(5).unwrap();
+    let mut none = Vec::new();
+    empty.owners_many([b"x".as_slice()], &mut none);
+    assert_eq!(none, [None]);
+}

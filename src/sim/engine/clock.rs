@@ -126,6 +126,7 @@ impl Engine {
             srv.last_second = srv.this_second;
             srv.this_second = 0;
         }
+        self.drop_expired_previous_ring();
     }
 
     fn fire_timeline(&mut self) {

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use super::membership::Change;
 use crate::patterns::Nanos;
 use crate::patterns::breaker::BreakerConfig;
 use crate::patterns::limiter::BucketConfig;
@@ -13,7 +14,7 @@ use crate::sim::duration::format_duration;
 use crate::sim::error::SimError;
 use crate::sim::limits::{MAX_SPEED, MEMBERSHIP_CHANGES, MIN_SPEED, STEP_NS};
 use crate::sim::scenario::validate;
-use crate::sim::snapshot::{LogKind, MembershipAction, MembershipChange};
+use crate::sim::snapshot::{LogKind, MembershipAction};
 use crate::sim::traffic::{auto_server_name, tenant_index, tenant_name};
 
 use super::log::{push_bounded, push_log};
@@ -163,7 +164,7 @@ impl Engine {
             self.breaker_config,
             self.now,
         )?;
-        let before = self.owned_keys(&name);
+        let before = self.before_change();
         let id = Arc::make_mut(&mut self.ring).add(&name)?;
         self.next_epoch += 1;
         let slot = id.0 as usize;
@@ -173,7 +174,15 @@ impl Engine {
         self.servers[slot] = Some(server);
         self.rebuild_ring_tables();
         let ideal = 1.0 / (before.servers + 1) as f64;
-        let moved = self.membership_change(&before, MembershipAction::AddServer, &name, ideal);
+        let moved = self.record_change(
+            before,
+            Change {
+                action: MembershipAction::AddServer,
+                server: &name,
+                removed: None,
+                ideal,
+            },
+        );
         Ok(format!(
             "added server {name}: {:.1}% of keys moved (ideal {:.1}%)",
             moved * 100.0,
@@ -189,14 +198,22 @@ impl Engine {
         if self.ring.len() <= 1 {
             return Err(SimError::LastServer(name.to_string()));
         }
-        let before = self.owned_keys(name);
+        let before = self.before_change();
         Arc::make_mut(&mut self.ring).remove(name)?;
         if let Some(srv) = self.servers.get_mut(id.0 as usize).and_then(Option::take) {
             push_bounded(&mut self.retired, srv.retire(self.now), MEMBERSHIP_CHANGES);
         }
         self.rebuild_ring_tables();
         let ideal = 1.0 / before.servers as f64;
-        let moved = self.membership_change(&before, MembershipAction::RemoveServer, name, ideal);
+        let moved = self.record_change(
+            before,
+            Change {
+                action: MembershipAction::RemoveServer,
+                server: name,
+                removed: Some(id.0),
+                ideal,
+            },
+        );
         Ok(format!(
             "removed server {name}: {:.1}% of keys moved (ideal {:.1}%)",
             moved * 100.0,
@@ -215,7 +232,7 @@ impl Engine {
         let points = (self.ring.point_count() as u64).saturating_sub(old)
             + validate::server_points(vnodes, weight);
         validate::ring_size(self.ring.len(), points)?;
-        let before = self.owned_keys(server);
+        let before = self.before_change();
         let share_before = self.shares.get(id.0 as usize).copied().unwrap_or(0.0);
         Arc::make_mut(&mut self.ring).set_weight(server, weight)?;
         if let Some(Some(s)) = self.servers.get_mut(id.0 as usize) {
@@ -224,7 +241,15 @@ impl Engine {
         self.rebuild_ring_tables();
         let share_after = self.shares.get(id.0 as usize).copied().unwrap_or(0.0);
         let ideal = (share_after - share_before).abs();
-        let moved = self.membership_change(&before, MembershipAction::SetWeight, server, ideal);
+        let moved = self.record_change(
+            before,
+            Change {
+                action: MembershipAction::SetWeight,
+                server,
+                removed: None,
+                ideal,
+            },
+        );
         Ok(format!(
             "weight of {server} set to {weight}: {:.1}% of keys moved (share change {:.1}%)",
             moved * 100.0,
@@ -250,20 +275,18 @@ impl Engine {
             .sum();
         validate::ring_size(weights.len(), points)?;
         let old = self.ring.vnodes();
-        let before = self.key_owners();
+        let before = self.before_change();
         Arc::make_mut(&mut self.ring).set_vnodes(vnodes)?;
         self.rebuild_ring_tables();
-        let after = self.key_owners();
-        let moved = before.iter().zip(&after).filter(|(b, a)| b != a).count();
-        let moved = moved as f64 / after.len().max(1) as f64;
-        let servers = self.ring.len();
         // No server joined or left: ideally no key would move.
-        self.record_change(
-            MembershipAction::SetVnodes,
-            String::new(),
-            servers,
-            moved,
-            0.0,
+        let moved = self.record_change(
+            before,
+            Change {
+                action: MembershipAction::SetVnodes,
+                server: "",
+                removed: None,
+                ideal: 0.0,
+            },
         );
         Ok(format!(
             "vnodes per server {old} → {vnodes}: {:.1}% of keys moved",
@@ -460,86 +483,6 @@ impl Engine {
         best as u32
     }
 
-    /// Which of the key population `server` owns now, before a change of its own points.
-    fn owned_keys(&self, server: &str) -> OwnedKeys {
-        OwnedKeys {
-            servers: self.ring.len(),
-            owned: self.owned_by(server),
-        }
-    }
-
-    /// The owner id of each key of the population on the current ring.
-    fn key_owners(&self) -> Vec<Option<u32>> {
-        self.key_hashes
-            .iter()
-            .map(|&h| self.ring.owner_id_of_hash(h).map(|id| id.0))
-            .collect()
-    }
-
-    /// For each key of the population, whether `server` owns it on the current ring.
-    fn owned_by(&self, server: &str) -> Vec<bool> {
-        let id = self.ring.id_of(server);
-        self.key_hashes
-            .iter()
-            .map(|&h| id.is_some() && self.ring.owner_id_of_hash(h) == id)
-            .collect()
-    }
-
-    /// Record a change of `server`'s points against `before` (the ring tables are already
-    /// rebuilt); returns the fraction of keys that moved.
-    ///
-    /// Only `server`'s points changed, so a key moved exactly when `server` owned it
-    /// before or owns it now, not both: the first point after a key that is not
-    /// `server`'s is the same on both rings. This spares copying the ring (hundreds of
-    /// megabytes at 20,000 servers) to compare lookups on two rings.
-    fn membership_change(
-        &mut self,
-        before: &OwnedKeys,
-        action: MembershipAction,
-        server: &str,
-        ideal: f64,
-    ) -> f64 {
-        let after = self.owned_by(server);
-        let moved = if after.is_empty() {
-            0.0
-        } else {
-            let count = before
-                .owned
-                .iter()
-                .zip(&after)
-                .filter(|(b, a)| b != a)
-                .count();
-            count as f64 / after.len() as f64
-        };
-        self.record_change(action, server.to_string(), before.servers, moved, ideal);
-        moved
-    }
-
-    /// Keep a change of the ring (now rebuilt) for snapshots and reports.
-    fn record_change(
-        &mut self,
-        action: MembershipAction,
-        server: String,
-        servers_before: usize,
-        moved: f64,
-        ideal: f64,
-    ) {
-        push_bounded(
-            &mut self.membership,
-            MembershipChange {
-                at_ns: self.now,
-                action,
-                server,
-                servers_before,
-                servers_after: self.ring.len(),
-                moved_fraction: moved,
-                ideal_fraction: ideal,
-                vnodes: self.ring.vnodes(),
-            },
-            MEMBERSHIP_CHANGES,
-        );
-    }
-
     /// Change the offered rate (validated) and redraw the next arrival; returns the old rate.
     fn set_rate(&mut self, rate: f64) -> Result<f64, SimError> {
         validate::rate(rate)?;
@@ -547,14 +490,6 @@ impl Engine {
         self.schedule_next_arrival();
         Ok(old)
     }
-}
-
-/// The key population's owners before a change of one server's points.
-struct OwnedKeys {
-    /// Servers on the ring before the change.
-    servers: usize,
-    /// For each key, whether the changed server owned it.
-    owned: Vec<bool>,
 }
 
 fn fmt_rate(r: f64) -> String {

@@ -28,6 +28,7 @@ mod clock;
 mod commands;
 mod interrupt;
 mod log;
+mod membership;
 mod pipeline;
 mod prefetch;
 mod queue;
@@ -48,16 +49,18 @@ use rand::rngs::Xoshiro256PlusPlus;
 use crate::patterns::Nanos;
 use crate::patterns::breaker::BreakerConfig;
 use crate::patterns::limiter::{BucketConfig, BucketSet};
-use crate::patterns::ring::{HashRing, Position, RingBuilder, hash_key};
+use crate::patterns::ring::balance::Balance;
+use crate::patterns::ring::{HashRing, Position, RingBuilder, hash_many};
 
 use super::error::SimError;
 use super::limits::{LOG_LINES, RECENT_REQUESTS, SERIES_SECONDS};
 use super::scenario::{Scenario, ServerDefaults};
 use super::session::SessionEntry;
 use super::snapshot::{
-    Caption, LogKind, LogLine, MembershipChange, RecentRequest, RingPoint, SecondSample, Totals,
+    Caption, LogKind, LogLine, MembershipChange, PreviousRing, RecentRequest, RingBalance,
+    RingPoint, SecondSample, Totals,
 };
-use super::traffic::{Sampler, key_name, unit_f64};
+use super::traffic::{Sampler, unit_f64};
 
 pub use interrupt::Interrupt;
 use interrupt::Slicer;
@@ -101,6 +104,9 @@ pub struct Engine {
     /// Shared with snapshots (copied on write when a snapshot still holds it).
     ring: Arc<HashRing>,
     ring_points: Arc<[RingPoint]>,
+    /// The ring before the last membership change, for drawing what moved.
+    previous_ring: Option<PreviousRing>,
+    ring_balance: RingBalance,
     shares: Vec<f64>,
     servers: Vec<Option<SimServer>>,
     next_epoch: u64,
@@ -233,9 +239,7 @@ impl Engine {
         };
         let tenants = vec![tenant; tenant_count];
         let buckets = BucketSet::new(bucket_config, tenant_count);
-        let key_hashes = (0..sc.traffic.keys.max(1))
-            .map(|i| hash_key(&key_name(i)))
-            .collect();
+        let key_hashes = key_population(sc.traffic.keys.max(1));
         let latency_mult = latency_table(&mut rng, sc.server_defaults.latency_sigma);
         let hist = Histogram::new_with_bounds(1, 3_600_000_000, 3)?;
         let mut engine = Self {
@@ -251,6 +255,8 @@ impl Engine {
             replicas: sc.replicas.max(1),
             ring: Arc::new(ring),
             ring_points: Arc::from(Vec::new()),
+            previous_ring: None,
+            ring_balance: RingBalance::default(),
             shares: Vec::new(),
             servers,
             next_epoch,
@@ -314,7 +320,8 @@ impl Engine {
         &self.key_hashes
     }
 
-    /// Recompute the drawn ring points and each server's share after a membership change.
+    /// Recompute the drawn ring points, each server's share and the ring's balance after a
+    /// membership change.
     fn rebuild_ring_tables(&mut self) {
         self.ring_points = self
             .ring
@@ -324,11 +331,29 @@ impl Engine {
                 server: id.0,
             })
             .collect();
+        let balance = Balance::of(&self.ring);
         self.shares = vec![0.0; self.servers.len()];
-        for (id, share) in self.ring.shares() {
+        for &(id, share) in balance.shares() {
             if let Some(s) = self.shares.get_mut(id.0 as usize) {
-                *s = share;
+                *s = share.to_f64();
             }
         }
+        self.ring_balance = RingBalance {
+            peak_to_mean: balance.peak_to_mean(),
+            cv: balance.cv(),
+        };
     }
+}
+
+/// The MD5 positions of the keys `key-0` … `key-{n-1}`, hashed in batches (SIMD lanes).
+fn key_population(n: u32) -> Vec<Position> {
+    const CHUNK: u32 = 64;
+    let mut hashes = Vec::with_capacity(n as usize);
+    let mut names: Vec<String> = Vec::with_capacity(CHUNK as usize);
+    for start in (0..n).step_by(CHUNK as usize) {
+        names.clear();
+        names.extend((start..n.min(start + CHUNK)).map(|i| format!("key-{i}")));
+        hash_many(names.iter().map(|k| k.as_bytes()), &mut hashes);
+    }
+    hashes
 }

@@ -95,8 +95,7 @@ impl Engine {
             }
             None => self
                 .buckets
-                .check(tenant as usize, 1, Nanos::from_nanos(now))
-                .map(|d| d.allowed)
+                .allows(tenant as usize, 1, Nanos::from_nanos(now))
                 .unwrap_or(false),
         };
         if allowed {

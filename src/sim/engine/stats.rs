@@ -130,6 +130,8 @@ impl Engine {
             departed: departed(&self.retired, self.now),
             ring_points: self.ring_points.clone(),
             ring: self.ring.clone(),
+            previous_ring: self.previous_ring(),
+            ring_balance: self.ring_balance,
             recent_requests: self.recent.iter().copied().collect(),
             tenants: self.tenant_stats(SNAPSHOT_TENANTS),
             tenant_count: self.tenants.len(),

@@ -11,7 +11,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::labels;
 use super::panel::panel;
-use crate::tui::keymap;
+use crate::tui::keymap::{self, Layout};
 use crate::tui::theme::Theme;
 
 /// Most columns the overlay splits into.
@@ -52,9 +52,13 @@ fn description(d: &str) -> Paragraph<'_> {
     Paragraph::new(d).wrap(Wrap { trim: true })
 }
 
-/// Draw the help overlay centred in `area`.
-pub fn render(frame: &mut Frame, area: Rect, theme: &Theme) {
-    let entries: Vec<(&str, &str)> = keymap::help_rows().collect();
+/// How to read the ring's three circles, outside in, on the overlay's bottom border (a
+/// border, not rows: the key map alone fills 80×24).
+pub const READING_THE_RING: &str = " ring: band = arc owners · track = selected · dots = keys ";
+
+/// Draw the help overlay of `layout` (its keys differ: see [`Layout`]) centred in `area`.
+pub fn render(frame: &mut Frame, area: Rect, layout: Layout, theme: &Theme) {
+    let entries: Vec<(&str, &str)> = keymap::help_rows_in(layout).collect();
     let key_w = entries
         .iter()
         .map(|(k, _)| labels::width(k))
@@ -97,7 +101,8 @@ pub fn render(frame: &mut Frame, area: Rect, theme: &Theme) {
         height,
     };
     frame.render_widget(Clear, popup);
-    let block = panel("Keys · ? or Esc closes", theme);
+    let block = panel("Keys · ? or Esc closes", theme)
+        .title_bottom(Span::styled(READING_THE_RING, theme.title));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     for (c, column) in packed.iter().enumerate() {
@@ -127,11 +132,16 @@ mod tests {
     use ratatui::backend::TestBackend;
 
     fn screen(width: u16, height: u16) -> String {
+        screen_of(width, height, Layout::Dashboard)
+    }
+
+    fn screen_of(width: u16, height: u16, layout: Layout) -> String {
         let mut t = Terminal::new(TestBackend::new(width, height)).unwrap();
         t.draw(|f| {
             render(
                 f,
                 f.area(),
+                layout,
                 &Theme::new(crate::tui::theme::ThemeKind::Dark, false),
             )
         })
@@ -149,11 +159,16 @@ mod tests {
     /// the dashboard is drawn at (80×24 is the minimum).
     #[test]
     fn every_binding_shows_at_every_size() {
-        for (w, h) in [(80, 24), (100, 30), (120, 40), (200, 60)] {
-            let text = screen(w, h);
-            for (k, d) in keymap::help_rows() {
-                for part in k.split(' ').chain(d.split(' ')) {
-                    assert!(text.contains(part), "{part:?} missing at {w}x{h}:\n{text}");
+        for layout in [Layout::Dashboard, Layout::Presenter] {
+            for (w, h) in [(80, 24), (100, 30), (120, 40), (200, 60)] {
+                let text = screen_of(w, h, layout);
+                for (k, d) in keymap::help_rows_in(layout) {
+                    for part in k.split(' ').chain(d.split(' ')) {
+                        assert!(
+                            text.contains(part),
+                            "{part:?} missing at {w}x{h} in {layout:?}:\n{text}"
+                        );
+                    }
                 }
             }
         }

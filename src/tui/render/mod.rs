@@ -5,6 +5,7 @@
 
 use ratatui::Frame;
 
+use super::keymap::Layout;
 use super::layout;
 use super::state::{Focus, LegendHit, ViewState};
 use super::theme::Theme;
@@ -23,7 +24,9 @@ pub mod panel;
 pub mod presenter_caption;
 pub mod progress;
 pub mod ring_gauge;
+pub mod ring_geometry;
 pub mod ring_legend;
+pub mod ring_moved;
 pub mod ring_trace;
 pub mod status_bar;
 pub mod time_axis;
@@ -44,13 +47,16 @@ pub fn draw(
         return None;
     }
     frame.buffer_mut().set_style(area, theme.page);
+    if view.blank() {
+        return None;
+    }
     let legend = if view.present() || view.focus() != Focus::All {
         presenter(frame, snap, view, theme)
     } else {
         dashboard(frame, snap, view, theme)
     };
     if view.help_open() {
-        help::render(frame, area, theme);
+        help::render(frame, area, Layout::of(view.present()), theme);
     }
     legend
 }

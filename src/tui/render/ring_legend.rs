@@ -1,6 +1,8 @@
-//! The ring's legend: one row per server (colour swatch, name, share of the hash space,
-//! load, breaker state, fault), the selected row marked and kept visible, and after a
-//! membership change the fraction of keys that moved beside the ideal.
+//! The ring's legend: one row per server (colour swatch, name, exact share of the hash
+//! space, load, breaker state, fault), the selected row marked and kept visible, the
+//! ring's balance (vnodes per server, peak-to-mean share, coefficient of variation), after
+//! a membership change [what moved](super::ring_moved) until the next change, and what
+//! the ring's three circles mean when there is room.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,12 +11,10 @@ use ratatui::widgets::Paragraph;
 
 use super::format::compact;
 use super::labels::{self, Column};
-use crate::sim::{Fault, MembershipAction, MembershipChange, ServerSnapshot, Snapshot};
+use super::ring_moved;
+use crate::sim::{Fault, ServerSnapshot, Snapshot};
 use crate::tui::state::{LegendHit, ViewState};
 use crate::tui::theme::{Theme, state_glyph, state_word};
-
-/// How long (virtual ns) the "moved x% of keys" line stays after a membership change.
-pub const MOVED_SHOWN_NS: u64 = 15_000_000_000;
 
 /// Widest a server name column grows (longer names are abbreviated, distinctly).
 pub const NAME_CAP: usize = 24;
@@ -58,7 +58,7 @@ impl Col {
     /// The cell text of server `s` (without the separating space).
     fn cell(self, s: &ServerSnapshot) -> String {
         match self {
-            Col::Share => format!("{:.1}%", s.share * 100.0),
+            Col::Share => format!("{:.2}%", s.share * 100.0),
             Col::Rate => compact(s.requests_per_sec),
             Col::Load => format!("{:.0}%", s.load * 100.0),
             Col::Breaker => format!("{}{}", state_glyph(s.breaker), state_word(s.breaker)),
@@ -152,10 +152,7 @@ pub fn render(
     if area.is_empty() {
         return None;
     }
-    let moved = snap
-        .membership_changes
-        .last()
-        .filter(|c| snap.now_ns.saturating_sub(c.at_ns) < MOVED_SHOWN_NS);
+    let moved = ring_moved::legend_lines(snap, usize::from(area.width), area.height, theme);
     let cols = Columns::fit(&snap.servers, usize::from(area.width));
     let names: Vec<&str> = snap.servers.iter().map(|s| s.name.as_str()).collect();
     let labels = labels::distinct_labels(&names, cols.name);
@@ -163,7 +160,7 @@ pub fn render(
     let full_name = selected
         .filter(|&i| labels[i] != names[i])
         .map(|i| names[i]);
-    let footer = u16::from(moved.is_some()) * 2 + u16::from(full_name.is_some());
+    let footer = moved.len() as u16 + u16::from(full_name.is_some()) + BALANCE_LINES;
     let mut rows = area.height.saturating_sub(1 + footer) as usize;
     let overflow = snap.servers.len() > rows;
     if overflow {
@@ -195,12 +192,10 @@ pub fn render(
             Span::styled(name.to_string(), theme.text),
         ]));
     }
-    if let Some(c) = moved {
-        lines.extend(moved_lines(c, usize::from(area.width), theme));
-    }
-    if lines.len() < usize::from(area.height) {
-        lines.push(key_dot_legend(theme));
-    }
+    lines.push(balance_line(snap, usize::from(area.width), theme));
+    lines.extend(moved);
+    let room = usize::from(area.height).saturating_sub(lines.len());
+    lines.extend(circles_key(usize::from(area.width), room, theme));
     frame.render_widget(Paragraph::new(lines), area);
     let rows_area = Rect {
         y: area.y + 1,
@@ -213,17 +208,62 @@ pub fn render(
     })
 }
 
-/// What the dots inside the ring mean: recent request keys by outcome.
-fn key_dot_legend(theme: &Theme) -> Line<'static> {
-    Line::from(vec![
-        Span::styled("keys ", theme.dim),
-        Span::styled("•", theme.good),
-        Span::styled("ok ", theme.dim),
-        Span::styled("•", theme.warn),
-        Span::styled("limited ", theme.dim),
-        Span::styled("•", theme.bad),
-        Span::styled("failed", theme.dim),
-    ])
+/// Lines of the balance readout.
+const BALANCE_LINES: u16 = 1;
+
+/// The ring's balance: vnodes per server, peak-to-mean share and coefficient of variation
+/// of the shares (the engine's, from the exact arc sums), in the longest form that fits.
+pub fn balance_line(snap: &Snapshot, width: usize, theme: &Theme) -> Line<'static> {
+    let b = snap.ring_balance;
+    let stat = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
+    let (peak, cv) = (stat(b.peak_to_mean), stat(b.cv));
+    let v = snap.vnodes;
+    let vnodes = if v == 1 { "vnode" } else { "vnodes" };
+    let text = labels::first_that_fits(
+        [
+            format!("{v} {vnodes}/server · peak/mean {peak} · cv {cv}"),
+            format!("{v} {vnodes} · peak/mean {peak} · cv {cv}"),
+            format!("{v}vn peak/mean {peak} cv {cv}"),
+            format!("peak/mean {peak} cv {cv}"),
+        ],
+        width,
+    );
+    Line::styled(text, theme.text)
+}
+
+/// What the ring's three circles mean, outside in (at most `rows` lines, longest forms
+/// that fit `width`; nothing when even the shortest does not fit).
+fn circles_key(width: usize, rows: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let dots = |lead: &'static str| {
+        Line::from(vec![
+            Span::styled(lead, theme.dim),
+            Span::styled("•", theme.good),
+            Span::styled("ok ", theme.dim),
+            Span::styled("•", theme.warn),
+            Span::styled("limited ", theme.dim),
+            Span::styled("•", theme.bad),
+            Span::styled("failed", theme.dim),
+        ])
+    };
+    let long = [
+        Line::styled("outer band: each arc in its owner's colour", theme.dim),
+        Line::styled("inner track: the ▶ selected server's arcs", theme.dim),
+        dots("dots: recent keys "),
+    ];
+    let short = [
+        Line::styled("band: owners  track: ▶ selected", theme.dim),
+        dots("keys "),
+    ];
+    let fits = |ls: &[Line]| ls.len() <= rows && ls.iter().all(|l| l.width() <= width);
+    if fits(&long) {
+        long.to_vec()
+    } else if fits(&short) {
+        short.to_vec()
+    } else if rows >= 1 && short[1].width() <= width {
+        vec![short[1].clone()]
+    } else {
+        Vec::new()
+    }
 }
 
 /// The legend row of server number `i`, its name shown as `label`.
@@ -271,24 +311,4 @@ pub fn fault_tag(fault: &Fault) -> &'static str {
         Fault::Down => "down",
         Fault::Flapping { .. } => "flapping",
     }
-}
-
-/// The last membership change: what happened, and how many keys moved beside the ideal
-/// (a shorter form when `width` is narrow).
-fn moved_lines(c: &MembershipChange, width: usize, theme: &Theme) -> [Line<'static>; 2] {
-    let head = match c.action {
-        MembershipAction::AddServer => format!("added {}:", c.server),
-        MembershipAction::RemoveServer => format!("removed {}:", c.server),
-        MembershipAction::SetWeight => format!("reweighted {}:", c.server),
-        MembershipAction::SetVnodes => format!("{} vnodes per server:", c.vnodes),
-    };
-    let head = Line::styled(labels::pad(&head, width), theme.text);
-    let (moved, ideal) = (c.moved_fraction * 100.0, c.ideal_fraction * 100.0);
-    let long = format!("moved {moved:.1}% of keys (ideal {ideal:.1}%)");
-    let text = if labels::width(&long) <= width {
-        long
-    } else {
-        format!("moved {moved:.1}% (ideal {ideal:.1}%)")
-    };
-    [head, Line::styled(text, theme.accent)]
 }

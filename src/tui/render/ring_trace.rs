@@ -6,22 +6,24 @@
 //!   of the ring from the key to the server that serves it now; `✗` at each owner passed
 //!   over (breaker open, or half-open with no probe slot), `◆` at the one that serves it.
 //!   The text says the same: position, owner, replicas in order, who serves it now and why.
-//! - **Replica arcs** (`R`, with `replicas` ≥ 2): inside the selected server's track, the
-//!   arcs of the hash space for which it is the 2nd owner (solid), the 3rd (dotted), and so
-//!   on (sparser dots), in its colour.
+//! - **Replica arcs** (`R`, with `replicas` ≥ 2): just inside the circle of key dots, one
+//!   thin circle per rank, the arcs of the hash space for which the selected server is the
+//!   2nd owner (solid), the 3rd (dotted), and so on (sparser dots), in its colour.
 //!
 //! The answers come from the engine's own routing ([`Snapshot::route`],
 //! [`Snapshot::owners_at`]), re-asked on every frame, so a trace follows membership and
-//! vnode changes. The drawing takes the circle's geometry as a [`Circle`], so it does not
-//! depend on how the gauge lays itself out.
+//! vnode changes. The drawing takes the circle's [`RingGeometry`], so it does not depend on
+//! how the gauge lays itself out.
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::canvas::{Context, Line as CanvasLine, Points};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::ring_geometry::{RingGeometry, turns};
 use crate::sim::{BreakerState, KeyRoute, Snapshot};
 use crate::tui::state::ViewState;
 use crate::tui::theme::Theme;
@@ -31,21 +33,6 @@ pub const MAX_TEXT_ROWS: u16 = 3;
 
 /// Hex digits of the position shown (the first 8 of its 32).
 const POSITION_DIGITS: usize = 8;
-
-/// How the ring is drawn on the canvas: where a ring position lands at a given radius, and
-/// the radii of the gauge's circles.
-pub struct Circle<'a> {
-    /// The canvas point of ring position `position` at `radius` from the centre.
-    pub point: &'a dyn Fn(u128, f64) -> (f64, f64),
-    /// Radius of the ownership arcs.
-    pub arcs: f64,
-    /// Radius of the selected server's track.
-    pub track: f64,
-    /// Radius of the recent key dots.
-    pub keys: f64,
-    /// Points sampled around the whole circle (about one per braille dot).
-    pub samples: usize,
-}
 
 /// What this frame shows: the traced key's route (asked once per frame) and whether replica
 /// arcs are on.
@@ -72,29 +59,23 @@ impl Overlay {
     }
 }
 
-/// Split the ring panel's `area` into the ring's part and the text's rows below it (empty
-/// when there is nothing to say).
-pub fn split(area: Rect, snap: &Snapshot, overlay: &Overlay, theme: &Theme) -> (Rect, Rect) {
-    if overlay.is_empty() || area.height < 4 {
-        return (area, Rect { height: 0, ..area });
+/// How many text rows (at most `most`) the overlay's text takes in `width` columns: 0 when
+/// there is nothing to say.
+pub fn rows_wanted(
+    snap: &Snapshot,
+    overlay: &Overlay,
+    theme: &Theme,
+    width: u16,
+    most: u16,
+) -> u16 {
+    if overlay.is_empty() || width == 0 {
+        return 0;
     }
-    let room = MAX_TEXT_ROWS.min(area.height / 3);
-    let rows = u16::try_from(text(snap, overlay, theme, area.width, room).line_count(area.width))
-        .unwrap_or(u16::MAX)
-        .min(room);
-    let ring = Rect {
-        height: area.height - rows,
-        ..area
-    };
-    let text_area = Rect {
-        y: area.y + ring.height,
-        height: rows,
-        ..area
-    };
-    (ring, text_area)
+    let lines = text(snap, overlay, theme, width, most).line_count(width);
+    u16::try_from(lines).unwrap_or(u16::MAX).min(most)
 }
 
-/// Draw the text rows (from [`split`]).
+/// Draw the text in `area` (as many rows as [`rows_wanted`] asked for).
 pub fn render_text(
     frame: &mut Frame,
     area: Rect,
@@ -306,20 +287,9 @@ fn replica_legend(snap: &Snapshot, i: usize, theme: &Theme) -> Line<'static> {
     Line::from(spans)
 }
 
-/// Draw the overlay on the ring's canvas (after the arcs and key dots, so it stays on top).
-pub fn paint(
-    ctx: &mut Context,
-    circle: &Circle,
-    snap: &Snapshot,
-    overlay: &Overlay,
-    theme: &Theme,
-) {
-    if let Some(i) = overlay.replicas_of {
-        paint_replica_arcs(ctx, circle, snap, i, theme);
-    }
-    if let Some((_, Some(route))) = &overlay.traced {
-        paint_route(ctx, circle, route, theme);
-    }
+/// The route of the traced key, if there is one and the ring is not empty.
+pub fn route(overlay: &Overlay) -> Option<&KeyRoute> {
+    overlay.traced.as_ref().and_then(|(_, r)| r.as_ref())
 }
 
 /// Colour of a style for the canvas (terminal default when it has none).
@@ -327,46 +297,47 @@ fn colour(style: Style) -> Color {
     style.fg.unwrap_or(Color::Reset)
 }
 
-/// The selected server's arcs as 2nd, 3rd… owner, each rank on its own circle inside the
-/// selected track, towards the key dots.
-fn paint_replica_arcs(
-    ctx: &mut Context,
-    circle: &Circle,
+/// The selected server's arcs as 2nd, 3rd… owner, each rank on its own thin circle just
+/// inside the circle of key dots (rank 1 outermost), solid, dotted, then sparse.
+pub fn paint_replica_arcs(
+    buf: &mut Buffer,
+    geometry: &RingGeometry,
     snap: &Snapshot,
-    i: usize,
+    overlay: &Overlay,
     theme: &Theme,
 ) {
+    let Some(i) = overlay.replicas_of else {
+        return;
+    };
     let Some(server) = snap.servers.get(i) else {
         return;
     };
-    let n = snap.replicas;
-    if n < 2 {
-        return;
-    }
-    let step = (circle.track - circle.keys) / n as f64;
-    let mut per_rank: Vec<Vec<(f64, f64)>> = vec![Vec::new(); n];
-    for k in 0..circle.samples {
-        let position = ((k as f64 + 0.5) / circle.samples as f64 * 2f64.powi(128)) as u128;
-        let Some(rank) = snap.owners_at(position).position(|id| id == server.id) else {
-            continue;
-        };
-        if rank > 0 && k % rank_stride(rank) == 0 {
-            per_rank[rank].push((circle.point)(position, circle.track - step * rank as f64));
-        }
-    }
     let color = colour(theme.server_style(i));
-    for coords in &per_rank[1..] {
-        ctx.draw(&Points { coords, color });
+    // Angular buckets of about one dot each, for the dotted patterns.
+    let circumference = std::f64::consts::TAU * geometry.keys / geometry.dot;
+    let buckets = circumference.max(1.0);
+    for rank in 1..snap.replicas {
+        let outer = geometry.keys - geometry.dot * (1.5 + 2.0 * (rank - 1) as f64);
+        let inner = outer - geometry.dot;
+        if inner <= 0.0 {
+            break;
+        }
+        geometry.paint_annulus(buf, inner, outer, |position| {
+            let bucket = (turns(position) * buckets) as usize;
+            let ours = snap.owners_at(position).nth(rank) == Some(server.id);
+            (ours && bucket.is_multiple_of(rank_stride(rank))).then_some(color)
+        });
     }
 }
 
-/// The trace marker: a radial tick at the key, the clockwise path to the server that
-/// serves it, `✗` at owners passed over and `◆` at the server.
-fn paint_route(ctx: &mut Context, circle: &Circle, route: &KeyRoute, theme: &Theme) {
+/// The trace marker: a radial tick at the key across the band, the clockwise path (between
+/// the selection track and the key dots) to the server that serves it, `✗` on the band at
+/// owners passed over and `◆` at the server.
+pub fn paint_route(ctx: &mut Context, geometry: &RingGeometry, route: &KeyRoute, theme: &Theme) {
     let marker = colour(theme.marker());
     let at = route.trace.position;
-    let (x1, y1) = (circle.point)(at, circle.keys - 0.08);
-    let (x2, y2) = (circle.point)(at, circle.arcs + 0.07);
+    let (x1, y1) = geometry.point(at, geometry.keys);
+    let (x2, y2) = geometry.point(at, geometry.band.1);
     ctx.draw(&CanvasLine {
         x1,
         y1,
@@ -380,15 +351,16 @@ fn paint_route(ctx: &mut Context, circle: &Circle, route: &KeyRoute, theme: &The
     let Some(end) = route.owners.get(last).map(|o| o.point) else {
         return;
     };
-    // The path runs just inside the selected track, clockwise from the key to the server.
-    let radius = (circle.track + circle.keys) / 2.0;
+    let radius = (geometry.track.0 + geometry.keys) / 2.0;
     let span = end.wrapping_sub(at);
-    let steps = ((span as f64 / 2f64.powi(128)) * circle.samples as f64).ceil() as usize;
-    let coords: Vec<(f64, f64)> = (0..=steps.max(1))
+    // About one point per braille dot along the path.
+    let dots = std::f64::consts::TAU * radius / geometry.dot;
+    let steps = (turns(span) * dots).ceil().max(1.0) as usize;
+    let coords: Vec<(f64, f64)> = (0..=steps)
         .map(|s| {
-            let frac = s as f64 / steps.max(1) as f64;
+            let frac = s as f64 / steps as f64;
             let position = at.wrapping_add((span as f64 * frac) as u128);
-            (circle.point)(position, radius)
+            geometry.point(position, radius)
         })
         .collect();
     ctx.draw(&Points {
@@ -396,15 +368,14 @@ fn paint_route(ctx: &mut Context, circle: &Circle, route: &KeyRoute, theme: &The
         color: marker,
     });
     ctx.layer();
-    // Owners passed over are crossed out on their arc; the server reached is marked at the
-    // path's end (two radii, so that neighbouring points do not hide each other).
+    let band = (geometry.band.0 + geometry.band.1) / 2.0;
     for (i, o) in route.owners.iter().enumerate().take(last + 1) {
         let (glyph, style, r) = if Some(i) == route.served_by {
             ("◆", theme.marker(), radius)
         } else {
-            ("✗", theme.bad, circle.arcs)
+            ("✗", theme.bad, band)
         };
-        let (x, y) = (circle.point)(o.point, r);
+        let (x, y) = geometry.point(o.point, r);
         ctx.print(x, y, Span::styled(glyph, style));
     }
 }

@@ -1,0 +1,169 @@
+//! Measuring a membership change: which keys of the population changed owner, and per
+//! server how many it gained and lost. The owners of every key are compared before and
+//! after (O(keys) lookups and O(keys + servers) counting), so one method serves joins,
+//! removals, weight changes and vnode changes alike.
+
+use std::sync::Arc;
+
+use crate::patterns::ring::ServerId;
+use crate::sim::limits::{MEMBERSHIP_CHANGES, PREVIOUS_RING_KEPT_NS};
+use crate::sim::snapshot::{KeyShift, MembershipAction, MembershipChange, PreviousRing, RingPoint};
+
+use super::Engine;
+use super::log::push_bounded;
+
+/// The state a membership change is measured against, taken just before it.
+pub(super) struct Before {
+    /// Servers on the ring.
+    pub servers: usize,
+    /// The owner id of each key of the population.
+    owners: Vec<Option<u32>>,
+    /// The drawn ring points (shared, not copied).
+    points: Arc<[RingPoint]>,
+}
+
+/// What a change is, for its record.
+pub(super) struct Change<'a> {
+    /// Kind.
+    pub action: MembershipAction,
+    /// The server it concerns (empty for a vnode change).
+    pub server: &'a str,
+    /// The ring id of the server it removed, if any.
+    pub removed: Option<u32>,
+    /// The ideal moved fraction.
+    pub ideal: f64,
+}
+
+impl Engine {
+    /// Take the state a membership change will be measured against.
+    pub(super) fn before_change(&self) -> Before {
+        Before {
+            servers: self.ring.len(),
+            owners: self.key_owners(),
+            points: self.ring_points.clone(),
+        }
+    }
+
+    /// Record `change` (the ring tables already rebuilt) against `before`; returns the
+    /// fraction of the key population that moved.
+    pub(super) fn record_change(&mut self, before: Before, change: Change<'_>) -> f64 {
+        let after = self.key_owners();
+        let (moved, counts) = count_shifts(&before.owners, &after);
+        let removed_name = |id: u32| {
+            change
+                .removed
+                .filter(|&r| r == id)
+                .map(|_| change.server.to_string())
+        };
+        let mut shifts: Vec<KeyShift> = counts
+            .into_iter()
+            .filter_map(|(id, gained, lost)| {
+                let server = removed_name(id)
+                    .or_else(|| self.ring.name(ServerId(id)).map(str::to_string))?;
+                Some(KeyShift {
+                    server,
+                    gained,
+                    lost,
+                })
+            })
+            .collect();
+        shifts.sort_by(|a, b| a.server.cmp(&b.server));
+        let keys = after.len() as u64;
+        let moved_fraction = if keys == 0 {
+            0.0
+        } else {
+            moved as f64 / keys as f64
+        };
+        self.previous_ring = Some(PreviousRing {
+            at_ns: self.now,
+            points: before.points,
+            removed: change.removed.map(|id| (id, change.server.to_string())),
+        });
+        push_bounded(
+            &mut self.membership,
+            MembershipChange {
+                at_ns: self.now,
+                action: change.action,
+                server: change.server.to_string(),
+                servers_before: before.servers,
+                servers_after: self.ring.len(),
+                moved_fraction,
+                ideal_fraction: change.ideal,
+                vnodes: self.ring.vnodes(),
+                keys,
+                shifts: shifts.into(),
+            },
+            MEMBERSHIP_CHANGES,
+        );
+        moved_fraction
+    }
+
+    /// The ring before the last change, while it is kept (see [`PREVIOUS_RING_KEPT_NS`]).
+    pub(super) fn previous_ring(&self) -> Option<PreviousRing> {
+        self.previous_ring
+            .as_ref()
+            .filter(|p| self.now.saturating_sub(p.at_ns) < PREVIOUS_RING_KEPT_NS)
+            .cloned()
+    }
+
+    /// Free the ring before the last change once it is no longer drawn.
+    pub(super) fn drop_expired_previous_ring(&mut self) {
+        if self.previous_ring.is_some() && self.previous_ring().is_none() {
+            self.previous_ring = None;
+        }
+    }
+
+    /// The owner id of each key of the population on the current ring.
+    pub(super) fn key_owners(&self) -> Vec<Option<u32>> {
+        self.key_hashes
+            .iter()
+            .map(|&h| self.ring.owner_id_of_hash(h).map(|id| id.0))
+            .collect()
+    }
+}
+
+/// The keys whose owner differs between `before` and `after` (same keys, same order), and
+/// per owner id that gained or lost any, `(id, gained, lost)` in id order.
+fn count_shifts(before: &[Option<u32>], after: &[Option<u32>]) -> (u64, Vec<(u32, u64, u64)>) {
+    let slots = before
+        .iter()
+        .chain(after)
+        .flatten()
+        .max()
+        .map_or(0, |&m| m as usize + 1);
+    let mut counts = vec![(0u64, 0u64); slots];
+    let mut moved = 0;
+    for (b, a) in before.iter().zip(after) {
+        if b == a {
+            continue;
+        }
+        moved += 1;
+        if let Some(a) = a {
+            counts[*a as usize].0 += 1;
+        }
+        if let Some(b) = b {
+            counts[*b as usize].1 += 1;
+        }
+    }
+    let shifts = counts
+        .into_iter()
+        .enumerate()
+        .filter(|(_, (g, l))| g + l > 0)
+        .map(|(id, (g, l))| (id as u32, g, l))
+        .collect();
+    (moved, shifts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_shifts;
+
+    #[test]
+    fn shifts_count_each_moved_key_once_on_each_side() {
+        let before = [Some(0), Some(1), Some(1), Some(2), None];
+        let after = [Some(0), Some(0), Some(2), Some(2), Some(1)];
+        let (moved, shifts) = count_shifts(&before, &after);
+        assert_eq!(moved, 3);
+        assert_eq!(shifts, vec![(0, 1, 0), (1, 1, 2), (2, 1, 0)]);
+    }
+}
