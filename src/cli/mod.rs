@@ -4,6 +4,7 @@
 use clap::{Args, Parser, Subcommand};
 
 pub mod clip;
+pub mod compare;
 pub mod dashboard;
 pub mod frame;
 pub mod limiter;
@@ -35,6 +36,9 @@ pub enum Command {
     Ring(RingArgs),
     /// Run a scenario headless (as fast as possible) and print a report.
     Simulate(SimulateArgs),
+    /// Run a scenario twice, as written (or with `--a`) and with `--b`, on the same seed and
+    /// arrivals, and score the two designs side by side.
+    Compare(compare::CompareArgs),
     /// List the shipped scenarios, one line each.
     Scenarios,
     /// Validate a scenario file and print a summary (non-zero exit with the located error).

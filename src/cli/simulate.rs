@@ -20,7 +20,7 @@ const REALTIME_TICK: Duration = Duration::from_millis(50);
 
 /// SIGINT and SIGTERM raise `interrupt` (the engine stops within its next slice of work)
 /// and note which signal came, for the exit code.
-fn stop_on_signals(interrupt: &Interrupt) -> anyhow::Result<Arc<AtomicUsize>> {
+pub(super) fn stop_on_signals(interrupt: &Interrupt) -> anyhow::Result<Arc<AtomicUsize>> {
     let which = Arc::new(AtomicUsize::new(0));
     for signal in [SIGINT, SIGTERM] {
         signal_hook::flag::register_usize(signal, Arc::clone(&which), signal as usize)
@@ -66,9 +66,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<u8> {
             engine.advance(dt.min(duration - engine.now()));
         }
     } else {
-        while engine.now() < duration && !interrupt.is_stopped() {
-            engine.advance(CHUNK_NS.min(duration - engine.now()));
-        }
+        run_fast(&mut engine, duration, &interrupt);
     }
     if interrupt.is_stopped() {
         return Ok(stopped());
@@ -87,6 +85,14 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<u8> {
         }
     }
     .map(|()| 0)
+}
+
+/// Advance `engine` as fast as it goes to virtual time `duration`, or until `interrupt`
+/// is raised.
+pub(super) fn run_fast(engine: &mut Engine, duration: u64, interrupt: &Interrupt) {
+    while engine.now() < duration && !interrupt.is_stopped() {
+        engine.advance(CHUNK_NS.min(duration - engine.now()));
+    }
 }
 
 /// Parse a humane duration flag (`60s`, `2m`, `500ms`) into nanoseconds, within the

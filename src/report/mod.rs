@@ -4,6 +4,7 @@
 //! the seed and the commands applied, so two runs with the same inputs give identical JSON
 //! outside `wall`. Field order is the declaration order below (stable).
 
+pub mod compare;
 pub mod escape;
 pub mod series;
 

@@ -10,6 +10,7 @@
 
 mod breaker_state;
 pub mod command;
+pub mod compare;
 pub mod duration;
 mod engine;
 mod error;

@@ -52,9 +52,10 @@ use crate::patterns::limiter::{BucketConfig, BucketSet};
 use crate::patterns::ring::balance::Balance;
 use crate::patterns::ring::{HashRing, Position, RingBuilder, hash_many};
 
+use super::compare::{ReferenceLog, reference_window};
 use super::error::SimError;
 use super::limits::{LOG_LINES, RECENT_REQUESTS, SERIES_SECONDS};
-use super::scenario::{Scenario, ServerDefaults};
+use super::scenario::{BreakerSpec, Scenario, ServerDefaults};
 use super::session::SessionEntry;
 use super::snapshot::{
     Caption, LogKind, LogLine, MembershipChange, PreviousRing, RecentRequest, RingBalance,
@@ -93,7 +94,12 @@ pub struct Engine {
     remote: Option<Remote>,
     scenario: Arc<Scenario>,
     seed: u64,
+    /// The arrival process: who asks for what, when (tenants, keys, intervals, bursts).
     rng: Xoshiro256PlusPlus,
+    /// Everything decided after a request is admitted (server outcomes, retry jitter):
+    /// apart from `rng`, so two runs whose limiters, rings or breakers differ still see
+    /// exactly the same arrivals (see [`compare`](crate::sim::compare)).
+    service_rng: Xoshiro256PlusPlus,
     now: u64,
     paused: bool,
     speed: f64,
@@ -120,6 +126,8 @@ pub struct Engine {
     tenants: Vec<Tenant>,
     /// Every tenant's in-memory bucket, by tenant index.
     buckets: BucketSet,
+    /// The exact sliding log judging every limiter decision, in comparisons only.
+    reference: Option<Box<ReferenceLog>>,
     latency_mult: Vec<f64>,
     queue: EventQueue,
     timeline_next: usize,
@@ -173,6 +181,21 @@ fn initial_servers(
     Ok((ring, servers))
 }
 
+/// Every server's breaker settings, from the scenario's `[breaker]`.
+fn breaker_config(spec: &BreakerSpec) -> Result<BreakerConfig, SimError> {
+    Ok(BreakerConfig::builder()
+        .failure_threshold(spec.failure_threshold)
+        .recovery_timeout(Nanos::from_nanos(spec.recovery_timeout_ns))
+        .success_threshold(spec.success_threshold)
+        .half_open_max_probes(spec.half_open_probes)
+        .history(16)
+        .build()?)
+}
+
+/// Mixed into the seed for the service stream (any constant apart from 0 will do; this one
+/// is the 64-bit golden ratio).
+const SERVICE_STREAM: u64 = 0x9e37_79b9_7f4a_7c15;
+
 /// Log-normal latency multipliers exp(σ·z), z ~ N(0,1) by Box–Muller, drawn once from the seed.
 fn latency_table(rng: &mut Xoshiro256PlusPlus, sigma: f64) -> Vec<f64> {
     (0..LATENCY_TABLE)
@@ -221,13 +244,7 @@ impl Engine {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
         let ring = RingBuilder::new(sc.vnodes)?;
         sc.validate()?;
-        let breaker_config = BreakerConfig::builder()
-            .failure_threshold(sc.breaker.failure_threshold)
-            .recovery_timeout(Nanos::from_nanos(sc.breaker.recovery_timeout_ns))
-            .success_threshold(sc.breaker.success_threshold)
-            .half_open_max_probes(sc.breaker.half_open_probes)
-            .history(16)
-            .build()?;
+        let breaker_config = breaker_config(&sc.breaker)?;
         let bucket_config = BucketConfig::new(sc.limiter.capacity, sc.limiter.refill_per_sec)?;
         let (ring, servers) = initial_servers(ring, sc, breaker_config, &interrupt)?;
         let next_epoch = sc.servers.len() as u64;
@@ -241,10 +258,12 @@ impl Engine {
         let buckets = BucketSet::new(bucket_config, tenant_count);
         let key_hashes = key_population(sc.traffic.keys.max(1));
         let latency_mult = latency_table(&mut rng, sc.server_defaults.latency_sigma);
+        let service_rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ SERVICE_STREAM);
         let hist = Histogram::new_with_bounds(1, 3_600_000_000, 3)?;
         let mut engine = Self {
             seed,
             rng,
+            service_rng,
             now: 0,
             paused: false,
             speed: 1.0,
@@ -269,6 +288,7 @@ impl Engine {
             key_hashes,
             tenants,
             buckets,
+            reference: None,
             latency_mult,
             queue: EventQueue::default(),
             timeline_next: 0,
@@ -293,6 +313,23 @@ impl Engine {
         );
         push_log(&mut engine.log, 0, LogKind::Scenario, text);
         Ok(engine)
+    }
+
+    /// From now on, judge every limiter decision against the exact sliding log of
+    /// [`reference_window`] for this scenario's limiter (see [`compare`](crate::sim::compare)).
+    pub fn judge_limiter(&mut self) {
+        let (limit, window_ns) = reference_window(&self.scenario.limiter);
+        self.reference = Some(Box::new(ReferenceLog::new(
+            limit,
+            window_ns,
+            self.tenants.len(),
+        )));
+    }
+
+    /// The judgement of the limiter's decisions, when [`judge_limiter`](Self::judge_limiter)
+    /// was asked for.
+    pub fn limiter_judgement(&self) -> Option<&ReferenceLog> {
+        self.reference.as_deref()
     }
 
     /// Current virtual time (ns since the start).

@@ -103,6 +103,9 @@ impl Engine {
         } else {
             t.denied += 1;
         }
+        if let Some(r) = self.reference.as_deref_mut() {
+            r.judge(tenant as usize, now, allowed);
+        }
         allowed
     }
 
@@ -128,7 +131,7 @@ impl Engine {
     /// the queue. Returns the outcome and when the client learns it.
     fn dispatch(&mut self, id: ServerId, permit: Permit) -> Option<(Outcome, u64)> {
         let now = self.now;
-        let bits = self.rng.next_u64();
+        let bits = self.service_rng.next_u64();
         let d = self.defaults;
         let srv = self.servers.get_mut(id.0 as usize)?.as_mut()?;
         srv.requests += 1;
@@ -184,7 +187,7 @@ impl Engine {
         }
         let tr = &self.scenario.traffic;
         let base = tr.retry_backoff_ns as f64 * f64::from(1u32 << attempt.min(20));
-        let jitter = tr.retry_jitter * (2.0 * unit_f64(&mut self.rng) - 1.0);
+        let jitter = tr.retry_jitter * (2.0 * unit_f64(&mut self.service_rng) - 1.0);
         let backoff = (base * (1.0 + jitter)).max(1.0) as u64;
         self.queue.push(
             known_at.saturating_add(backoff),

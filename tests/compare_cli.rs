@@ -1,0 +1,239 @@
+//! `ringside compare` through the real binary: both sides see the same arrivals, side A
+//! is `simulate`'s run, the scores follow their definitions from the reports, and bad
+//! settings are refused with a clear message.
+
+mod support;
+
+use std::process::Command;
+
+use serde_json::Value;
+use support::process::output;
+
+fn ringside(args: &[&str]) -> (i32, String, String) {
+    let out = output(Command::new(env!("CARGO_BIN_EXE_ringside")).args(args));
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn compare_json(extra: &[&str]) -> Value {
+    let mut args = vec!["compare", "--format", "json", "--duration", "15s"];
+    args.extend_from_slice(extra);
+    let (code, out, err) = ringside(&args);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).expect("valid JSON")
+}
+
+/// First attempts of each second: offered less retries.
+fn arrivals_per_second(side: &Value) -> Vec<u64> {
+    side["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["offered"].as_u64().unwrap() - s["retries"].as_u64().unwrap())
+        .collect()
+}
+
+#[test]
+fn both_sides_see_the_same_arrivals_whatever_b_changes() {
+    for b in [
+        "capacity=20",
+        "refill=10",
+        "vnodes=8",
+        "replicas=1",
+        "failure_threshold=1,recovery_timeout=500ms",
+        "retries=3",
+    ] {
+        let v = compare_json(&["--b", b]);
+        let (a, b_side) = (&v["a"], &v["b"]);
+        assert_eq!(b_side["settings"], b);
+        assert_eq!(
+            arrivals_per_second(a),
+            arrivals_per_second(b_side),
+            "B = {b}"
+        );
+        let arrivals = |s: &Value| {
+            s["totals"]["requests"].as_u64().unwrap() - s["totals"]["retries"].as_u64().unwrap()
+        };
+        assert_eq!(arrivals(a), arrivals(b_side), "B = {b}");
+        assert_eq!(a["scores"]["arrivals"].as_u64(), Some(arrivals(a)));
+    }
+}
+
+#[test]
+fn side_a_as_written_is_the_simulate_run() {
+    let v = compare_json(&["--b", "vnodes=8", "--seed", "3"]);
+    let (code, out, err) = ringside(&[
+        "simulate",
+        "--format",
+        "json",
+        "--duration",
+        "15s",
+        "--seed",
+        "3",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let mut simulated: Value = serde_json::from_str(&out).unwrap();
+    let mut a = v["a"].clone();
+    for side in [&mut a, &mut simulated] {
+        let o = side.as_object_mut().unwrap();
+        o.remove("wall");
+        o.remove("settings");
+        o.remove("scores");
+    }
+    assert_eq!(a, simulated);
+    assert_eq!(v["a"]["settings"], "as written");
+}
+
+#[test]
+fn a_side_changing_nothing_scores_the_same() {
+    let v = compare_json(&["--b", "vnodes=150"]);
+    assert_eq!(v["a"]["scores"], v["b"]["scores"]);
+    assert_eq!(v["a"]["totals"], v["b"]["totals"]);
+}
+
+#[test]
+fn scores_follow_their_definitions() {
+    let v = compare_json(&["--b", "capacity=20,refill=30"]);
+    for side in [&v["a"], &v["b"]] {
+        let s = &side["scores"];
+        let t = &side["totals"];
+        let requests = t["requests"].as_u64().unwrap();
+        let retries = t["retries"].as_u64().unwrap();
+        let limited = t["rate_limited"].as_u64().unwrap();
+        // Peak-to-mean load among the servers still in the ring.
+        let loads: Vec<f64> = side["servers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| !s["removed"].as_bool().unwrap())
+            .map(|s| s["requests"].as_f64().unwrap())
+            .collect();
+        let mean = loads.iter().sum::<f64>() / loads.len() as f64;
+        let peak = loads.iter().cloned().fold(0.0, f64::max);
+        let got = s["peak_to_mean_load"].as_f64().unwrap();
+        assert!((got - peak / mean).abs() < 1e-9, "{got} vs {}", peak / mean);
+        let moved: Vec<f64> = side["membership_changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["moved_fraction"].as_f64().unwrap())
+            .collect();
+        let got: Vec<f64> = s["moved_fraction"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m.as_f64().unwrap())
+            .collect();
+        assert_eq!(got, moved);
+        // (JSON numbers read back to within a rounding step.)
+        let close =
+            |got: f64, want: f64| assert!((got - want).abs() <= 1e-12 * want, "{got} vs {want}");
+        close(
+            s["rate_limited_fraction"].as_f64().unwrap(),
+            limited as f64 / requests as f64,
+        );
+        close(
+            s["amplification"].as_f64().unwrap(),
+            requests as f64 / (requests - retries) as f64,
+        );
+        assert_eq!(s["short_circuited"], t["short_circuited"]);
+        // Every limiter decision was judged: one per request.
+        assert_eq!(s["reference"]["checked"].as_u64(), Some(requests));
+        assert!(s["wrong_decisions"].as_u64().unwrap() >= s["wrongly_allowed"].as_u64().unwrap());
+        // The default scenario takes beta down at 4 s: time to its breaker's first open.
+        let opened = side["servers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == "beta")
+            .unwrap()["transitions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|tr| tr["to"] == "open" && tr["at_s"].as_f64().unwrap() >= 4.0)
+            .map(|tr| tr["at_s"].as_f64().unwrap())
+            .fold(f64::INFINITY, f64::min);
+        let want = ((opened - 4.0) * 1e6).round() / 1e3;
+        close(s["time_to_open_ms"].as_f64().unwrap(), want);
+    }
+    // The reference log follows each side's own limiter: capacity C per C / R seconds.
+    assert_eq!(v["a"]["scores"]["reference"]["limit"], 200);
+    assert_eq!(v["b"]["scores"]["reference"]["limit"], 20);
+    let window = v["b"]["scores"]["reference"]["window_ms"].as_f64().unwrap();
+    assert!((window - 20.0 / 30.0 * 1e3).abs() < 1e-6, "{window}");
+}
+
+#[test]
+fn the_text_table_names_both_sides() {
+    let (code, out, err) = ringside(&["compare", "--duration", "5s", "--b", "vnodes=8"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("compare default (seed 42), 5.0 s simulated"),
+        "{out}"
+    );
+    assert!(out.contains("A: as written"), "{out}");
+    assert!(out.contains("B: vnodes=8"), "{out}");
+    for measure in [
+        "arrivals",
+        "peak/mean load",
+        "keys moved per change",
+        "rate-limited",
+        "wrong decisions",
+        "time to open (ms)",
+        "amplification",
+    ] {
+        assert!(out.contains(measure), "{measure} in {out}");
+    }
+}
+
+#[test]
+fn bad_settings_are_refused_with_a_clear_message() {
+    let cases = [
+        (
+            vec!["--b", "ring=maglev"],
+            "ring=maglev: not in the engine yet (the engine runs: ring)",
+        ),
+        (vec!["--b", "ring=chord"], "ring=chord: unknown algorithm"),
+        (vec!["--b", "colour=red"], "unknown setting \"colour\""),
+        (vec!["--b", "vnodes"], "expected key=value"),
+        (
+            vec!["--b", "vnodes=0"],
+            "b: with these settings the scenario is invalid",
+        ),
+        (
+            vec!["--a", "capacity=x", "--b", "vnodes=8"],
+            "a: capacity: expected a whole number",
+        ),
+        (vec![], "--b"),
+    ];
+    for (extra, want) in cases {
+        let mut args = vec!["compare", "--duration", "1s"];
+        args.extend(extra.iter().copied());
+        let (code, out, err) = ringside(&args);
+        assert_ne!(code, 0, "{args:?}");
+        assert!(out.is_empty(), "{out}");
+        assert!(err.contains(want), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn the_readme_capture_is_what_compare_prints() {
+    let readme = include_str!("../README.md");
+    let start = readme
+        .find("$ ringside compare --b vnodes=8 --duration 30s\n")
+        .expect("the capture in README");
+    let body = &readme[start..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    let shown = &body[..body.find("```").unwrap()];
+    let (code, out, err) = ringside(&["compare", "--b", "vnodes=8", "--duration", "30s"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        shown.trim_end(),
+        out.trim_end(),
+        "README capture is stale: regenerate it with `ringside compare --b vnodes=8 --duration 30s`"
+    );
+}
