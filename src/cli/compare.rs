@@ -8,8 +8,8 @@ use anyhow::Context as _;
 use clap::Args;
 
 use ringside::report::Report;
-use ringside::report::compare::{CompareReport, Scores, Side};
-use ringside::sim::compare::{Settings, side_engine};
+use ringside::report::compare::{CompareReport, Side};
+use ringside::sim::compare::{Scores, Settings, side_engine};
 use ringside::sim::{Interrupt, Scenario};
 
 use super::simulate::{parse_duration_arg, run_fast, stop_on_signals};
@@ -73,7 +73,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<u8> {
             return Ok(u8::try_from(n).unwrap_or(u8::MAX));
         }
         let report = Report::build(&engine, setup_s, started.elapsed().as_secs_f64());
-        let scores = Scores::of(&report, engine.scenario(), engine.limiter_judgement());
+        let scores = Scores::of(&engine);
         sides.push(Side {
             settings: settings.to_string(),
             report,

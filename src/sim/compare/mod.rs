@@ -11,9 +11,11 @@
 //! ([`ReferenceLog`], see [`reference_window`]).
 
 mod reference;
+mod scores;
 mod settings;
 
 pub use reference::{ReferenceLog, reference_window};
+pub use scores::{ReferenceReport, Scores};
 pub use settings::{Pattern, Settings, SettingsError};
 
 use crate::sim::{Engine, Interrupt, Scenario, SimError};

@@ -1,0 +1,125 @@
+//! The scores of one side of a comparison, computed from its engine (headless at the end
+//! of a run, live on every frame of the dashboard).
+
+use serde::Serialize;
+
+use crate::sim::limits::TRANSITIONS_PER_SERVER;
+use crate::sim::{BreakerState, Command, Engine, TransitionRecord};
+
+/// The exact sliding log a side's limiter was judged against.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ReferenceReport {
+    /// Requests it allows per window.
+    pub limit: u32,
+    /// Its window (ms).
+    pub window_ms: f64,
+    /// Limiter decisions judged.
+    pub checked: u64,
+}
+
+/// How one side did, in the measures that tell designs apart (`None`, `null` in JSON,
+/// where one does not apply to the run so far).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scores {
+    /// First attempts (requests less retries): the arrival process, the same on both sides
+    /// unless B changes it.
+    pub arrivals: u64,
+    /// Hashing: requests served by the busiest server over the mean, among the servers in
+    /// the ring now.
+    pub peak_to_mean_load: Option<f64>,
+    /// Hashing: the fraction of keys that changed owner at each membership change, in order
+    /// (the changes the engine still keeps).
+    pub moved_fraction: Vec<f64>,
+    /// Limiting: rate-limited requests over all requests.
+    pub rate_limited_fraction: Option<f64>,
+    /// Limiting: decisions that differ from the exact sliding log's (Cloudflare's measure).
+    pub wrong_decisions: Option<u64>,
+    /// Limiting: of those, requests allowed that the exact log refuses (over-admission).
+    pub wrongly_allowed: Option<u64>,
+    /// The exact sliding log used.
+    pub reference: Option<ReferenceReport>,
+    /// Breaking: from the scenario's first fault to its server's breaker opening (ms).
+    pub time_to_open_ms: Option<f64>,
+    /// Breaking: requests refused by every owner's breaker.
+    pub short_circuited: u64,
+    /// Retries: requests over first attempts.
+    pub amplification: Option<f64>,
+}
+
+impl Scores {
+    /// The scores of `engine`'s run so far.
+    pub fn of(engine: &Engine) -> Self {
+        let t = engine.totals();
+        let arrivals = t.requests - t.retries;
+        let ratio = |n: u64, d: u64| (d > 0).then(|| n as f64 / d as f64);
+        let judgement = engine.limiter_judgement();
+        Self {
+            arrivals,
+            peak_to_mean_load: peak_to_mean_load(engine),
+            moved_fraction: engine
+                .snapshot_membership()
+                .iter()
+                .map(|m| m.moved_fraction)
+                .collect(),
+            rate_limited_fraction: ratio(t.rate_limited, t.requests),
+            wrong_decisions: judgement.map(|j| j.wrong()),
+            wrongly_allowed: judgement.map(|j| j.wrongly_allowed()),
+            reference: judgement.map(|j| {
+                let (limit, window_ns) = j.window();
+                ReferenceReport {
+                    limit,
+                    window_ms: window_ns as f64 / 1e6,
+                    checked: j.checked(),
+                }
+            }),
+            time_to_open_ms: time_to_open_ms(engine),
+            short_circuited: t.short_circuited,
+            amplification: ratio(t.requests, arrivals),
+        }
+    }
+}
+
+fn peak_to_mean_load(engine: &Engine) -> Option<f64> {
+    let loads: Vec<u64> = engine.server_stats().iter().map(|s| s.requests).collect();
+    let total: u64 = loads.iter().sum();
+    let peak = loads.iter().copied().max()?;
+    (total > 0).then(|| peak as f64 * loads.len() as f64 / total as f64)
+}
+
+/// From the scenario's first fault to the first time its server's breaker opened after it
+/// (`None` until it has; also when the transitions kept no longer reach back to the fault).
+fn time_to_open_ms(engine: &Engine) -> Option<f64> {
+    let (at_ns, server) = engine
+        .scenario()
+        .events
+        .iter()
+        .find_map(|e| match &e.command {
+            Some(Command::InjectFault { server, .. }) => Some((e.at_ns, server)),
+            _ => None,
+        })?;
+    let live = engine.server_stats();
+    let transitions: Vec<&[TransitionRecord]> = live
+        .iter()
+        .filter(|s| &s.name == server)
+        .map(|s| s.transitions.as_slice())
+        .chain(
+            engine
+                .retired_servers()
+                .filter(|r| &r.name == server)
+                .map(|r| r.transitions.as_slice()),
+        )
+        .collect();
+    let reaches_back = |ts: &[TransitionRecord]| {
+        ts.len() < TRANSITIONS_PER_SERVER || ts.first().is_some_and(|t| t.at_ns <= at_ns)
+    };
+    if !transitions.iter().all(|ts| reaches_back(ts)) {
+        return None;
+    }
+    let opened = transitions
+        .iter()
+        .flat_map(|ts| ts.iter())
+        .filter(|t| t.to == BreakerState::Open && t.at_ns >= at_ns)
+        .map(|t| t.at_ns)
+        .min()?;
+    Some((opened - at_ns) as f64 / 1e6)
+}
