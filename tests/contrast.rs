@@ -11,7 +11,8 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use palette::Srgb;
 use palette::color_difference::Wcag21RelativeContrast;
-use ringside::sim::{Engine, Scenario};
+use ringside::sim::compare::{Pair, Settings};
+use ringside::sim::{Engine, Interrupt, Scenario};
 use ringside::tui::app::{App, AppOptions};
 use ringside::tui::export::{render_buffer, to_svg};
 use ringside::tui::theme::{Theme, ThemeKind};
@@ -33,6 +34,8 @@ struct Frame {
     select_down: usize,
     /// A key traced on the ring (with the selected server's replica arcs shown).
     trace: Option<&'static str>,
+    /// The comparison's side B settings (`--compare`).
+    compare: Option<&'static str>,
 }
 
 impl Frame {
@@ -48,15 +51,35 @@ impl Frame {
             self.size.1,
             self.theme,
             if self.present { " presenter" } else { "" }
-        )
+        ) + &self
+            .compare
+            .map_or(String::new(), |b| format!(" compare {b}"))
     }
 
     fn svg(&self) -> String {
         let scenario = Scenario::load(self.scenario).expect("scenario");
-        let mut engine = Engine::from_scenario(&scenario, None).expect("engine");
-        engine.advance(self.at_ns);
+        let snapshot = match self.compare {
+            Some(b) => {
+                let b = Settings::parse(b).expect("settings");
+                let mut pair = Pair::new(
+                    &scenario,
+                    &Settings::default(),
+                    &b,
+                    None,
+                    Interrupt::default(),
+                )
+                .expect("pair");
+                pair.advance(self.at_ns);
+                pair.snapshot()
+            }
+            None => {
+                let mut engine = Engine::from_scenario(&scenario, None).expect("engine");
+                engine.advance(self.at_ns);
+                engine.snapshot()
+            }
+        };
         let mut app = App::new(
-            Arc::new(engine.snapshot()),
+            Arc::new(snapshot),
             Theme::new(self.theme, false),
             AppOptions { mouse: false },
         );
@@ -263,6 +286,7 @@ fn frames() -> Vec<Frame> {
         present,
         select_down,
         trace: None,
+        compare: None,
     };
     use ThemeKind::{Dark, Light, Mono};
     vec![
@@ -289,6 +313,15 @@ fn frames() -> Vec<Frame> {
         Frame {
             trace: Some("user:4"),
             ..f("default", 12, (200, 60), Dark, true, 0)
+        },
+        // The comparison: both sides' panels and the scoreboard.
+        Frame {
+            compare: Some("vnodes=8"),
+            ..f("default", 12, (200, 60), Dark, false, 1)
+        },
+        Frame {
+            compare: Some("capacity=50"),
+            ..f("default", 12, (120, 40), Light, false, 0)
         },
     ]
 }

@@ -51,7 +51,8 @@ pub struct CompareArgs {
     pub format: CompareFormat,
 }
 
-fn parse_settings(text: &str) -> Result<Settings, String> {
+/// Parse `--a`, `--b` or `--compare` settings, with the settings' own error message.
+pub fn parse_settings(text: &str) -> Result<Settings, String> {
     Settings::parse(text).map_err(|e| e.to_string())
 }
 

@@ -7,7 +7,8 @@ use anyhow::Context as _;
 use clap::Args;
 
 use super::tui_args::ThemeArg;
-use ringside::sim::{BoxError, Command, Engine, Interrupt, Scenario};
+use ringside::sim::compare::{Pair, Settings};
+use ringside::sim::{BoxError, Command, Engine, Interrupt, Scenario, SimError};
 use ringside::tui::Exit;
 use ringside::tui::app::AppOptions;
 use ringside::tui::runner::DEFAULT_FPS;
@@ -50,6 +51,11 @@ pub struct DashboardArgs {
     /// time) as a scenario file that `--scenario FILE` replays exactly; `w` writes it too.
     #[arg(long, value_name = "FILE")]
     pub save_scenario: Option<PathBuf>,
+    /// Compare designs: split the dashboard into side A (the scenario as written) and side
+    /// B (the scenario with these settings, e.g. `vnodes=8` or `capacity=50,refill=20`: the
+    /// keys of `ringside compare --b`), on the same seed and arrivals, with a scoreboard.
+    #[arg(long, value_name = "SETTINGS", value_parser = super::compare::parse_settings)]
+    pub compare: Option<Settings>,
     /// Where the token buckets live.
     #[command(flatten)]
     pub limiter: super::limiter::LimiterArgs,
@@ -72,6 +78,21 @@ pub fn run(args: DashboardArgs) -> anyhow::Result<Exit> {
         paused: args.paused,
         at: args.at,
     };
+    let options = AppOptions { mouse: args.mouse };
+    let theme = Theme::new(args.theme.into(), Theme::no_color_env());
+    if let Some(b) = args.compare {
+        if super::limiter::shared_url(&scenario, &limiter).is_some() {
+            anyhow::bail!(
+                "--compare runs both sides on the in-process limiter: drop --limiter (or the scenario's limiter.backend)"
+            );
+        }
+        let build = move |interrupt: Interrupt| -> Result<Pair, BoxError> {
+            let mut pair = Pair::new(&scenario, &Settings::default(), &b, seed, interrupt)?;
+            start.apply(&mut pair)?;
+            Ok(pair)
+        };
+        return Ok(ringside::tui::run(build, options, theme, args.fps, talk)?);
+    }
     // On the engine thread, while the dashboard shows the build's progress.
     let build = move |interrupt: Interrupt| -> Result<Engine, BoxError> {
         let started = Engine::from_scenario_interruptible(&scenario, seed, interrupt)
@@ -83,8 +104,6 @@ pub fn run(args: DashboardArgs) -> anyhow::Result<Exit> {
             });
         started.map_err(|e| format!("{e:#}").into())
     };
-    let options = AppOptions { mouse: args.mouse };
-    let theme = Theme::new(args.theme.into(), Theme::no_color_env());
     Ok(ringside::tui::run(build, options, theme, args.fps, talk)?)
 }
 
@@ -99,19 +118,41 @@ impl Start {
     /// Move a fresh engine to the start: a jump to `--at` (the engine's own
     /// [`Command::JumpTo`], so the screen is what a jump shows), then the events due at
     /// that instant, then the pause.
-    fn apply(self, engine: &mut Engine) -> anyhow::Result<()> {
+    fn apply(self, sim: &mut impl Startable) -> anyhow::Result<()> {
         if let Some(at) = self.at {
-            engine
-                .apply(Command::JumpTo(at))
+            sim.apply(Command::JumpTo(at))
                 .context("--at: starting at that time")?;
         }
         if self.paused {
             // Whatever is due at the start (a caption at 0) is shown while paused.
-            engine.advance(0);
-            engine
-                .apply(Command::Pause)
+            sim.advance(0);
+            sim.apply(Command::Pause)
                 .context("--paused: pausing at the start")?;
         }
         Ok(())
+    }
+}
+
+/// What [`Start`] needs of a simulation: one engine, or both sides of a comparison.
+trait Startable {
+    fn apply(&mut self, command: Command) -> Result<(), SimError>;
+    fn advance(&mut self, dt_ns: u64);
+}
+
+impl Startable for Engine {
+    fn apply(&mut self, command: Command) -> Result<(), SimError> {
+        Engine::apply(self, command)
+    }
+    fn advance(&mut self, dt_ns: u64) {
+        Engine::advance(self, dt_ns);
+    }
+}
+
+impl Startable for Pair {
+    fn apply(&mut self, command: Command) -> Result<(), SimError> {
+        Pair::apply(self, command)
+    }
+    fn advance(&mut self, dt_ns: u64) {
+        Pair::advance(self, dt_ns);
     }
 }

@@ -10,8 +10,9 @@ use clap::Args;
 use super::tui_args::{FocusArg, FormatArg, ThemeArg};
 use ratatui::buffer::Buffer;
 use ringside::sim::Snapshot;
+use ringside::sim::compare::{Pair, Settings};
 use ringside::sim::scenario::validate;
-use ringside::sim::{Engine, Scenario};
+use ringside::sim::{Engine, Interrupt, Scenario};
 use ringside::tui::app::{App, AppOptions};
 use ringside::tui::export::{export, render_buffer};
 use ringside::tui::layout::{MIN_HEIGHT, MIN_WIDTH};
@@ -48,6 +49,10 @@ pub struct FrameArgs {
     /// Show the selected (first) server's replica arcs, as `R` does.
     #[arg(long)]
     pub replica_arcs: bool,
+    /// Draw the comparison with side B changed by these settings, as `--compare` does on
+    /// the dashboard (e.g. `vnodes=8`).
+    #[arg(long, value_name = "SETTINGS", value_parser = super::compare::parse_settings)]
+    pub compare: Option<Settings>,
 }
 
 /// Parse `--at`: a humane duration, zero allowed, within the declared limit.
@@ -123,10 +128,26 @@ impl Look {
 /// Render the frame and return it in the asked format.
 pub fn render(args: &FrameArgs) -> anyhow::Result<Vec<u8>> {
     let scenario = Scenario::load(&args.scenario).context("loading the scenario")?;
-    let mut engine =
-        Engine::from_scenario(&scenario, args.seed).context("starting the simulation")?;
-    engine.advance(args.at);
-    let mut app = args.look.app(engine.snapshot());
+    let snapshot = match &args.compare {
+        Some(b) => {
+            let mut pair = Pair::new(
+                &scenario,
+                &Settings::default(),
+                b,
+                args.seed,
+                Interrupt::default(),
+            )?;
+            pair.advance(args.at);
+            pair.snapshot()
+        }
+        None => {
+            let mut engine =
+                Engine::from_scenario(&scenario, args.seed).context("starting the simulation")?;
+            engine.advance(args.at);
+            engine.snapshot()
+        }
+    };
+    let mut app = args.look.app(snapshot);
     app.set_traced(args.trace.clone());
     app.set_replica_arcs(args.replica_arcs);
     let buffer = args.look.render(&app);

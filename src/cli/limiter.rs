@@ -35,15 +35,20 @@ pub fn attach(
     scenario: &Scenario,
     args: &LimiterArgs,
 ) -> anyhow::Result<bool> {
-    let choice = args
-        .limiter
-        .as_deref()
-        .or(scenario.limiter.backend.as_deref())
-        .map(str::trim);
-    match choice {
-        None | Some("") | Some("memory") => Ok(false),
+    match shared_url(scenario, args) {
+        None => Ok(false),
         Some(url) => attach_remote(engine, scenario, url, &args.limiter_policy).map(|()| true),
     }
+}
+
+/// The shared limiter's URL chosen by `--limiter` / `RINGSIDE_LIMITER` / the scenario's
+/// `limiter.backend`; `None` for the in-process limiter.
+pub fn shared_url<'a>(scenario: &'a Scenario, args: &'a LimiterArgs) -> Option<&'a str> {
+    args.limiter
+        .as_deref()
+        .or(scenario.limiter.backend.as_deref())
+        .map(str::trim)
+        .filter(|u| !u.is_empty() && *u != "memory")
 }
 
 #[cfg(feature = "redis")]

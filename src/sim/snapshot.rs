@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::breaker_state::BreakerState;
+use super::compare::Scores;
 
 /// One breaker transition at a virtual time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -369,9 +370,25 @@ pub struct Caption {
     pub text: Arc<str>,
 }
 
+/// Side B of a comparison (`ringside --compare`), carried by side A's snapshot: what
+/// each side changes, B's snapshot at the same instant, and both sides' scores.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paired {
+    /// What side A changes in the scenario (`as written` for nothing).
+    pub a_settings: String,
+    /// What side B changes.
+    pub b_settings: String,
+    /// Side B at the same virtual instant.
+    pub b: Snapshot,
+    /// The scores of A, then B.
+    pub scores: [Scores; 2],
+}
+
 /// The whole simulation at one virtual instant.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
+    /// In a comparison, side B (this snapshot is side A's); `None` otherwise.
+    pub compare: Option<Arc<Paired>>,
     /// Virtual time (ns since the start).
     pub now_ns: u64,
     /// Whether virtual time is paused.

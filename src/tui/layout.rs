@@ -218,6 +218,68 @@ pub fn dashboard(area: Rect, caption_lines: u16) -> Option<Regions> {
     })
 }
 
+/// Smallest terminal the comparison (`--compare`) is drawn in: two dashboards' panels
+/// side by side and the scoreboard between them.
+pub const COMPARE_MIN: (u16, u16) = (100, 30);
+/// Width of the scoreboard column between side A and side B.
+pub const SCOREBOARD_WIDTH: u16 = 24;
+/// Heights of the paired rows, top to bottom: ring, buckets, breakers, traffic.
+const COMPARE_ROWS: [Constraint; 4] = [
+    Constraint::Percentage(34),
+    Constraint::Percentage(20),
+    Constraint::Percentage(22),
+    Constraint::Min(0),
+];
+
+/// Where each region of the comparison goes: the caption, a head row naming the sides,
+/// four paired rows (ring, buckets, breakers, traffic), each `[A, scores, B]`, and the
+/// status bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CompareRegions {
+    /// Scenario caption.
+    pub caption: Rect,
+    /// Side A's name, the scoreboard's, side B's.
+    pub heads: [Rect; 3],
+    /// Ring, buckets, breakers and traffic rows, each `[A, scores, B]`.
+    pub rows: [[Rect; 3]; 4],
+    /// Status bar.
+    pub status: Rect,
+}
+
+/// The comparison for `area` with a caption of `caption_lines` lines, or `None` below
+/// [`COMPARE_MIN`]:
+///
+/// ```text
+/// │ caption                                            │
+/// │ A · as written        │ A  vs  B │ B · vnodes=8    │
+/// │ ring A                │ ring     │ ring B          │  34%
+/// │ buckets A             │ limiting │ buckets B       │  20%
+/// │ breakers A            │ breaking │ breakers B      │  22%
+/// │ traffic A             │ traffic  │ traffic B       │  the rest
+/// │ status bar                                         │
+/// ```
+pub fn compare(area: Rect, caption_lines: u16) -> Option<CompareRegions> {
+    if area.width < COMPARE_MIN.0 || area.height < COMPARE_MIN.1 {
+        return None;
+    }
+    let [caption, body, status] =
+        Layout::vertical(screen(caption_lines.clamp(1, DASHBOARD_CAPTION_LINES))).areas(area);
+    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
+    let columns = [
+        Constraint::Fill(1),
+        Constraint::Length(SCOREBOARD_WIDTH),
+        Constraint::Fill(1),
+    ];
+    let heads: [Rect; 3] = Layout::horizontal(columns).areas(head);
+    let rows: [Rect; 4] = Layout::vertical(COMPARE_ROWS).areas(body);
+    Some(CompareRegions {
+        caption,
+        heads,
+        rows: rows.map(|row| Layout::horizontal(columns).areas(row)),
+        status,
+    })
+}
+
 /// The presenter layout for `area` with a caption of `caption_lines` lines, or `None`
 /// below the minimum size. `Focus::All` shows ring and buckets side by side above the
 /// breakers; any other focus gives the whole body to that panel.
@@ -249,6 +311,25 @@ pub fn presenter(area: Rect, focus: Focus, caption_lines: u16) -> Option<TalkReg
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compare_pairs_every_row_and_fills_the_screen() {
+        assert!(compare(Rect::new(0, 0, 99, 40), 1).is_none());
+        assert!(compare(Rect::new(0, 0, 120, 29), 1).is_none());
+        for (w, h) in [(100, 30), (120, 40), (200, 60)] {
+            let r = compare(Rect::new(0, 0, w, h), 1).unwrap();
+            assert_eq!((r.caption.y, r.heads[0].y, r.status.y), (0, 1, h - 1));
+            let mut y = 2;
+            for [a, score, b] in r.rows {
+                assert_eq!((a.y, score.y, b.y), (y, y, y), "{w}x{h}");
+                assert_eq!(a.width + score.width + b.width, w);
+                assert_eq!(score.width, SCOREBOARD_WIDTH);
+                assert!(a.width.abs_diff(b.width) <= 1);
+                y += a.height;
+            }
+            assert_eq!(y, h - 1, "the rows reach the status bar");
+        }
+    }
 
     #[test]
     fn dashboard_requires_the_minimum_and_fills_the_screen() {

@@ -31,6 +31,7 @@ use tokio::sync::{mpsc as tmpsc, oneshot, watch};
 
 use super::app::{App, Outcome};
 use super::error::Error;
+use crate::sim::compare::Pair;
 use crate::sim::{BoxError, Command, Engine, Interrupt, SessionLog, SimError, Snapshot};
 
 /// Default frames per second.
@@ -76,6 +77,27 @@ impl Simulation for Engine {
     }
     fn interrupt(&self) -> Option<Interrupt> {
         Some(Engine::interrupt(self).clone())
+    }
+}
+
+impl Simulation for Pair {
+    fn apply(&mut self, command: Command) -> Result<(), SimError> {
+        Pair::apply(self, command)
+    }
+    fn tick(&mut self, wall_dt_ns: u64) {
+        Pair::tick(self, wall_dt_ns);
+    }
+    fn snapshot(&self) -> Snapshot {
+        Pair::snapshot(self)
+    }
+    fn now_ns(&self) -> u64 {
+        Pair::now(self)
+    }
+    fn session(&self) -> SessionLog {
+        Pair::session(self)
+    }
+    fn interrupt(&self) -> Option<Interrupt> {
+        Some(Pair::interrupt(self).clone())
     }
 }
 

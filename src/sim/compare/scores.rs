@@ -1,50 +1,9 @@
 //! The scores of one side of a comparison, computed from its engine (headless at the end
 //! of a run, live on every frame of the dashboard).
 
-use serde::Serialize;
-
+use super::score_card::{ReferenceReport, Scores};
 use crate::sim::limits::TRANSITIONS_PER_SERVER;
 use crate::sim::{BreakerState, Command, Engine, TransitionRecord};
-
-/// The exact sliding log a side's limiter was judged against.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct ReferenceReport {
-    /// Requests it allows per window.
-    pub limit: u32,
-    /// Its window (ms).
-    pub window_ms: f64,
-    /// Limiter decisions judged.
-    pub checked: u64,
-}
-
-/// How one side did, in the measures that tell designs apart (`None`, `null` in JSON,
-/// where one does not apply to the run so far).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Scores {
-    /// First attempts (requests less retries): the arrival process, the same on both sides
-    /// unless B changes it.
-    pub arrivals: u64,
-    /// Hashing: requests served by the busiest server over the mean, among the servers in
-    /// the ring now.
-    pub peak_to_mean_load: Option<f64>,
-    /// Hashing: the fraction of keys that changed owner at each membership change, in order
-    /// (the changes the engine still keeps).
-    pub moved_fraction: Vec<f64>,
-    /// Limiting: rate-limited requests over all requests.
-    pub rate_limited_fraction: Option<f64>,
-    /// Limiting: decisions that differ from the exact sliding log's (Cloudflare's measure).
-    pub wrong_decisions: Option<u64>,
-    /// Limiting: of those, requests allowed that the exact log refuses (over-admission).
-    pub wrongly_allowed: Option<u64>,
-    /// The exact sliding log used.
-    pub reference: Option<ReferenceReport>,
-    /// Breaking: from the scenario's first fault to its server's breaker opening (ms).
-    pub time_to_open_ms: Option<f64>,
-    /// Breaking: requests refused by every owner's breaker.
-    pub short_circuited: u64,
-    /// Retries: requests over first attempts.
-    pub amplification: Option<f64>,
-}
 
 impl Scores {
     /// The scores of `engine`'s run so far.

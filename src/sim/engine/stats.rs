@@ -118,6 +118,7 @@ impl Engine {
     /// Everything the dashboard draws, as owned data.
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
+            compare: None,
             now_ns: self.now,
             paused: self.paused,
             speed: self.speed,

@@ -15,6 +15,7 @@ pub mod breaker_timeline;
 pub mod buckets;
 pub mod caption;
 pub mod centred;
+pub mod compare;
 pub mod event_log;
 pub mod format;
 pub mod help;
@@ -33,8 +34,9 @@ pub mod time_axis;
 pub mod too_small;
 pub mod traffic;
 
-/// Draw the whole screen (the dashboard, or the presenter layout when presenting or
-/// focusing one panel, with the help overlay on top when open); returns where the
+/// Draw the whole screen (the dashboard, the comparison when the snapshot carries side B,
+/// or the presenter layout when presenting or focusing one panel, with the help overlay on
+/// top when open); returns where the
 /// legend rows were drawn, for mouse clicks.
 pub fn draw(
     frame: &mut Frame,
@@ -50,7 +52,9 @@ pub fn draw(
     if view.blank() {
         return None;
     }
-    let legend = if view.present() || view.focus() != Focus::All {
+    let legend = if let Some(pair) = &snap.compare {
+        compare::render(frame, snap, pair, view, theme)
+    } else if view.present() || view.focus() != Focus::All {
         presenter(frame, snap, view, theme)
     } else {
         dashboard(frame, snap, view, theme)

@@ -1,0 +1,216 @@
+//! The comparison on screen (`--compare`): both sides' panels in pairs, the scoreboard
+//! showing exactly the scores `ringside compare` computes headless for the same run, the
+//! sides named, a clear screen below the minimum size, and the live dashboard in tmux.
+
+mod support;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use insta::assert_snapshot;
+use serde_json::Value;
+use support::process::output;
+use support::tmux::{Session, keys, wait_for, wait_for_file};
+use support::tools::require_tool;
+
+fn ringside(args: &[&str]) -> (i32, String, String) {
+    let out = output(Command::new(env!("CARGO_BIN_EXE_ringside")).args(args));
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn frame(size: &str) -> String {
+    let (code, out, err) = ringside(&[
+        "frame",
+        "--compare",
+        "vnodes=8",
+        "--at",
+        "10s",
+        "--size",
+        size,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    out
+}
+
+/// The scoreboard column of a frame (between the sides' panels), one trimmed line per row.
+fn scoreboard(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .filter_map(|l| {
+            // Rows are `│A…││board││B…│`: the board is the second `││`-separated cell.
+            let cells: Vec<&str> = l.split("││").collect();
+            (cells.len() == 3).then(|| cells[1].trim().to_string())
+        })
+        .collect()
+}
+
+/// The value line under measure `name` in the scoreboard: `(A, B)`.
+fn measure(board: &[String], name: &str) -> (String, String) {
+    let i = board
+        .iter()
+        .position(|l| l == name)
+        .unwrap_or_else(|| panic!("{name} in {board:#?}"));
+    let mut values = board[i + 1].split_whitespace();
+    (
+        values.next().unwrap().to_string(),
+        values.next().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn the_scoreboard_shows_the_headless_scores_of_the_same_run() {
+    let (code, out, err) = ringside(&[
+        "compare",
+        "--b",
+        "vnodes=8",
+        "--duration",
+        "10s",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let score = |side: &str, key: &str| v[side]["scores"][key].as_f64().unwrap();
+    for size in ["120x40", "200x60"] {
+        let screen = frame(size);
+        let board = scoreboard(&screen);
+        let both = |key: &str, f: &dyn Fn(f64) -> String| (f(score("a", key)), f(score("b", key)));
+        assert_eq!(
+            measure(&board, "peak/mean load"),
+            both("peak_to_mean_load", &|x| format!("{x:.3}"))
+        );
+        assert_eq!(
+            measure(&board, "fault → open"),
+            both("time_to_open_ms", &|x| format!("{x:.1}ms"))
+        );
+        assert_eq!(
+            measure(&board, "rate-limited"),
+            both("rate_limited_fraction", &|x| format!("{:.2}%", x * 100.0))
+        );
+        let moved = |side: &str| {
+            let m = v[side]["scores"]["moved_fraction"].as_array().unwrap();
+            format!("{:.1}%", m.last().unwrap().as_f64().unwrap() * 100.0)
+        };
+        assert_eq!(
+            measure(&board, "keys moved (last)"),
+            (moved("a"), moved("b"))
+        );
+        assert_eq!(
+            measure(&board, "amplification"),
+            both("amplification", &|x| format!("×{x:.2}"))
+        );
+    }
+}
+
+#[test]
+fn both_sides_are_named_and_drawn_from_their_own_runs() {
+    let screen = frame("200x60");
+    let head = screen.lines().find(|l| l.contains("A · ")).unwrap();
+    assert!(head.contains("A · as written"), "{head}");
+    assert!(head.contains("A  vs  B"), "{head}");
+    assert!(head.contains("B · vnodes=8"), "{head}");
+    // A's ring has the scenario's 150 vnodes, B's 8: each legend says its own.
+    let ring_row = screen
+        .lines()
+        .find(|l| l.contains("vnodes/server"))
+        .unwrap();
+    let a = ring_row
+        .find("150 vnodes/server")
+        .expect("A's balance line");
+    let b = ring_row
+        .find("8 vnodes/server ·")
+        .expect("B's balance line");
+    assert!(a < b, "A on the left: {ring_row}");
+    for panel in ["Ring · 4 servers", "Buckets ·", "Breakers ·", "Traffic /s"] {
+        assert_eq!(
+            screen.lines().filter(|l| l.contains(panel)).count(),
+            1,
+            "{panel}: one row holds both sides' panels"
+        );
+        let row = screen.lines().find(|l| l.contains(panel)).unwrap();
+        assert_eq!(row.matches(panel).count(), 2, "{panel} twice in {row}");
+    }
+}
+
+#[test]
+fn compare_frames_at_120x40_and_200x60() {
+    assert_snapshot!("compare_120x40", frame("120x40"));
+    assert_snapshot!("compare_200x60", frame("200x60"));
+}
+
+#[test]
+fn below_its_minimum_the_comparison_says_what_it_needs() {
+    let screen = frame("99x40");
+    assert!(screen.contains("Terminal too small"), "{screen}");
+    assert!(screen.contains("99×40, need 100×30"), "{screen}");
+}
+
+#[test]
+fn bad_compare_settings_are_refused_before_the_terminal_is_touched() {
+    for (arg, want) in [
+        ("ring=maglev", "ring=maglev: not in the engine yet"),
+        ("colour=red", "unknown setting \"colour\""),
+    ] {
+        let (code, out, err) = ringside(&["--compare", arg]);
+        assert_eq!(code, 2, "{err}");
+        assert!(out.is_empty());
+        assert!(err.contains(want), "{err}");
+    }
+}
+
+#[test]
+fn the_live_comparison_runs_in_tmux_and_quits_cleanly() {
+    if !require_tool("tmux") {
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_ringside");
+    let id = std::process::id();
+    let dir: PathBuf = std::env::temp_dir().join(format!("ringside-compare-e2e-{id}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let exit_file = dir.join("exit");
+    let script = format!(
+        "{bin} --compare vnodes=8 --seed 1; echo EXIT=$? > {exit}; echo SHELL-BACK; sleep 60",
+        exit = exit_file.display()
+    );
+    let session = Session::start(format!("ringside-compare-e2e-{id}"), (200, 60), &script);
+    let s = session.name();
+    let screen = wait_for(s, "both sides", |s| {
+        s.contains("B · vnodes=8") && s.matches("Ring · ").count() == 2
+    });
+    assert!(screen.contains("A · as written"), "{screen}");
+    // A command goes to both sides: adding a server adds it to both rings.
+    keys(s, "a");
+    wait_for(s, "a server added on both sides", |s| {
+        s.matches("Ring · 4 servers").count() == 2
+    });
+    keys(s, "q");
+    wait_for(s, "the shell", |s| s.contains("SHELL-BACK"));
+    wait_for_file(&exit_file);
+    let exit = std::fs::read_to_string(&exit_file).unwrap();
+    assert_eq!(exit.trim(), "EXIT=0");
+    drop(session);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_readme_capture_is_what_frame_draws() {
+    let readme = include_str!("../README.md");
+    let start = readme
+        .find("`ringside frame --compare vnodes=8 --at 10s --size 120x40`")
+        .expect("the capture's command in README");
+    let body = &readme[start..];
+    let body = &body[body.find("```text\n").unwrap() + "```text\n".len()..];
+    let shown = &body[..body.find("```").unwrap()];
+    let drawn: String = frame("120x40")
+        .lines()
+        .map(|l| l.trim_end().to_string() + "\n")
+        .collect();
+    assert_eq!(
+        shown, drawn,
+        "README capture is stale: regenerate it with `ringside frame --compare vnodes=8 --at 10s --size 120x40 | sed 's/[[:space:]]*$//'`"
+    );
+}
