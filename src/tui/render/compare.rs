@@ -4,7 +4,7 @@
 //! Each side's panels are the dashboard's own, drawn from that side's snapshot; the
 //! selection, a traced key and replica arcs apply to both rings. The scoreboard shows, in
 //! each row, the scores of that row's pattern for A and for B (definitions:
-//! [`Scores`](crate::sim::compare::Scores)); `–` where a score does not apply yet.
+//! [`Scores`]); `–` where a score does not apply yet.
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
