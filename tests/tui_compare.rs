@@ -214,3 +214,30 @@ fn the_readme_capture_is_what_frame_draws() {
         "README capture is stale: regenerate it with `ringside frame --compare vnodes=8 --at 10s --size 120x40 | sed 's/[[:space:]]*$//'`"
     );
 }
+
+#[test]
+fn a_focused_pattern_gets_the_whole_screen_for_its_pair() {
+    let (code, out, err) = ringside(&[
+        "frame",
+        "--compare",
+        "vnodes=8",
+        "--focus",
+        "ring",
+        "--at",
+        "10s",
+        "--size",
+        "120x40",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // Only the ring row: both rings with their full legends, no other panel.
+    assert_eq!(out.matches("Ring · 4 servers").count(), 2, "{out}");
+    for gone in ["Buckets ·", "Breakers ·", "Traffic /s"] {
+        assert!(!out.contains(gone), "{gone} in {out}");
+    }
+    assert_eq!(
+        out.matches("■gamma").count(),
+        4,
+        "each legend lists every server: {out}"
+    );
+    assert_snapshot!("compare_ring_120x40", out);
+}

@@ -231,6 +231,22 @@ const COMPARE_ROWS: [Constraint; 4] = [
     Constraint::Min(0),
 ];
 
+/// The paired rows' heights for `focus`: all four, or the focused pattern's row alone (the
+/// others empty).
+fn compare_rows(focus: Focus) -> [Constraint; 4] {
+    let alone = |i: usize| {
+        let mut rows = [Constraint::Length(0); 4];
+        rows[i] = Constraint::Min(0);
+        rows
+    };
+    match focus {
+        Focus::All => COMPARE_ROWS,
+        Focus::Ring => alone(0),
+        Focus::Buckets => alone(1),
+        Focus::Breakers => alone(2),
+    }
+}
+
 /// Where each region of the comparison goes: the caption, a head row naming the sides,
 /// four paired rows (ring, buckets, breakers, traffic), each `[A, scores, B]`, and the
 /// status bar.
@@ -247,7 +263,8 @@ pub struct CompareRegions {
 }
 
 /// The comparison for `area` with a caption of `caption_lines` lines, or `None` below
-/// [`COMPARE_MIN`]:
+/// [`COMPARE_MIN`]; a focused pattern (`1`/`2`/`3`) gets the whole body for its row, the
+/// other rows are empty:
 ///
 /// ```text
 /// │ caption                                            │
@@ -258,7 +275,7 @@ pub struct CompareRegions {
 /// │ traffic A             │ traffic  │ traffic B       │  the rest
 /// │ status bar                                         │
 /// ```
-pub fn compare(area: Rect, caption_lines: u16) -> Option<CompareRegions> {
+pub fn compare(area: Rect, caption_lines: u16, focus: Focus) -> Option<CompareRegions> {
     if area.width < COMPARE_MIN.0 || area.height < COMPARE_MIN.1 {
         return None;
     }
@@ -271,7 +288,7 @@ pub fn compare(area: Rect, caption_lines: u16) -> Option<CompareRegions> {
         Constraint::Fill(1),
     ];
     let heads: [Rect; 3] = Layout::horizontal(columns).areas(head);
-    let rows: [Rect; 4] = Layout::vertical(COMPARE_ROWS).areas(body);
+    let rows: [Rect; 4] = Layout::vertical(compare_rows(focus)).areas(body);
     Some(CompareRegions {
         caption,
         heads,
@@ -314,10 +331,10 @@ mod tests {
 
     #[test]
     fn compare_pairs_every_row_and_fills_the_screen() {
-        assert!(compare(Rect::new(0, 0, 99, 40), 1).is_none());
-        assert!(compare(Rect::new(0, 0, 120, 29), 1).is_none());
+        assert!(compare(Rect::new(0, 0, 99, 40), 1, Focus::All).is_none());
+        assert!(compare(Rect::new(0, 0, 120, 29), 1, Focus::All).is_none());
         for (w, h) in [(100, 30), (120, 40), (200, 60)] {
-            let r = compare(Rect::new(0, 0, w, h), 1).unwrap();
+            let r = compare(Rect::new(0, 0, w, h), 1, Focus::All).unwrap();
             assert_eq!((r.caption.y, r.heads[0].y, r.status.y), (0, 1, h - 1));
             let mut y = 2;
             for [a, score, b] in r.rows {
@@ -328,6 +345,17 @@ mod tests {
                 y += a.height;
             }
             assert_eq!(y, h - 1, "the rows reach the status bar");
+            // A focused pattern's row takes the whole body.
+            for (i, focus) in [Focus::Ring, Focus::Buckets, Focus::Breakers]
+                .into_iter()
+                .enumerate()
+            {
+                let r = compare(Rect::new(0, 0, w, h), 1, focus).unwrap();
+                for (k, row) in r.rows.iter().enumerate() {
+                    let want = if k == i { h - 3 } else { 0 };
+                    assert_eq!(row[0].height, want, "{focus:?} row {k}");
+                }
+            }
         }
     }
 

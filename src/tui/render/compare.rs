@@ -1,5 +1,6 @@
 //! The comparison (`ringside --compare`): side A's and side B's panels in pairs, one row
-//! per pattern, with the scoreboard between them (see [`layout::compare`]).
+//! per pattern, with the scoreboard between them (see [`layout::compare`]); `1`/`2`/`3`
+//! give one pattern's row the whole screen.
 //!
 //! Each side's panels are the dashboard's own, drawn from that side's snapshot; the
 //! selection, a traced key and replica arcs apply to both rings. The scoreboard shows, in
@@ -30,7 +31,8 @@ pub fn render(
     theme: &Theme,
 ) -> Option<LegendHit> {
     let area = frame.area();
-    let Some(r) = layout::compare(area, caption::lines_needed(snap, area.width)) else {
+    let caption_lines = caption::lines_needed(snap, area.width);
+    let Some(r) = layout::compare(area, caption_lines, view.focus()) else {
         too_small::render_needing(frame, area, theme, COMPARE_MIN);
         return None;
     };
@@ -45,7 +47,12 @@ pub fn render(
     breaker_timeline::render(frame, breaking[2], &pair.b, view, theme);
     traffic::render(frame, retries[0], snap, theme);
     traffic::render(frame, retries[2], &pair.b, theme);
-    for (row, board) in r.rows.iter().zip(Board::ALL) {
+    for (row, board) in r
+        .rows
+        .iter()
+        .zip(Board::ALL)
+        .filter(|(row, _)| !row[1].is_empty())
+    {
         scoreboard(frame, row[1], board, &pair.scores, theme);
     }
     match view.prompt() {
