@@ -6,7 +6,7 @@ use rand::Rng as _;
 use crate::patterns::Nanos;
 use crate::patterns::breaker::{Outcome, Permit};
 use crate::patterns::limiter::{Decision, LimiterError};
-use crate::patterns::ring::{Position, ServerId};
+use crate::patterns::ring::{ServerId, hash_many};
 use crate::sim::command::Fault;
 use crate::sim::limits::RECENT_REQUESTS;
 use crate::sim::snapshot::{RecentRequest, RequestOutcome};
@@ -15,7 +15,7 @@ use crate::sim::traffic::{tenant_name, unit_f64};
 use super::log::push_bounded;
 use super::queue::PendingKind;
 use super::servers::{is_down, note_transitions};
-use super::{Engine, LATENCY_TABLE};
+use super::{Engine, LATENCY_TABLE, for_key_batches};
 
 impl Engine {
     /// One request attempt at `self.now`: limiter → ring owners → breakers → server.
@@ -39,19 +39,19 @@ impl Engine {
             self.totals.retries += 1;
             self.current.retries += 1;
         }
-        let hash = self.key_hashes[key as usize];
+        let point = self.key_points[key as usize];
         if !self.admit(tenant, decided) {
             self.totals.rate_limited += 1;
             self.current.rate_limited += 1;
-            self.record_recent(hash, None, RequestOutcome::RateLimited, false);
+            self.record_recent(key, None, RequestOutcome::RateLimited, false);
             self.maybe_retry(tenant, key, attempt, now);
             return;
         }
         self.current.allowed += 1;
-        let Some((id, permit, failed_over)) = self.choose_owner(hash) else {
+        let Some((id, permit, failed_over)) = self.choose_owner(point) else {
             self.totals.short_circuited += 1;
             self.current.short_circuited += 1;
-            self.record_recent(hash, None, RequestOutcome::ShortCircuited, false);
+            self.record_recent(key, None, RequestOutcome::ShortCircuited, false);
             self.maybe_retry(tenant, key, attempt, now);
             return;
         };
@@ -66,12 +66,12 @@ impl Engine {
             Outcome::Success => {
                 self.totals.succeeded += 1;
                 self.current.succeeded += 1;
-                self.record_recent(hash, Some(id.0), RequestOutcome::Succeeded, failed_over);
+                self.record_recent(key, Some(id.0), RequestOutcome::Succeeded, failed_over);
             }
             Outcome::Failure => {
                 self.totals.failed += 1;
                 self.current.failed += 1;
-                self.record_recent(hash, Some(id.0), RequestOutcome::Failed, failed_over);
+                self.record_recent(key, Some(id.0), RequestOutcome::Failed, failed_over);
                 self.maybe_retry(tenant, key, attempt, done_at);
             }
         }
@@ -105,11 +105,15 @@ impl Engine {
         allowed
     }
 
-    /// The first of the key's ring owners whose breaker admits the call, with its permit
-    /// and whether it is not the primary owner (a failover).
-    fn choose_owner(&mut self, hash: Position) -> Option<(ServerId, Permit, bool)> {
+    /// The first of the ring owners of the key at ring point `point` whose breaker admits
+    /// the call, with its permit and whether it is not the primary owner (a failover).
+    fn choose_owner(&mut self, point: u32) -> Option<(ServerId, Permit, bool)> {
         let now = self.now;
-        for (i, (id, _)) in self.ring.owners_of_hash(hash, self.replicas).enumerate() {
+        for (i, (id, _)) in self
+            .ring
+            .owners_from_point(point, self.replicas)
+            .enumerate()
+        {
             let Some(Some(srv)) = self.servers.get_mut(id.0 as usize) else {
                 continue;
             };
@@ -197,18 +201,50 @@ impl Engine {
 
     fn record_recent(
         &mut self,
-        position: Position,
+        key: u32,
         server: Option<u32>,
         outcome: RequestOutcome,
         failed_over: bool,
     ) {
-        let request = RecentRequest {
+        let request = Recent {
             at_ns: self.now,
-            position,
+            key,
             server,
             outcome,
             failed_over,
         };
         push_bounded(&mut self.recent, request, RECENT_REQUESTS);
+    }
+}
+
+/// A recent request as the engine keeps it: its key's index rather than its 16-byte
+/// position, which [`Engine::recent_requests`] hashes only when a snapshot asks.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Recent {
+    at_ns: u64,
+    key: u32,
+    server: Option<u32>,
+    outcome: RequestOutcome,
+    failed_over: bool,
+}
+
+impl Engine {
+    /// The recent requests, oldest first, with their keys' positions.
+    pub(super) fn recent_requests(&self) -> Vec<RecentRequest> {
+        let mut positions = Vec::with_capacity(self.recent.len());
+        for_key_batches(self.recent.iter().map(|r| r.key), |names| {
+            hash_many(names, &mut positions);
+        });
+        self.recent
+            .iter()
+            .zip(positions)
+            .map(|(r, position)| RecentRequest {
+                at_ns: r.at_ns,
+                position,
+                server: r.server,
+                outcome: r.outcome,
+                failed_over: r.failed_over,
+            })
+            .collect()
     }
 }
