@@ -64,75 +64,63 @@ impl<'de> serde::Deserialize<'de> for Popularity {
     }
 }
 
-/// O(1) sampler over `0..n` (Vose's alias method), built once.
+/// O(1) sampler over `0..n` (Vose's alias method), built once: 8 bytes an item, none for
+/// uniform popularity (every column is then its own pick).
 #[derive(Debug, Clone)]
 pub struct Sampler {
-    /// Acceptance threshold per column, scaled to 2^32.
-    threshold: Vec<u64>,
-    alias: Vec<u32>,
+    /// Number of items.
+    n: u32,
+    /// Per column: the acceptance threshold (scaled to 2^32) in the low 32 bits, the alias
+    /// in the high 32. A column always picked itself has threshold `u32::MAX` and itself
+    /// as alias. Empty for uniform popularity.
+    table: Vec<u64>,
+}
+
+/// A column's table entry: accept `col` when the low 32 random bits are below
+/// `threshold` (≤ 2^32), else pick `alias`.
+fn entry(col: usize, threshold: u64, alias: usize) -> u64 {
+    let (threshold, alias) = if threshold >= 1 << 32 {
+        // Certain: a threshold of 2^32 does not fit, so both outcomes are made `col`.
+        (u64::from(u32::MAX), col)
+    } else {
+        (threshold, alias)
+    };
+    (alias as u64) << 32 | threshold
 }
 
 impl Sampler {
     /// A sampler over `n ≥ 1` items with the given popularity.
     pub fn new(n: u32, popularity: Popularity) -> Self {
-        let n = n.max(1) as usize;
-        let weights: Vec<f64> = match popularity {
-            Popularity::Uniform => vec![1.0; n],
-            Popularity::Zipf { s } => (0..n).map(|i| ((i + 1) as f64).powf(-s)).collect(),
-        };
-        let total: f64 = weights.iter().sum();
-        let mut scaled: Vec<f64> = weights.iter().map(|w| w * n as f64 / total).collect();
-        let mut alias = vec![0u32; n];
-        let mut prob = vec![1.0f64; n];
-        let (mut small, mut large): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
-        for (i, &p) in scaled.iter().enumerate() {
-            if p < 1.0 {
-                small.push(i)
-            } else {
-                large.push(i)
-            }
+        let n = n.max(1);
+        match popularity {
+            Popularity::Uniform => Self {
+                n,
+                table: Vec::new(),
+            },
+            Popularity::Zipf { s } => Self {
+                n,
+                table: alias_table(n as usize, |i| ((i + 1) as f64).powf(-s)),
+            },
         }
-        while let (Some(&s), Some(&l)) = (small.last(), large.last()) {
-            small.pop();
-            prob[s] = scaled[s];
-            alias[s] = l as u32;
-            scaled[l] -= 1.0 - scaled[s];
-            if scaled[l] < 1.0 {
-                large.pop();
-                small.push(l);
-            }
-        }
-        // Leftovers (rounding) are certain picks.
-        for i in small.into_iter().chain(large) {
-            prob[i] = 1.0;
-            alias[i] = i as u32;
-        }
-        let threshold = prob
-            .iter()
-            .map(|p| ((p * 4_294_967_296.0) as u64).min(1 << 32))
-            .collect();
-        Self { threshold, alias }
     }
 
     /// Number of items.
     pub fn len(&self) -> usize {
-        self.alias.len()
+        self.n as usize
     }
 
     /// Always false (a sampler has at least one item).
     pub fn is_empty(&self) -> bool {
-        self.alias.is_empty()
+        self.n == 0
     }
 
     /// Pick an item using one 64-bit random number.
     #[inline]
     pub fn sample_bits(&self, bits: u64) -> u32 {
-        let n = self.alias.len() as u64;
-        let col = (((bits >> 32) * n) >> 32) as usize;
-        if (bits & 0xffff_ffff) < self.threshold[col] {
-            col as u32
-        } else {
-            self.alias[col]
+        let col = (((bits >> 32) * u64::from(self.n)) >> 32) as usize;
+        match self.table.get(col) {
+            Some(&e) if (bits as u32) >= e as u32 => (e >> 32) as u32,
+            _ => col as u32,
         }
     }
 
@@ -141,6 +129,49 @@ impl Sampler {
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u32 {
         self.sample_bits(rng.next_u64())
     }
+}
+
+/// Vose's alias table over `n` items of weight `weight(i)`, as [`entry`]s, built in place:
+/// each slot holds its item's scaled weight (`f64` bits) until the item is settled, and
+/// the two work lists share one array (small from the front, large from the back), so
+/// building takes 12 bytes an item at its peak.
+fn alias_table(n: usize, weight: impl Fn(usize) -> f64) -> Vec<u64> {
+    let mut table: Vec<u64> = (0..n).map(|i| weight(i).to_bits()).collect();
+    let total: f64 = table.iter().map(|&w| f64::from_bits(w)).sum();
+    for w in &mut table {
+        *w = (f64::from_bits(*w) * n as f64 / total).to_bits();
+    }
+    let scaled = |table: &[u64], i: u32| f64::from_bits(table[i as usize]);
+    let mut work = vec![0u32; n];
+    let (mut small, mut large) = (0usize, 0usize);
+    for i in 0..n {
+        if scaled(&table, i as u32) < 1.0 {
+            work[small] = i as u32;
+            small += 1;
+        } else {
+            large += 1;
+            work[n - large] = i as u32;
+        }
+    }
+    while small > 0 && large > 0 {
+        let (s, l) = (work[small - 1], work[n - large]);
+        small -= 1;
+        let ps = scaled(&table, s);
+        let pl = scaled(&table, l) - (1.0 - ps);
+        table[l as usize] = pl.to_bits();
+        let threshold = ((ps * 4_294_967_296.0) as u64).min(1 << 32);
+        table[s as usize] = entry(s as usize, threshold, l as usize);
+        if pl < 1.0 {
+            large -= 1;
+            work[small] = l;
+            small += 1;
+        }
+    }
+    // Leftovers (rounding) are certain picks.
+    for &i in work[..small].iter().chain(&work[n - large..]) {
+        table[i as usize] = entry(i as usize, 1 << 32, i as usize);
+    }
+    table
 }
 
 /// A uniform `f64` in `[0, 1)` from 53 random bits.
@@ -239,6 +270,66 @@ mod tests {
             );
         }
         assert!(counts[0] > counts[1] && counts[1] > counts[9]);
+    }
+
+    /// The alias table as first written (separate `f64` work arrays), whose draws the
+    /// golden files record: the compact table must pick the same items.
+    fn reference_pick(n: usize, s: f64, bits: u64) -> u32 {
+        let weights: Vec<f64> = (0..n).map(|i| ((i + 1) as f64).powf(-s)).collect();
+        let total: f64 = weights.iter().sum();
+        let mut scaled: Vec<f64> = weights.iter().map(|w| w * n as f64 / total).collect();
+        let (mut prob, mut alias) = (vec![1.0f64; n], vec![0u32; n]);
+        let (mut small, mut large): (Vec<usize>, Vec<usize>) =
+            (0..n).partition(|&i| scaled[i] < 1.0);
+        while let (Some(&s), Some(&l)) = (small.last(), large.last()) {
+            small.pop();
+            prob[s] = scaled[s];
+            alias[s] = l as u32;
+            scaled[l] -= 1.0 - scaled[s];
+            if scaled[l] < 1.0 {
+                large.pop();
+                small.push(l);
+            }
+        }
+        for i in small.into_iter().chain(large) {
+            prob[i] = 1.0;
+            alias[i] = i as u32;
+        }
+        let col = (((bits >> 32) * n as u64) >> 32) as usize;
+        let threshold = ((prob[col] * 4_294_967_296.0) as u64).min(1 << 32);
+        if (bits & 0xffff_ffff) < threshold {
+            col as u32
+        } else {
+            alias[col]
+        }
+    }
+
+    #[test]
+    fn compact_table_picks_as_the_reference() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
+        for (n, s) in [
+            (1, 1.0),
+            (7, 0.0),
+            (100, 1.0),
+            (1000, 1.3),
+            (5000, 0.7),
+            (64, 9.0),
+        ] {
+            let popularity = Popularity::Zipf { s };
+            let sampler = Sampler::new(n as u32, popularity);
+            for _ in 0..2000 {
+                let bits = rng.next_u64();
+                assert_eq!(
+                    sampler.sample_bits(bits),
+                    reference_pick(n, s, bits),
+                    "{n} {s}"
+                );
+            }
+            // Uniform is Zipf with s = 0, table-less.
+            let uniform = Sampler::new(n as u32, Popularity::Uniform);
+            let bits = rng.next_u64();
+            assert_eq!(uniform.sample_bits(bits), reference_pick(n, 0.0, bits));
+        }
     }
 
     #[test]

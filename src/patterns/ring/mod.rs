@@ -180,6 +180,18 @@ pub fn hash_many<'a>(keys: impl IntoIterator<Item = &'a [u8]>, out: &mut Vec<Pos
     }
 }
 
+/// Hash `keys` [`md5_lanes::LANES`]` × 8` at a time with [`hash_many`], handing each
+/// batch of positions to `f` in order.
+fn hash_batches<'a>(keys: impl IntoIterator<Item = &'a [u8]>, mut f: impl FnMut(&[Position])) {
+    let mut keys = keys.into_iter().peekable();
+    let mut hashes = Vec::with_capacity(md5_lanes::LANES * 8);
+    while keys.peek().is_some() {
+        hashes.clear();
+        hash_many(keys.by_ref().take(md5_lanes::LANES * 8), &mut hashes);
+        f(&hashes);
+    }
+}
+
 /// A member's bookkeeping.
 #[derive(Debug, Clone, PartialEq)]
 struct Member {
@@ -440,12 +452,59 @@ impl HashRing {
         keys: impl IntoIterator<Item = &'a [u8]>,
         out: &mut Vec<Option<ServerId>>,
     ) {
-        let mut keys = keys.into_iter().peekable();
-        let mut hashes = Vec::with_capacity(md5_lanes::LANES * 8);
-        while keys.peek().is_some() {
-            hashes.clear();
-            hash_many(keys.by_ref().take(md5_lanes::LANES * 8), &mut hashes);
+        hash_batches(keys, |hashes| {
             out.extend(hashes.iter().map(|&h| self.owner_id_of_hash(h)));
+        });
+    }
+
+    /// The [point](Self::point_of_hash) of each of `keys` (0 on an empty ring), appended
+    /// to `out` in order, the keys hashed [several at a time](hash_many): 4 bytes a key
+    /// that [`owners_from_point`](Self::owners_from_point) turns into its owners without
+    /// its hash, valid until the ring changes.
+    ///
+    /// ```
+    /// use ringside::patterns::ring::HashRing;
+    ///
+    /// let ring = HashRing::with_servers(100, ["a", "b", "c"])?;
+    /// let keys = ["user:1", "user:2", "session:abc"];
+    /// let mut points = Vec::new();
+    /// ring.points_many(keys.iter().map(|k| k.as_bytes()), &mut points);
+    /// for (key, &point) in keys.iter().zip(&points) {
+    ///     assert!(ring.owners_from_point(point, 2).eq(ring.owners(key, 2)));
+    /// }
+    /// # Ok::<(), ringside::patterns::ring::RingError>(())
+    /// ```
+    pub fn points_many<'a>(&self, keys: impl IntoIterator<Item = &'a [u8]>, out: &mut Vec<u32>) {
+        hash_batches(keys, |hashes| {
+            out.extend(hashes.iter().map(|&h| self.point_of_hash(h).unwrap_or(0)));
+        });
+    }
+
+    /// Index (in clockwise order) of the point that owns a pre-hashed key: the first point
+    /// strictly after it, wrapping. `None` on an empty ring. Valid until the ring changes.
+    #[inline]
+    pub fn point_of_hash(&self, hash: Position) -> Option<u32> {
+        // Fewer than 2^32 points: `RingError::TooManyVnodes` bounds them.
+        (!self.pos.is_empty()).then(|| self.successor(hash) as u32)
+    }
+
+    /// Up to `n` distinct owners of the key whose [point](Self::point_of_hash) is `point`:
+    /// [`owners_of_hash`](Self::owners_of_hash) without the search. Empty on an empty ring.
+    ///
+    /// # Panics
+    /// If `point` is not below [`point_count`](Self::point_count) on a non-empty ring.
+    pub fn owners_from_point(&self, point: u32, n: usize) -> Owners<'_> {
+        let remaining = n.min(self.len());
+        let idx = point as usize;
+        assert!(
+            remaining == 0 || idx < self.pos.len(),
+            "point {idx} past the ring"
+        );
+        Owners {
+            ring: self,
+            idx,
+            step: 0,
+            remaining,
         }
     }
 

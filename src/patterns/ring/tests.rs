@@ -335,8 +335,16 @@ fn batched_lookups_equal_single_ones() {
         assert_eq!(hashes[i], hash_key(k), "key {i}");
         assert_eq!(owners[i], r.owner_id(k), "key {i}");
     }
+    let mut points = Vec::new();
+    r.points_many(keys.iter().map(|k| k.as_bytes()), &mut points);
+    for (k, &point) in keys.iter().zip(&points) {
+        assert!(r.owners_from_point(point, 3).eq(r.owners(k, 3)), "key {k}");
+    }
     let empty = HashRing::new(5).unwrap();
     let mut none = Vec::new();
     empty.owners_many([b"x".as_slice()], &mut none);
     assert_eq!(none, [None]);
+    points.clear();
+    empty.points_many([b"x".as_slice()], &mut points);
+    assert_eq!(empty.owners_from_point(points[0], 3).count(), 0);
 }

@@ -16,8 +16,8 @@ use super::log::push_bounded;
 pub(super) struct Before {
     /// Servers on the ring.
     pub servers: usize,
-    /// The owner id of each key of the population.
-    owners: Vec<Option<u32>>,
+    /// The owner id of each key of the population ([`NO_OWNER`] on an empty ring).
+    owners: Vec<u32>,
     /// The drawn ring points (shared, not copied).
     points: Arc<[RingPoint]>,
 }
@@ -113,24 +113,34 @@ impl Engine {
         }
     }
 
-    /// The owner id of each key of the population on the current ring.
-    pub(super) fn key_owners(&self) -> Vec<Option<u32>> {
-        self.key_hashes
+    /// The owner id of each key of the population on the current ring ([`NO_OWNER`] on an
+    /// empty one): 4 bytes a key, read from each key's ring point.
+    pub(super) fn key_owners(&self) -> Vec<u32> {
+        self.key_points
             .iter()
-            .map(|&h| self.ring.owner_id_of_hash(h).map(|id| id.0))
+            .map(|&p| {
+                self.ring
+                    .owners_from_point(p, 1)
+                    .next()
+                    .map_or(NO_OWNER, |(id, _)| id.0)
+            })
             .collect()
     }
 }
 
+/// A key's owner on an empty ring.
+const NO_OWNER: u32 = u32::MAX;
+
 /// The keys whose owner differs between `before` and `after` (same keys, same order), and
 /// per owner id that gained or lost any, `(id, gained, lost)` in id order.
-fn count_shifts(before: &[Option<u32>], after: &[Option<u32>]) -> (u64, Vec<(u32, u64, u64)>) {
+fn count_shifts(before: &[u32], after: &[u32]) -> (u64, Vec<(u32, u64, u64)>) {
+    let owner = |&o: &u32| (o != NO_OWNER).then_some(o);
     let slots = before
         .iter()
         .chain(after)
-        .flatten()
+        .filter_map(owner)
         .max()
-        .map_or(0, |&m| m as usize + 1);
+        .map_or(0, |m| m as usize + 1);
     let mut counts = vec![(0u64, 0u64); slots];
     let mut moved = 0;
     for (b, a) in before.iter().zip(after) {
@@ -138,11 +148,11 @@ fn count_shifts(before: &[Option<u32>], after: &[Option<u32>]) -> (u64, Vec<(u32
             continue;
         }
         moved += 1;
-        if let Some(a) = a {
-            counts[*a as usize].0 += 1;
+        if let Some(a) = owner(a) {
+            counts[a as usize].0 += 1;
         }
-        if let Some(b) = b {
-            counts[*b as usize].1 += 1;
+        if let Some(b) = owner(b) {
+            counts[b as usize].1 += 1;
         }
     }
     let shifts = counts
@@ -156,12 +166,12 @@ fn count_shifts(before: &[Option<u32>], after: &[Option<u32>]) -> (u64, Vec<(u32
 
 #[cfg(test)]
 mod tests {
-    use super::count_shifts;
+    use super::{NO_OWNER, count_shifts};
 
     #[test]
     fn shifts_count_each_moved_key_once_on_each_side() {
-        let before = [Some(0), Some(1), Some(1), Some(2), None];
-        let after = [Some(0), Some(0), Some(2), Some(2), Some(1)];
+        let before = [0, 1, 1, 2, NO_OWNER];
+        let after = [0, 0, 2, 2, 1];
         let (moved, shifts) = count_shifts(&before, &after);
         assert_eq!(moved, 3);
         assert_eq!(shifts, vec![(0, 1, 0), (1, 1, 2), (2, 1, 0)]);

@@ -32,6 +32,7 @@ mod membership;
 mod pipeline;
 mod prefetch;
 mod queue;
+mod recent;
 mod remote;
 mod replay;
 mod servers;
@@ -58,8 +59,8 @@ use super::limits::{LOG_LINES, RECENT_REQUESTS, SERIES_SECONDS};
 use super::scenario::{BreakerSpec, Scenario, ServerDefaults};
 use super::session::SessionEntry;
 use super::snapshot::{
-    Caption, LogKind, LogLine, MembershipChange, PreviousRing, RecentRequest, RingBalance,
-    RingPoint, SecondSample, Totals,
+    Caption, LogKind, LogLine, MembershipChange, PreviousRing, RingBalance, RingPoint,
+    SecondSample, Totals,
 };
 use super::traffic::{Sampler, unit_f64};
 
@@ -68,6 +69,7 @@ use interrupt::Slicer;
 use log::push_log;
 use prefetch::Remote;
 use queue::EventQueue;
+use recent::Recent;
 pub use servers::RetiredServer;
 use servers::SimServer;
 pub use shared::{BoxError, LimiterStatus, SharedLimiter};
@@ -122,7 +124,10 @@ pub struct Engine {
     bucket_config: BucketConfig,
     tenant_sampler: Sampler,
     key_sampler: Sampler,
-    key_hashes: Vec<Position>,
+    /// Per request key, the index of its owning ring point
+    /// ([`points_many`](HashRing::points_many)): 4 bytes a key instead of its 16-byte
+    /// hash, rebuilt on every membership change.
+    key_points: Vec<u32>,
     tenants: Vec<Tenant>,
     /// Every tenant's in-memory bucket, by tenant index.
     buckets: BucketSet,
@@ -136,7 +141,7 @@ pub struct Engine {
     /// Every complete second so far, oldest first (at most [`SERIES_HISTORY_SECONDS`](super::SERIES_HISTORY_SECONDS)).
     series: VecDeque<SecondSample>,
     hist: Histogram<u64>,
-    recent: VecDeque<RecentRequest>,
+    recent: VecDeque<Recent>,
     membership: VecDeque<MembershipChange>,
     log: VecDeque<LogLine>,
     caption: Option<Caption>,
@@ -256,7 +261,6 @@ impl Engine {
         };
         let tenants = vec![tenant; tenant_count];
         let buckets = BucketSet::new(bucket_config, tenant_count);
-        let key_hashes = key_population(sc.traffic.keys.max(1));
         let latency_mult = latency_table(&mut rng, sc.server_defaults.latency_sigma);
         let service_rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ SERVICE_STREAM);
         let hist = Histogram::new_with_bounds(1, 3_600_000_000, 3)?;
@@ -285,7 +289,7 @@ impl Engine {
             bucket_config,
             tenant_sampler: Sampler::new(sc.traffic.tenants, sc.traffic.tenant_popularity),
             key_sampler: Sampler::new(sc.traffic.keys, sc.traffic.key_popularity),
-            key_hashes,
+            key_points: Vec::new(),
             tenants,
             buckets,
             reference: None,
@@ -352,14 +356,25 @@ impl Engine {
         &self.ring
     }
 
-    /// Precomputed hash of every request key (`key-0`, `key-1`, …): the active key population.
-    pub fn key_hashes(&self) -> &[Position] {
-        &self.key_hashes
+    /// The hash of every request key (`key-0`, `key-1`, …): the active key population.
+    /// Computed on each call (the engine keeps each key's ring point, not its hash).
+    pub fn key_hashes(&self) -> Vec<Position> {
+        let mut hashes = Vec::with_capacity(self.key_points.len());
+        for_key_batches(0..self.key_points.len() as u32, |names| {
+            hash_many(names, &mut hashes);
+        });
+        hashes
     }
 
-    /// Recompute the drawn ring points, each server's share and the ring's balance after a
-    /// membership change.
+    /// Recompute each key's ring point, the drawn ring points, each server's share and the
+    /// ring's balance after a membership change.
     fn rebuild_ring_tables(&mut self) {
+        let keys = self.key_sampler.len() as u32;
+        self.key_points.clear();
+        self.key_points.reserve_exact(keys as usize);
+        for_key_batches(0..keys, |names| {
+            self.ring.points_many(names, &mut self.key_points);
+        });
         self.ring_points = self
             .ring
             .points()
@@ -382,15 +397,31 @@ impl Engine {
     }
 }
 
-/// The MD5 positions of the keys `key-0` … `key-{n-1}`, hashed in batches (SIMD lanes).
-fn key_population(n: u32) -> Vec<Position> {
-    const CHUNK: u32 = 64;
-    let mut hashes = Vec::with_capacity(n as usize);
-    let mut names: Vec<String> = Vec::with_capacity(CHUNK as usize);
-    for start in (0..n).step_by(CHUNK as usize) {
-        names.clear();
-        names.extend((start..n.min(start + CHUNK)).map(|i| format!("key-{i}")));
-        hash_many(names.iter().map(|k| k.as_bytes()), &mut hashes);
+/// Hand the names of `keys` (`key-{i}`, as bytes, in order) to `f` in batches of 64,
+/// formatted into one reused buffer (no allocation per key).
+fn for_key_batches(
+    keys: impl IntoIterator<Item = u32>,
+    mut f: impl FnMut(&mut dyn Iterator<Item = &[u8]>),
+) {
+    use std::fmt::Write as _;
+    const CHUNK: usize = 64;
+    let mut keys = keys.into_iter().peekable();
+    let mut buf = String::with_capacity(CHUNK * 16);
+    let mut ends = Vec::with_capacity(CHUNK);
+    while keys.peek().is_some() {
+        buf.clear();
+        ends.clear();
+        for i in keys.by_ref().take(CHUNK) {
+            // Writing to a String cannot fail.
+            let _ = write!(buf, "key-{i}");
+            ends.push(buf.len());
+        }
+        let mut from = 0;
+        let mut names = ends.iter().map(|&end| {
+            let name = &buf.as_bytes()[from..end];
+            from = end;
+            name
+        });
+        f(&mut names);
     }
-    hashes
 }

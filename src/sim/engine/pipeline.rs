@@ -6,7 +6,7 @@ use rand::Rng as _;
 use crate::patterns::Nanos;
 use crate::patterns::breaker::{Outcome, Permit};
 use crate::patterns::limiter::{Decision, LimiterError};
-use crate::patterns::ring::{Position, ServerId};
+use crate::patterns::ring::{ServerId, hash_many};
 use crate::sim::command::Fault;
 use crate::sim::limits::RECENT_REQUESTS;
 use crate::sim::route::first_admitting;
@@ -15,8 +15,9 @@ use crate::sim::traffic::{tenant_name, unit_f64};
 
 use super::log::push_bounded;
 use super::queue::PendingKind;
+use super::recent::Recent;
 use super::servers::{is_down, note_transitions};
-use super::{Engine, LATENCY_TABLE};
+use super::{Engine, LATENCY_TABLE, for_key_batches};
 
 impl Engine {
     /// One request attempt at `self.now`: limiter → ring owners → breakers → server.
@@ -40,7 +41,7 @@ impl Engine {
             self.totals.retries += 1;
             self.current.retries += 1;
         }
-        let hash = self.key_hashes[key as usize];
+        let point = self.key_points[key as usize];
         if !self.admit(tenant, decided) {
             self.totals.rate_limited += 1;
             self.current.rate_limited += 1;
@@ -49,7 +50,7 @@ impl Engine {
             return;
         }
         self.current.allowed += 1;
-        let Some((id, permit, failed_over)) = self.choose_owner(hash) else {
+        let Some((id, permit, failed_over)) = self.choose_owner(point) else {
             self.totals.short_circuited += 1;
             self.current.short_circuited += 1;
             self.record_recent(key, None, RequestOutcome::ShortCircuited, false);
@@ -109,13 +110,13 @@ impl Engine {
         allowed
     }
 
-    /// The first of the key's ring owners whose breaker admits the call, with its permit
-    /// and whether it is not the primary owner (a failover).
-    fn choose_owner(&mut self, hash: Position) -> Option<(ServerId, Permit, bool)> {
+    /// The first of the ring owners of the key at ring point `point` whose breaker admits
+    /// the call, with its permit and whether it is not the primary owner (a failover).
+    fn choose_owner(&mut self, point: u32) -> Option<(ServerId, Permit, bool)> {
         let now = self.now;
         let owners = self
             .ring
-            .owners_of_hash(hash, self.replicas)
+            .owners_from_point(point, self.replicas)
             .map(|(id, _)| id);
         let (servers, log) = (&mut self.servers, &mut self.log);
         first_admitting(owners, |id| {
@@ -206,14 +207,35 @@ impl Engine {
         outcome: RequestOutcome,
         failed_over: bool,
     ) {
-        let request = RecentRequest {
+        let request = Recent {
             at_ns: self.now,
             key,
-            position: self.key_hashes[key as usize],
             server,
             outcome,
             failed_over,
         };
         push_bounded(&mut self.recent, request, RECENT_REQUESTS);
+    }
+}
+
+impl Engine {
+    /// The recent requests, oldest first, with their keys' positions.
+    pub(super) fn recent_requests(&self) -> Vec<RecentRequest> {
+        let mut positions = Vec::with_capacity(self.recent.len());
+        for_key_batches(self.recent.iter().map(|r| r.key), |names| {
+            hash_many(names, &mut positions);
+        });
+        self.recent
+            .iter()
+            .zip(positions)
+            .map(|(r, position)| RecentRequest {
+                at_ns: r.at_ns,
+                key: r.key,
+                position,
+                server: r.server,
+                outcome: r.outcome,
+                failed_over: r.failed_over,
+            })
+            .collect()
     }
 }

@@ -133,7 +133,7 @@ impl Engine {
             ring: self.ring.clone(),
             previous_ring: self.previous_ring(),
             ring_balance: self.ring_balance,
-            recent_requests: self.recent.iter().copied().collect(),
+            recent_requests: self.recent_requests(),
             tenants: self.tenant_stats(SNAPSHOT_TENANTS),
             tenant_count: self.tenants.len(),
             totals: self.totals,
