@@ -68,7 +68,7 @@ mod script;
 
 pub use error::{RedisLimiterError, RedisSetupError};
 pub use health::RedisHealth;
-pub use limiter::RedisLimiter;
+pub use limiter::{PIPELINE_CHUNK, RedisLimiter};
 pub use options::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_GUARD, DEFAULT_PREFIX, DEFAULT_TIMEOUT, RedisOptions,
 };
