@@ -300,6 +300,8 @@ fn maxmemory_1_noeviction_is_a_failure_not_a_success() {
             )
         },
     );
+    // An error reply leaves the connection usable: no reconnect.
+    assert_eq!(during.reconnects, 0, "{during:?}");
     assert!(during.last_error.unwrap().contains("OOM"));
     // A pipeline's error items count too.
     redis_cmd(

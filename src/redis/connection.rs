@@ -122,7 +122,10 @@ impl Connection {
         match res {
             Ok(Ok(v)) => Ok(v),
             Ok(Err(e)) => {
-                if !matches!(e.kind(), ErrorKind::Server(_)) || e.is_unrecoverable_error() {
+                // An error reply (a known code, or one redis-rs does not know, e.g. `OOM`)
+                // leaves the connection usable.
+                let reply = matches!(e.kind(), ErrorKind::Server(_) | ErrorKind::Extension);
+                if !reply || e.is_unrecoverable_error() {
                     self.conn = None;
                 }
                 Err(self.redact(&e))
