@@ -49,6 +49,7 @@ fn simulate_json_has_the_documented_schema_and_is_deterministic() {
         "ring",
         "tenants",
         "latency_ms",
+        "limiter",
         "series",
         "wall",
     ];
@@ -57,6 +58,15 @@ fn simulate_json_has_the_documented_schema_and_is_deterministic() {
     assert_eq!(v["scenario"], "default");
     assert_eq!(v["seed"], 5);
     assert_eq!(v["duration_s"], 12.0);
+    // The in-process limiter: nothing can fail, nothing is counted.
+    assert_eq!(
+        v["limiter"],
+        serde_json::json!({
+            "backend": "memory", "topology": "in-process", "decisions_redis": 0,
+            "decisions_fallback": 0, "errors": 0, "reconnects": 0, "noscript_reloads": 0,
+            "health": true
+        })
+    );
     // The ring at the end: the default scenario's 150 vnodes, 4 servers, nearly even.
     let ring = &v["ring"];
     assert_eq!(ring["vnodes"], 150);

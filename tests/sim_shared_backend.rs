@@ -102,3 +102,110 @@ fn each_step_checks_its_arrivals_in_one_batch() {
         t.succeeded + t.rate_limited + t.short_circuited + t.failed
     );
 }
+
+/// A backend whose status the test sets, deciding with an in-process bucket.
+struct Scripted {
+    inner: KeyedLimiter<String>,
+    status: Arc<Mutex<LimiterStatus>>,
+}
+
+impl SharedLimiter for Scripted {
+    fn check(&mut self, key: &str, cost: u32, now: Nanos) -> Result<Decision, LimiterError> {
+        self.inner.check(key, cost, now)
+    }
+    fn check_many(
+        &mut self,
+        batch: &[(&str, u32)],
+        now: Nanos,
+        out: &mut Vec<Result<Decision, LimiterError>>,
+    ) {
+        out.clear();
+        out.extend(batch.iter().map(|&(k, c)| self.inner.check(k, c, now)));
+    }
+    fn set_config(
+        &mut self,
+        config: BucketConfig,
+        now: Nanos,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        self.inner.set_config(config, now);
+        Ok(())
+    }
+    fn describe(&self) -> String {
+        "redis://cache:6379/0".into()
+    }
+    fn status(&self) -> LimiterStatus {
+        self.status.lock().unwrap().clone()
+    }
+}
+
+#[test]
+fn the_event_log_shows_each_phase_of_the_shared_backend() {
+    let scenario = Scenario::builtin("default").expect("shipped");
+    let mut healthy = LimiterStatus::always_healthy("redis://cache:6379/0".into());
+    healthy.topology = "standalone".into();
+    healthy.policy = Some("fail-closed".into());
+    let status = Arc::new(Mutex::new(healthy));
+    let mut engine = Engine::from_scenario(&scenario, Some(3)).expect("valid scenario");
+    engine.set_limiter_backend(Box::new(Scripted {
+        inner: KeyedLimiter::new(BucketConfig::new(200, 400.0).expect("valid")),
+        status: status.clone(),
+    }));
+    let log_after = |engine: &mut Engine, change: &dyn Fn(&mut LimiterStatus)| {
+        change(&mut status.lock().unwrap());
+        let before = engine.snapshot().log.len();
+        engine.advance(50_000_000);
+        let log = engine.snapshot().log;
+        log[before.min(log.len())..]
+            .iter()
+            .map(|l| l.text.to_string())
+            .filter(|t| t.starts_with("limiter"))
+            .collect::<Vec<_>>()
+    };
+    assert!(log_after(&mut engine, &|_| {}).is_empty());
+    let lost = log_after(&mut engine, &|s| {
+        s.healthy = false;
+        s.fallbacks = 10;
+        s.last_error = Some("no answer within 20ms".into());
+    });
+    assert_eq!(
+        lost,
+        ["limiter redis://cache:6379/0 lost: no answer within 20ms; fail-closed decides"]
+    );
+    assert!(log_after(&mut engine, &|s| s.fallbacks = 30).is_empty());
+    // Every fallback decision since the last healthy look, the first ten included.
+    let back = log_after(&mut engine, &|s| {
+        s.healthy = true;
+        s.fallbacks = 52;
+        s.noscript_reloads = 1;
+    });
+    assert_eq!(
+        back,
+        [
+            "limiter redis://cache:6379/0: script reloaded after NOSCRIPT (the server lost it)",
+            "limiter redis://cache:6379/0 back: it decides again (52 decisions by fail-closed meanwhile)",
+        ]
+    );
+}
+
+#[test]
+fn a_large_burst_goes_in_bounded_batches() {
+    let mut scenario = Scenario::builtin("default").expect("shipped");
+    scenario.events.clear();
+    let calls = Arc::new(Mutex::new(Calls::default()));
+    let mut engine = Engine::from_scenario(&scenario, Some(3)).expect("valid scenario");
+    engine.set_limiter_backend(Box::new(Counting {
+        inner: KeyedLimiter::new(BucketConfig::new(200, 400.0).expect("valid")),
+        calls: calls.clone(),
+    }));
+    let before = *calls.lock().unwrap();
+    engine
+        .apply(Command::Burst {
+            tenant: Some("acme".into()),
+            requests: 10_000,
+        })
+        .expect("burst applies");
+    let after = *calls.lock().unwrap();
+    // 4,096 + 4,096 + 1,808.
+    assert_eq!(after.batches - before.batches, 3);
+    assert_eq!(after.batched_checks - before.batched_checks, 10_000);
+}

@@ -60,7 +60,8 @@ fn attach_remote(_: &mut Engine, _: &Scenario, _: &str, _: &str) -> anyhow::Resu
     anyhow::bail!("unknown limiter backend: expected `memory` (built without the redis feature)")
 }
 
-/// One line for the end of a run, e.g. `limiter redis://…/0: healthy, rtt 80 µs, guard closed`.
+/// One line for the end of a run, e.g. `limiter redis://…/0 (standalone): healthy, rtt 80 µs,
+/// guard closed, …` with who decided how often.
 pub fn describe_health(h: &LimiterStatus) -> String {
     let rtt = h
         .last_rtt_ns
@@ -72,10 +73,16 @@ pub fn describe_health(h: &LimiterStatus) -> String {
         Some(state) => state.as_str(),
     };
     format!(
-        "limiter {}: {}, rtt {rtt}, guard {guard}, policy {}, {} fallback decisions",
+        "limiter {} ({}): {}, rtt {rtt}, guard {guard}, policy {}, {} fallback decisions, \
+         {} by the backend, {} errors, {} reconnects, {} script reloads",
         h.backend,
+        h.topology,
         if h.healthy { "healthy" } else { "degraded" },
         h.policy.as_deref().unwrap_or("-"),
-        h.fallbacks
+        h.fallbacks,
+        h.decisions_remote,
+        h.errors,
+        h.reconnects,
+        h.noscript_reloads
     )
 }

@@ -61,11 +61,16 @@ impl SharedLimiter for SharedRedis {
         let h = self.0.health();
         LimiterStatus {
             backend: h.backend,
+            topology: h.topology,
             healthy: h.healthy,
             last_rtt_ns: h.last_rtt.map(Nanos::as_nanos),
             guard: Some(h.guard.into()),
             policy: Some(h.policy.to_string()),
             fallbacks: h.fallbacks,
+            decisions_remote: h.decisions_redis,
+            errors: h.errors,
+            reconnects: h.reconnects,
+            noscript_reloads: h.noscript_reloads,
             last_error: h.last_error,
         }
     }

@@ -19,6 +19,9 @@ pub(crate) struct Connection {
     password: Option<String>,
     /// E.g. `redis://:***@127.0.0.1:6379/0`.
     description: String,
+    /// Connections opened successfully after the first one (each after a failure dropped
+    /// the last).
+    reconnects: u64,
 }
 
 /// Why a call gave no answer, password redacted.
@@ -67,7 +70,19 @@ impl Connection {
             conn: Some(conn),
             password,
             description,
+            reconnects: 0,
         })
+    }
+
+    /// The deployment behind the URL, as reports name it: `standalone` (the one place that
+    /// says which topology this connection speaks to).
+    pub fn topology(&self) -> &'static str {
+        "standalone"
+    }
+
+    /// Connections opened successfully after the first one.
+    pub fn reconnects(&self) -> u64 {
+        self.reconnects
     }
 
     /// E.g. `redis://:***@127.0.0.1:6379/0`.
@@ -93,16 +108,24 @@ impl Connection {
             client,
             config,
             conn,
+            reconnects,
             ..
         } = self;
         let res = rt.block_on(within(timeout, async {
+            let fresh = conn.is_none();
             let c = ensure_conn(conn, client, config).await?;
+            if fresh {
+                *reconnects += 1;
+            }
             f(c).await
         }));
         match res {
             Ok(Ok(v)) => Ok(v),
             Ok(Err(e)) => {
-                if !matches!(e.kind(), ErrorKind::Server(_)) || e.is_unrecoverable_error() {
+                // An error reply (a known code, or one redis-rs does not know, e.g. `OOM`)
+                // leaves the connection usable.
+                let reply = matches!(e.kind(), ErrorKind::Server(_) | ErrorKind::Extension);
+                if !reply || e.is_unrecoverable_error() {
                     self.conn = None;
                 }
                 Err(self.redact(&e))

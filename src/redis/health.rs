@@ -35,6 +35,8 @@ use crate::patterns::breaker::State;
 pub struct RedisHealth {
     /// The limiter's description, e.g. `redis://host:6379/0` (password as `***`).
     pub backend: String,
+    /// The deployment: `standalone` (see [`RedisLimiter::topology`](super::RedisLimiter::topology)).
+    pub topology: String,
     /// False while Redis is failing and the failure policy decides.
     pub healthy: bool,
     /// Round-trip time of the last successful call.
@@ -45,13 +47,26 @@ pub struct RedisHealth {
     pub policy: FailurePolicy,
     /// Decisions made by the failure policy instead of Redis so far.
     pub fallbacks: u64,
+    /// Decisions made by Redis so far (valid script replies).
+    pub decisions_redis: u64,
+    /// Failed round trips so far: no answer, time-out, an error reply (`OOM`, `WRONGTYPE`,
+    /// `NOAUTH`, an unresolved `NOSCRIPT`…) or a reply that fails validation, in any item
+    /// of a pipeline. Each one also counts as a failure for the guard.
+    pub errors: u64,
+    /// Connections re-opened after a failure.
+    pub reconnects: u64,
+    /// Times the script was loaded again after an explicit `NOSCRIPT` reply.
+    pub noscript_reloads: u64,
     /// The last error (redacted), if any.
     pub last_error: Option<String>,
 }
 
-/// The last observations of calls to Redis.
+/// The last observations of calls to Redis, and what they decided.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Stats {
     pub last_rtt: Option<Nanos>,
     pub last_error: Option<String>,
+    pub decisions_redis: u64,
+    pub errors: u64,
+    pub noscript_reloads: u64,
 }

@@ -35,9 +35,18 @@
 //! The trait is synchronous: the limiter owns a current-thread tokio runtime and blocks on
 //! each call with [`tokio::time::timeout`] (default 20 ms, covering a reconnect too). Do not
 //! call it from inside async code (use a plain thread or `spawn_blocking`). Scripts run by
-//! `EVALSHA`; on `NOSCRIPT` (after `SCRIPT FLUSH` or a restart) the script is loaded and the
-//! check retried in the same call. A connection that fails or times out is dropped and
-//! re-opened on the next call.
+//! `EVALSHA`; only on an explicit `NOSCRIPT` reply (after `SCRIPT FLUSH` or a restart: that
+//! call did not run) is the script loaded and that call retried, once, in the same round trip
+//! budget; no other failed call is ever replayed. A connection that fails or times out is
+//! dropped and re-opened on the next call; one that got an error reply is kept.
+//! [`check_many`](crate::patterns::limiter::LimiterBackend::check_many) sends pipelines of at
+//! most [`PIPELINE_CHUNK`] checks, each round trip within the time-out.
+//!
+//! Every reply is validated (type, ranges, a bucket state the script can produce; checked
+//! arithmetic) before it decides anything. An error reply (`OOM`, `WRONGTYPE`, `NOAUTH`,
+//! `-ERR`, an unresolved `NOSCRIPT`) or an invalid reply, in a single call or in any item
+//! of a pipeline, makes the round trip a failure for the guard and for the health, and its
+//! checks are decided by the policy; [`RedisHealth`] counts who decided how often.
 //!
 //! A [`SyncBreaker`](crate::realtime::SyncBreaker) guards the calls: after `failure_threshold` consecutive failures it
 //! opens and checks are decided by the [`FailurePolicy`] at once (no time-out per request);
@@ -68,7 +77,7 @@ mod script;
 
 pub use error::{RedisLimiterError, RedisSetupError};
 pub use health::RedisHealth;
-pub use limiter::RedisLimiter;
+pub use limiter::{PIPELINE_CHUNK, RedisLimiter};
 pub use options::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_GUARD, DEFAULT_PREFIX, DEFAULT_TIMEOUT, RedisOptions,
 };

@@ -84,17 +84,18 @@ impl Scale {
         split(u128::from(cost) * self.d, self.n)
     }
 
-    /// Units of `t` (`total_ns·N + fr`).
-    fn units(&self, t: Triple) -> u128 {
-        t.total_ns() * u128::from(self.n) + u128::from(t.fr)
+    /// Units of `t` (`total_ns·N + fr`), or `None` when that overflows (a reply no server
+    /// of ours sends).
+    fn units(&self, t: Triple) -> Option<u128> {
+        t.total_ns()
+            .checked_mul(u128::from(self.n))?
+            .checked_add(u128::from(t.fr))
     }
 
-    /// Tokens available when the (effective) arrival time is `tat` at `now`.
-    fn tokens(&self, tat: Triple, now: Triple) -> f64 {
-        let limit = self.units(now) + self.tau_units;
-        let t = self.units(tat);
-        let avail = limit.saturating_sub(t);
-        avail as f64 / self.d as f64
+    /// Tokens available when the (effective) arrival time is `tat` (units) at `limit`
+    /// (`now + tau`, units).
+    fn tokens(&self, tat: u128, limit: u128) -> f64 {
+        limit.saturating_sub(tat) as f64 / self.d as f64
     }
 
     /// The time from `now` until `t`, rounded up to whole nanoseconds.
@@ -107,68 +108,101 @@ impl Scale {
         }
     }
 
+    /// Checks a reply `{flag, s, ns, fr, now_s, now_ns}` against what the script can send
+    /// for `expect` (`cost` = `None` for a peek): every field in range, and the arrival time
+    /// between `now` and `now + tau` (after the cost when allowed, beyond it when denied).
+    /// All arithmetic is checked: an absurd reply is an error, never a decision.
+    fn validate(&self, reply: &[i64], cost: Option<u32>) -> Result<Checked, RedisLimiterError> {
+        let bad = || RedisLimiterError::MalformedReply {
+            reply: reply.to_vec(),
+        };
+        let (flag, tat, now) = parse(reply, self.n).ok_or_else(bad)?;
+        let tat_u = self.units(tat).ok_or_else(bad)?;
+        let now_u = self.units(now).ok_or_else(bad)?;
+        let limit = now_u.checked_add(self.tau_units).ok_or_else(bad)?;
+        let cost_u = cost.map_or(0, |c| u128::from(c) * self.d);
+        let in_window = now_u <= tat_u && tat_u <= limit;
+        let consistent = match (flag, cost) {
+            (1, Some(_)) => tat_u >= now_u.checked_add(cost_u).ok_or_else(bad)?,
+            (0, Some(_)) => tat_u.checked_add(cost_u).ok_or_else(bad)? > limit,
+            (2, None) => true,
+            _ => false,
+        };
+        if !(in_window && consistent) {
+            return Err(bad());
+        }
+        Ok(Checked {
+            allowed: flag == 1,
+            tat,
+            now,
+            tat_u,
+            limit,
+            cost_u,
+        })
+    }
+
     /// The decision for a script reply `{flag, s, ns, fr, now_s, now_ns}` of a check of `cost`.
     pub fn decide(&self, reply: &[i64], cost: u32) -> Result<Decision, RedisLimiterError> {
-        let (flag, tat, now) = parse(reply)?;
-        let decision = match flag {
-            1 => Decision {
+        let r = self.validate(reply, Some(cost))?;
+        let remaining = self.tokens(r.tat_u, r.limit);
+        let full_after = self.ns_until(r.now, r.tat);
+        if r.allowed {
+            return Ok(Decision {
                 allowed: true,
-                remaining: self.tokens(tat, now),
+                remaining,
                 retry_after: Nanos::ZERO,
-                full_after: self.ns_until(now, tat),
-            },
-            0 => {
-                // tat + cost·D − (now + tau), rounded up to whole ns.
-                let x = self.units(tat) + u128::from(cost) * self.d;
-                let limit = self.units(now) + self.tau_units;
-                let excess = x.saturating_sub(limit);
-                let n = u128::from(self.n);
-                Decision {
-                    allowed: false,
-                    remaining: self.tokens(tat, now),
-                    retry_after: Nanos::from_nanos(sat_u64(
-                        excess / n + u128::from(!excess.is_multiple_of(n)),
-                    )),
-                    full_after: self.ns_until(now, tat),
-                }
-            }
-            _ => {
-                return Err(RedisLimiterError::MalformedReply {
-                    reply: reply.to_vec(),
-                });
-            }
-        };
-        Ok(decision)
+                full_after,
+            });
+        }
+        // tat + cost·D − (now + tau), rounded up to whole ns (validated: no overflow).
+        let excess = (r.tat_u + r.cost_u).saturating_sub(r.limit);
+        let n = u128::from(self.n);
+        Ok(Decision {
+            allowed: false,
+            remaining,
+            retry_after: Nanos::from_nanos(sat_u64(
+                excess / n + u128::from(!excess.is_multiple_of(n)),
+            )),
+            full_after,
+        })
     }
 
     /// Tokens from a peek reply.
     pub fn peek(&self, reply: &[i64]) -> Result<f64, RedisLimiterError> {
-        let (_, tat, now) = parse(reply)?;
-        Ok(self.tokens(tat, now))
+        let r = self.validate(reply, None)?;
+        Ok(self.tokens(r.tat_u, r.limit))
     }
 }
 
-fn parse(reply: &[i64]) -> Result<(i64, Triple, Triple), RedisLimiterError> {
-    let bad = || RedisLimiterError::MalformedReply {
-        reply: reply.to_vec(),
-    };
+/// A reply that passed [`Scale::validate`], with its times in units.
+struct Checked {
+    allowed: bool,
+    tat: Triple,
+    now: Triple,
+    tat_u: u128,
+    limit: u128,
+    cost_u: u128,
+}
+
+/// The reply's flag and triples, each field in its range (`ns < 10^9`, `fr < n`, no
+/// negative number), or `None`.
+fn parse(reply: &[i64], n: u64) -> Option<(i64, Triple, Triple)> {
     let &[flag, s, ns, fr, now_s, now_ns] = reply else {
-        return Err(bad());
+        return None;
     };
-    let u = |x: i64| u64::try_from(x).map_err(|_| bad());
-    Ok((
-        flag,
-        Triple {
-            s: u(s)?,
-            ns: u(ns)?,
-            fr: u(fr)?,
-        },
-        Triple {
-            s: u(now_s)?,
-            ns: u(now_ns)?,
-            fr: 0,
-        },
-    ))
+    let u = |x: i64| u64::try_from(x).ok();
+    let tat = Triple {
+        s: u(s)?,
+        ns: u(ns)?,
+        fr: u(fr)?,
+    };
+    let now = Triple {
+        s: u(now_s)?,
+        ns: u(now_ns)?,
+        fr: 0,
+    };
+    let in_range = |t: &Triple| t.ns < NANOS_PER_SEC && t.fr < n;
+    (in_range(&tat) && in_range(&now)).then_some((flag, tat, now))
 }
 
 #[cfg(test)]
@@ -214,5 +248,35 @@ mod tests {
         assert_eq!(d.full_after, Nanos::from_nanos(333_333_334));
         assert!(s.decide(&[1, 2], 1).is_err());
         assert!(s.decide(&[7, 0, 0, 0, 0, 0], 1).is_err());
+    }
+
+    #[test]
+    fn absurd_replies_are_errors_never_decisions() {
+        let s = Scale::new(BucketConfig::new(10, 3.0).unwrap()).unwrap();
+        let max = i64::MAX;
+        for reply in [
+            // Overflows u128 units.
+            [1, max, 0, 0, max, 0],
+            // Fields out of range.
+            [1, 10, 1_000_000_000, 0, 10, 0],
+            [1, 10, 0, i64::from(u32::MAX), 10, 0],
+            [1, -1, 0, 0, 10, 0],
+            // Allowed but the arrival time is before now, or beyond now + tau.
+            [1, 9, 0, 0, 10, 0],
+            [1, 20, 0, 0, 10, 0],
+            // Allowed without taking the cost.
+            [1, 10, 0, 0, 10, 0],
+            // Denied with room for the cost.
+            [0, 10, 0, 0, 10, 0],
+            // A peek flag for a check.
+            [2, 10, 0, 0, 10, 0],
+        ] {
+            assert!(s.decide(&reply, 1).is_err(), "{reply:?}");
+        }
+        assert!(s.peek(&[1, 10, 0, 0, 10, 0]).is_err());
+        assert_eq!(s.peek(&[2, 10, 0, 0, 10, 0]).unwrap(), 10.0);
+        let allowed = s.decide(&[1, 10, 333_333_333, 1, 10, 0], 1).unwrap();
+        assert!(allowed.allowed);
+        assert_eq!(allowed.remaining, 9.0);
     }
 }

@@ -9,9 +9,6 @@ use crate::patterns::NANOS_PER_SEC;
 /// The Lua source of the check script.
 pub const CHECK_SCRIPT: &str = include_str!("check.lua");
 
-/// A script reply, or why there is none.
-pub(crate) type Reply = Result<Vec<i64>, RedisError>;
-
 /// What one script call does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mode {
@@ -52,52 +49,62 @@ fn numeric_args(scale: &Scale, cost: Triple, at: Option<u64>) -> impl Iterator<I
         )
 }
 
-/// One script call on `key` (EVALSHA, loading the script on NOSCRIPT); `at` overrides the
-/// server's clock (tests only).
-pub(crate) async fn invoke(
-    c: &mut MultiplexedConnection,
+/// The EVALSHA of one script call on `key`; `at` overrides the server's clock (tests only).
+pub(crate) fn evalsha_cmd(
     script: &Script,
     key: &str,
     mode: Mode,
     scale: &Scale,
     cost: Triple,
     at: Option<u64>,
-) -> Result<Vec<i64>, RedisError> {
-    let mut inv = script.key(key);
-    inv.arg(mode.arg());
-    for value in numeric_args(scale, cost, at) {
-        inv.arg(value);
-    }
-    inv.invoke_async::<Vec<i64>>(c).await
-}
-
-/// The EVALSHA of one check, for a pipeline.
-pub(crate) fn evalsha_cmd(script: &Script, key: &str, scale: &Scale, cost: Triple) -> Cmd {
+) -> Cmd {
     let mut cmd = ::redis::cmd("EVALSHA");
-    cmd.arg(script.get_hash())
-        .arg(1)
-        .arg(key)
-        .arg(Mode::Check.arg());
-    for value in numeric_args(scale, cost, None) {
+    cmd.arg(script.get_hash()).arg(1).arg(key).arg(mode.arg());
+    for value in numeric_args(scale, cost, at) {
         cmd.arg(value);
     }
     cmd
 }
 
+/// Sends `cmd` (an EVALSHA). On an explicit `NOSCRIPT` reply (that EVALSHA did not run)
+/// loads the script, counts the reload in `reloads` and sends `cmd` once more; any other
+/// failure is returned as it is, never replayed.
+pub(crate) async fn invoke(
+    c: &mut MultiplexedConnection,
+    script: &Script,
+    cmd: &Cmd,
+    reloads: &mut u64,
+) -> Result<Value, RedisError> {
+    let first = cmd.query_async::<Value>(c).await;
+    let noscript = match &first {
+        Err(e) => is_noscript(e),
+        Ok(Value::ServerError(e)) => e.kind() == Some(ServerErrorKind::NoScript),
+        Ok(_) => false,
+    };
+    if !noscript {
+        return first;
+    }
+    script.load_async(c).await?;
+    *reloads += 1;
+    cmd.query_async::<Value>(c).await
+}
+
 /// Sends `pipe` (EVALSHA commands, errors ignored) and returns one reply per command. When
-/// some found no script (flushed or restarted), loads it and redoes exactly those.
+/// some got an explicit `NOSCRIPT` (flushed or restarted: they did not run), loads the
+/// script once, counts it in `reloads`, and resends exactly those, once.
 pub(crate) async fn query_batch(
     c: &mut MultiplexedConnection,
     script: &Script,
     pipe: &Pipeline,
-) -> Result<Vec<Reply>, RedisError> {
-    let values: Vec<Value> = pipe.query_async(c).await?;
-    let mut replies: Vec<Reply> = values.into_iter().map(reply_of).collect();
+    reloads: &mut u64,
+) -> Result<Vec<Value>, RedisError> {
+    let mut replies: Vec<Value> = pipe.query_async(c).await?;
     let redo: Vec<usize> = (0..replies.len())
-        .filter(|&j| matches!(&replies[j], Err(e) if is_noscript(e)))
+        .filter(|&j| matches!(&replies[j], Value::ServerError(e) if e.kind() == Some(ServerErrorKind::NoScript)))
         .collect();
     if !redo.is_empty() {
         script.load_async(c).await?;
+        *reloads += 1;
         let cmds: Vec<&Cmd> = pipe.cmd_iter().collect();
         let mut retry = ::redis::pipe();
         retry.ignore_errors();
@@ -106,7 +113,7 @@ pub(crate) async fn query_batch(
         }
         let again: Vec<Value> = retry.query_async(c).await?;
         for (j, v) in redo.into_iter().zip(again) {
-            replies[j] = reply_of(v);
+            replies[j] = v;
         }
     }
     Ok(replies)
@@ -116,9 +123,12 @@ fn is_noscript(e: &RedisError) -> bool {
     e.kind() == ErrorKind::Server(ServerErrorKind::NoScript)
 }
 
-fn reply_of(v: Value) -> Reply {
+/// The script's integers from one reply, or a clear error: an error reply (e.g. `OOM`,
+/// `WRONGTYPE`, `NOSCRIPT` still unresolved) or a reply of another type.
+pub(crate) fn integers(v: Value) -> Result<Vec<i64>, String> {
     match v {
-        Value::ServerError(e) => Err(e.into()),
-        other => ::redis::from_redis_value(other).map_err(RedisError::from),
+        Value::ServerError(e) => Err(RedisError::from(e).to_string()),
+        other => ::redis::from_redis_value::<Vec<i64>>(other)
+            .map_err(|e| format!("unexpected reply from the limiter script: {e}")),
     }
 }

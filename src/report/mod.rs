@@ -15,7 +15,9 @@ use serde::Serialize;
 use crate::patterns::ring::HashRing;
 use crate::patterns::ring::balance::Balance;
 use crate::sim::duration::format_duration;
-use crate::sim::{BreakerState, Engine, MembershipAction, SecondSample, Totals, TransitionRecord};
+use crate::sim::{
+    BreakerState, Engine, LimiterStatus, MembershipAction, SecondSample, Totals, TransitionRecord,
+};
 
 /// Tenants listed in a report (most demand first).
 pub const REPORT_TENANTS: usize = 20;
@@ -87,6 +89,50 @@ pub struct LatencyReport {
     pub p999: f64,
     /// Maximum.
     pub max: f64,
+}
+
+/// The limiter that decided the tenants' buckets, and who decided how often.
+///
+/// For the in-process limiter (`backend` `memory`, `topology` `in-process`) nothing can fail
+/// and nothing is counted: every counter is 0 and `health` is true. With Redis, every check
+/// is counted once, in `decisions_redis` or `decisions_fallback`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LimiterReport {
+    /// `memory`, or the shared backend's URL (password as `***`).
+    pub backend: String,
+    /// `in-process`, or the deployment, e.g. `standalone`.
+    pub topology: String,
+    /// Checks decided by Redis.
+    pub decisions_redis: u64,
+    /// Checks decided by the failure policy because Redis could not.
+    pub decisions_fallback: u64,
+    /// Failed round trips (no answer, time-out, error reply, invalid reply).
+    pub errors: u64,
+    /// Connections re-opened after a failure.
+    pub reconnects: u64,
+    /// Script reloads after an explicit `NOSCRIPT`.
+    pub noscript_reloads: u64,
+    /// Whether the backend was healthy at the end of the run.
+    pub health: bool,
+}
+
+impl LimiterReport {
+    /// The report of `engine`'s limiter.
+    pub fn of(engine: &Engine) -> Self {
+        let status = engine
+            .limiter_health()
+            .unwrap_or_else(|| LimiterStatus::always_healthy("memory".to_string()));
+        Self {
+            backend: status.backend,
+            topology: status.topology,
+            decisions_redis: status.decisions_remote,
+            decisions_fallback: status.fallbacks,
+            errors: status.errors,
+            reconnects: status.reconnects,
+            noscript_reloads: status.noscript_reloads,
+            health: status.healthy,
+        }
+    }
 }
 
 /// The ring as it stands at the end of the run.
@@ -165,6 +211,8 @@ pub struct Report {
     pub tenants: Vec<TenantReport>,
     /// Latency of calls that reached a server.
     pub latency_ms: LatencyReport,
+    /// The limiter and who decided the checks.
+    pub limiter: LimiterReport,
     /// One entry per simulated second, oldest first (the last partial second included);
     /// each column adds up to the totals (see [`series`]).
     pub series: Vec<SecondSample>,
@@ -246,6 +294,7 @@ impl Report {
                 p999: lat.p999,
                 max: lat.max,
             },
+            limiter: LimiterReport::of(engine),
             series: engine.series().collect(),
             wall: Wall::new(setup_s, run_s, totals.requests),
         }

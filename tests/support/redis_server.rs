@@ -22,12 +22,18 @@ fn binary() -> PathBuf {
     which::which("redis-server").expect("redis-server on PATH")
 }
 
+/// A free loopback port below 55536 (a cluster node also needs port + 10000).
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind an ephemeral loopback port")
-        .local_addr()
-        .unwrap()
-        .port()
+    (0..1000)
+        .map(|_| {
+            TcpListener::bind("127.0.0.1:0")
+                .expect("bind an ephemeral loopback port")
+                .local_addr()
+                .unwrap()
+                .port()
+        })
+        .find(|&p| p < 55536)
+        .expect("a free loopback port below 55536")
 }
 
 impl RedisServer {
@@ -123,6 +129,11 @@ impl RedisServer {
     pub fn restart(&mut self) {
         self.kill();
         self.spawn();
+    }
+
+    /// The server's process id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
     }
 
     /// A plain synchronous connection for inspecting keys.

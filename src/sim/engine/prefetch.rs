@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 
 use crate::patterns::limiter::{Decision, LimiterError};
 
-use super::shared::SharedLimiter;
+use super::shared::{LimiterStatus, SharedLimiter};
 
 /// A shared limiter backend with the decisions it already made for arrivals not processed yet.
 pub(super) struct Remote {
@@ -15,6 +15,10 @@ pub(super) struct Remote {
     pub(super) prefetched: VecDeque<Prefetched>,
     /// Time of the first arrival after the prefetched ones.
     pub(super) after_prefetch: u64,
+    /// The backend's status when last looked at, to log each change of phase.
+    pub(super) seen: LimiterStatus,
+    /// Fallback decisions counted when the backend was last lost.
+    pub(super) fallbacks_at_loss: u64,
 }
 
 /// One arrival drawn ahead of time for a batched shared-backend check.

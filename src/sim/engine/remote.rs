@@ -4,9 +4,11 @@
 use std::collections::VecDeque;
 
 use super::Engine;
+use super::log::push_log;
 use super::prefetch::{Prefetched, Remote};
 use super::shared::{LimiterStatus, SharedLimiter};
 use crate::patterns::Nanos;
+use crate::sim::snapshot::LogKind;
 use crate::sim::traffic::{exp_interval_ns, tenant_name};
 
 /// Most arrivals checked in one round trip to a shared backend.
@@ -18,10 +20,13 @@ impl Engine {
     /// advanced in real time; speed changes are refused (pause still works).
     pub fn set_limiter_backend(&mut self, backend: Box<dyn SharedLimiter>) {
         self.speed = 1.0;
+        let seen = backend.status();
         self.remote = Some(Remote {
             backend,
             prefetched: VecDeque::new(),
             after_prefetch: 0,
+            fallbacks_at_loss: seen.fallbacks,
+            seen,
         });
     }
 
@@ -39,6 +44,7 @@ impl Engine {
     /// tenants in one pipelined batch, instead of one round trip per request. (Retries and
     /// bursts are checked when they happen; bursts as one batch too.)
     pub(super) fn prefetch_arrivals(&mut self, target: u64) {
+        self.log_limiter_phases();
         let Some(remote) = self.remote.as_mut() else {
             return;
         };
@@ -87,23 +93,85 @@ impl Engine {
         true
     }
 
-    /// A burst of `requests` from tenant `t` through the shared backend: one pipelined
-    /// round trip for the whole burst (a short answer leaves the rest to single checks).
+    /// A burst of `requests` from tenant `t` through the shared backend: pipelined batches
+    /// of at most [`MAX_BATCH`] (the backend may split them further), so memory stays
+    /// bounded whatever the burst size (a short answer leaves the rest to single checks).
     pub(super) fn remote_burst(&mut self, t: u32, requests: u32) {
+        let name = tenant_name(t);
+        let mut left = requests as usize;
+        let mut keys = Vec::with_capacity(left.min(MAX_BATCH));
+        let mut decisions = Vec::with_capacity(left.min(MAX_BATCH));
+        while left > 0 {
+            let Some(r) = self.remote.as_mut() else {
+                return;
+            };
+            let n = left.min(MAX_BATCH);
+            left -= n;
+            keys.clear();
+            keys.extend((0..n).map(|_| self.key_sampler.sample(&mut self.rng)));
+            let batch = vec![(name.as_ref(), 1); n];
+            r.backend
+                .check_many(&batch, Nanos::from_nanos(self.now), &mut decisions);
+            let mut answers = decisions.drain(..);
+            for &key in &keys {
+                self.request_decided(t, key, 0, answers.next());
+            }
+        }
+        self.log_limiter_phases();
+    }
+
+    /// Logs what changed in the shared backend's status since it was last looked at: lost
+    /// (and which policy decides), script reloaded, back (and how many decisions the
+    /// policy made meanwhile).
+    fn log_limiter_phases(&mut self) {
         let Some(r) = self.remote.as_mut() else {
             return;
         };
-        let keys: Vec<u32> = (0..requests)
-            .map(|_| self.key_sampler.sample(&mut self.rng))
-            .collect();
-        let name = tenant_name(t);
-        let batch = vec![(name.as_ref(), 1); keys.len()];
-        let mut decisions = Vec::with_capacity(batch.len());
-        r.backend
-            .check_many(&batch, Nanos::from_nanos(self.now), &mut decisions);
-        let mut decisions = decisions.into_iter();
-        for key in keys {
-            self.request_decided(t, key, 0, decisions.next());
+        let now = r.backend.status();
+        let lines = phase_lines(&r.seen, &now, r.fallbacks_at_loss);
+        if r.seen.healthy && !now.healthy {
+            r.fallbacks_at_loss = r.seen.fallbacks;
+        }
+        r.seen = now;
+        for (kind, text) in lines {
+            push_log(&mut self.log, self.now, kind, text);
         }
     }
+}
+
+/// The event-log lines for a shared backend whose status went from `before` to `now`;
+/// `fallbacks_at_loss` is the fallback count when it was last lost.
+fn phase_lines(
+    before: &LimiterStatus,
+    now: &LimiterStatus,
+    fallbacks_at_loss: u64,
+) -> Vec<(LogKind, String)> {
+    let mut lines = Vec::new();
+    let policy = now.policy.as_deref().unwrap_or("the fallback");
+    if now.noscript_reloads > before.noscript_reloads {
+        lines.push((
+            LogKind::Breaker,
+            format!(
+                "limiter {}: script reloaded after NOSCRIPT (the server lost it)",
+                now.backend
+            ),
+        ));
+    }
+    if before.healthy && !now.healthy {
+        let why = now.last_error.as_deref().unwrap_or("no answer");
+        lines.push((
+            LogKind::Error,
+            format!("limiter {} lost: {why}; {policy} decides", now.backend),
+        ));
+    } else if !before.healthy && now.healthy {
+        let made = now.fallbacks.saturating_sub(fallbacks_at_loss);
+        lines.push((
+            LogKind::Breaker,
+            format!(
+                "limiter {} back: it decides again ({made} decisions by {policy} meanwhile)",
+                now.backend
+            ),
+        ));
+    }
+    lines
 }

@@ -43,6 +43,8 @@ pub trait SharedLimiter: Send {
 pub struct LimiterStatus {
     /// [`SharedLimiter::describe`].
     pub backend: String,
+    /// The deployment behind it, e.g. `standalone` (`in-process` for an in-process one).
+    pub topology: String,
     /// False while the backend is failing and its failure policy decides.
     pub healthy: bool,
     /// Round-trip time of the last successful remote call, in ns.
@@ -53,6 +55,15 @@ pub struct LimiterStatus {
     pub policy: Option<String>,
     /// Decisions made by the failure policy instead of the backend so far.
     pub fallbacks: u64,
+    /// Decisions made by the backend itself so far (0 for an in-process one, which is
+    /// not counted).
+    pub decisions_remote: u64,
+    /// Failed round trips so far (no answer, time-out, error reply, invalid reply).
+    pub errors: u64,
+    /// Connections re-opened after a failure.
+    pub reconnects: u64,
+    /// Times the backend's script was loaded again after the server lost it.
+    pub noscript_reloads: u64,
     /// The last error (redacted), if any.
     pub last_error: Option<String>,
 }
@@ -62,11 +73,16 @@ impl LimiterStatus {
     pub fn always_healthy(backend: String) -> Self {
         Self {
             backend,
+            topology: "in-process".to_string(),
             healthy: true,
             last_rtt_ns: None,
             guard: None,
             policy: None,
             fallbacks: 0,
+            decisions_remote: 0,
+            errors: 0,
+            reconnects: 0,
+            noscript_reloads: 0,
             last_error: None,
         }
     }

@@ -56,7 +56,8 @@ pub fn render(frame: &mut Frame, area: Rect, snap: &Snapshot, theme: &Theme) {
 }
 
 /// The limiter backend: `memory`, or a shared backend's URL (no password) with its health,
-/// round-trip time and the state of the breaker guarding it.
+/// round-trip time (while healthy) or the policy deciding and its decisions so far (while
+/// failing), and the state of the breaker guarding it.
 fn limiter_spans(snap: &Snapshot, theme: &Theme) -> Vec<Span<'static>> {
     let info = &snap.limiter;
     let Some(health) = &info.health else {
@@ -78,10 +79,18 @@ fn limiter_spans(snap: &Snapshot, theme: &Theme) -> Vec<Span<'static>> {
         Some(State::HalfOpen) => "guard half-open",
         Some(State::Closed) | None => "guard closed",
     };
+    // While the backend fails, the policy in force and how often it decided matter more
+    // than the last good round trip.
+    let detail = if health.healthy {
+        format!(" rtt {rtt} {guard} │")
+    } else {
+        let policy = health.policy.as_deref().unwrap_or("fallback");
+        format!(" {policy} decides ({} so far) {guard} │", health.fallbacks)
+    };
     vec![
         Span::styled(format!(" {} ", health.backend), theme.text),
         Span::styled(mark, style),
-        Span::styled(format!(" rtt {rtt} {guard} │"), theme.dim),
+        Span::styled(detail, theme.dim),
     ]
 }
 
@@ -122,11 +131,12 @@ mod tests {
             policy: Some("local".into()),
             fallbacks: 3,
             last_error: None,
+            ..LimiterStatus::always_healthy("redis://127.0.0.1:6379/0".into())
         });
         let spans = limiter_spans(&snap, &theme);
         assert_eq!(
             text(&spans),
-            " redis://127.0.0.1:6379/0 ✗ rtt 82µs guard OPEN │"
+            " redis://127.0.0.1:6379/0 ✗ local decides (3 so far) guard OPEN │"
         );
         assert_eq!(spans[1].style, theme.bad);
     }
