@@ -208,7 +208,6 @@ fn bad_settings_are_refused_with_a_clear_message() {
             vec!["--a", "capacity=x", "--b", "vnodes=8"],
             "a: capacity: expected a whole number",
         ),
-        (vec![], "--b"),
     ];
     for (extra, want) in cases {
         let mut args = vec!["compare", "--duration", "1s"];
@@ -237,4 +236,47 @@ fn the_readme_capture_is_what_compare_prints() {
         out.trim_end(),
         "README capture is stale: regenerate it with `ringside compare --b vnodes=8 --duration 30s`"
     );
+}
+
+/// The `compare-vnodes` story says what the audience will see.
+#[test]
+fn the_compare_vnodes_story_is_true() {
+    // No --b: the scenario's own `compare = "vnodes=8"`.
+    let at = |t: &str| {
+        let (code, out, err) = ringside(&[
+            "compare",
+            "--scenario",
+            "compare-vnodes",
+            "--duration",
+            t,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<Value>(&out).unwrap()
+    };
+    let v = at("20s");
+    assert_eq!(v["a"]["settings"], "as written");
+    assert_eq!(v["b"]["settings"], "vnodes=8");
+    let score = |side: &str, k: &str| v[side]["scores"][k].clone();
+    // "delta joins … ideally a quarter of the keys move: how close each ring comes."
+    let moved = |side: &str| score(side, "moved_fraction")[0].as_f64().unwrap();
+    assert!((moved("a") - 0.25).abs() < (moved("b") - 0.25).abs());
+    // "Few virtual nodes leave one server serving well above the mean."
+    let load = |side: &str| score(side, "peak_to_mean_load").as_f64().unwrap();
+    assert!(
+        load("b") > load("a") + 0.2,
+        "{} vs {}",
+        load("b"),
+        load("a")
+    );
+    // Nothing else differs: no limiting, no faults.
+    for side in ["a", "b"] {
+        assert_eq!(score(side, "rate_limited_fraction").as_f64(), Some(0.0));
+        assert_eq!(score(side, "time_to_open_ms"), Value::Null);
+    }
+    // Without --b and without a scenario `compare`, side B must be named.
+    let (code, _, err) = ringside(&["compare", "--duration", "1s"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("--b: what side B changes is needed"), "{err}");
 }

@@ -17,7 +17,8 @@ fn each_shipped_scenario_loads_and_runs_60s() {
             "tour",
             "ring-story",
             "limiter-story",
-            "breaker-story"
+            "breaker-story",
+            "compare-vnodes"
         ]
     );
     for name in names {

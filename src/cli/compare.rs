@@ -37,9 +37,10 @@ pub struct CompareArgs {
     /// `refill`, `failure_threshold`, `recovery_timeout`, `retries`.
     #[arg(long, default_value = "", value_parser = parse_settings)]
     pub a: Settings,
-    /// What side B changes in the scenario (same keys as `--a`), e.g. `vnodes=8`.
+    /// What side B changes in the scenario (same keys as `--a`), e.g. `vnodes=8` (default:
+    /// the scenario's own `compare`, for comparison stories).
     #[arg(long, value_parser = parse_settings)]
-    pub b: Settings,
+    pub b: Option<Settings>,
     /// Virtual time to simulate, e.g. `60s`, `2m` (default: the scenario's).
     #[arg(long, value_parser = parse_duration_arg)]
     pub duration: Option<u64>,
@@ -49,6 +50,17 @@ pub struct CompareArgs {
     /// Report format.
     #[arg(long, value_enum, default_value_t = CompareFormat::Text)]
     pub format: CompareFormat,
+}
+
+/// Side B's settings: those given, else the scenario's own `compare` (`None`: neither).
+pub fn side_b(given: Option<Settings>, scenario: &Scenario) -> anyhow::Result<Option<Settings>> {
+    match (given, &scenario.compare) {
+        (Some(b), _) => Ok(Some(b)),
+        (None, Some(text)) => Settings::parse(text)
+            .map(Some)
+            .context("the scenario's compare setting"),
+        (None, None) => Ok(None),
+    }
 }
 
 /// Parse `--a`, `--b` or `--compare` settings, with the settings' own error message.
@@ -62,8 +74,11 @@ pub fn run(args: CompareArgs) -> anyhow::Result<u8> {
     let signal = stop_on_signals(&interrupt)?;
     let scenario = Scenario::load(&args.scenario).context("loading the scenario")?;
     let duration = args.duration.unwrap_or(scenario.duration_ns);
+    let b = side_b(args.b, &scenario)?.context(
+        "--b: what side B changes is needed (e.g. --b vnodes=8); this scenario names none",
+    )?;
     let mut sides = Vec::with_capacity(2);
-    for (name, settings) in [("a", &args.a), ("b", &args.b)] {
+    for (name, settings) in [("a", &args.a), ("b", &b)] {
         let setup = Instant::now();
         let mut engine = side_engine(name, &scenario, settings, args.seed, interrupt.clone())?;
         let setup_s = setup.elapsed().as_secs_f64();

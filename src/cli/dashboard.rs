@@ -54,6 +54,7 @@ pub struct DashboardArgs {
     /// Compare designs: split the dashboard into side A (the scenario as written) and side
     /// B (the scenario with these settings, e.g. `vnodes=8` or `capacity=50,refill=20`: the
     /// keys of `ringside compare --b`), on the same seed and arrivals, with a scoreboard.
+    /// A scenario with its own `compare` opens this way by itself.
     #[arg(long, value_name = "SETTINGS", value_parser = super::compare::parse_settings)]
     pub compare: Option<Settings>,
     /// Where the token buckets live.
@@ -80,7 +81,7 @@ pub fn run(args: DashboardArgs) -> anyhow::Result<Exit> {
     };
     let options = AppOptions { mouse: args.mouse };
     let theme = Theme::new(args.theme.into(), Theme::no_color_env());
-    if let Some(b) = args.compare {
+    if let Some(b) = super::compare::side_b(args.compare, &scenario)? {
         if super::limiter::shared_url(&scenario, &limiter).is_some() {
             anyhow::bail!(
                 "--compare runs both sides on the in-process limiter: drop --limiter (or the scenario's limiter.backend)"

@@ -128,12 +128,12 @@ impl Look {
 /// Render the frame and return it in the asked format.
 pub fn render(args: &FrameArgs) -> anyhow::Result<Vec<u8>> {
     let scenario = Scenario::load(&args.scenario).context("loading the scenario")?;
-    let snapshot = match &args.compare {
+    let snapshot = match super::compare::side_b(args.compare.clone(), &scenario)? {
         Some(b) => {
             let mut pair = Pair::new(
                 &scenario,
                 &Settings::default(),
-                b,
+                &b,
                 args.seed,
                 Interrupt::default(),
             )?;

@@ -238,9 +238,11 @@ impl Settings {
             .map_or(pattern.in_engine()[0], |(_, v)| v.as_str())
     }
 
-    /// A copy of `scenario` with these settings, validated.
+    /// A copy of `scenario` with these settings, validated (a side of a comparison, so
+    /// without the scenario's own `compare`).
     pub fn apply(&self, scenario: &Scenario) -> Result<Scenario, SettingsError> {
         let mut sc = scenario.clone();
+        sc.compare = None;
         for (key, value) in &self.pairs {
             if let Some(p) = Parameter::ALL.into_iter().find(|p| p.key() == key) {
                 p.apply(&mut sc, value)

@@ -63,6 +63,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "breaker-story",
         include_str!("../../../assets/scenarios/breaker-story.toml"),
     ),
+    (
+        "compare-vnodes",
+        include_str!("../../../assets/scenarios/compare-vnodes.toml"),
+    ),
 ];
 
 impl Scenario {

@@ -188,6 +188,10 @@ pub struct Scenario {
     /// Candidate owners per request (1 = no failover).
     #[serde(default = "two")]
     pub replicas: usize,
+    /// A comparison story: side B's settings (`vnodes=8`: the keys of `ringside compare
+    /// --b`), used by the dashboard, `frame` and `compare` when none are given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare: Option<String>,
     /// Initial servers.
     pub servers: Vec<ServerSpec>,
     /// Traffic.

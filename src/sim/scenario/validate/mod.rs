@@ -8,6 +8,7 @@ mod values;
 use std::collections::BTreeSet;
 use std::fmt::Display;
 
+use crate::sim::compare::Settings;
 use crate::sim::limits::{
     MAX_KEYS, MAX_NAME_BYTES, MAX_RATE, MAX_RETRIES, MAX_RING_POINTS, MAX_SERVERS, MAX_TENANTS,
     MAX_VNODES,
@@ -140,6 +141,10 @@ impl Scenario {
             points += server_points(self.vnodes, s.weight);
         }
         limit(key("servers"), "ring points", points, MAX_RING_POINTS)?;
+        if let Some(b) = &self.compare {
+            // Keys and algorithm names here; values when a run applies them.
+            Settings::parse(b).map_err(|e| at(key("compare"), e.to_string()))?;
+        }
         self.validate_traffic()?;
         self.validate_limiter_and_breaker()?;
         self.validate_server_defaults()
