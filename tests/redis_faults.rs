@@ -368,26 +368,36 @@ fn a_20000_burst_on_a_healthy_redis_is_decided_by_redis() {
     let Some(server) = RedisServer::start() else {
         return;
     };
-    let mut l = limiter(&server);
-    let batch = vec![("hot", 1); 20_000];
-    let mut out = Vec::new();
-    let start = Instant::now();
-    l.check_many(&batch, Nanos::ZERO, &mut out);
-    let took = start.elapsed();
-    let h = l.health();
-    assert_eq!(out.len(), 20_000);
-    assert!(out.iter().all(|d| d.as_ref().unwrap().allowed), "{h:?}");
-    assert_eq!(
-        (h.decisions_redis, h.fallbacks, h.errors),
-        (20_000, 0, 0),
-        "{h:?}"
-    );
-    assert!(h.healthy);
-    eprintln!(
-        "20,000 checks in {} round trips: {took:?}, {:.1} µs per check",
-        20_000usize.div_ceil(ringside::redis::PIPELINE_CHUNK),
-        took.as_secs_f64() * 1e6 / 20_000.0
-    );
+    // A machine loaded by other builds can stall a round trip past the 20 ms time-out (then
+    // the policy rightly decides); a few attempts, each with a fresh limiter and key, must
+    // include one where Redis decided everything. Any other error fails at once.
+    for attempt in 0..3 {
+        let mut l = limiter(&server);
+        let key = format!("hot-{attempt}");
+        let batch = vec![(key.as_str(), 1); 20_000];
+        let mut out = Vec::new();
+        let start = Instant::now();
+        l.check_many(&batch, Nanos::ZERO, &mut out);
+        let took = start.elapsed();
+        let h = l.health();
+        assert_eq!(out.len(), 20_000);
+        if h.fallbacks > 0 {
+            let error = h.last_error.as_deref().unwrap_or("");
+            assert!(error.contains("no answer within"), "{h:?}");
+            eprintln!("attempt {attempt}: a round trip timed out under load: {h:?}");
+            continue;
+        }
+        assert!(out.iter().all(|d| d.as_ref().unwrap().allowed), "{h:?}");
+        assert_eq!((h.decisions_redis, h.errors), (20_000, 0), "{h:?}");
+        assert!(h.healthy);
+        eprintln!(
+            "20,000 checks in {} round trips: {took:?}, {:.1} µs per check",
+            20_000usize.div_ceil(ringside::redis::PIPELINE_CHUNK),
+            took.as_secs_f64() * 1e6 / 20_000.0
+        );
+        return;
+    }
+    panic!("no attempt was decided entirely by Redis");
 }
 
 #[test]
