@@ -54,11 +54,7 @@ fn redis_cmd(c: &mut redis::Connection, args: &[&str]) {
 
 /// One check: whether Redis decided it (its count went up), and the decision.
 fn check(l: &mut RedisLimiter) -> (bool, bool) {
-    let before = l.health().decisions_redis;
-    let d = l
-        .check("tenant-a", 1, Nanos::ZERO)
-        .expect("checks never fail");
-    (l.health().decisions_redis > before, d.allowed)
+    check_key(l, "tenant-a")
 }
 
 /// Checks until `done` holds for the health after a check (every 5 ms, at most `limit`);
@@ -372,26 +368,36 @@ fn a_20000_burst_on_a_healthy_redis_is_decided_by_redis() {
     let Some(server) = RedisServer::start() else {
         return;
     };
-    let mut l = limiter(&server);
-    let batch = vec![("hot", 1); 20_000];
-    let mut out = Vec::new();
-    let start = Instant::now();
-    l.check_many(&batch, Nanos::ZERO, &mut out);
-    let took = start.elapsed();
-    let h = l.health();
-    assert_eq!(out.len(), 20_000);
-    assert!(out.iter().all(|d| d.as_ref().unwrap().allowed), "{h:?}");
-    assert_eq!(
-        (h.decisions_redis, h.fallbacks, h.errors),
-        (20_000, 0, 0),
-        "{h:?}"
-    );
-    assert!(h.healthy);
-    eprintln!(
-        "20,000 checks in {} round trips: {took:?}, {:.1} µs per check",
-        20_000usize.div_ceil(ringside::redis::PIPELINE_CHUNK),
-        took.as_secs_f64() * 1e6 / 20_000.0
-    );
+    // A machine loaded by other builds can stall a round trip past the 20 ms time-out (then
+    // the policy rightly decides); a few attempts, each with a fresh limiter and key, must
+    // include one where Redis decided everything. Any other error fails at once.
+    for attempt in 0..3 {
+        let mut l = limiter(&server);
+        let key = format!("hot-{attempt}");
+        let batch = vec![(key.as_str(), 1); 20_000];
+        let mut out = Vec::new();
+        let start = Instant::now();
+        l.check_many(&batch, Nanos::ZERO, &mut out);
+        let took = start.elapsed();
+        let h = l.health();
+        assert_eq!(out.len(), 20_000);
+        if h.fallbacks > 0 {
+            let error = h.last_error.as_deref().unwrap_or("");
+            assert!(error.contains("no answer within"), "{h:?}");
+            eprintln!("attempt {attempt}: a round trip timed out under load: {h:?}");
+            continue;
+        }
+        assert!(out.iter().all(|d| d.as_ref().unwrap().allowed), "{h:?}");
+        assert_eq!((h.decisions_redis, h.errors), (20_000, 0), "{h:?}");
+        assert!(h.healthy);
+        eprintln!(
+            "20,000 checks in {} round trips: {took:?}, {:.1} µs per check",
+            20_000usize.div_ceil(ringside::redis::PIPELINE_CHUNK),
+            took.as_secs_f64() * 1e6 / 20_000.0
+        );
+        return;
+    }
+    panic!("no attempt was decided entirely by Redis");
 }
 
 #[test]
@@ -427,4 +433,43 @@ fn measure_round_trip_per_batch_size() {
         );
     }
     assert_eq!(l.health().fallbacks, 0);
+}
+
+#[test]
+fn a_wrongtype_item_fails_the_round_trip_and_only_its_check_falls_back() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let mut l = limiter(&server);
+    let mut c = server.conn();
+    // Someone else's list where a bucket should be.
+    let bad = l.redis_key("bad");
+    redis_cmd(&mut c, &["RPUSH", &bad, "x"]);
+    let mut out = Vec::new();
+    l.check_many(&[("a", 1), ("bad", 1), ("b", 1)], Nanos::ZERO, &mut out);
+    let allowed: Vec<bool> = out.iter().map(|d| d.as_ref().unwrap().allowed).collect();
+    assert_eq!(allowed, [true, false, true]);
+    let h = l.health();
+    assert_eq!(
+        (h.decisions_redis, h.fallbacks, h.errors),
+        (2, 1, 1),
+        "{h:?}"
+    );
+    assert!(!h.healthy, "{h:?}");
+    assert!(
+        h.last_error.as_deref().unwrap().contains("WRONGTYPE"),
+        "{h:?}"
+    );
+    // A single check on it too; then a good round trip makes the health true again.
+    assert_eq!(check_key(&mut l, "bad"), (false, false));
+    assert_eq!(l.health().errors, 2);
+    assert_eq!(check_key(&mut l, "a"), (true, true));
+    assert!(l.health().healthy);
+}
+
+/// [`check`] on `key`: whether Redis decided it, and whether it was allowed.
+fn check_key(l: &mut RedisLimiter, key: &str) -> (bool, bool) {
+    let before = l.health().decisions_redis;
+    let d = l.check(key, 1, Nanos::ZERO).expect("checks never fail");
+    (l.health().decisions_redis > before, d.allowed)
 }

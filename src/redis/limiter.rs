@@ -383,13 +383,14 @@ impl LimiterBackend for RedisLimiter {
 
 /// Most checks per pipelined round trip (the time-out applies to each round trip).
 ///
-/// Measured on a local Redis 7.0 over loopback, on the 2-core test machine under load
+/// Measured on a local Redis 7.0 over loopback, on the 2-core test machine
 /// (`cargo test --release --test redis_faults measure -- --ignored --nocapture`): a round
-/// trip costs ~12 µs per check, linear from 64 checks on (64: 0.9 ms, 256: 3.0 ms p50 /
-/// 4.9 ms max, 512: 6.0 / 8.0 ms, 1,024: 11.8 / 16.8 ms). 256 keeps the slowest round
-/// trip at a quarter of the default 20 ms time-out, with a NOSCRIPT reload still fitting,
-/// and larger chunks gain under 3% of throughput.
-pub const PIPELINE_CHUNK: usize = 256;
+/// trip costs ~12 µs per check, linear from 64 checks on (64: 0.9 ms, 128: 1.6 ms p50 /
+/// 2.4 ms max, 256: 3.0 / 4.9 ms, 1,024: 11.8 / 16.8 ms), and up to 5× more when other
+/// builds load the machine (a 256-check round trip then took 16 ms). 128 keeps a round trip
+/// under the default 20 ms time-out even then, with a NOSCRIPT reload still fitting; larger
+/// chunks gain under 10% of throughput.
+pub const PIPELINE_CHUNK: usize = 128;
 
 impl RedisLimiter {
     /// One pipelined round trip for the requests `batch[i]`, `i` in `sent` (valid costs),
