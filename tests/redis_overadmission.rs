@@ -22,12 +22,14 @@ fn quota() -> f64 {
     CAPACITY + REFILL * SECS
 }
 
-/// Starts one `simulate` run of `hot-tenant` on `url` with `policy`, in a thread.
-fn run(url: &str, policy: &str) -> std::thread::JoinHandle<serde_json::Value> {
+/// Starts one `simulate` run of `hot-tenant` on `url` with `policy` and a round-trip
+/// `timeout`, in a thread.
+fn run(url: &str, policy: &str, timeout: &str) -> std::thread::JoinHandle<serde_json::Value> {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ringside"));
     cmd.args(["simulate", "--scenario", "hot-tenant", "--format", "json"])
         .args(["--duration", &format!("{SECS}s")])
         .args(["--limiter", url, "--limiter-policy", policy])
+        .args(["--limiter-timeout", timeout])
         .env_remove("RINGSIDE_LIMITER");
     std::thread::spawn(move || {
         let out = output(&mut cmd);
@@ -65,7 +67,9 @@ fn two_processes_share_a_quota_and_local_fallback_doubles_it() {
     let url = server.url();
     let mut admin = server.conn();
 
-    let shared: f64 = [run(&url, "local"), run(&url, "local")]
+    // A generous round trip while Redis decides, so a loaded machine's slow answers are
+    // not mistaken for an outage.
+    let shared: f64 = [run(&url, "local", "2s"), run(&url, "local", "2s")]
         .map(|h| h.join().expect("run"))
         .iter()
         .inspect(|r| assert_eq!(r["limiter"]["decisions_fallback"], 0, "{}", r["limiter"]))
@@ -73,7 +77,7 @@ fn two_processes_share_a_quota_and_local_fallback_doubles_it() {
         .sum();
 
     redis::cmd("FLUSHALL").query::<()>(&mut admin).unwrap();
-    let runs = [run(&url, "local"), run(&url, "local")];
+    let runs = [run(&url, "local", "20ms"), run(&url, "local", "20ms")];
     wait_for_clients(&mut admin, 2);
     let pid = server.pid().expect("running").to_string();
     let stop = Command::new("kill").args(["-STOP", &pid]).status().unwrap();

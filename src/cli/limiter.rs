@@ -25,6 +25,26 @@ pub struct LimiterArgs {
     /// (fall back to in-process buckets).
     #[arg(long, default_value = "local", value_name = "POLICY")]
     pub limiter_policy: String,
+    /// How long one round trip to Redis may take before the policy decides instead
+    /// (e.g. `20ms`; raise it for a Redis across a slow network).
+    #[arg(long, default_value = "20ms", value_name = "DURATION", value_parser = parse_round_trip)]
+    pub limiter_timeout: std::time::Duration,
+}
+
+/// Longest `--limiter-timeout` accepted.
+const MAX_ROUND_TRIP: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Parse `--limiter-timeout`: a duration above 0 and at most [`MAX_ROUND_TRIP`].
+fn parse_round_trip(text: &str) -> Result<std::time::Duration, String> {
+    let ns = ringside::sim::duration::parse_duration(text)?;
+    let d = std::time::Duration::from_nanos(ns);
+    if d.is_zero() || d > MAX_ROUND_TRIP {
+        return Err(format!(
+            "the limiter timeout must be above 0 and at most {}s, got \"{text}\"",
+            MAX_ROUND_TRIP.as_secs()
+        ));
+    }
+    Ok(d)
 }
 
 /// Connect the shared limiter chosen by `--limiter` / `RINGSIDE_LIMITER` / the scenario's
@@ -37,7 +57,7 @@ pub fn attach(
 ) -> anyhow::Result<bool> {
     match shared_url(scenario, args) {
         None => Ok(false),
-        Some(url) => attach_remote(engine, scenario, url, &args.limiter_policy).map(|()| true),
+        Some(url) => attach_remote(engine, scenario, url, args).map(|()| true),
     }
 }
 
@@ -56,7 +76,7 @@ use super::shared_redis::attach as attach_remote;
 
 /// Without the `redis` feature only the in-process limiter exists.
 #[cfg(not(feature = "redis"))]
-fn attach_remote(_: &mut Engine, _: &Scenario, _: &str, _: &str) -> anyhow::Result<()> {
+fn attach_remote(_: &mut Engine, _: &Scenario, _: &str, _: &LimiterArgs) -> anyhow::Result<()> {
     anyhow::bail!("unknown limiter backend: expected `memory` (built without the redis feature)")
 }
 

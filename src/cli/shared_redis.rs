@@ -2,18 +2,19 @@
 
 use anyhow::Context as _;
 
+use super::limiter::LimiterArgs;
 use ringside::patterns::Nanos;
 use ringside::patterns::limiter::{BucketConfig, Decision, LimiterBackend, LimiterError};
 use ringside::redis::{FailurePolicy, RedisLimiter, RedisOptions, redact_url};
 use ringside::sim::{BoxError, Engine, LimiterStatus, Scenario, SharedLimiter};
 
-/// Connect the Redis limiter at `url` with the failure policy named `policy` and attach it
-/// to `engine`.
+/// Connect the Redis limiter at `url` with the failure policy and round-trip timeout of
+/// `args` and attach it to `engine`.
 pub fn attach(
     engine: &mut Engine,
     scenario: &Scenario,
     url: &str,
-    policy: &str,
+    args: &LimiterArgs,
 ) -> anyhow::Result<()> {
     if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
         anyhow::bail!(
@@ -21,10 +22,11 @@ pub fn attach(
             redact_url(url)
         );
     }
-    let policy: FailurePolicy = policy.parse()?;
+    let policy: FailurePolicy = args.limiter_policy.parse()?;
     let config = BucketConfig::new(scenario.limiter.capacity, scenario.limiter.refill_per_sec)?;
     let options = RedisOptions {
         policy,
+        timeout: args.limiter_timeout,
         ..RedisOptions::default()
     };
     let limiter = RedisLimiter::connect(url, config, options).context("--limiter")?;
