@@ -110,7 +110,10 @@ fn token_bucket_refills_continuously() {
 fn assert_fails(args: &[&str], stdin: &str, needle: &str) -> String {
     let out = run(args, stdin);
     // 1 for ringside's errors, 2 for a value clap rejects.
-    assert!(matches!(out.status.code(), Some(1 | 2)), "{args:?} should fail");
+    assert!(
+        matches!(out.status.code(), Some(1 | 2)),
+        "{args:?} should fail"
+    );
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains(needle), "{stderr:?} lacks {needle:?}");
     String::from_utf8(out.stdout).unwrap()

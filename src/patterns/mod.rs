@@ -23,6 +23,7 @@
 
 pub mod breaker;
 pub mod limiter;
+pub mod retry;
 pub mod ring;
 mod time;
 pub mod window;
