@@ -5,6 +5,12 @@ use thiserror::Error;
 use crate::patterns::{NANOS_PER_SEC, Nanos};
 
 /// Why a budget's parameters are invalid.
+///
+/// ```
+/// use ringside::patterns::retry::{BudgetError, RetryBudget};
+///
+/// assert_eq!(RetryBudget::new(0, 1, 20).unwrap_err(), BudgetError::Window(0));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum BudgetError {

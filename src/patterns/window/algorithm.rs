@@ -68,6 +68,13 @@ impl fmt::Display for Algorithm {
 }
 
 /// A name that is not one of [`Algorithm::ALL`].
+///
+/// ```
+/// use ringside::patterns::window::{Algorithm, UnknownAlgorithm};
+///
+/// let err = "gcra".parse::<Algorithm>().unwrap_err();
+/// assert_eq!(err, UnknownAlgorithm("gcra".to_string()));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "unknown rate-limiting algorithm \"{0}\": expected token-bucket, fixed-window, sliding-log or sliding-window"
