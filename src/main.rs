@@ -13,6 +13,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Ring(args)) => cli::ring::run(args).map(|()| ExitCode::SUCCESS),
+        Some(Command::Limit(args)) => cli::limit::run(args).map(|()| ExitCode::SUCCESS),
         Some(Command::Simulate(args)) => cli::simulate::run(args).map(ExitCode::from),
         Some(Command::Compare(args)) => cli::compare::run(args).map(ExitCode::from),
         Some(Command::Scenarios) => cli::scenario_cmd::list().map(|()| ExitCode::SUCCESS),

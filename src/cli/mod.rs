@@ -7,6 +7,7 @@ pub mod clip;
 pub mod compare;
 pub mod dashboard;
 pub mod frame;
+pub mod limit;
 pub mod limiter;
 pub mod ring;
 pub mod scenario_cmd;
@@ -34,6 +35,9 @@ pub enum Command {
     /// Print the owner of each key on a consistent-hash ring (keys from arguments or stdin), the
     /// ring's balance (`--balance`) or one key's trace (`--trace KEY`).
     Ring(RingArgs),
+    /// Decide `T KEY` lines from stdin (T in ms, non-decreasing) with one rate-limiting
+    /// algorithm, printing `T<TAB>KEY<TAB>allow|deny` for each.
+    Limit(limit::LimitArgs),
     /// Run a scenario headless (as fast as possible) and print a report.
     Simulate(SimulateArgs),
     /// Run a scenario twice, as written (or with `--a`) and with `--b`, on the same seed and

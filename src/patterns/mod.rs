@@ -1,4 +1,4 @@
-//! The three patterns, pure and deterministic: time is always passed in as `now`, a
+//! The patterns, pure and deterministic: time is always passed in as `now`, a
 //! [`Nanos`] on a monotonic timeline the caller chooses. Nothing here reads a
 //! clock, spawns a thread or performs I/O: the Redis limiter backend lives in
 //! `ringside::redis` and the clock-reading breaker in `ringside::realtime`.
@@ -23,7 +23,9 @@
 
 pub mod breaker;
 pub mod limiter;
+pub mod retry;
 pub mod ring;
 mod time;
+pub mod window;
 
 pub use time::{NANOS_PER_SEC, Nanos};

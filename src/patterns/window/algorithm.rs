@@ -1,0 +1,161 @@
+//! [`Algorithm`] names a rate-limiting algorithm; [`Limiter`] runs any of them.
+
+use std::borrow::Borrow;
+use std::fmt;
+use std::hash::Hash;
+use std::str::FromStr;
+
+use super::config::WindowConfig;
+use super::fixed::FixedWindow;
+use super::sliding_counter::SlidingWindow;
+use super::sliding_log::SlidingLog;
+use crate::patterns::Nanos;
+use crate::patterns::limiter::{BucketConfig, KeyedLimiter};
+
+/// A rate-limiting algorithm, chosen by name (`token-bucket`, `fixed-window`,
+/// `sliding-log`, `sliding-window`).
+///
+/// ```
+/// use ringside::patterns::window::Algorithm;
+///
+/// let algorithm: Algorithm = "sliding-log".parse()?;
+/// assert_eq!(algorithm, Algorithm::SlidingLog);
+/// assert_eq!(algorithm.to_string(), "sliding-log");
+/// assert!("leaky".parse::<Algorithm>().is_err());
+/// # Ok::<(), ringside::patterns::window::UnknownAlgorithm>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Algorithm {
+    /// [`KeyedLimiter`]: a token bucket per key, each starting full.
+    TokenBucket,
+    /// [`FixedWindow`].
+    FixedWindow,
+    /// [`SlidingLog`].
+    SlidingLog,
+    /// [`SlidingWindow`].
+    SlidingWindow,
+}
+
+impl Algorithm {
+    /// Every algorithm, in the order they are listed.
+    pub const ALL: [Algorithm; 4] = [
+        Algorithm::TokenBucket,
+        Algorithm::FixedWindow,
+        Algorithm::SlidingLog,
+        Algorithm::SlidingWindow,
+    ];
+
+    /// The algorithm's name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Algorithm::TokenBucket => "token-bucket",
+            Algorithm::FixedWindow => "fixed-window",
+            Algorithm::SlidingLog => "sliding-log",
+            Algorithm::SlidingWindow => "sliding-window",
+        }
+    }
+
+    /// Whether it is configured by a [`WindowConfig`] (otherwise a [`BucketConfig`]).
+    pub const fn is_windowed(self) -> bool {
+        !matches!(self, Algorithm::TokenBucket)
+    }
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A name that is not one of [`Algorithm::ALL`].
+///
+/// ```
+/// use ringside::patterns::window::{Algorithm, UnknownAlgorithm};
+///
+/// let err = "gcra".parse::<Algorithm>().unwrap_err();
+/// assert_eq!(err, UnknownAlgorithm("gcra".to_string()));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown rate-limiting algorithm \"{0}\": expected token-bucket, fixed-window, sliding-log or sliding-window"
+)]
+pub struct UnknownAlgorithm(pub String);
+
+impl FromStr for Algorithm {
+    type Err = UnknownAlgorithm;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|a| a.name() == name)
+            .ok_or_else(|| UnknownAlgorithm(name.to_string()))
+    }
+}
+
+/// Any of the four limiters, keyed by `K`, deciding one request at a time.
+///
+/// ```
+/// use ringside::patterns::Nanos;
+/// use ringside::patterns::window::{Algorithm, Limiter, WindowConfig};
+///
+/// let config = WindowConfig::new(1, Nanos::from_secs(1)).unwrap();
+/// let mut limiter: Limiter<String> = Limiter::windowed(Algorithm::FixedWindow, config).unwrap();
+/// assert_eq!(limiter.algorithm(), Algorithm::FixedWindow);
+/// assert!(limiter.allows("a", Nanos::ZERO));
+/// assert!(!limiter.allows("a", Nanos::ZERO));
+/// ```
+#[derive(Debug, Clone)]
+pub enum Limiter<K> {
+    /// A token bucket per key.
+    TokenBucket(KeyedLimiter<K>),
+    /// A counter per key per fixed window.
+    FixedWindow(FixedWindow<K>),
+    /// The exact sliding log.
+    SlidingLog(SlidingLog<K>),
+    /// The sliding-window counter approximation.
+    SlidingWindow(SlidingWindow<K>),
+}
+
+impl<K: Hash + Eq + Clone> Limiter<K> {
+    /// A token bucket per key (each starting full), requests costing 1 token.
+    pub fn token_bucket(config: BucketConfig) -> Self {
+        Limiter::TokenBucket(KeyedLimiter::new(config))
+    }
+
+    /// The windowed `algorithm` with `config`; `None` for [`Algorithm::TokenBucket`], which
+    /// takes a [`BucketConfig`] ([`Limiter::token_bucket`]).
+    pub fn windowed(algorithm: Algorithm, config: WindowConfig) -> Option<Self> {
+        match algorithm {
+            Algorithm::TokenBucket => None,
+            Algorithm::FixedWindow => Some(Limiter::FixedWindow(FixedWindow::new(config))),
+            Algorithm::SlidingLog => Some(Limiter::SlidingLog(SlidingLog::new(config))),
+            Algorithm::SlidingWindow => Some(Limiter::SlidingWindow(SlidingWindow::new(config))),
+        }
+    }
+
+    /// Which algorithm this is.
+    pub fn algorithm(&self) -> Algorithm {
+        match self {
+            Limiter::TokenBucket(_) => Algorithm::TokenBucket,
+            Limiter::FixedWindow(_) => Algorithm::FixedWindow,
+            Limiter::SlidingLog(_) => Algorithm::SlidingLog,
+            Limiter::SlidingWindow(_) => Algorithm::SlidingWindow,
+        }
+    }
+
+    /// Decide one request of `key` at `now` (taking its token or counting it when allowed).
+    #[inline]
+    pub fn allows<Q>(&mut self, key: &Q, now: Nanos) -> bool
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    {
+        match self {
+            // A cost of 1 never exceeds a capacity (at least 1), the only error.
+            Limiter::TokenBucket(l) => l.allows(key, 1, now).unwrap_or(false),
+            Limiter::FixedWindow(l) => l.allows(key, now),
+            Limiter::SlidingLog(l) => l.allows(key, now),
+            Limiter::SlidingWindow(l) => l.allows(key, now),
+        }
+    }
+}
