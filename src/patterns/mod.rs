@@ -1,4 +1,4 @@
-//! The three patterns, pure and deterministic: time is always passed in as `now`, a
+//! The three patterns (and the hashing algorithms compared with the ring, [`hashing`]), pure and deterministic: time is always passed in as `now`, a
 //! [`Nanos`] on a monotonic timeline the caller chooses. Nothing here reads a
 //! clock, spawns a thread or performs I/O: the Redis limiter backend lives in
 //! `ringside::redis` and the clock-reading breaker in `ringside::realtime`.
@@ -22,6 +22,7 @@
 //! | [`CircuitBreaker::record`](breaker::CircuitBreaker::record) | `(permit, outcome, now)` |
 
 pub mod breaker;
+pub mod hashing;
 pub mod limiter;
 pub mod ring;
 mod time;
