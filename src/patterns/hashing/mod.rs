@@ -3,7 +3,7 @@
 //!
 //! | name | algorithm | lookup | replicas |
 //! |---|---|---|---|
-//! | `ring` | md5 virtual-node ring ([`HashRing`](super::ring::HashRing)) | binary search | next distinct clockwise |
+//! | `ring` | md5 virtual-node ring ([`HashRing`]) | binary search | next distinct clockwise |
 //! | `jump` | Lamping & Veach jump hash ([`jump`]) | O(log N), no memory | next buckets |
 //! | `rendezvous` | highest random weight ([`rendezvous`]) | N hashes | N highest scores |
 //! | `maglev` | Maglev lookup table ([`maglev`]) | one table read | next distinct in the table |
