@@ -169,3 +169,89 @@ fn broken_pipe_exits_quietly() {
         out.status
     );
 }
+
+/// Every `--algorithm` prints what the library's `Hashing` gives, keys in input order
+/// (bounded-load's placement depends on it), in the same format.
+#[test]
+fn every_algorithm_prints_the_library_owners() {
+    use ringside::patterns::hashing::{Algorithm, Hashing, Key, Params};
+    let servers = ["s1", "s2", "s3", "s4", "s5"];
+    let keys: Vec<String> = (0..300).map(|i| format!("user:{i}")).collect();
+    let input = keys.join("\n");
+    for algorithm in Algorithm::ALL {
+        let out = run(
+            &[
+                "--servers",
+                &servers.join(","),
+                "--algorithm",
+                algorithm.name(),
+                "--replicas",
+                "2",
+            ],
+            input.as_bytes(),
+        );
+        assert!(out.status.success(), "{algorithm}");
+        let mut hashing = Hashing::new(algorithm, &Params::default(), servers).unwrap();
+        let mut expected = String::new();
+        for key in &keys {
+            let mut owners = Vec::new();
+            hashing.owners(Key::new(key.as_bytes()), 2, &mut owners);
+            let names: Vec<&str> = owners.iter().map(|&i| &*hashing.servers()[i]).collect();
+            expected += &format!("{key}\t{}\n", names.join("\t"));
+        }
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            expected,
+            "{algorithm}"
+        );
+    }
+}
+
+#[test]
+fn algorithm_flags_fail_with_clear_messages() {
+    assert_fails(
+        &["--servers", "a", "--algorithm", "nope"],
+        "valid: ring, jump, rendezvous, maglev, multi-probe, bounded-load",
+    );
+    assert_fails(
+        &[
+            "--servers",
+            "a",
+            "--algorithm",
+            "maglev",
+            "--table-size",
+            "65536",
+        ],
+        "prime",
+    );
+    assert_fails(
+        &["--servers", "a", "--probes", "3"],
+        "--probes applies only to --algorithm multi-probe",
+    );
+    assert_fails(
+        &[
+            "--servers",
+            "a",
+            "--algorithm",
+            "jump",
+            "--balance-factor",
+            "0.5",
+        ],
+        "--balance-factor applies only to --algorithm bounded-load",
+    );
+    assert_fails(
+        &[
+            "--servers",
+            "a",
+            "--algorithm",
+            "multi-probe",
+            "--probes",
+            "0",
+        ],
+        "probes must be between 1",
+    );
+    assert_fails(
+        &["--servers", "a", "--algorithm", "jump", "--balance"],
+        "--balance and --trace apply only to --algorithm ring",
+    );
+}

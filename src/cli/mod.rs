@@ -101,9 +101,23 @@ pub struct RingArgs {
     /// Comma-separated server names, e.g. `a,b,c`.
     #[arg(long, value_delimiter = ',', required = true)]
     pub servers: Vec<String>,
-    /// Virtual nodes per server.
+    /// Virtual nodes per server (`ring`, `bounded-load`).
     #[arg(long, default_value_t = ringside::patterns::ring::DEFAULT_VNODES)]
     pub vnodes: u32,
+    /// How keys find their servers: ring, jump, rendezvous, maglev, multi-probe or
+    /// bounded-load (see `ringside::patterns::hashing`).
+    #[arg(long, value_name = "NAME", default_value = "ring")]
+    pub algorithm: String,
+    /// Maglev's lookup table size M, a prime [default: 65537] (`maglev` only).
+    #[arg(long, value_name = "M")]
+    pub table_size: Option<u64>,
+    /// Probes per key K [default: 21] (`multi-probe` only).
+    #[arg(long, value_name = "K")]
+    pub probes: Option<u32>,
+    /// Balance factor ε: no server holds more than ceil((1 + ε) × mean) keys [default:
+    /// 0.25] (`bounded-load` only; keys are placed in input order).
+    #[arg(long, value_name = "EPS")]
+    pub balance_factor: Option<f64>,
     /// Also print the next N-1 distinct owners clockwise (N owners in all).
     #[arg(long, value_name = "N")]
     pub replicas: Option<usize>,

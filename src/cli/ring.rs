@@ -9,6 +9,9 @@
 //! Output, one line per key: `key TAB owner`, and with `--replicas N` the next distinct
 //! owners clockwise, tab-separated, N owners in all (fewer when the ring has fewer servers).
 //!
+//! `--algorithm NAME` chooses how keys find servers (`ring` by default; the others are in
+//! [`ringside::patterns::hashing`]); `bounded-load` places the keys in input order.
+//!
 //! `--balance` prints each server's exact share and the ring's balance instead, and
 //! `--trace KEY` explains one key; their formats are in `ringside ring --help`.
 
@@ -17,8 +20,9 @@ use std::io::{self, BufRead, BufWriter, Write};
 use anyhow::{Context, bail};
 
 use super::RingArgs;
+use ringside::patterns::hashing::{Algorithm, Hashing, Key, Params};
 use ringside::patterns::ring::balance::Balance;
-use ringside::patterns::ring::{HashRing, Position, RingBuilder, hash_bytes, hash_many};
+use ringside::patterns::ring::{HashRing, Position, hash_bytes, hash_many};
 
 /// Run `ringside ring`.
 pub fn run(args: RingArgs) -> anyhow::Result<()> {
@@ -27,32 +31,35 @@ pub fn run(args: RingArgs) -> anyhow::Result<()> {
         Some(n) => n,
         None => 1,
     };
-    let mut builder = RingBuilder::new(args.vnodes).context("invalid --vnodes")?;
-    for server in &args.servers {
-        builder.add(server).context("invalid --servers")?;
+    let algorithm: Algorithm = args.algorithm.parse().context("invalid --algorithm")?;
+    let params = params(&args, algorithm)?;
+    if algorithm != Algorithm::Ring && (args.balance || args.trace.is_some()) {
+        bail!("--balance and --trace apply only to --algorithm ring");
     }
-    let ring = builder.build();
+    let mut ring = Hashing::new(algorithm, &params, &args.servers).context("invalid --servers")?;
 
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let result = if args.balance {
-        write_balance(&ring, &mut out)
+    let result = if let (true, Some(ring)) = (args.balance, ring.ring()) {
+        write_balance(ring, &mut out)
             .and_then(|()| out.flush())
             .map_err(Failed::Write)
-    } else if let Some(key) = &args.trace {
-        write_trace(&ring, replicas, key.as_bytes(), &mut out)
+    } else if let (Some(key), Some(ring)) = (&args.trace, ring.ring()) {
+        write_trace(ring, replicas, key.as_bytes(), &mut out)
             .and_then(|()| out.flush())
             .map_err(Failed::Write)
     } else if args.keys.is_empty() {
         let stdin = io::stdin();
-        lookup_lines(&ring, replicas, stdin.lock(), &mut out)
+        lookup_lines(&mut ring, replicas, stdin.lock(), &mut out)
     } else {
         let mut hashes = Vec::with_capacity(args.keys.len());
         hash_many(args.keys.iter().map(|k| k.as_bytes()), &mut hashes);
         args.keys
             .iter()
             .zip(hashes)
-            .try_for_each(|(key, hash)| write_line(&ring, replicas, key.as_bytes(), hash, &mut out))
+            .try_for_each(|(key, hash)| {
+                write_line(&mut ring, replicas, key.as_bytes(), hash, &mut out)
+            })
             .and_then(|()| out.flush())
             .map_err(Failed::Write)
     };
@@ -63,6 +70,42 @@ pub fn run(args: RingArgs) -> anyhow::Result<()> {
         Err(Failed::Read(e)) => Err(e).context("reading keys from stdin"),
         Ok(()) => Ok(()),
     }
+}
+
+/// The parameters of `algorithm` from the flags, refusing a flag it does not read and a
+/// bad value of one it does.
+fn params(args: &RingArgs, algorithm: Algorithm) -> anyhow::Result<Params> {
+    let mut params = Params {
+        vnodes: args.vnodes,
+        ..Params::default()
+    };
+    let flags = [
+        ("--table-size", args.table_size.is_some(), Algorithm::Maglev),
+        ("--probes", args.probes.is_some(), Algorithm::MultiProbe),
+        (
+            "--balance-factor",
+            args.balance_factor.is_some(),
+            Algorithm::BoundedLoad,
+        ),
+    ];
+    for (flag, given, owner) in flags {
+        if given && algorithm != owner {
+            bail!("{flag} applies only to --algorithm {owner}, not {algorithm}");
+        }
+    }
+    params.table_size = args.table_size.unwrap_or(params.table_size);
+    params.probes = args.probes.unwrap_or(params.probes);
+    params.balance_factor = args.balance_factor.unwrap_or(params.balance_factor);
+    let flag = match algorithm {
+        Algorithm::Maglev => "--table-size",
+        Algorithm::MultiProbe => "--probes",
+        Algorithm::BoundedLoad => "--vnodes or --balance-factor",
+        _ => "--vnodes",
+    };
+    params
+        .validate(algorithm)
+        .with_context(|| format!("invalid {flag}"))?;
+    Ok(params)
 }
 
 /// Which side of the lookup failed, so that the message blames the right one.
@@ -80,7 +123,7 @@ const BATCH: usize = 64;
 /// Look up every line of `input`, writing one output line each; lines are hashed
 /// together, [`BATCH`] at a time (the output is buffered until the end anyway).
 fn lookup_lines(
-    ring: &HashRing,
+    ring: &mut Hashing,
     replicas: usize,
     mut input: impl BufRead,
     out: &mut impl Write,
@@ -118,16 +161,18 @@ fn strip_newline(line: &[u8]) -> &[u8] {
 
 /// `key TAB owner [TAB owner…]`.
 fn write_line(
-    ring: &HashRing,
+    ring: &mut Hashing,
     replicas: usize,
     key: &[u8],
     hash: Position,
     out: &mut impl Write,
 ) -> io::Result<()> {
     out.write_all(key)?;
-    for (_, name) in ring.owners_of_hash(hash, replicas) {
+    let mut owners = Vec::with_capacity(replicas);
+    ring.owners(Key::hashed(key, hash), replicas, &mut owners);
+    for owner in owners {
         out.write_all(b"\t")?;
-        out.write_all(name.as_bytes())?;
+        out.write_all(ring.servers()[owner].as_bytes())?;
     }
     out.write_all(b"\n")
 }
@@ -185,15 +230,20 @@ mod tests {
 
     #[test]
     fn lines_handle_crlf_empty_and_missing_final_newline() {
-        let ring = HashRing::with_servers(150, ["server1", "server2", "server3"]).unwrap();
+        let mut ring = Hashing::new(
+            Algorithm::Ring,
+            &Params::default(),
+            ["server1", "server2", "server3"],
+        )
+        .unwrap();
         let mut out = Vec::new();
-        lookup_lines(&ring, 1, &b"user123\r\n\nuser456"[..], &mut out).unwrap();
+        lookup_lines(&mut ring, 1, &b"user123\r\n\nuser456"[..], &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "user123\tserver2\n\tserver1\nuser456\tserver3\n"
         );
         let mut out = Vec::new();
-        lookup_lines(&ring, 3, &b"session_def\n"[..], &mut out).unwrap();
+        lookup_lines(&mut ring, 3, &b"session_def\n"[..], &mut out).unwrap();
         assert_eq!(out, b"session_def\tserver3\tserver1\tserver2\n");
     }
 
