@@ -5,6 +5,7 @@ use anyhow::Context as _;
 use ringside::patterns::Nanos;
 use ringside::patterns::limiter::{BucketConfig, Decision, LimiterBackend, LimiterError};
 use ringside::redis::{FailurePolicy, RedisLimiter, RedisOptions, redact_url};
+use ringside::sim::scenario::validate::limiter_backend;
 use ringside::sim::{BoxError, Engine, LimiterStatus, Scenario, SharedLimiter};
 
 /// Connect the Redis limiter at `url` with the failure policy named `policy` and attach it
@@ -15,12 +16,10 @@ pub fn attach(
     url: &str,
     policy: &str,
 ) -> anyhow::Result<()> {
-    if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
-        anyhow::bail!(
-            "unknown limiter backend {}: expected `memory` or redis://HOST:PORT[/DB]",
-            redact_url(url)
-        );
-    }
+    // The scenario's `limiter.backend` and `--limiter` accept the same schemes: standalone
+    // (`redis://`, `rediss://`, unix sockets), `redis+cluster://` and `redis+sentinel://`.
+    limiter_backend(url)
+        .map_err(|m| anyhow::anyhow!("unknown limiter backend {}: {m}", redact_url(url)))?;
     let policy: FailurePolicy = policy.parse()?;
     let config = BucketConfig::new(scenario.limiter.capacity, scenario.limiter.refill_per_sec)?;
     let options = RedisOptions {
