@@ -4,11 +4,13 @@
 
 mod support;
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use support::process::output;
-use support::redis_nodes::{Node, require_redis, wait_until};
+use support::redis_nodes::{
+    Node, assert_redis_decided, require_redis, simulate_hot_tenant as simulate, wait_until,
+};
 
 /// The `hot-tenant` scenario's hot tenant's bucket key.
 const KEY: &str = "ringside:bucket:{acme}";
@@ -37,16 +39,6 @@ fn master_port(s: &Node) -> String {
         .nth(1)
         .unwrap_or("")
         .to_string()
-}
-
-/// A `simulate` run of `hot-tenant` for `secs` on `url`, JSON on stdout.
-fn simulate(url: &str, secs: u32) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ringside"));
-    cmd.args(["simulate", "--scenario", "hot-tenant", "--format", "json"])
-        .args(["--duration", &format!("{secs}s")])
-        .args(["--limiter", url, "--limiter-policy", "local"])
-        .env_remove("RINGSIDE_LIMITER");
-    cmd
 }
 
 /// Waits (at most 60 s) for `child` to exit; its JSON report (exit 0 asserted).
@@ -135,9 +127,7 @@ fn a_run_follows_the_promoted_replica_and_later_runs_write_to_it() {
     );
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
     let l = &r["limiter"];
-    assert_eq!(l["decisions_fallback"], 0, "{l}");
-    let redis = l["decisions_redis"].as_u64().unwrap();
-    assert!(redis > 0, "{l}");
+    assert_redis_decided(l);
     let after = writes(&replica);
     assert!(
         after > before,

@@ -22,18 +22,24 @@ pub fn require_redis() {
     }
 }
 
-/// A free loopback port below 55536 whose port + 10000 is free too.
+/// A free loopback port below 55536 whose port + 10000 (a Cluster node's bus) is free too.
 pub fn free_port() -> u16 {
     (0..1000)
-        .map(|_| {
-            TcpListener::bind("127.0.0.1:0")
-                .expect("bind an ephemeral loopback port")
-                .local_addr()
-                .unwrap()
-                .port()
-        })
-        .find(|&p| p < 55536 && TcpListener::bind(("127.0.0.1", p + 10000)).is_ok())
-        .expect("a free loopback port below 55536")
+        .map(|_| super::redis_server::free_port())
+        .find(|&p| TcpListener::bind(("127.0.0.1", p + 10000)).is_ok())
+        .expect("a free loopback port below 55536 with port + 10000 free")
+}
+
+/// A `simulate` run of the `hot-tenant` scenario for `secs` on `url` with the `local`
+/// policy, JSON on stdout.
+#[cfg(feature = "dashboard")]
+pub fn simulate_hot_tenant(url: &str, secs: u32) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ringside"));
+    cmd.args(["simulate", "--scenario", "hot-tenant", "--format", "json"])
+        .args(["--duration", &format!("{secs}s")])
+        .args(["--limiter", url, "--limiter-policy", "local"])
+        .env_remove("RINGSIDE_LIMITER");
+    cmd
 }
 
 /// One running `redis-server` (a node or a sentinel).
@@ -143,4 +149,16 @@ pub fn wait_until(limit: Duration, what: &str, mut done: impl FnMut() -> bool) {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// Asserts that Redis made (nearly) every decision of a report's `limiter`: at most 1% by
+/// the fallback, which a 20 ms time-out on a loaded 2-core machine can cause.
+pub fn assert_redis_decided(limiter: &serde_json::Value) {
+    let redis = limiter["decisions_redis"]
+        .as_u64()
+        .expect("decisions_redis");
+    let fallback = limiter["decisions_fallback"]
+        .as_u64()
+        .expect("decisions_fallback");
+    assert!(redis > 0 && fallback * 100 <= redis + fallback, "{limiter}");
 }
