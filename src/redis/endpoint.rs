@@ -119,15 +119,11 @@ pub(crate) fn topology_of(raw: &str) -> Topology {
 pub(crate) fn parse_multi_host(raw: &str) -> Result<MultiHost, String> {
     let raw = raw.trim();
     let topology = topology_of(raw);
-    let (default_port, form) = match topology {
-        Topology::Cluster => (REDIS_PORT, "redis+cluster://HOST:PORT[,HOST:PORT…]"),
-        Topology::Sentinel => (
-            SENTINEL_PORT,
-            "redis+sentinel://HOST:PORT[,HOST:PORT…]/MASTER_NAME[/DB]",
-        ),
+    let default_port = match topology {
+        Topology::Cluster => REDIS_PORT,
+        Topology::Sentinel => SENTINEL_PORT,
         Topology::Standalone => return Err("not a multi-host URL".into()),
     };
-    let expected = |what: &str| format!("{what} (expected {form})");
     let rest = raw.split_once("://").map_or("", |(_, r)| r);
     let (userinfo, rest) = match rest.rsplit_once('@') {
         Some((u, r)) => (Some(u), r),
@@ -135,18 +131,18 @@ pub(crate) fn parse_multi_host(raw: &str) -> Result<MultiHost, String> {
     };
     let (hosts_part, path) = rest.split_once('/').unwrap_or((rest, ""));
     if hosts_part.contains(['?', '#']) || path.contains(['?', '#']) {
-        return Err(expected("query parameters and fragments are not supported"));
+        return Err("query parameters and fragments are not supported".to_string());
     }
     let hosts = hosts_part
         .split(',')
-        .map(|h| parse_host(h, default_port).map_err(|e| expected(&e)))
+        .map(|h| parse_host(h, default_port))
         .collect::<Result<Vec<_>, _>>()?;
     let mut segments = path.split('/').filter(|s| !s.is_empty());
     let master = match topology {
         Topology::Sentinel => Some(
             segments
                 .next()
-                .ok_or_else(|| expected("no master name"))?
+                .ok_or_else(|| "no master name".to_string())?
                 .to_string(),
         ),
         _ => None,
@@ -155,13 +151,13 @@ pub(crate) fn parse_multi_host(raw: &str) -> Result<MultiHost, String> {
         None => 0,
         Some(db) => db
             .parse::<i64>()
-            .map_err(|_| expected(&format!("'{db}' is not a database number")))?,
+            .map_err(|_| format!("'{db}' is not a database number"))?,
     };
     if let Some(extra) = segments.next() {
-        return Err(expected(&format!("unexpected path segment '{extra}'")));
+        return Err(format!("unexpected path segment '{extra}'"));
     }
     if topology == Topology::Cluster && db != 0 {
-        return Err(expected("a Redis Cluster has only database 0"));
+        return Err("a Redis Cluster has only database 0".to_string());
     }
     let redis = redis_info(userinfo, db)?;
     Ok(MultiHost {
@@ -255,6 +251,18 @@ mod tests {
             let e = parse_multi_host(url).unwrap_err();
             assert!(e.contains(says), "{url}: {e}");
             assert!(!e.contains("hunter2"), "{url}: {e}");
+        }
+    }
+
+    #[test]
+    fn multi_host_urls_are_redacted() {
+        for url in [
+            "redis+cluster://:hunter2@h:1,h:2",
+            "redis+sentinel://u:hunter2@h:1,h:2/m/0",
+            "redis+cluster://hunter2@h:1",
+        ] {
+            let out = crate::redis::redact_url(url);
+            assert!(!out.contains("hunter2"), "{url} -> {out}");
         }
     }
 
