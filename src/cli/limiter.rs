@@ -11,8 +11,9 @@ use ringside::sim::{BreakerState, Engine, LimiterStatus, Scenario};
 #[derive(Debug, Clone, Args)]
 pub struct LimiterArgs {
     /// Token buckets in Redis shared by several instances: `redis://[:PASSWORD@]HOST:PORT[/DB]`
-    /// (or `memory`, the default; overrides the scenario's `limiter.backend`). With Redis,
-    /// virtual time is wall time.
+    /// (`rediss://` for TLS), `redis+cluster://HOST:PORT[,HOST:PORT…]` (seed nodes) or
+    /// `redis+sentinel://HOST:PORT[,HOST:PORT…]/MASTER_NAME[/DB]` (or `memory`, the default;
+    /// overrides the scenario's `limiter.backend`). With Redis, virtual time is wall time.
     // The variable's value is never shown in `--help`: it may hold a password.
     #[arg(
         long,

@@ -6,6 +6,7 @@ use super::limiter::LimiterArgs;
 use ringside::patterns::Nanos;
 use ringside::patterns::limiter::{BucketConfig, Decision, LimiterBackend, LimiterError};
 use ringside::redis::{FailurePolicy, RedisLimiter, RedisOptions, redact_url};
+use ringside::sim::scenario::validate::limiter_backend;
 use ringside::sim::{BoxError, Engine, LimiterStatus, Scenario, SharedLimiter};
 
 /// Connect the Redis limiter at `url` with the failure policy and round-trip timeout of
@@ -16,9 +17,15 @@ pub fn attach(
     url: &str,
     args: &LimiterArgs,
 ) -> anyhow::Result<()> {
-    if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
+    // The scenario's `limiter.backend` and `--limiter` accept the same schemes: standalone
+    // (`redis://`, `rediss://`, unix sockets), `redis+cluster://` and `redis+sentinel://`.
+    limiter_backend(url)
+        .map_err(|m| anyhow::anyhow!("unknown limiter backend {}: {m}", redact_url(url)))?;
+    if url.trim_start().starts_with("rediss://") {
         anyhow::bail!(
-            "unknown limiter backend {}: expected `memory` or redis://HOST:PORT[/DB]",
+            "{}: TLS (rediss://) is not built into ringside (redis-rs's TLS needs the system's \
+             OpenSSL headers at build time); reach a TLS Redis through a local tunnel (e.g. \
+             stunnel) with redis://",
             redact_url(url)
         );
     }

@@ -1,20 +1,110 @@
-//! The connection to Redis: one client, one multiplexed connection re-opened on demand,
+//! The connection to Redis: one client of the URL's topology (standalone, Cluster or
+//! Sentinel), one connection re-opened on demand (re-resolving the primary or the slots),
 //! and a current-thread runtime that each synchronous call blocks on within a time limit.
 
 use std::time::Duration;
 
-use ::redis::aio::MultiplexedConnection;
+use ::redis::cluster::ClusterClient;
+use ::redis::sentinel::{SentinelClient, SentinelClientBuilder, SentinelServerType};
 use ::redis::{AsyncConnectionConfig, Client, ErrorKind, RedisError, Script, ServerErrorKind};
 
 use super::RedisSetupError;
+use super::any_connection::AnyConnection;
+use super::endpoint::{MultiHost, Topology, parse_multi_host, topology_of};
 use super::redact::{describe_info, redact_url, scrub};
+
+/// The open connection the limiter's calls run on, whatever the topology.
+pub(crate) type Conn = AnyConnection;
+
+/// A Redis client of one topology: what opens (and re-opens) a connection.
+enum Target {
+    /// One server.
+    Standalone(Client),
+    /// A Cluster's seed nodes (slots discovered by the client).
+    Cluster(Box<ClusterClient>),
+    /// The sentinels, asked for the primary at each (re)connection.
+    Sentinel(SentinelClient),
+}
+
+impl Target {
+    /// The client for `url`, with the password to scrub from messages and the description.
+    fn new(url: &str) -> Result<(Target, Option<String>, String), String> {
+        if topology_of(url) == Topology::Standalone {
+            let client = Client::open(url).map_err(|e| e.to_string())?;
+            let info = client.get_connection_info();
+            let password = info.redis_settings().password().map(str::to_string);
+            let description = describe_info(info);
+            return Ok((Target::Standalone(client), password, description));
+        }
+        let m = parse_multi_host(url)?;
+        let password = m.redis.password().map(str::to_string);
+        let target = match m.topology {
+            Topology::Cluster => {
+                Target::Cluster(Box::new(cluster_client(&m).map_err(|e| e.to_string())?))
+            }
+            _ => Target::Sentinel(sentinel_client(&m).map_err(|e| e.to_string())?),
+        };
+        Ok((target, password, m.describe()))
+    }
+
+    fn topology(&self) -> Topology {
+        match self {
+            Target::Standalone(_) => Topology::Standalone,
+            Target::Cluster(_) => Topology::Cluster,
+            Target::Sentinel(_) => Topology::Sentinel,
+        }
+    }
+
+    /// Opens a connection: to the server, to the Cluster (slots discovered afresh), or to
+    /// the primary the sentinels name now.
+    async fn connect(&mut self, config: &AsyncConnectionConfig) -> Result<Conn, RedisError> {
+        Ok(match self {
+            Target::Standalone(c) => AnyConnection::Single(
+                c.get_multiplexed_async_connection_with_config(config)
+                    .await?,
+            ),
+            Target::Cluster(c) => AnyConnection::Cluster(c.get_async_connection().await?),
+            Target::Sentinel(c) => {
+                AnyConnection::Single(c.get_async_connection_with_config(config).await?)
+            }
+        })
+    }
+}
+
+/// A Cluster client on `m`'s seed nodes. The limiter's own time-out bounds each call, so the
+/// client retries little (a dead primary's slots fail fast to the failure policy).
+fn cluster_client(m: &MultiHost) -> Result<ClusterClient, RedisError> {
+    let mut builder = ClusterClient::builder(m.node_urls()).retries(1);
+    if let Some(u) = m.redis.username() {
+        builder = builder.username(u);
+    }
+    if let Some(p) = m.redis.password() {
+        builder = builder.password(p);
+    }
+    builder.build()
+}
+
+/// A Sentinel client for `m`'s primary: the credentials and database are the Redis
+/// nodes' (the sentinels are reached without them).
+fn sentinel_client(m: &MultiHost) -> Result<SentinelClient, RedisError> {
+    let master = m.master.as_deref().unwrap_or_default();
+    let mut builder = SentinelClientBuilder::new(m.addrs(), master, SentinelServerType::Master)?
+        .set_client_to_redis_db(m.redis.db());
+    if let Some(u) = m.redis.username() {
+        builder = builder.set_client_to_redis_username(u);
+    }
+    if let Some(p) = m.redis.password() {
+        builder = builder.set_client_to_redis_password(p);
+    }
+    builder.build()
+}
 
 /// A client, its connection (when open) and the runtime to drive it.
 pub(crate) struct Connection {
     rt: tokio::runtime::Runtime,
-    client: Client,
+    target: Target,
     config: AsyncConnectionConfig,
-    conn: Option<MultiplexedConnection>,
+    conn: Option<Conn>,
     /// The URL's password, scrubbed from every error message.
     password: Option<String>,
     /// E.g. `redis://:***@127.0.0.1:6379/0`.
@@ -32,13 +122,11 @@ impl Connection {
     /// (password redacted) and say what went wrong.
     pub fn open(url: &str, timeout: Duration, script: &Script) -> Result<Self, RedisSetupError> {
         let redacted = redact_url(url);
-        let client = Client::open(url).map_err(|e| RedisSetupError::InvalidUrl {
-            url: redacted.clone(),
-            reason: e.to_string(),
-        })?;
-        let info = client.get_connection_info();
-        let password = info.redis_settings().password().map(str::to_string);
-        let description = describe_info(info);
+        let (mut target, password, description) =
+            Target::new(url).map_err(|reason| RedisSetupError::InvalidUrl {
+                url: redacted.clone(),
+                reason,
+            })?;
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -47,9 +135,7 @@ impl Connection {
             .set_connection_timeout(None)
             .set_response_timeout(None);
         let first = rt.block_on(within(timeout, async {
-            let mut conn = client
-                .get_multiplexed_async_connection_with_config(&config)
-                .await?;
+            let mut conn = target.connect(&config).await?;
             script.load_async(&mut conn).await?;
             Ok::<_, RedisError>(conn)
         }));
@@ -65,7 +151,7 @@ impl Connection {
         };
         Ok(Connection {
             rt,
-            client,
+            target,
             config,
             conn: Some(conn),
             password,
@@ -74,10 +160,10 @@ impl Connection {
         })
     }
 
-    /// The deployment behind the URL, as reports name it: `standalone` (the one place that
-    /// says which topology this connection speaks to).
+    /// The deployment behind the URL, as reports name it: `standalone`, `cluster` or
+    /// `sentinel` (the one place that says which topology this connection speaks to).
     pub fn topology(&self) -> &'static str {
-        "standalone"
+        self.target.topology().name()
     }
 
     /// Connections opened successfully after the first one.
@@ -96,16 +182,17 @@ impl Connection {
     }
 
     /// Runs `f` on the connection (opened first if needed) within `timeout`. A connection
-    /// that failed (other than by a server error reply) or timed out is dropped, to be
-    /// re-opened by the next call.
+    /// that failed (other than by a server error reply), timed out, or reached a server that
+    /// is no longer the primary (`READONLY`, `MASTERDOWN`) is dropped, to be re-opened by
+    /// the next call: re-resolving the primary through the sentinels, or the Cluster's slots.
     pub fn call<T>(
         &mut self,
         timeout: Duration,
-        f: impl AsyncFnOnce(&mut MultiplexedConnection) -> Result<T, RedisError>,
+        f: impl AsyncFnOnce(&mut Conn) -> Result<T, RedisError>,
     ) -> Result<T, CallError> {
         let Connection {
             rt,
-            client,
+            target,
             config,
             conn,
             reconnects,
@@ -113,7 +200,7 @@ impl Connection {
         } = self;
         let res = rt.block_on(within(timeout, async {
             let fresh = conn.is_none();
-            let c = ensure_conn(conn, client, config).await?;
+            let c = ensure_conn(conn, target, config).await?;
             if fresh {
                 *reconnects += 1;
             }
@@ -123,9 +210,9 @@ impl Connection {
             Ok(Ok(v)) => Ok(v),
             Ok(Err(e)) => {
                 // An error reply (a known code, or one redis-rs does not know, e.g. `OOM`)
-                // leaves the connection usable.
+                // leaves the connection usable, unless it says the primary moved.
                 let reply = matches!(e.kind(), ErrorKind::Server(_) | ErrorKind::Extension);
-                if !reply || e.is_unrecoverable_error() {
+                if !reply || e.is_unrecoverable_error() || is_stale_primary(&e) {
                     self.conn = None;
                 }
                 Err(self.redact(&e))
@@ -161,17 +248,21 @@ async fn within<T>(
     tokio::time::timeout(limit, fut).await
 }
 
+/// Whether `e` says the server is no longer (or not yet) a writable primary.
+fn is_stale_primary(e: &RedisError) -> bool {
+    matches!(
+        e.kind(),
+        ErrorKind::Server(ServerErrorKind::ReadOnly | ServerErrorKind::MasterDown)
+    )
+}
+
 async fn ensure_conn<'a>(
-    conn: &'a mut Option<MultiplexedConnection>,
-    client: &Client,
+    conn: &'a mut Option<Conn>,
+    target: &mut Target,
     config: &AsyncConnectionConfig,
-) -> Result<&'a mut MultiplexedConnection, RedisError> {
+) -> Result<&'a mut Conn, RedisError> {
     if conn.is_none() {
-        *conn = Some(
-            client
-                .get_multiplexed_async_connection_with_config(config)
-                .await?,
-        );
+        *conn = Some(target.connect(config).await?);
     }
     Ok(conn.as_mut().expect("just connected"))
 }

@@ -26,7 +26,9 @@ use crate::patterns::limiter::LimiterError;
 #[non_exhaustive]
 pub enum RedisSetupError {
     /// The URL does not parse.
-    #[error("invalid Redis URL {url}: {reason} (expected redis://[user:password@]host:port[/db])")]
+    #[error(
+        "invalid Redis URL {url}: {reason} (expected redis[s]://[user:password@]host:port[/db], redis+cluster://host:port[,host:port…] or redis+sentinel://host:port[,host:port…]/master_name[/db])"
+    )]
     InvalidUrl {
         /// The URL, password redacted.
         url: String,

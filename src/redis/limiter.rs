@@ -4,7 +4,7 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use ::redis::aio::MultiplexedConnection;
+use super::connection::Conn;
 use ::redis::{RedisError, Script, Value};
 
 use super::connection::Connection;
@@ -188,7 +188,7 @@ impl RedisLimiter {
     /// connection error, error reply to the whole call or time-out).
     fn guarded<T, U>(
         &mut self,
-        f: impl AsyncFnOnce(&mut MultiplexedConnection, &Script, &mut u64) -> Result<T, RedisError>,
+        f: impl AsyncFnOnce(&mut Conn, &Script, &mut u64) -> Result<T, RedisError>,
         judge: impl FnOnce(T) -> (U, Option<String>),
     ) -> Option<U> {
         let permit = self.guard.acquire().ok()?;

@@ -65,7 +65,9 @@
 //! `health` ([`RedisHealth`]), `redact` (URLs and messages without secrets), `error`, and
 //! `limiter` ([`RedisLimiter`], which ties them together).
 
+mod any_connection;
 mod connection;
+mod endpoint;
 mod error;
 mod health;
 mod limiter;

@@ -1,6 +1,6 @@
 //! The check script (`check.lua`): its keys, its arguments, and batches of calls to it.
 
-use ::redis::aio::MultiplexedConnection;
+use super::connection::Conn;
 use ::redis::{Cmd, ErrorKind, Pipeline, RedisError, Script, ServerErrorKind, Value};
 
 use super::scale::{Scale, Triple};
@@ -70,7 +70,7 @@ pub(crate) fn evalsha_cmd(
 /// loads the script, counts the reload in `reloads` and sends `cmd` once more; any other
 /// failure is returned as it is, never replayed.
 pub(crate) async fn invoke(
-    c: &mut MultiplexedConnection,
+    c: &mut Conn,
     script: &Script,
     cmd: &Cmd,
     reloads: &mut u64,
@@ -93,7 +93,7 @@ pub(crate) async fn invoke(
 /// some got an explicit `NOSCRIPT` (flushed or restarted: they did not run), loads the
 /// script once, counts it in `reloads`, and resends exactly those, once.
 pub(crate) async fn query_batch(
-    c: &mut MultiplexedConnection,
+    c: &mut Conn,
     script: &Script,
     pipe: &Pipeline,
     reloads: &mut u64,

@@ -4,6 +4,8 @@
 
 pub mod process;
 #[cfg(feature = "redis")]
+pub mod redis_nodes;
+#[cfg(feature = "redis")]
 pub mod redis_server;
 pub mod ring_trace;
 pub mod source;

@@ -23,7 +23,7 @@ fn binary() -> PathBuf {
 }
 
 /// A free loopback port below 55536 (a cluster node also needs port + 10000).
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     (0..1000)
         .map(|_| {
             TcpListener::bind("127.0.0.1:0")
