@@ -12,10 +12,12 @@ use crate::sim::limits::RECENT_REQUESTS;
 use crate::sim::snapshot::{RecentRequest, RequestOutcome};
 use crate::sim::traffic::{tenant_name, unit_f64};
 
+use super::key_names::for_key_batches;
 use super::log::push_bounded;
 use super::queue::PendingKind;
+use super::recent::Recent;
 use super::servers::{is_down, note_transitions};
-use super::{Engine, LATENCY_TABLE, for_key_batches};
+use super::{Engine, LATENCY_TABLE};
 
 impl Engine {
     /// One request attempt at `self.now`: limiter → ring owners → breakers → server.
@@ -215,17 +217,6 @@ impl Engine {
         };
         push_bounded(&mut self.recent, request, RECENT_REQUESTS);
     }
-}
-
-/// A recent request as the engine keeps it: its key's index rather than its 16-byte
-/// position, which [`Engine::recent_requests`] hashes only when a snapshot asks.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Recent {
-    at_ns: u64,
-    key: u32,
-    server: Option<u32>,
-    outcome: RequestOutcome,
-    failed_over: bool,
 }
 
 impl Engine {
