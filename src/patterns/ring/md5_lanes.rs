@@ -1,15 +1,19 @@
 //! MD5 of several keys at once: [`LANES`] independent MD5 computations run in lock-step,
-//! one per lane of a `[u32; LANES]`, so each of MD5's 64 rounds is a handful of
-//! element-wise operations on arrays that the compiler turns into SIMD instructions (two
-//! SSE2 registers on any x86-64, one AVX2 register where the build targets it, NEON on
-//! ARM). The result is the MD5 of each key, bit for bit the
-//! [`md-5`](https://docs.rs/md-5) crate's; only the speed differs.
+//! one per lane of a `[u32; LANES]`, so each of MD5's 64 steps is a handful of
+//! element-wise operations on all lanes together. Two backends share one description of
+//! the steps ([`md5_steps`]): on x86-64 CPUs with AVX2 (detected at run time) the lanes
+//! are one 256-bit register ([`avx2`], `std::arch`); elsewhere the portable version on
+//! arrays, which the compiler turns into SIMD instructions of the build's baseline (two
+//! SSE2 registers on any x86-64, NEON on aarch64). The result is the MD5 of each key, bit
+//! for bit the [`md-5`](https://docs.rs/md-5) crate's, whichever backend runs; only the
+//! speed differs.
 //!
-//! Hand-written because no maintained crate offers multi-buffer MD5 in safe Rust (the
-//! `md-5` crate hashes one message at a time); the unit tests check it against `md-5`.
+//! Hand-written because no maintained crate offers multi-buffer MD5 (the `md-5` crate
+//! hashes one message at a time); the unit tests check every backend against `md-5`.
 
-/// Keys hashed together.
-pub const LANES: usize = 8;
+/// Keys hashed together (two AVX2 registers, whose steps interleave: MD5's steps depend
+/// on each other, so one register alone would wait on every step).
+pub const LANES: usize = 16;
 
 /// One 32-bit word of every lane.
 type V = [u32; LANES];
@@ -36,81 +40,75 @@ const K: [u32; 64] = [
 /// The initial state (RFC 1321).
 const INIT: [u32; 4] = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476];
 
-/// One MD5 step on every lane: `b + rotl(a + f(b, c, d) + k + m, s)`, with
-/// `[a, b, c, d]` the working state.
-#[inline(always)]
-fn step<F: Fn(u32, u32, u32) -> u32>([a, b, c, d]: [&V; 4], m: &V, k: u32, s: u32, f: F) -> V {
-    let mut out = [0u32; LANES];
-    for i in 0..LANES {
-        let x = a[i]
-            .wrapping_add(f(b[i], c[i], d[i]))
-            .wrapping_add(k)
-            .wrapping_add(m[i]);
-        out[i] = b[i].wrapping_add(x.rotate_left(s));
-    }
-    out
+/// The compression function, `state + steps(state, block)`, on a state of four vectors
+/// and a block of sixteen (`$m[g]`), written once for every backend: the caller has the
+/// lane-wise operations `add`, `and`, `or`, `xor`, `andnot(x, y)` (`!x & y`), `not`,
+/// `rotl(x, s)` and `splat(u32)` in scope for its vector type. Each round is 16 steps
+/// `b + rotl(a + f(b, c, d) + k + m, s)` with its own `f` and message schedule (RFC 1321).
+macro_rules! md5_steps {
+    ($state:expr, $m:expr) => {{
+        let [a0, b0, c0, d0] = $state;
+        let (mut a, mut b, mut c, mut d) = (a0, b0, c0, d0);
+        md5_round!(
+            [a, b, c, d],
+            $m,
+            0,
+            |x, y, z| or(and(x, y), andnot(x, z)),
+            |I| I
+        );
+        md5_round!(
+            [a, b, c, d],
+            $m,
+            1,
+            |x, y, z| or(and(x, z), andnot(z, y)),
+            |I| (5 * I + 1) % 16
+        );
+        md5_round!([a, b, c, d], $m, 2, |x, y, z| xor(xor(x, y), z), |I| (3
+            * I
+            + 5)
+            % 16);
+        md5_round!([a, b, c, d], $m, 3, |x, y, z| xor(y, or(x, not(z))), |I| (7
+            * I)
+            % 16);
+        [add(a0, a), add(b0, b), add(c0, c), add(d0, d)]
+    }};
 }
 
-/// Sixteen steps of one round, with the round's function and message schedule.
-macro_rules! round {
-    ($a:ident, $b:ident, $c:ident, $d:ident, $m:ident, $round:expr, $f:expr, $g:expr) => {
-        for j in 0..16 {
-            let i = $round * 16 + j;
-            let next = step([&$a, &$b, &$c, &$d], &$m[$g(i)], K[i], S[i], $f);
-            ($a, $b, $c, $d) = ($d, next, $b, $c);
-        }
+/// One round of [`md5_steps`], written out step by step (no loop), so every index,
+/// constant and shift is known when compiling: immediate shifts, no table reads.
+macro_rules! md5_round {
+    ([$a:ident, $b:ident, $c:ident, $d:ident], $m:expr, $round:expr,
+        |$fb:ident, $fc:ident, $fd:ident| $f:expr, |$i:ident| $g:expr) => {
+        md5_round!(@steps [$a, $b, $c, $d], $m, $round, |$fb, $fc, $fd| $f, |$i| $g;
+            0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15)
+    };
+    (@steps [$a:ident, $b:ident, $c:ident, $d:ident], $m:expr, $round:expr,
+        |$fb:ident, $fc:ident, $fd:ident| $f:expr, |$i:ident| $g:expr; $($j:literal)*) => {
+        $({
+            const $i: usize = $round * 16 + $j;
+            let ($fb, $fc, $fd) = ($b, $c, $d);
+            // `k + m` first: it does not wait for the previous step.
+            let sum = add(add($a, add(splat(K[$i]), $m[$g])), $f);
+            ($a, $b, $c, $d) = ($d, add($b, rotl(sum, S[$i])), $b, $c);
+        })*
     };
 }
 
-/// The compression function on every lane: `state += rounds(state, block)`.
-#[inline(always)]
-fn compress(state: &mut [V; 4], m: &[V; 16]) {
-    let [mut a, mut b, mut c, mut d] = *state;
-    round!(
-        a,
-        b,
-        c,
-        d,
-        m,
-        0,
-        |b: u32, c: u32, d: u32| (b & c) | (!b & d),
-        |i: usize| i
-    );
-    round!(
-        a,
-        b,
-        c,
-        d,
-        m,
-        1,
-        |b: u32, c: u32, d: u32| (b & d) | (c & !d),
-        |i: usize| (5 * i + 1) % 16
-    );
-    round!(
-        a,
-        b,
-        c,
-        d,
-        m,
-        2,
-        |b: u32, c: u32, d: u32| b ^ c ^ d,
-        |i: usize| (3 * i + 5) % 16
-    );
-    round!(
-        a,
-        b,
-        c,
-        d,
-        m,
-        3,
-        |b: u32, c: u32, d: u32| c ^ (b | !d),
-        |i: usize| (7 * i) % 16
-    );
-    for (s, v) in state.iter_mut().zip([a, b, c, d]) {
-        for i in 0..LANES {
-            s[i] = s[i].wrapping_add(v[i]);
-        }
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)] // Calling AVX2 code once the CPU is known to have it: see the module.
+mod avx2;
+mod portable;
+
+/// A compression function: `state += steps(state, block)` on every lane.
+type Compress = fn(&mut [V; 4], &[V; 16]);
+
+/// The fastest compression function this CPU runs.
+fn best() -> Compress {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(compress) = avx2::detect() {
+        return compress;
     }
+    portable::compress
 }
 
 /// Number of 64-byte blocks of a message of `len` bytes once padded.
@@ -141,6 +139,11 @@ fn fill_block(msg: &[u8], b: usize, words: &mut [u32; 16]) {
 /// MD5 of up to [`LANES`] messages at once, each as a big-endian `u128` (as
 /// [`hash_bytes`](super::hash_bytes) gives it), into `out[..msgs.len()]`.
 pub fn md5_lanes(msgs: &[&[u8]], out: &mut [u128]) {
+    md5_lanes_with(best(), msgs, out);
+}
+
+/// [`md5_lanes`] with the given backend.
+fn md5_lanes_with(compress: Compress, msgs: &[&[u8]], out: &mut [u128]) {
     debug_assert!(msgs.len() <= LANES && out.len() >= msgs.len());
     let n = msgs.len().min(LANES);
     let mut nblocks = [0usize; LANES];
@@ -202,24 +205,48 @@ mod tests {
             ),
         ];
         let msgs: Vec<&[u8]> = suite.iter().map(|(m, _)| *m).collect();
-        let mut out = [0u128; LANES];
-        md5_lanes(&msgs, &mut out);
-        for (i, (_, want)) in suite.iter().enumerate() {
-            assert_eq!(out[i], *want, "message {i}");
+        for (name, compress) in backends() {
+            let mut out = [0u128; LANES];
+            md5_lanes_with(compress, &msgs, &mut out);
+            for (i, (_, want)) in suite.iter().enumerate() {
+                assert_eq!(out[i], *want, "{name}: message {i}");
+            }
+        }
+    }
+
+    /// Every backend this CPU runs, by name.
+    fn backends() -> Vec<(&'static str, Compress)> {
+        let mut all: Vec<(&'static str, Compress)> = vec![("portable", portable::compress)];
+        #[cfg(target_arch = "x86_64")]
+        if let Some(compress) = avx2::detect() {
+            all.push(("avx2", compress));
+        }
+        all
+    }
+
+    #[test]
+    fn this_x86_64_machine_tests_the_avx2_backend() {
+        // Where the CPU has AVX2 its backend must be among those tested (and chosen).
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            assert_eq!(backends().len(), 2);
+            assert_eq!(best() as usize, backends()[1].1 as usize);
         }
     }
 
     proptest! {
-        /// Every lane equals the md-5 crate's digest, whatever the mix of lengths
-        /// (around the one- and two-block boundaries at 55/56 and 119/120 bytes).
+        /// Every lane of every backend equals the md-5 crate's digest, whatever the mix of
+        /// lengths (around the one- and two-block boundaries at 55/56 and 119/120 bytes).
         #[test]
         fn every_lane_equals_md5(msgs in proptest::collection::vec(
             proptest::collection::vec(any::<u8>(), 0..200), 0..=LANES)) {
             let refs: Vec<&[u8]> = msgs.iter().map(Vec::as_slice).collect();
-            let mut out = [0u128; LANES];
-            md5_lanes(&refs, &mut out);
-            for (i, m) in msgs.iter().enumerate() {
-                prop_assert_eq!(out[i], reference(m), "lane {} of {} bytes", i, m.len());
+            for (name, compress) in backends() {
+                let mut out = [0u128; LANES];
+                md5_lanes_with(compress, &refs, &mut out);
+                for (i, m) in msgs.iter().enumerate() {
+                    prop_assert_eq!(out[i], reference(m), "{} lane {} of {} bytes", name, i, m.len());
+                }
             }
         }
     }

@@ -149,9 +149,10 @@ pub fn hash_bytes(key: &[u8]) -> Position {
     u128::from_be_bytes(digest)
 }
 
-/// [`hash_bytes`] of many keys, appended to `out` in order: hashed eight at a time, one
-/// MD5 per SIMD lane (bit for bit the same digests), several times faster per key than
-/// one by one.
+/// [`hash_bytes`] of many keys, appended to `out` in order: hashed sixteen at a time, one
+/// MD5 per SIMD lane where the CPU has AVX2 (detected at run time; one lane after another
+/// elsewhere), bit for bit the same digests, several times faster per key than one by
+/// one on such CPUs.
 ///
 /// ```
 /// use ringside::patterns::ring::{hash_bytes, hash_many};
@@ -180,14 +181,14 @@ pub fn hash_many<'a>(keys: impl IntoIterator<Item = &'a [u8]>, out: &mut Vec<Pos
     }
 }
 
-/// Hash `keys` [`md5_lanes::LANES`]` × 8` at a time with [`hash_many`], handing each
+/// Hash `keys` [`md5_lanes::LANES`]` × 4` at a time with [`hash_many`], handing each
 /// batch of positions to `f` in order.
 fn hash_batches<'a>(keys: impl IntoIterator<Item = &'a [u8]>, mut f: impl FnMut(&[Position])) {
     let mut keys = keys.into_iter().peekable();
-    let mut hashes = Vec::with_capacity(md5_lanes::LANES * 8);
+    let mut hashes = Vec::with_capacity(md5_lanes::LANES * 4);
     while keys.peek().is_some() {
         hashes.clear();
-        hash_many(keys.by_ref().take(md5_lanes::LANES * 8), &mut hashes);
+        hash_many(keys.by_ref().take(md5_lanes::LANES * 4), &mut hashes);
         f(&hashes);
     }
 }

@@ -27,6 +27,7 @@
 mod clock;
 mod commands;
 mod interrupt;
+mod key_names;
 mod log;
 mod membership;
 mod pipeline;
@@ -66,6 +67,7 @@ use super::traffic::{Sampler, unit_f64};
 
 pub use interrupt::Interrupt;
 use interrupt::Slicer;
+use key_names::for_key_batches;
 use log::push_log;
 use prefetch::Remote;
 use queue::EventQueue;
@@ -394,34 +396,5 @@ impl Engine {
             peak_to_mean: balance.peak_to_mean(),
             cv: balance.cv(),
         };
-    }
-}
-
-/// Hand the names of `keys` (`key-{i}`, as bytes, in order) to `f` in batches of 64,
-/// formatted into one reused buffer (no allocation per key).
-fn for_key_batches(
-    keys: impl IntoIterator<Item = u32>,
-    mut f: impl FnMut(&mut dyn Iterator<Item = &[u8]>),
-) {
-    use std::fmt::Write as _;
-    const CHUNK: usize = 64;
-    let mut keys = keys.into_iter().peekable();
-    let mut buf = String::with_capacity(CHUNK * 16);
-    let mut ends = Vec::with_capacity(CHUNK);
-    while keys.peek().is_some() {
-        buf.clear();
-        ends.clear();
-        for i in keys.by_ref().take(CHUNK) {
-            // Writing to a String cannot fail.
-            let _ = write!(buf, "key-{i}");
-            ends.push(buf.len());
-        }
-        let mut from = 0;
-        let mut names = ends.iter().map(|&end| {
-            let name = &buf.as_bytes()[from..end];
-            from = end;
-            name
-        });
-        f(&mut names);
     }
 }

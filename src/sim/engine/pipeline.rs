@@ -13,11 +13,12 @@ use crate::sim::route::first_admitting;
 use crate::sim::snapshot::{RecentRequest, RequestOutcome};
 use crate::sim::traffic::{tenant_name, unit_f64};
 
+use super::key_names::for_key_batches;
 use super::log::push_bounded;
 use super::queue::PendingKind;
 use super::recent::Recent;
 use super::servers::{is_down, note_transitions};
-use super::{Engine, LATENCY_TABLE, for_key_batches};
+use super::{Engine, LATENCY_TABLE};
 
 impl Engine {
     /// One request attempt at `self.now`: limiter → ring owners → breakers → server.

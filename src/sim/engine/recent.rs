@@ -1,4 +1,4 @@
-//! The engine's record of a recent request.
+//! [`Recent`]: a recent request as the engine keeps it.
 
 use crate::sim::snapshot::RequestOutcome;
 
@@ -6,9 +6,14 @@ use crate::sim::snapshot::RequestOutcome;
 /// position, which `Engine::recent_requests` hashes only when a snapshot asks.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Recent {
-    pub(super) at_ns: u64,
-    pub(super) key: u32,
-    pub(super) server: Option<u32>,
-    pub(super) outcome: RequestOutcome,
-    pub(super) failed_over: bool,
+    /// Virtual time of the attempt (ns).
+    pub at_ns: u64,
+    /// The request key's index.
+    pub key: u32,
+    /// Id of the server that handled it.
+    pub server: Option<u32>,
+    /// Outcome.
+    pub outcome: RequestOutcome,
+    /// Whether a non-primary owner handled it.
+    pub failed_over: bool,
 }

@@ -1,0 +1,129 @@
+//! The AVX2 backend: the [`LANES`] lanes are two 256-bit registers. Chosen at run time
+//! ([`detect`]) on x86-64 CPUs that have AVX2.
+//!
+//! The only `unsafe` is the call into code compiled for AVX2, made once the CPU is known
+//! to have it; the operations themselves are safe `std::arch` intrinsics inside functions
+//! compiled for AVX2, and registers are built from and read into arrays without pointers.
+
+use std::arch::x86_64::{
+    __m256i, _mm_cvtsi32_si128, _mm256_add_epi32, _mm256_and_si256, _mm256_andnot_si256,
+    _mm256_extract_epi32, _mm256_or_si256, _mm256_set1_epi32, _mm256_setr_epi32, _mm256_sll_epi32,
+    _mm256_srl_epi32, _mm256_xor_si256,
+};
+
+use super::{Compress, K, LANES, S, V};
+
+/// The lanes: two registers of eight.
+type W = [__m256i; 2];
+
+const _: () = assert!(LANES == 16);
+
+/// The AVX2 compression function when this CPU has AVX2.
+pub(super) fn detect() -> Option<Compress> {
+    std::arch::is_x86_feature_detected!("avx2").then_some(compress as Compress)
+}
+
+/// `state += steps(state, block)` on every lane. Private: handed out only by [`detect`].
+fn compress(state: &mut [V; 4], m: &[V; 16]) {
+    // SAFETY: `compress` is reachable only through `detect`, which returned it after
+    // checking that this CPU has AVX2 — the one requirement of `compress_avx2`.
+    unsafe { compress_avx2(state, m) }
+}
+
+#[target_feature(enable = "avx2")]
+fn compress_avx2(state: &mut [V; 4], m: &[V; 16]) {
+    let m: [W; 16] = std::array::from_fn(|i| load(&m[i]));
+    let s = md5_steps!([0, 1, 2, 3].map(|i| load(&state[i])), m);
+    for (v, w) in state.iter_mut().zip(s) {
+        *v = store(w);
+    }
+}
+
+#[target_feature(enable = "avx2")]
+#[inline]
+fn load(v: &V) -> W {
+    let r = |i: usize| {
+        let x = |j: usize| v[i + j] as i32;
+        _mm256_setr_epi32(x(0), x(1), x(2), x(3), x(4), x(5), x(6), x(7))
+    };
+    [r(0), r(8)]
+}
+
+#[target_feature(enable = "avx2")]
+#[inline]
+fn store(w: W) -> V {
+    let mut v = [0; LANES];
+    for (half, x) in v.chunks_exact_mut(8).zip(w) {
+        half.copy_from_slice(&[
+            _mm256_extract_epi32::<0>(x) as u32,
+            _mm256_extract_epi32::<1>(x) as u32,
+            _mm256_extract_epi32::<2>(x) as u32,
+            _mm256_extract_epi32::<3>(x) as u32,
+            _mm256_extract_epi32::<4>(x) as u32,
+            _mm256_extract_epi32::<5>(x) as u32,
+            _mm256_extract_epi32::<6>(x) as u32,
+            _mm256_extract_epi32::<7>(x) as u32,
+        ]);
+    }
+    v
+}
+
+/// `f` on both registers.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn both(x: W, y: W, f: impl Fn(__m256i, __m256i) -> __m256i) -> W {
+    [f(x[0], y[0]), f(x[1], y[1])]
+}
+
+#[target_feature(enable = "avx2")]
+#[inline]
+fn add(x: W, y: W) -> W {
+    both(x, y, |x, y| _mm256_add_epi32(x, y))
+}
+
+#[target_feature(enable = "avx2")]
+#[inline]
+fn and(x: W, y: W) -> W {
+    both(x, y, |x, y| _mm256_and_si256(x, y))
+}
+
+#[target_feature(enable = "avx2")]
+#[inline]
+fn or(x: W, y: W) -> W {
+    both(x, y, |x, y| _mm256_or_si256(x, y))
+}
+
+#[target_feature(enable = "avx2")]
+#[inline]
+fn xor(x: W, y: W) -> W {
+    both(x, y, |x, y| _mm256_xor_si256(x, y))
+}
+
+/// `!x & y`, lane by lane.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn andnot(x: W, y: W) -> W {
+    both(x, y, |x, y| _mm256_andnot_si256(x, y))
+}
+
+#[target_feature(enable = "avx2")]
+#[inline]
+fn not(x: W) -> W {
+    xor(x, splat(u32::MAX))
+}
+
+#[target_feature(enable = "avx2")]
+#[inline]
+fn rotl(x: W, s: u32) -> W {
+    let (left, right) = (
+        _mm_cvtsi32_si128(s as i32),
+        _mm_cvtsi32_si128(32 - s as i32),
+    );
+    x.map(|x| _mm256_or_si256(_mm256_sll_epi32(x, left), _mm256_srl_epi32(x, right)))
+}
+
+#[target_feature(enable = "avx2")]
+#[inline]
+fn splat(k: u32) -> W {
+    [_mm256_set1_epi32(k as i32); 2]
+}
