@@ -3,7 +3,7 @@
 
 use super::score_card::{ReferenceReport, Scores};
 use crate::sim::limits::TRANSITIONS_PER_SERVER;
-use crate::sim::{BreakerState, Command, Engine, TransitionRecord};
+use crate::sim::{BreakerState, Command, Engine, ServerSnapshot, TransitionRecord};
 
 impl Scores {
     /// The scores of `engine`'s run so far.
@@ -12,9 +12,11 @@ impl Scores {
         let arrivals = t.requests - t.retries;
         let ratio = |n: u64, d: u64| (d > 0).then(|| n as f64 / d as f64);
         let judgement = engine.limiter_judgement();
+        // Built once: both the load and the time to open read it.
+        let live = engine.server_stats();
         Self {
             arrivals,
-            peak_to_mean_load: peak_to_mean_load(engine),
+            peak_to_mean_load: peak_to_mean_load(&live),
             moved_fraction: engine
                 .snapshot_membership()
                 .iter()
@@ -31,23 +33,23 @@ impl Scores {
                     checked: j.checked(),
                 }
             }),
-            time_to_open_ms: time_to_open_ms(engine),
+            time_to_open_ms: time_to_open_ms(engine, &live),
             short_circuited: t.short_circuited,
             amplification: ratio(t.requests, arrivals),
         }
     }
 }
 
-fn peak_to_mean_load(engine: &Engine) -> Option<f64> {
-    let loads: Vec<u64> = engine.server_stats().iter().map(|s| s.requests).collect();
-    let total: u64 = loads.iter().sum();
-    let peak = loads.iter().copied().max()?;
-    (total > 0).then(|| peak as f64 * loads.len() as f64 / total as f64)
+/// Among the servers in the ring now (`live`).
+fn peak_to_mean_load(live: &[ServerSnapshot]) -> Option<f64> {
+    let total: u64 = live.iter().map(|s| s.requests).sum();
+    let peak = live.iter().map(|s| s.requests).max()?;
+    (total > 0).then(|| peak as f64 * live.len() as f64 / total as f64)
 }
 
 /// From the scenario's first fault to the first time its server's breaker opened after it
 /// (`None` until it has; also when the transitions kept no longer reach back to the fault).
-fn time_to_open_ms(engine: &Engine) -> Option<f64> {
+fn time_to_open_ms(engine: &Engine, live: &[ServerSnapshot]) -> Option<f64> {
     let (at_ns, server) = engine
         .scenario()
         .events
@@ -56,7 +58,6 @@ fn time_to_open_ms(engine: &Engine) -> Option<f64> {
             Some(Command::InjectFault { server, .. }) => Some((e.at_ns, server)),
             _ => None,
         })?;
-    let live = engine.server_stats();
     let transitions: Vec<&[TransitionRecord]> = live
         .iter()
         .filter(|s| &s.name == server)
