@@ -4,6 +4,7 @@
 //! applies one completely (adding an event-log line) or returns a [`SimError`](super::SimError)
 //! and changes nothing. Every time is in nanoseconds.
 
+use super::compare::Pattern;
 use super::duration::format_duration;
 
 /// A fault injected into a simulated server (healed with [`Command::Heal`]).
@@ -230,6 +231,10 @@ pub enum Command {
     /// Jump to a virtual time (ns): forward by advancing, backward by re-running from the
     /// start as for [`Command::PreviousEvent`].
     JumpTo(u64),
+    /// In a live comparison, give side B the next algorithm the engine runs for this
+    /// pattern (wrapping) and re-run B to now on the same arrivals; refused with
+    /// [`SimError::NotComparing`](super::SimError::NotComparing) by a single engine.
+    CompareNext(Pattern),
 }
 
 impl Command {
@@ -265,6 +270,7 @@ impl Command {
                 | Self::NextEvent
                 | Self::PreviousEvent
                 | Self::JumpTo(_)
+                | Self::CompareNext(_)
         )
     }
 }

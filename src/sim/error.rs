@@ -110,6 +110,12 @@ pub enum SimError {
          re-run would not be deterministic"
     )]
     JumpWithSharedLimiter,
+    /// A comparison command sent to a single run.
+    #[error("not comparing: start with --compare SETTINGS to put a second design beside this one")]
+    NotComparing,
+    /// Side B of a comparison cannot take the next algorithm.
+    #[error("{0}")]
+    Compare(String),
     /// The latency histogram could not be created.
     #[error("latency histogram: {0:?}")]
     Histogram(#[from] hdrhistogram::CreationError),

@@ -25,6 +25,7 @@ pub use crate::sim::command::{
     BURST_CAPACITIES, FAULT_ERROR_RATE, FAULT_FLAP_MS, FAULT_SLOW_MS, MAX_REFILL, MIN_REFILL,
     RATE_FACTOR, REFILL_FACTOR, next_fault,
 };
+use crate::sim::compare::Pattern;
 use crate::sim::{Command, SimError, Snapshot};
 
 /// Lines the event log scrolls per `{` / `}` press or wheel notch.
@@ -174,6 +175,17 @@ pub fn apply(view: &mut ViewState, snap: &Snapshot, action: Action, key: &str) -
             "type a key to trace (Tab: hot keys, Enter: trace, Esc: cancel)".to_string()
         }
         Action::ToggleReplicaArcs => toggle_replica_arcs(view, snap),
+        // Reached only with every panel shown (a focused panel names its pattern).
+        Action::CycleAlgorithm => {
+            if snap.compare.is_none() {
+                refused(view, snap.now_ns, &SimError::NotComparing);
+            } else {
+                let text = "focus a panel first (1 ring, 2 buckets, 3 breakers): c changes its \
+                            pattern in B";
+                view.acknowledge(snap.now_ns, key, text, true);
+            }
+            return Reaction::default();
+        }
         Action::Escape => format!(
             "nothing to close (press {} to quit)",
             keymap::key_for(Action::Quit)
@@ -218,6 +230,7 @@ fn command_for(view: &ViewState, action: Action) -> Option<Command> {
         Action::Reset => Command::Reset,
         Action::NextEvent => Command::NextEvent,
         Action::PreviousEvent => Command::PreviousEvent,
+        Action::CycleAlgorithm => Command::CompareNext(compared_pattern(view.focus())?),
         _ => return None,
     })
 }
@@ -295,6 +308,16 @@ fn toggle_replica_arcs(view: &mut ViewState, snap: &Snapshot) -> String {
     }
 }
 
+/// The pattern a focused panel shows, whose algorithm `c` changes in a comparison.
+fn compared_pattern(focus: Focus) -> Option<Pattern> {
+    match focus {
+        Focus::All => None,
+        Focus::Ring => Some(Pattern::Hashing),
+        Focus::Buckets => Some(Pattern::Limiter),
+        Focus::Breakers => Some(Pattern::Breaker),
+    }
+}
+
 fn set_focus(view: &mut ViewState, focus: Focus) -> String {
     view.set_focus(focus);
     let what = match focus {
@@ -363,6 +386,45 @@ mod tests {
             view.notes().last().map(|n| n.text.as_str()),
             Some("q: quit")
         );
+    }
+
+    #[test]
+    fn c_sends_the_focused_panels_pattern_or_says_what_to_do() {
+        let snap = snapshot();
+        let mut view = ViewState::new(&snap, false);
+        let c = apply(&mut view, &snap, Action::CycleAlgorithm, "c");
+        assert_eq!(c, Reaction::default());
+        let last = view.notes().last().expect("a note");
+        assert!(last.error);
+        assert_eq!(
+            last.text,
+            "refused: not comparing: start with --compare SETTINGS to put a second design \
+             beside this one"
+        );
+        let engine =
+            Engine::from_scenario(&Scenario::builtin("default").unwrap(), Some(1)).unwrap();
+        let scores = crate::sim::compare::Scores::of(&engine);
+        let mut compared = snap.clone();
+        compared.compare = Some(std::sync::Arc::new(crate::sim::Paired {
+            a_settings: "as written".into(),
+            b_settings: "vnodes=8".into(),
+            b: snap.clone(),
+            scores: [scores.clone(), scores],
+        }));
+        apply(&mut view, &compared, Action::CycleAlgorithm, "c");
+        assert_eq!(
+            view.notes().last().unwrap().text,
+            "✗ c: focus a panel first (1 ring, 2 buckets, 3 breakers): c changes its pattern in B"
+        );
+        for (focus, pattern) in [
+            (Focus::Ring, Pattern::Hashing),
+            (Focus::Buckets, Pattern::Limiter),
+            (Focus::Breakers, Pattern::Breaker),
+        ] {
+            view.set_focus(focus);
+            let sent = apply(&mut view, &compared, Action::CycleAlgorithm, "c");
+            assert_eq!(sent.command, Some(Command::CompareNext(pattern)));
+        }
     }
 
     #[test]

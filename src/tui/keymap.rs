@@ -70,6 +70,8 @@ pub enum Action {
     ScrollLogForward,
     /// Cycle the event log's filter: all / scenario / breaker / key / refused.
     CycleLogFilter,
+    /// In a comparison, give side B the next algorithm of the focused panel's pattern.
+    CycleAlgorithm,
     /// Quit.
     Quit,
     /// Suspend to the shell (Ctrl-Z); `fg` resumes.
@@ -346,8 +348,8 @@ pub const KEYMAP: &[Binding] = &[
     },
     Binding {
         keys: &[ch('1')],
-        label: "1 2 3 0",
-        description: "focus ring / buckets / breakers / show all",
+        label: "1 2 3 0 c",
+        description: "focus ring/buckets/breakers/all; c: B's next there",
         action: Action::Focus(Focus::Ring),
         hint: None,
         only: None,
@@ -373,6 +375,15 @@ pub const KEYMAP: &[Binding] = &[
         label: "",
         description: "",
         action: Action::Focus(Focus::All),
+        hint: None,
+        only: None,
+    },
+    // In a comparison: B takes the next algorithm of the focused panel's pattern.
+    Binding {
+        keys: &[ch('c')],
+        label: "",
+        description: "",
+        action: Action::CycleAlgorithm,
         hint: None,
         only: None,
     },

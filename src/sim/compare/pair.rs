@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::score_card::Scores;
-use super::settings::Settings;
+use super::settings::{Pattern, Settings};
 use super::side::{CompareError, side_engine};
 use crate::sim::{Command, Engine, Interrupt, Paired, Scenario, SessionLog, SimError, Snapshot};
 
@@ -15,7 +15,9 @@ pub struct Pair {
     a: Engine,
     b: Engine,
     a_settings: String,
-    b_settings: String,
+    b_settings: Settings,
+    /// The scenario as written (each side is it with its settings), for rebuilding B.
+    scenario: Scenario,
 }
 
 impl Pair {
@@ -31,16 +33,50 @@ impl Pair {
             a: side_engine("a", scenario, a, seed, interrupt.clone())?,
             b: side_engine("b", scenario, b, seed, interrupt)?,
             a_settings: a.to_string(),
-            b_settings: b.to_string(),
+            b_settings: b.clone(),
+            scenario: scenario.clone(),
         })
     }
 
     /// Apply `command` to both sides: side A's answer decides (a command A refuses is
     /// not sent to B, so the sides never drift apart on the commands they took).
     pub fn apply(&mut self, command: Command) -> Result<(), SimError> {
+        if let Command::CompareNext(pattern) = command {
+            return self.next_algorithm(pattern);
+        }
         self.a.apply(command.clone())?;
         // B may refuse what A took (say, a vnode step past B's own count): A's answer stands.
         let _ = self.b.apply(command);
+        Ok(())
+    }
+
+    /// Give B the next algorithm the engine runs for `pattern` and re-run B from the start
+    /// to now on the same seed (so the same arrivals), replaying the live commands B took.
+    /// A is untouched; its event log says what B became.
+    fn next_algorithm(&mut self, pattern: Pattern) -> Result<(), SimError> {
+        let next = self.b_settings.next_algorithm(pattern).ok_or_else(|| {
+            SimError::Compare(format!(
+                "{}: the engine runs only {} so far, nothing to cycle to",
+                pattern.key(),
+                pattern.in_engine().join(", ")
+            ))
+        })?;
+        let settings = self
+            .b_settings
+            .with_algorithm(pattern, next)
+            .map_err(|e| SimError::Compare(format!("B: {e}")))?;
+        let fresh = side_engine(
+            "b",
+            &self.scenario,
+            &settings,
+            Some(self.a.seed()),
+            self.a.interrupt().clone(),
+        )
+        .map_err(|e| SimError::Compare(e.to_string()))?;
+        self.b = self.b.replayed_into(fresh, self.b.now());
+        self.b_settings = settings;
+        self.a
+            .log_command_line(format!("B is now {} (re-run to now)", self.b_settings));
         Ok(())
     }
 
@@ -61,7 +97,7 @@ impl Pair {
         let mut snap = self.a.snapshot();
         snap.compare = Some(Arc::new(Paired {
             a_settings: self.a_settings.clone(),
-            b_settings: self.b_settings.clone(),
+            b_settings: self.b_settings.to_string(),
             b: self.b.snapshot(),
             scores: [Scores::of(&self.a), Scores::of(&self.b)],
         }));

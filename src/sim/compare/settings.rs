@@ -238,6 +238,30 @@ impl Settings {
             .map_or(pattern.in_engine()[0], |(_, v)| v.as_str())
     }
 
+    /// These settings with `pattern`'s algorithm set to `name` (replacing any choice made,
+    /// other settings kept in order). `name` must be one the engine runs.
+    pub fn with_algorithm(&self, pattern: Pattern, name: &str) -> Result<Self, SettingsError> {
+        check_algorithm(pattern, name)?;
+        let mut pairs = self.pairs.clone();
+        match pairs.iter_mut().find(|(k, _)| k == pattern.key()) {
+            Some((_, v)) => *v = name.to_string(),
+            None => pairs.push((pattern.key().to_string(), name.to_string())),
+        }
+        Ok(Self { pairs })
+    }
+
+    /// The algorithm after this side's for `pattern` among those the engine runs, wrapping
+    /// (`None` when the engine runs only one).
+    pub fn next_algorithm(&self, pattern: Pattern) -> Option<&'static str> {
+        let all = pattern.in_engine();
+        if all.len() < 2 {
+            return None;
+        }
+        let current = self.algorithm(pattern);
+        let at = all.iter().position(|a| *a == current).unwrap_or(0);
+        Some(all[(at + 1) % all.len()])
+    }
+
     /// A copy of `scenario` with these settings, validated (a side of a comparison, so
     /// without the scenario's own `compare`).
     pub fn apply(&self, scenario: &Scenario) -> Result<Scenario, SettingsError> {

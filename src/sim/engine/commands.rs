@@ -60,6 +60,7 @@ impl Engine {
                 return self.jump_to(self.previous_event_time());
             }
             Command::JumpTo(at) => return self.jump_to(at),
+            Command::CompareNext(_) => return Err(SimError::NotComparing),
             relative @ (Command::ScaleRefillRate(_)
             | Command::BurstHottest { .. }
             | Command::RemoveServerAt(_)

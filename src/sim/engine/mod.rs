@@ -338,6 +338,11 @@ impl Engine {
         self.reference.as_deref()
     }
 
+    /// Add a command line to the event log now (what a comparison did to its other side).
+    pub fn log_command_line(&mut self, text: String) {
+        push_log(&mut self.log, self.now, LogKind::Command, text);
+    }
+
     /// Current virtual time (ns since the start).
     pub fn now(&self) -> u64 {
         self.now

@@ -72,7 +72,18 @@ impl Engine {
             self.carry_ns = 0.0;
             return Ok(());
         }
-        let mut fresh = Self::build(self.scenario.clone(), self.seed, self.interrupt.clone())?;
+        let fresh = Self::build(self.scenario.clone(), self.seed, self.interrupt.clone())?;
+        let fresh = self.replayed_into(fresh, at_ns);
+        *self = fresh;
+        Ok(())
+    }
+
+    /// `fresh` (a new engine at time zero, of this scenario or of a variant of it) after this
+    /// session's recorded live commands up to `at_ns`, each at its exact time (one it refuses
+    /// is skipped with a log line), advanced to `at_ns`, at this engine's speed and pause.
+    /// A jump back replays into a rebuilt copy of itself; a comparison's side B replays into
+    /// a side with another algorithm.
+    pub fn replayed_into(&self, mut fresh: Engine, at_ns: u64) -> Engine {
         // The entries are already explicit, so they are applied as they are and the session
         // is rebuilt once at the end (recording each one would copy the log every time).
         let mut replayed = Vec::new();
@@ -92,10 +103,9 @@ impl Engine {
             }
         }
         fresh.session = Arc::from(replayed);
-        fresh.advance(at_ns - fresh.now);
+        fresh.advance(at_ns.saturating_sub(fresh.now));
         fresh.speed = self.speed;
         fresh.paused = self.paused;
-        *self = fresh;
-        Ok(())
+        fresh
     }
 }
