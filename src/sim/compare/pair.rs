@@ -109,13 +109,39 @@ impl Pair {
         self.a.now()
     }
 
-    /// Side A's session (the commands, which both sides took).
+    /// Side A's session (the commands, which both sides took), its scenario naming side B's
+    /// settings in `compare`, so a saved session replays as the same comparison.
     pub fn session(&self) -> SessionLog {
-        self.a.session()
+        let mut session = self.a.session();
+        if !self.b_settings.is_empty() {
+            Arc::make_mut(&mut session.scenario).compare = Some(self.b_settings.to_string());
+        }
+        session
     }
 
     /// The interrupt both sides check.
     pub fn interrupt(&self) -> &Interrupt {
         self.a.interrupt()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_saved_comparison_names_side_b() {
+        let sc = Scenario::builtin("default").expect("shipped");
+        let b = Settings::parse("vnodes=8").unwrap();
+        let mut pair =
+            Pair::new(&sc, &Settings::default(), &b, Some(3), Interrupt::default()).expect("valid");
+        pair.advance(1_000_000_000);
+        pair.apply(Command::SetRate(300.0)).unwrap();
+        let saved = pair.session().to_scenario().unwrap();
+        assert_eq!(saved.compare.as_deref(), Some("vnodes=8"));
+        assert_eq!(saved.vnodes, sc.vnodes, "side A's scenario, as written");
+        let none =
+            Pair::new(&sc, &b, &Settings::default(), Some(3), Interrupt::default()).expect("valid");
+        assert_eq!(none.session().to_scenario().unwrap().compare, None);
     }
 }
