@@ -382,6 +382,10 @@ pub struct Paired {
     pub b: Snapshot,
     /// The scores of A, then B.
     pub scores: [Scores; 2],
+    /// Whether the scenario's captions tell this comparison (it names exactly this side B
+    /// in `compare` and A runs it as written); otherwise they were written for one run and
+    /// speak of side A only.
+    pub captions_for_both: bool,
 }
 
 /// The whole simulation at one virtual instant.

@@ -410,6 +410,7 @@ mod tests {
             b_settings: "vnodes=8".into(),
             b: snap.clone(),
             scores: [scores.clone(), scores],
+            captions_for_both: false,
         }));
         apply(&mut view, &compared, Action::CycleAlgorithm, "c");
         assert_eq!(

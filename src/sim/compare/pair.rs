@@ -18,6 +18,8 @@ pub struct Pair {
     b_settings: Settings,
     /// The scenario as written (each side is it with its settings), for rebuilding B.
     scenario: Scenario,
+    /// See [`Paired::captions_for_both`].
+    captions_for_both: bool,
 }
 
 impl Pair {
@@ -35,6 +37,7 @@ impl Pair {
             a_settings: a.to_string(),
             b_settings: b.clone(),
             scenario: scenario.clone(),
+            captions_for_both: a.is_empty() && story_of(scenario).as_ref() == Some(b),
         })
     }
 
@@ -75,6 +78,8 @@ impl Pair {
         .map_err(|e| SimError::Compare(e.to_string()))?;
         self.b = self.b.replayed_into(fresh, self.b.now());
         self.b_settings = settings;
+        // The scenario's captions were written for the B it names, not this one.
+        self.captions_for_both = story_of(&self.scenario).as_ref() == Some(&self.b_settings);
         self.a
             .log_command_line(format!("B is now {} (re-run to now)", self.b_settings));
         Ok(())
@@ -100,6 +105,7 @@ impl Pair {
             b_settings: self.b_settings.to_string(),
             b: self.b.snapshot(),
             scores: [Scores::of(&self.a), Scores::of(&self.b)],
+            captions_for_both: self.captions_for_both,
         }));
         snap
     }
@@ -125,6 +131,11 @@ impl Pair {
     }
 }
 
+/// The side B a scenario's captions were written for (its own `compare`), if any.
+fn story_of(scenario: &Scenario) -> Option<Settings> {
+    Settings::parse(scenario.compare.as_deref()?).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,5 +154,19 @@ mod tests {
         let none =
             Pair::new(&sc, &b, &Settings::default(), Some(3), Interrupt::default()).expect("valid");
         assert_eq!(none.session().to_scenario().unwrap().compare, None);
+    }
+
+    #[test]
+    fn captions_speak_for_both_sides_only_in_the_comparison_they_were_written_for() {
+        let both = |name: &str, a: &str, b: &str| {
+            let sc = Scenario::builtin(name).expect("shipped");
+            let (a, b) = (Settings::parse(a).unwrap(), Settings::parse(b).unwrap());
+            let pair = Pair::new(&sc, &a, &b, Some(3), Interrupt::default()).expect("valid");
+            pair.snapshot().compare.unwrap().captions_for_both
+        };
+        assert!(both("compare-vnodes", "", "vnodes=8"));
+        assert!(!both("compare-vnodes", "", "vnodes=16"));
+        assert!(!both("compare-vnodes", "replicas=2", "vnodes=8"));
+        assert!(!both("default", "", "vnodes=8"));
     }
 }

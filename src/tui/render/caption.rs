@@ -19,9 +19,15 @@ pub fn render(frame: &mut Frame, area: Rect, snap: &Snapshot, theme: &Theme) {
 /// The caption as drawn (in `caption` style, or the scenario name in `title` style): one
 /// paragraph, word-wrapped.
 fn paragraph(snap: &Snapshot, caption: Style, title: Style) -> Paragraph<'_> {
+    // A caption written for one run describes side A of a comparison, and says so.
+    let side = match &snap.compare {
+        Some(pair) if !pair.captions_for_both => "A: ",
+        _ => "",
+    };
     let line = match &snap.caption {
         Some(c) => Line::from(vec![
             Span::styled(" ▶ ", caption),
+            Span::styled(side, caption),
             Span::styled(&*c.text, caption),
         ])
         .style(caption),
