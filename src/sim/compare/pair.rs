@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use super::score_card::Scores;
+use super::scores::measure_lookup_ns;
 use super::settings::Settings;
 use super::side::{CompareError, side_engine};
 use crate::sim::{Command, Engine, Interrupt, Paired, Scenario, SessionLog, SimError, Snapshot};
@@ -16,6 +17,8 @@ pub struct Pair {
     b: Engine,
     a_settings: String,
     b_settings: String,
+    /// Each side's lookup cost, once [`measure_lookups`](Self::measure_lookups) ran.
+    lookup_ns: [Option<f64>; 2],
 }
 
 impl Pair {
@@ -32,7 +35,15 @@ impl Pair {
             b: side_engine("b", scenario, b, seed, interrupt)?,
             a_settings: a.to_string(),
             b_settings: b.to_string(),
+            lookup_ns: [None; 2],
         })
+    }
+
+    /// Measure each side's lookup cost now (wall time, see [`measure_lookup_ns`]); the
+    /// scores carry it from then on. The live dashboard does; `frame` does not, so its
+    /// output stays deterministic.
+    pub fn measure_lookups(&mut self) {
+        self.lookup_ns = [measure_lookup_ns(&self.a), measure_lookup_ns(&self.b)];
     }
 
     /// Apply `command` to both sides: side A's answer decides (a command A refuses is
@@ -63,7 +74,12 @@ impl Pair {
             a_settings: self.a_settings.clone(),
             b_settings: self.b_settings.clone(),
             b: self.b.snapshot(),
-            scores: [Scores::of(&self.a), Scores::of(&self.b)],
+            scores: [(&self.a, self.lookup_ns[0]), (&self.b, self.lookup_ns[1])].map(
+                |(engine, lookup_ns)| Scores {
+                    lookup_ns,
+                    ..Scores::of(engine)
+                },
+            ),
         }));
         snap
     }
