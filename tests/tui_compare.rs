@@ -152,7 +152,7 @@ fn below_its_minimum_the_comparison_says_what_it_needs() {
 #[test]
 fn bad_compare_settings_are_refused_before_the_terminal_is_touched() {
     for (arg, want) in [
-        ("ring=maglev", "ring=maglev: not in the engine yet"),
+        ("ring=chord", "ring=chord: unknown algorithm"),
         ("colour=red", "unknown setting \"colour\""),
     ] {
         let (code, out, err) = ringside(&["--compare", arg]);

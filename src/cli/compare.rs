@@ -9,7 +9,7 @@ use clap::Args;
 
 use ringside::report::Report;
 use ringside::report::compare::{CompareReport, Side};
-use ringside::sim::compare::{Scores, Settings, side_engine};
+use ringside::sim::compare::{Scores, Settings, measure_lookup_ns, side_engine};
 use ringside::sim::{Interrupt, Scenario};
 
 use super::simulate::{parse_duration_arg, run_fast, stop_on_signals};
@@ -82,6 +82,8 @@ pub fn run(args: CompareArgs) -> anyhow::Result<u8> {
         let setup = Instant::now();
         let mut engine = side_engine(name, &scenario, settings, args.seed, interrupt.clone())?;
         let setup_s = setup.elapsed().as_secs_f64();
+        // Measured once at the start, on this side's own structure.
+        let lookup_ns = measure_lookup_ns(&engine);
         let started = Instant::now();
         run_fast(&mut engine, duration, &interrupt);
         if interrupt.is_stopped() {
@@ -89,7 +91,10 @@ pub fn run(args: CompareArgs) -> anyhow::Result<u8> {
             return Ok(u8::try_from(n).unwrap_or(u8::MAX));
         }
         let report = Report::build(&engine, setup_s, started.elapsed().as_secs_f64());
-        let scores = Scores::of(&engine);
+        let scores = Scores {
+            lookup_ns,
+            ..Scores::of(&engine)
+        };
         sides.push(Side {
             settings: settings.to_string(),
             report,

@@ -89,6 +89,7 @@ pub fn run(args: DashboardArgs) -> anyhow::Result<Exit> {
         }
         let build = move |interrupt: Interrupt| -> Result<Pair, BoxError> {
             let mut pair = Pair::new(&scenario, &Settings::default(), &b, seed, interrupt)?;
+            pair.measure_lookups();
             start.apply(&mut pair)?;
             Ok(pair)
         };

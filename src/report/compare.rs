@@ -79,6 +79,12 @@ fn rows(a: &Scores, b: &Scores) -> Vec<(&'static str, String, String)> {
         ("arrivals", both(&|s| s.arrivals.to_string())),
         ("peak/mean load", both(&|s| num(s.peak_to_mean_load, 3))),
         ("keys moved per change", both(&|s| list(&s.moved_fraction))),
+        ("  ideal", both(&|s| list(&s.ideal_fraction))),
+        (
+            "memory/server (bytes)",
+            both(&|s| num(s.memory_per_server_bytes, 0)),
+        ),
+        ("lookup (ns)", both(&|s| num(s.lookup_ns, 1))),
         ("rate-limited", both(&|s| pct(s.rate_limited_fraction))),
         ("wrong decisions", both(&|s| count(s.wrong_decisions))),
         (

@@ -3,6 +3,7 @@
 use thiserror::Error;
 
 use crate::patterns::breaker::BreakerError;
+use crate::patterns::hashing::HashingError;
 use crate::patterns::limiter::LimiterError;
 use crate::patterns::ring::RingError;
 
@@ -128,6 +129,9 @@ pub enum SimError {
     /// Ring refused the change.
     #[error(transparent)]
     Ring(#[from] RingError),
+    /// The hashing algorithm refused the change.
+    #[error(transparent)]
+    Hashing(#[from] HashingError),
     /// Breaker configuration refused.
     #[error(transparent)]
     Breaker(#[from] BreakerError),

@@ -54,6 +54,9 @@ pub const MAX_RING_POINTS: u64 = 4_000_000;
 pub const MAX_TENANTS: u32 = 100_000;
 /// Most distinct request keys (a hash and a popularity-table column each, about 40 bytes).
 pub const MAX_KEYS: u32 = 1_000_000;
+/// Most MD5s one rebuild of the engine's per-key owner table may cost beyond one a key
+/// (rendezvous: keys × servers; multi-probe: keys × probes): about a second.
+pub const MAX_HASHING_WORK: u64 = 50_000_000;
 /// Most requests in one burst (handled at one instant of virtual time).
 pub const MAX_BURST: u32 = 1_000_000;
 /// Longest virtual time a scenario, a `simulate --duration`, a `frame --at`, a timeline

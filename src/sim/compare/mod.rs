@@ -20,5 +20,6 @@ mod side;
 pub use pair::Pair;
 pub use reference::{ReferenceLog, reference_window};
 pub use score_card::{ReferenceReport, Scores};
+pub use scores::{measure_lookup_ns, memory_per_server_bytes};
 pub use settings::{Pattern, Settings, SettingsError};
 pub use side::{CompareError, side_engine};

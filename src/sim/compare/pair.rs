@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use super::score_card::Scores;
+use super::scores::measure_lookup_ns;
 use super::settings::{Pattern, Settings};
 use super::side::{CompareError, side_engine};
 use crate::sim::{Command, Engine, Interrupt, Paired, Scenario, SessionLog, SimError, Snapshot};
@@ -20,6 +21,8 @@ pub struct Pair {
     scenario: Scenario,
     /// See [`Paired::captions_for_both`].
     captions_for_both: bool,
+    /// Each side's lookup cost, once [`measure_lookups`](Self::measure_lookups) ran.
+    lookup_ns: [Option<f64>; 2],
 }
 
 impl Pair {
@@ -38,7 +41,15 @@ impl Pair {
             b_settings: b.clone(),
             scenario: scenario.clone(),
             captions_for_both: a.is_empty() && story_of(scenario).as_ref() == Some(b),
+            lookup_ns: [None; 2],
         })
+    }
+
+    /// Measure each side's lookup cost now (wall time, see [`measure_lookup_ns`]); the
+    /// scores carry it from then on. The live dashboard does; `frame` does not, so its
+    /// output stays deterministic.
+    pub fn measure_lookups(&mut self) {
+        self.lookup_ns = [measure_lookup_ns(&self.a), measure_lookup_ns(&self.b)];
     }
 
     /// Apply `command` to both sides: side A's answer decides (a command A refuses is
@@ -77,6 +88,9 @@ impl Pair {
         )
         .map_err(|e| SimError::Compare(e.to_string()))?;
         self.b = self.b.replayed_into(fresh, self.b.now());
+        if self.lookup_ns[1].is_some() {
+            self.lookup_ns[1] = measure_lookup_ns(&self.b);
+        }
         self.b_settings = settings;
         // The scenario's captions were written for the B it names, not this one.
         self.captions_for_both = story_of(&self.scenario).as_ref() == Some(&self.b_settings);
@@ -104,7 +118,12 @@ impl Pair {
             a_settings: self.a_settings.clone(),
             b_settings: self.b_settings.to_string(),
             b: self.b.snapshot(),
-            scores: [Scores::of(&self.a), Scores::of(&self.b)],
+            scores: [(&self.a, self.lookup_ns[0]), (&self.b, self.lookup_ns[1])].map(
+                |(engine, lookup_ns)| Scores {
+                    lookup_ns,
+                    ..Scores::of(engine)
+                },
+            ),
             captions_for_both: self.captions_for_both,
         }));
         snap

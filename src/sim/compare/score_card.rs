@@ -27,6 +27,16 @@ pub struct Scores {
     /// Hashing: the fraction of keys that changed owner at each membership change, in order
     /// (the changes the engine still keeps).
     pub moved_fraction: Vec<f64>,
+    /// Hashing: the ideal of each of those changes (1/N for an add; for a remove, the
+    /// removed server's share — 1/N on the ring, which keeps its historical ideal).
+    pub ideal_fraction: Vec<f64>,
+    /// Hashing: the bytes of the algorithm's lookup structure per server (see
+    /// [`memory_per_server_bytes`](super::memory_per_server_bytes)).
+    pub memory_per_server_bytes: Option<f64>,
+    /// Hashing: the wall time of one owner lookup from a hashed key (ns), measured once at
+    /// the start ([`measure_lookup_ns`](super::measure_lookup_ns)). A wall measurement: set
+    /// only by the live dashboard and `ringside compare`, never in deterministic output.
+    pub lookup_ns: Option<f64>,
     /// Limiting: rate-limited requests over all requests.
     pub rate_limited_fraction: Option<f64>,
     /// Limiting: decisions that differ from the exact sliding log's (Cloudflare's measure).

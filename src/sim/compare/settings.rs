@@ -5,6 +5,7 @@ use std::fmt;
 
 use thiserror::Error;
 
+use crate::patterns::hashing::HashingError;
 use crate::sim::Scenario;
 use crate::sim::duration::parse_duration;
 
@@ -43,7 +44,14 @@ impl Pattern {
     /// The algorithms the engine runs for this pattern, the scenario's default first.
     pub fn in_engine(self) -> &'static [&'static str] {
         match self {
-            Pattern::Hashing => &["ring"],
+            Pattern::Hashing => &[
+                "ring",
+                "jump",
+                "rendezvous",
+                "maglev",
+                "multi-probe",
+                "bounded-load",
+            ],
             Pattern::Limiter => &["token-bucket"],
             Pattern::Breaker => &["consecutive"],
             Pattern::Retry => &["fixed"],
@@ -90,10 +98,13 @@ enum Parameter {
     FailureThreshold,
     RecoveryTimeout,
     Retries,
+    TableSize,
+    Probes,
+    BalanceFactor,
 }
 
 impl Parameter {
-    const ALL: [Parameter; 7] = [
+    const ALL: [Parameter; 10] = [
         Parameter::Vnodes,
         Parameter::Replicas,
         Parameter::Capacity,
@@ -101,6 +112,9 @@ impl Parameter {
         Parameter::FailureThreshold,
         Parameter::RecoveryTimeout,
         Parameter::Retries,
+        Parameter::TableSize,
+        Parameter::Probes,
+        Parameter::BalanceFactor,
     ];
 
     fn key(self) -> &'static str {
@@ -112,6 +126,9 @@ impl Parameter {
             Parameter::FailureThreshold => "failure_threshold",
             Parameter::RecoveryTimeout => "recovery_timeout",
             Parameter::Retries => "retries",
+            Parameter::TableSize => "table_size",
+            Parameter::Probes => "probes",
+            Parameter::BalanceFactor => "balance_factor",
         }
     }
 
@@ -136,6 +153,15 @@ impl Parameter {
             Parameter::FailureThreshold => sc.breaker.failure_threshold = whole()?,
             Parameter::RecoveryTimeout => sc.breaker.recovery_timeout_ns = parse_duration(value)?,
             Parameter::Retries => sc.traffic.retries = whole()?,
+            Parameter::TableSize => sc.ring.table_size = u64::from(whole()?),
+            Parameter::Probes => sc.ring.probes = whole()?,
+            Parameter::BalanceFactor => {
+                sc.ring.balance_factor = value
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|e| e.is_finite())
+                    .ok_or_else(|| format!("expected a number such as 0.25, got \"{value}\""))?;
+            }
         }
         Ok(())
     }
@@ -275,6 +301,16 @@ impl Settings {
                         reason,
                     })?;
             }
+            if key == Pattern::Hashing.key() {
+                // Checked by `parse`: every name in `in_engine` parses.
+                sc.ring.algorithm =
+                    value
+                        .parse()
+                        .map_err(|e: HashingError| SettingsError::BadValue {
+                            key: Pattern::Hashing.key(),
+                            reason: e.to_string(),
+                        })?;
+            }
         }
         sc.validate()
             .map_err(|p| SettingsError::Invalid(p.to_string()))?;
@@ -342,6 +378,33 @@ mod tests {
     }
 
     #[test]
+    fn ring_settings_choose_the_hashing_algorithm_and_its_parameters() {
+        let s = Settings::parse("ring=maglev,table_size=251,probes=5,balance_factor=0.5").unwrap();
+        let sc = s.apply(&default()).unwrap();
+        assert_eq!(sc.ring.algorithm.name(), "maglev");
+        assert_eq!(
+            (sc.ring.table_size, sc.ring.probes, sc.ring.balance_factor),
+            (251, 5, 0.5)
+        );
+        assert_eq!(s.algorithm(Pattern::Hashing), "maglev");
+        let bad = |t: &str| {
+            Settings::parse(t)
+                .unwrap()
+                .apply(&default())
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            bad("ring=maglev,table_size=250"),
+            "with these settings the scenario is invalid: ring.table_size: table size must be a prime number at most 16777216, got 250"
+        );
+        assert_eq!(
+            bad("balance_factor=x"),
+            "balance_factor: expected a number such as 0.25, got \"x\""
+        );
+    }
+
+    #[test]
     fn empty_settings_leave_the_scenario_as_written() {
         let s = Settings::parse(" ").unwrap();
         assert!(s.is_empty());
@@ -359,8 +422,8 @@ mod tests {
         );
         assert!(err("colour=red").starts_with("unknown setting \"colour\" (known: ring, limiter"));
         assert_eq!(
-            err("ring=maglev"),
-            "ring=maglev: not in the engine yet (the engine runs: ring)"
+            err("breaker=count-window"),
+            "breaker=count-window: not in the engine yet (the engine runs: consecutive)"
         );
         assert!(err("ring=chord").starts_with("ring=chord: unknown algorithm (known: ring, jump"));
         assert_eq!(err("vnodes=8,vnodes=9"), "\"vnodes\" is set twice");

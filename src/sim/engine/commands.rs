@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use super::membership::Change;
+use super::placement::Placement;
 use crate::patterns::Nanos;
 use crate::patterns::breaker::BreakerConfig;
 use crate::patterns::limiter::BucketConfig;
@@ -165,6 +166,8 @@ impl Engine {
             self.breaker_config,
             self.now,
         )?;
+        let keys = self.key_sampler.len() as u32;
+        self.placement.add(&name, self.ring.len(), keys)?;
         let before = self.before_change();
         let id = Arc::make_mut(&mut self.ring).add(&name)?;
         self.next_epoch += 1;
@@ -199,13 +202,20 @@ impl Engine {
         if self.ring.len() <= 1 {
             return Err(SimError::LastServer(name.to_string()));
         }
+        self.placement.remove(name)?;
         let before = self.before_change();
+        let removed_share = before.share_of(id.0);
         Arc::make_mut(&mut self.ring).remove(name)?;
         if let Some(srv) = self.servers.get_mut(id.0 as usize).and_then(Option::take) {
             push_bounded(&mut self.retired, srv.retire(self.now), MEMBERSHIP_CHANGES);
         }
         self.rebuild_ring_tables();
-        let ideal = 1.0 / before.servers as f64;
+        // The ring keeps its ideal of 1/N (the goldens); the others: the removed server's
+        // share of the keys, which is what must move.
+        let ideal = match self.placement {
+            Placement::Ring => 1.0 / before.servers as f64,
+            _ => removed_share,
+        };
         let moved = self.record_change(
             before,
             Change {

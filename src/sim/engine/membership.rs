@@ -34,6 +34,14 @@ pub(super) struct Change<'a> {
     pub ideal: f64,
 }
 
+impl Before {
+    /// The fraction of the keys ring id `id` owned.
+    pub fn share_of(&self, id: u32) -> f64 {
+        let owned = self.owners.iter().filter(|&&o| o == id).count();
+        owned as f64 / self.owners.len().max(1) as f64
+    }
+}
+
 impl Engine {
     /// Take the state a membership change will be measured against.
     pub(super) fn before_change(&self) -> Before {
@@ -114,8 +122,15 @@ impl Engine {
     }
 
     /// The owner id of each key of the population on the current ring ([`NO_OWNER`] on an
-    /// empty one): 4 bytes a key, read from each key's ring point.
+    /// empty one): 4 bytes a key, read from each key's ring point, or from the owner table
+    /// of an algorithm without a ring. Under bounded-load, the ring owner (the owner while
+    /// no server is at capacity).
     pub(super) fn key_owners(&self) -> Vec<u32> {
+        if let Some(table) = self.placement.table() {
+            return (0..self.key_points.len() as u32)
+                .map(|k| table.owner(k))
+                .collect();
+        }
         self.key_points
             .iter()
             .map(|&p| {
@@ -128,8 +143,7 @@ impl Engine {
     }
 }
 
-/// A key's owner on an empty ring.
-const NO_OWNER: u32 = u32::MAX;
+use super::placement::NO_OWNER;
 
 /// The keys whose owner differs between `before` and `after` (same keys, same order), and
 /// per owner id that gained or lost any, `(id, gained, lost)` in id order.

@@ -3,7 +3,11 @@
 //! # Request pipeline
 //! Each request attempt (Poisson arrival, burst or client retry) goes through:
 //! 1. its tenant's token bucket (cost 1) — denied ⇒ `rate_limited`;
-//! 2. the ring: up to `replicas` distinct owners of the request key, clockwise;
+//! 2. the hashing algorithm (`[ring] algorithm`, see `placement.rs`): up to `replicas`
+//!    distinct owners of the request key — on the ring, clockwise; under jump, rendezvous,
+//!    maglev and multi-probe, the key's row of an owner table rebuilt at each membership
+//!    change; under bounded-load, clockwise on the ring skipping servers whose **live**
+//!    load (calls in flight) is at the capacity `ceil((1 + ε) × (calls in flight + 1) / N)`;
 //! 3. each candidate's breaker in turn: the first that grants a permit serves the request
 //!    (a non-primary ⇒ `failed_over`); all reject ⇒ `short_circuited`;
 //! 4. the simulated server, which decides the outcome at dispatch: refused (down / flapping
@@ -31,6 +35,7 @@ mod key_names;
 mod log;
 mod membership;
 mod pipeline;
+mod placement;
 mod prefetch;
 mod queue;
 mod recent;
@@ -50,9 +55,10 @@ use rand::rngs::Xoshiro256PlusPlus;
 
 use crate::patterns::Nanos;
 use crate::patterns::breaker::BreakerConfig;
+use crate::patterns::hashing::{Algorithm, Hashing};
 use crate::patterns::limiter::{BucketConfig, BucketSet};
 use crate::patterns::ring::balance::Balance;
-use crate::patterns::ring::{HashRing, Position, RingBuilder, hash_many};
+use crate::patterns::ring::{HashRing, Position, RingBuilder, ServerId, hash_many};
 
 use super::compare::{ReferenceLog, reference_window};
 use super::error::SimError;
@@ -69,6 +75,7 @@ pub use interrupt::Interrupt;
 use interrupt::Slicer;
 use key_names::for_key_batches;
 use log::push_log;
+use placement::Placement;
 use prefetch::Remote;
 use queue::EventQueue;
 use recent::Recent;
@@ -130,6 +137,11 @@ pub struct Engine {
     /// ([`points_many`](HashRing::points_many)): 4 bytes a key instead of its 16-byte
     /// hash, rebuilt on every membership change.
     key_points: Vec<u32>,
+    /// How owners are found: through `key_points` on the ring, or the algorithm's own
+    /// per-key owner table (see `placement.rs`).
+    placement: Placement,
+    /// Reused for bounded-load's clockwise walk of each request.
+    walk: Vec<ServerId>,
     tenants: Vec<Tenant>,
     /// Every tenant's in-memory bucket, by tenant index.
     buckets: BucketSet,
@@ -254,6 +266,8 @@ impl Engine {
         let breaker_config = breaker_config(&sc.breaker)?;
         let bucket_config = BucketConfig::new(sc.limiter.capacity, sc.limiter.refill_per_sec)?;
         let (ring, servers) = initial_servers(ring, sc, breaker_config, &interrupt)?;
+        let names: Vec<&str> = sc.servers.iter().map(|s| s.name.as_str()).collect();
+        let placement = Placement::new(&sc.ring, sc.vnodes, &names)?;
         let next_epoch = sc.servers.len() as u64;
         let tenant_count = sc.traffic.tenants.max(1) as usize;
         let tenant = Tenant {
@@ -292,6 +306,8 @@ impl Engine {
             tenant_sampler: Sampler::new(sc.traffic.tenants, sc.traffic.tenant_popularity),
             key_sampler: Sampler::new(sc.traffic.keys, sc.traffic.key_popularity),
             key_points: Vec::new(),
+            placement,
+            walk: Vec::new(),
             tenants,
             buckets,
             reference: None,
@@ -366,8 +382,9 @@ impl Engine {
     /// The hash of every request key (`key-0`, `key-1`, …): the active key population.
     /// Computed on each call (the engine keeps each key's ring point, not its hash).
     pub fn key_hashes(&self) -> Vec<Position> {
-        let mut hashes = Vec::with_capacity(self.key_points.len());
-        for_key_batches(0..self.key_points.len() as u32, |names| {
+        let keys = self.key_sampler.len() as u32;
+        let mut hashes = Vec::with_capacity(keys as usize);
+        for_key_batches(0..keys, |names| {
             hash_many(names, &mut hashes);
         });
         hashes
@@ -390,6 +407,13 @@ impl Engine {
                 server: id.0,
             })
             .collect();
+        if let Placement::Table(table) = &mut self.placement {
+            table.rebuild(&self.ring, keys, self.replicas);
+            // No ring: each server's share is its share of the keys.
+            self.shares = table.key_shares(self.servers.len());
+            self.ring_balance = key_balance(&self.shares, self.ring.len());
+            return;
+        }
         let balance = Balance::of(&self.ring);
         self.shares = vec![0.0; self.servers.len()];
         for &(id, share) in balance.shares() {
@@ -401,5 +425,54 @@ impl Engine {
             peak_to_mean: balance.peak_to_mean(),
             cv: balance.cv(),
         };
+    }
+
+    /// The hashing algorithm in force.
+    pub fn hashing_algorithm(&self) -> Algorithm {
+        self.scenario.ring.algorithm
+    }
+
+    /// The hashing algorithm over the servers now, in join order, as the library builds it
+    /// (for measuring a lookup on this side's own structure; the engine's own ring is
+    /// [`ring`](Self::ring)).
+    pub fn hashing(&self) -> Result<Hashing, SimError> {
+        if let Some(t) = self.placement.table() {
+            return Ok(t.hashing().clone());
+        }
+        let names: Vec<(u64, &str)> = self
+            .servers
+            .iter()
+            .flatten()
+            .map(|s| (s.epoch, s.name.as_str()))
+            .collect::<std::collections::BTreeMap<_, _>>()
+            .into_iter()
+            .collect();
+        let params = self.scenario.ring.params(self.ring.vnodes());
+        let algorithm = self.scenario.ring.algorithm;
+        Ok(Hashing::new(
+            algorithm,
+            &params,
+            names.iter().map(|(_, n)| n),
+        )?)
+    }
+}
+
+/// The balance of `shares` (by ring id, zero for empty slots) over `servers` servers:
+/// the largest share times the number of servers, and the shares' coefficient of variation.
+fn key_balance(shares: &[f64], servers: usize) -> RingBalance {
+    if servers == 0 {
+        return RingBalance::default();
+    }
+    let n = servers as f64;
+    let mean = 1.0 / n;
+    let peak = shares.iter().copied().fold(0.0, f64::max);
+    // Empty slots (departed servers) hold no share and are not servers.
+    let live = shares.iter().filter(|&&s| s > 0.0);
+    let empty = n - live.clone().count() as f64;
+    let variance =
+        (live.map(|s| (s - mean).powi(2)).sum::<f64>() + empty.max(0.0) * mean * mean) / n;
+    RingBalance {
+        peak_to_mean: Some(peak * n),
+        cv: Some(variance.sqrt() / mean),
     }
 }

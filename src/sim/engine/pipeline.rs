@@ -15,6 +15,7 @@ use crate::sim::traffic::{tenant_name, unit_f64};
 
 use super::key_names::for_key_batches;
 use super::log::push_bounded;
+use super::placement::{Placement, bounded_owners};
 use super::queue::PendingKind;
 use super::recent::Recent;
 use super::servers::{is_down, note_transitions};
@@ -42,7 +43,6 @@ impl Engine {
             self.totals.retries += 1;
             self.current.retries += 1;
         }
-        let point = self.key_points[key as usize];
         if !self.admit(tenant, decided) {
             self.totals.rate_limited += 1;
             self.current.rate_limited += 1;
@@ -51,7 +51,7 @@ impl Engine {
             return;
         }
         self.current.allowed += 1;
-        let Some((id, permit, failed_over)) = self.choose_owner(point) else {
+        let Some((id, permit, failed_over)) = self.choose_owner(key) else {
             self.totals.short_circuited += 1;
             self.current.short_circuited += 1;
             self.record_recent(key, None, RequestOutcome::ShortCircuited, false);
@@ -111,21 +111,57 @@ impl Engine {
         allowed
     }
 
-    /// The first of the ring owners of the key at ring point `point` whose breaker admits
-    /// the call, with its permit and whether it is not the primary owner (a failover).
-    fn choose_owner(&mut self, point: u32) -> Option<(ServerId, Permit, bool)> {
+    /// The first of `key`'s owners (by the hashing algorithm, see `placement.rs`) whose
+    /// breaker admits the call, with its permit and whether it is not the primary owner
+    /// (a failover).
+    fn choose_owner(&mut self, key: u32) -> Option<(ServerId, Permit, bool)> {
         let now = self.now;
-        let owners = self
-            .ring
-            .owners_from_point(point, self.replicas)
-            .map(|(id, _)| id);
+        let point = self.key_points[key as usize];
+        let mut walk = std::mem::take(&mut self.walk);
+        if let &Placement::BoundedLoad { balance_factor } = &self.placement {
+            self.bounded_walk(point, balance_factor, &mut walk);
+        }
         let (servers, log) = (&mut self.servers, &mut self.log);
-        first_admitting(owners, |id| {
+        let admit = |id: ServerId| {
             let srv = servers.get_mut(id.0 as usize)?.as_mut()?;
             let result = srv.breaker.acquire(Nanos::from_nanos(now));
             note_transitions(srv, log);
             result.ok()
-        })
+        };
+        let chosen = match &self.placement {
+            Placement::Ring => {
+                let owners = self.ring.owners_from_point(point, self.replicas);
+                first_admitting(owners.map(|(id, _)| id), admit)
+            }
+            Placement::Table(table) => first_admitting(table.owners(key), admit),
+            Placement::BoundedLoad { .. } => first_admitting(walk.iter().copied(), admit),
+        };
+        self.walk = walk;
+        chosen
+    }
+
+    /// Bounded loads, live: the owners of the key at ring point `point` with each server's
+    /// in-flight calls as its load, into `walk` (cleared first).
+    pub(super) fn bounded_walk(&self, point: u32, balance_factor: f64, walk: &mut Vec<ServerId>) {
+        walk.clear();
+        let n = self.ring.len();
+        let load = |id: ServerId| {
+            self.servers
+                .get(id.0 as usize)
+                .and_then(Option::as_ref)
+                .map_or(0, |s| u64::from(s.in_flight))
+        };
+        let in_flight = self.servers.iter().flatten();
+        let in_flight = in_flight.map(|s| u64::from(s.in_flight)).sum();
+        let all = self.ring.owners_from_point(point, n).map(|(id, _)| id);
+        bounded_owners(
+            all,
+            load,
+            balance_factor,
+            (in_flight, n),
+            self.replicas,
+            walk,
+        );
     }
 
     /// The simulated server decides the call's outcome now: refused or overloaded calls

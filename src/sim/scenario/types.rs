@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::patterns::hashing::{Algorithm, Params};
 use crate::sim::command::Command;
 use crate::sim::duration::human;
 use crate::sim::traffic::Popularity;
@@ -53,6 +54,70 @@ impl Default for TrafficSpec {
             retry_backoff_ns: 100_000_000,
             retry_jitter: 0.5,
         }
+    }
+}
+
+/// The hashing algorithm and its parameters (`[ring]`): `algorithm` is one of
+/// [`Algorithm::ALL`] by name (`ring`, `jump`, `rendezvous`, `maglev`, `multi-probe`,
+/// `bounded-load`); each algorithm reads only its own parameter (`table_size` for maglev,
+/// `probes` for multi-probe, `balance_factor` for bounded-load). Virtual nodes stay the
+/// top-level `vnodes` (read by `ring` and `bounded-load`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HashingSpec {
+    /// The algorithm.
+    #[serde(with = "algorithm_name")]
+    pub algorithm: Algorithm,
+    /// Maglev's table size M (prime).
+    pub table_size: u64,
+    /// Multi-probe's probes per key K.
+    pub probes: u32,
+    /// Bounded-load's balance factor ε (finite, ≥ 0).
+    pub balance_factor: f64,
+}
+
+impl Default for HashingSpec {
+    fn default() -> Self {
+        let p = Params::default();
+        Self {
+            algorithm: Algorithm::Ring,
+            table_size: p.table_size,
+            probes: p.probes,
+            balance_factor: p.balance_factor,
+        }
+    }
+}
+
+impl HashingSpec {
+    /// Whether this is the default (today's md5 ring), so it is not written back.
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// The library's parameters, with `vnodes` per server.
+    pub fn params(&self, vnodes: u32) -> Params {
+        Params {
+            vnodes,
+            table_size: self.table_size,
+            probes: self.probes,
+            balance_factor: self.balance_factor,
+        }
+    }
+}
+
+/// An [`Algorithm`] read and written by its name.
+mod algorithm_name {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::patterns::hashing::Algorithm;
+
+    pub fn serialize<S: Serializer>(a: &Algorithm, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(a.name())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Algorithm, D::Error> {
+        let name = String::deserialize(d)?;
+        name.trim().parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -188,6 +253,10 @@ pub struct Scenario {
     /// Candidate owners per request (1 = no failover).
     #[serde(default = "two")]
     pub replicas: usize,
+    /// Which hashing algorithm places keys on servers (`[ring]`; `ring` by default, and
+    /// then not written back, so scenarios without it read and write as before).
+    #[serde(default, skip_serializing_if = "HashingSpec::is_default")]
+    pub ring: HashingSpec,
     /// A comparison story: side B's settings (`vnodes=8`: the keys of `ringside compare
     /// --b`), used by the dashboard, `frame` and `compare` when none are given.
     #[serde(default, skip_serializing_if = "Option::is_none")]

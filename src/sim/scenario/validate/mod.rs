@@ -8,18 +8,30 @@ mod values;
 use std::collections::BTreeSet;
 use std::fmt::Display;
 
+use crate::patterns::hashing::{Algorithm, HashingError};
 use crate::sim::compare::Settings;
 use crate::sim::limits::{
-    MAX_KEYS, MAX_NAME_BYTES, MAX_RATE, MAX_RETRIES, MAX_RING_POINTS, MAX_SERVERS, MAX_TENANTS,
-    MAX_VNODES,
+    MAX_HASHING_WORK, MAX_KEYS, MAX_NAME_BYTES, MAX_RATE, MAX_RETRIES, MAX_RING_POINTS,
+    MAX_SERVERS, MAX_TENANTS, MAX_VNODES,
 };
 
 pub use super::problem::{FieldPath, PathPart, Problem};
-use super::types::Scenario;
+use super::types::{HashingSpec, Scenario};
 pub use values::{
     MIN_FLAP_PERIOD_NS, breaker_params, command, duration, factor, fault, limiter_backend, rate,
     ring_size, server_points, weight, weight_points, within,
 };
+
+/// The MD5s one rebuild of the engine's owner table costs beyond hashing each key once:
+/// rendezvous hashes every key with every server, multi-probe every key K times; the
+/// others none.
+pub fn hashing_work(spec: &HashingSpec, keys: u32, servers: usize) -> u64 {
+    match spec.algorithm {
+        Algorithm::Rendezvous => u64::from(keys) * servers as u64,
+        Algorithm::MultiProbe => u64::from(keys) * u64::from(spec.probes),
+        _ => 0,
+    }
+}
 
 fn at(path: FieldPath, message: impl Into<String>) -> Problem {
     Problem {
@@ -146,6 +158,7 @@ impl Scenario {
             Settings::parse(b).map_err(|e| at(key("compare"), e.to_string()))?;
         }
         self.validate_traffic()?;
+        self.validate_hashing()?;
         self.validate_limiter_and_breaker()?;
         self.validate_server_defaults()
     }
@@ -196,6 +209,28 @@ impl Scenario {
             ));
         }
         Ok(())
+    }
+
+    /// `[ring]`: the parameter the chosen algorithm reads, and the work its per-key owner
+    /// table costs at each membership change (see [`MAX_HASHING_WORK`]).
+    fn validate_hashing(&self) -> Result<(), Problem> {
+        let h = &self.ring;
+        h.params(self.vnodes).validate(h.algorithm).map_err(|e| {
+            let field = match e {
+                HashingError::TableSize(_) => "table_size",
+                HashingError::Probes(_) => "probes",
+                HashingError::BalanceFactor(_) => "balance_factor",
+                _ => "algorithm",
+            };
+            at(key2("ring", field), format!("ring.{field}: {e}"))
+        })?;
+        let work = hashing_work(h, self.traffic.keys, self.servers.len());
+        limit(
+            key2("ring", "algorithm"),
+            "hashes per owner-table rebuild (keys × servers for rendezvous, keys × probes for multi-probe)",
+            work,
+            MAX_HASHING_WORK,
+        )
     }
 
     fn validate_limiter_and_breaker(&self) -> Result<(), Problem> {
