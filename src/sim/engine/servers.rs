@@ -169,6 +169,7 @@ pub(super) fn departed(retired: &VecDeque<RetiredServer>, now: u64) -> Vec<Depar
 fn reason_str(r: Reason) -> &'static str {
     match r {
         Reason::FailureThreshold => "failure_threshold",
+        Reason::RateThreshold => "rate_threshold",
         Reason::RecoveryTimeout => "recovery_timeout",
         Reason::ProbeFailed => "probe_failed",
         Reason::ProbesSucceeded => "probes_succeeded",
