@@ -7,6 +7,7 @@ use thiserror::Error;
 
 use crate::sim::Scenario;
 use crate::sim::duration::parse_duration;
+use crate::sim::scenario::{BreakerPolicy, RetryPolicy};
 
 /// A pattern whose algorithm a comparison can choose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,8 +46,8 @@ impl Pattern {
         match self {
             Pattern::Hashing => &["ring"],
             Pattern::Limiter => &["token-bucket"],
-            Pattern::Breaker => &["consecutive"],
-            Pattern::Retry => &["fixed"],
+            Pattern::Breaker => &["consecutive", "count-window", "time-window"],
+            Pattern::Retry => &["fixed", "budget"],
         }
     }
 
@@ -90,10 +91,21 @@ enum Parameter {
     FailureThreshold,
     RecoveryTimeout,
     Retries,
+    // The breaker's window policies.
+    WindowCalls,
+    WindowSecs,
+    MinimumCalls,
+    FailureRate,
+    SlowCall,
+    SlowCallRate,
+    // The retry budget.
+    RetryBudgetPercent,
+    RetryMinPerSec,
+    RetryBudgetWindowSecs,
 }
 
 impl Parameter {
-    const ALL: [Parameter; 7] = [
+    const ALL: [Parameter; 16] = [
         Parameter::Vnodes,
         Parameter::Replicas,
         Parameter::Capacity,
@@ -101,6 +113,15 @@ impl Parameter {
         Parameter::FailureThreshold,
         Parameter::RecoveryTimeout,
         Parameter::Retries,
+        Parameter::WindowCalls,
+        Parameter::WindowSecs,
+        Parameter::MinimumCalls,
+        Parameter::FailureRate,
+        Parameter::SlowCall,
+        Parameter::SlowCallRate,
+        Parameter::RetryBudgetPercent,
+        Parameter::RetryMinPerSec,
+        Parameter::RetryBudgetWindowSecs,
     ];
 
     fn key(self) -> &'static str {
@@ -112,6 +133,15 @@ impl Parameter {
             Parameter::FailureThreshold => "failure_threshold",
             Parameter::RecoveryTimeout => "recovery_timeout",
             Parameter::Retries => "retries",
+            Parameter::WindowCalls => "window_calls",
+            Parameter::WindowSecs => "window_secs",
+            Parameter::MinimumCalls => "minimum_calls",
+            Parameter::FailureRate => "failure_rate",
+            Parameter::SlowCall => "slow_call",
+            Parameter::SlowCallRate => "slow_call_rate",
+            Parameter::RetryBudgetPercent => "retry_budget_percent",
+            Parameter::RetryMinPerSec => "retry_min_per_sec",
+            Parameter::RetryBudgetWindowSecs => "retry_budget_window_secs",
         }
     }
 
@@ -136,6 +166,15 @@ impl Parameter {
             Parameter::FailureThreshold => sc.breaker.failure_threshold = whole()?,
             Parameter::RecoveryTimeout => sc.breaker.recovery_timeout_ns = parse_duration(value)?,
             Parameter::Retries => sc.traffic.retries = whole()?,
+            Parameter::WindowCalls => sc.breaker.window_calls = whole()?,
+            Parameter::WindowSecs => sc.breaker.window_secs = whole()?,
+            Parameter::MinimumCalls => sc.breaker.minimum_calls = whole()?,
+            Parameter::FailureRate => sc.breaker.failure_rate = whole()?,
+            Parameter::SlowCall => sc.breaker.slow_call_ns = parse_duration(value)?,
+            Parameter::SlowCallRate => sc.breaker.slow_call_rate = whole()?,
+            Parameter::RetryBudgetPercent => sc.traffic.retry_budget_percent = whole()?,
+            Parameter::RetryMinPerSec => sc.traffic.retry_min_per_sec = whole()?,
+            Parameter::RetryBudgetWindowSecs => sc.traffic.retry_budget_window_secs = whole()?,
         }
         Ok(())
     }
@@ -251,6 +290,9 @@ impl Settings {
                         reason,
                     })?;
             }
+            if let Some(pattern) = Pattern::of_key(key) {
+                apply_breaker_or_retry(pattern, &mut sc, value);
+            }
         }
         sc.validate()
             .map_err(|p| SettingsError::Invalid(p.to_string()))?;
@@ -266,6 +308,24 @@ impl fmt::Display for Settings {
         }
         let text: Vec<String> = self.pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
         f.write_str(&text.join(","))
+    }
+}
+
+/// Set the breaker's trip policy or the clients' retry policy named `name` (checked by
+/// [`check_algorithm`]) on `sc`; other patterns are left to their own code.
+fn apply_breaker_or_retry(pattern: Pattern, sc: &mut Scenario, name: &str) {
+    match pattern {
+        Pattern::Breaker => {
+            if let Some(policy) = BreakerPolicy::of_name(name) {
+                sc.breaker.policy = policy;
+            }
+        }
+        Pattern::Retry => {
+            if let Some(policy) = RetryPolicy::of_name(name) {
+                sc.traffic.retry_policy = policy;
+            }
+        }
+        Pattern::Hashing | Pattern::Limiter => {}
     }
 }
 
@@ -314,6 +374,54 @@ mod tests {
         assert_eq!(
             s.to_string(),
             "vnodes=8,capacity=50,refill=12.5,recovery_timeout=2s,retries=2"
+        );
+    }
+
+    #[test]
+    fn breaker_and_retry_policies_set_their_scenario_fields() {
+        let s = Settings::parse(
+            "breaker=count-window,window_calls=20,minimum_calls=10,failure_rate=30,\
+             slow_call=2s,slow_call_rate=80,window_secs=5,retry=budget,\
+             retry_budget_percent=10,retry_min_per_sec=2,retry_budget_window_secs=5",
+        )
+        .unwrap();
+        let sc = s.apply(&default()).unwrap();
+        let b = sc.breaker;
+        assert_eq!(b.policy, BreakerPolicy::CountWindow);
+        assert_eq!(
+            (
+                b.window_calls,
+                b.minimum_calls,
+                b.failure_rate,
+                b.slow_call_rate
+            ),
+            (20, 10, 30, 80)
+        );
+        assert_eq!((b.slow_call_ns, b.window_secs), (2_000_000_000, 5));
+        let t = &sc.traffic;
+        assert_eq!(t.retry_policy, RetryPolicy::Budget);
+        assert_eq!(
+            (
+                t.retry_budget_percent,
+                t.retry_min_per_sec,
+                t.retry_budget_window_secs
+            ),
+            (10, 2, 5)
+        );
+        assert_eq!(s.algorithm(Pattern::Breaker), "count-window");
+        let time = Settings::parse("breaker=time-window").unwrap();
+        assert_eq!(
+            time.apply(&default()).unwrap().breaker.policy,
+            BreakerPolicy::TimeWindow
+        );
+        let too_few = Settings::parse("breaker=count-window,window_calls=5,minimum_calls=6")
+            .unwrap()
+            .apply(&default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            too_few.contains("breaker.minimum_calls (6) must be at most breaker.window_calls (5)"),
+            "{too_few}"
         );
     }
 

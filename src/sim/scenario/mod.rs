@@ -17,7 +17,8 @@ use toml::de::{DeTable, DeValue};
 pub use error::ScenarioError;
 use problem::{FieldPath, PathPart, Problem};
 pub use types::{
-    BreakerSpec, LimiterSpec, Scenario, ServerDefaults, ServerSpec, TimelineEvent, TrafficSpec,
+    BreakerPolicy, BreakerSpec, LimiterSpec, RetryPolicy, Scenario, ServerDefaults, ServerSpec,
+    TimelineEvent, TrafficSpec,
 };
 
 use super::error::SimError;

@@ -127,6 +127,8 @@ impl Board {
                         .map_or("–".to_string(), |ms| format!("{ms:.1}ms"))
                 }),
                 ("short-circuited", |s| compact(s.short_circuited)),
+                ("failed before open", |s| count(s.failed_before_open)),
+                ("false trips", |s| compact(s.false_trips)),
             ],
             Board::Retries => &[
                 ("arrivals", |s| compact(s.arrivals)),
@@ -134,6 +136,7 @@ impl Board {
                     s.amplification
                         .map_or("–".to_string(), |x| format!("×{x:.2}"))
                 }),
+                ("retries refused", |s| compact(s.retries_refused)),
             ],
         }
     }
