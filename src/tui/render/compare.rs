@@ -126,9 +126,9 @@ impl Board {
                     s.time_to_open_ms
                         .map_or("–".to_string(), |ms| format!("{ms:.1}ms"))
                 }),
-                ("short-circuited", |s| compact(s.short_circuited)),
                 ("failed before open", |s| count(s.failed_before_open)),
                 ("false trips", |s| compact(s.false_trips)),
+                ("short-circuited", |s| compact(s.short_circuited)),
             ],
             Board::Retries => &[
                 ("arrivals", |s| compact(s.arrivals)),
