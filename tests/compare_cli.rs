@@ -310,16 +310,8 @@ fn bad_settings_are_refused_with_a_clear_message() {
 }
 
 #[test]
-fn the_readme_capture_is_what_compare_prints() {
+fn the_readme_captures_are_what_compare_prints() {
     let readme = include_str!("../README.md");
-    let start = readme
-        .find("$ ringside compare --b vnodes=8 --duration 30s\n")
-        .expect("the capture in README");
-    let body = &readme[start..];
-    let body = &body[body.find('\n').unwrap() + 1..];
-    let shown = &body[..body.find("```").unwrap()];
-    let (code, out, err) = ringside(&["compare", "--b", "vnodes=8", "--duration", "30s"]);
-    assert_eq!(code, 0, "{err}");
     // The lookup cost is a wall measurement: its row is there, its value varies.
     let steady = |text: &str| -> Vec<String> {
         text.trim_end()
@@ -330,11 +322,25 @@ fn the_readme_capture_is_what_compare_prints() {
             })
             .collect()
     };
-    assert_eq!(
-        steady(shown),
-        steady(&out),
-        "README capture is stale: regenerate it with `ringside compare --b vnodes=8 --duration 30s`"
-    );
+    for command in [
+        "compare --b vnodes=8 --duration 30s",
+        "compare --scenario retry-storm --b retry=budget --duration 30s",
+    ] {
+        let start = readme
+            .find(&format!("$ ringside {command}\n"))
+            .expect("the capture in README");
+        let body = &readme[start..];
+        let body = &body[body.find('\n').unwrap() + 1..];
+        let shown = &body[..body.find("```").unwrap()];
+        let args: Vec<&str> = command.split(' ').collect();
+        let (code, out, err) = ringside(&args);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(
+            steady(shown),
+            steady(&out),
+            "README capture is stale: regenerate it with `ringside {command}`"
+        );
+    }
 }
 
 /// The `compare-vnodes` story says what the audience will see.
@@ -378,4 +384,111 @@ fn the_compare_vnodes_story_is_true() {
     let (code, _, err) = ringside(&["compare", "--duration", "1s"]);
     assert_ne!(code, 0);
     assert!(err.contains("--b: what side B changes is needed"), "{err}");
+}
+
+/// Automatic openings in a report's server rows (operators' actions excluded): all of the
+/// run's when fewer than the transitions a server keeps.
+fn automatic_opens(server: &Value) -> u64 {
+    let ts = server["transitions"].as_array().unwrap();
+    assert!(ts.len() < 256, "transitions no longer reach back");
+    ts.iter()
+        .filter(|t| t["to"] == "open")
+        .filter(|t| !matches!(t["reason"].as_str(), Some("forced_open" | "reset")))
+        .count() as u64
+}
+
+/// `breaker=count-window` on the `compare-breakers` story: the same first attempts on both
+/// sides, the breaking scores recomputed from each side's report, and the story's claims.
+#[test]
+fn breaker_count_window_scores_follow_the_reports() {
+    let (code, out, err) = ringside(&[
+        "compare",
+        "--scenario",
+        "compare-breakers",
+        "--b",
+        "breaker=count-window",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(arrivals_per_second(&v["a"]), arrivals_per_second(&v["b"]));
+    let fault_at_s = 12.0;
+    for side in [&v["a"], &v["b"]] {
+        let s = &side["scores"];
+        let servers = side["servers"].as_array().unwrap();
+        let beta = servers.iter().find(|x| x["name"] == "beta").unwrap();
+        // Time to open: the faulted server's first opening at or after the fault.
+        let opened = beta["transitions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["to"] == "open")
+            .map(|t| t["at_s"].as_f64().unwrap())
+            .find(|&at| at >= fault_at_s)
+            .unwrap();
+        let got = s["time_to_open_ms"].as_f64().unwrap();
+        assert!(((opened - fault_at_s) * 1e3 - got).abs() < 1e-3, "{got}");
+        // False trips: automatic openings on the servers never faulted.
+        let false_trips: u64 = servers
+            .iter()
+            .filter(|x| x["name"] != "beta")
+            .map(automatic_opens)
+            .sum();
+        assert_eq!(s["false_trips"].as_u64(), Some(false_trips));
+        assert_eq!(s["short_circuited"], side["totals"]["short_circuited"]);
+        assert!(s["failed_before_open"].as_u64().unwrap() >= 1);
+    }
+    let score = |side: &str, k: &str| v[side]["scores"][k].as_f64().unwrap();
+    // The story: consecutive trips on healthy servers, the window does not; it opens later
+    // on the dead one, after more failed calls.
+    assert!(score("a", "false_trips") >= 1.0);
+    assert_eq!(score("b", "false_trips"), 0.0);
+    assert!(score("b", "time_to_open_ms") > score("a", "time_to_open_ms"));
+    assert!(score("b", "failed_before_open") > score("a", "failed_before_open"));
+}
+
+/// `retry=budget` on `retry-storm`: the same first attempts, fewer retries, the refused
+/// ones counted, and no more retries than the budget allows.
+#[test]
+fn retry_budget_caps_the_retries_and_counts_the_refused() {
+    let (code, out, err) = ringside(&[
+        "compare",
+        "--scenario",
+        "retry-storm",
+        "--b",
+        "retry=budget",
+        "--duration",
+        "30s",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let (a, b) = (&v["a"], &v["b"]);
+    assert_eq!(arrivals_per_second(a), arrivals_per_second(b));
+    let t = |side: &Value, k: &str| side["totals"][k].as_u64().unwrap_or(0);
+    for side in [a, b] {
+        let s = &side["scores"];
+        let arrivals = t(side, "requests") - t(side, "retries");
+        let amp = s["amplification"].as_f64().unwrap();
+        let want = t(side, "requests") as f64 / arrivals as f64;
+        assert!((amp - want).abs() <= 1e-12 * want, "{amp} vs {want}");
+        assert_eq!(
+            s["retries_refused"].as_u64(),
+            Some(t(side, "retries_refused"))
+        );
+    }
+    assert_eq!(t(a, "retries_refused"), 0);
+    assert!(t(b, "retries_refused") > 0);
+    assert!(t(b, "retries") < t(a, "retries"));
+    // Every aligned 10 s window allows at most 10 retries a second (100) plus 20% of the
+    // first attempts deposited in it (+1: the last one allowed is checked before counting).
+    let arrivals = t(b, "requests") - t(b, "retries");
+    let windows = 3;
+    assert!(
+        t(b, "retries") as f64 <= 0.2 * arrivals as f64 + (101 * windows) as f64,
+        "{} retries for {arrivals} first attempts",
+        t(b, "retries")
+    );
 }

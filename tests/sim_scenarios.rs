@@ -18,7 +18,8 @@ fn each_shipped_scenario_loads_and_runs_60s() {
             "ring-story",
             "limiter-story",
             "breaker-story",
-            "compare-vnodes"
+            "compare-vnodes",
+            "compare-breakers"
         ]
     );
     for name in names {
@@ -254,4 +255,57 @@ fn missing_parameters_and_bad_values() {
         Scenario::load("no-such-scenario"),
         Err(ScenarioError::Unknown { .. })
     ));
+}
+
+#[test]
+fn breaker_policy_and_retry_budget_fields_are_checked() {
+    let (line, _, msg) = at(&format!("{BASE}[breaker]\npolicy = \"sliding\"\n"));
+    assert_eq!(line, 7);
+    assert!(
+        msg.contains("unknown variant `sliding`") && msg.contains("count-window"),
+        "{msg}"
+    );
+    let (line, _, msg) = at(&format!(
+        "{BASE}[breaker]\npolicy = \"count-window\"\nwindow_calls = 10\nminimum_calls = 20\n"
+    ));
+    assert_eq!(line, 9);
+    assert!(
+        msg.contains("breaker.minimum_calls (20) must be at most breaker.window_calls (10)"),
+        "{msg}"
+    );
+    let (_, _, msg) = at(&format!("{BASE}[breaker]\nfailure_rate = 0\n"));
+    assert!(
+        msg.contains("breaker.failure_rate must be within 1..=100 (%), got 0"),
+        "{msg}"
+    );
+    let (_, _, msg) = at(&format!("{BASE}[breaker]\nwindow_secs = 0\n"));
+    assert!(
+        msg.contains("breaker.window_secs must be within 1..=3600"),
+        "{msg}"
+    );
+    let (_, _, msg) = at(&format!("{BASE}[traffic]\nretry_policy = \"forever\"\n"));
+    assert!(
+        msg.contains("unknown variant `forever`") && msg.contains("budget"),
+        "{msg}"
+    );
+    let (_, _, msg) = at(&format!("{BASE}[traffic]\nretry_budget_window_secs = 61\n"));
+    assert!(
+        msg.contains("traffic.retry_budget_window_secs must be within 1..=60, got 61"),
+        "{msg}"
+    );
+    // Written back only when not the default: a window scenario round-trips.
+    let text = format!(
+        "{BASE}[breaker]\npolicy = \"time-window\"\nwindow_secs = 5\nslow_call = \"2s\"\n[traffic]\nretry_policy = \"budget\"\nretries = 2\n"
+    );
+    let sc = Scenario::from_toml(&text, "ok.toml").unwrap();
+    let again = Scenario::from_toml(&sc.to_toml().unwrap(), "again.toml").unwrap();
+    assert_eq!(again, sc);
+    let plain = Scenario::from_toml(BASE, "plain.toml")
+        .unwrap()
+        .to_toml()
+        .unwrap();
+    assert!(
+        !plain.contains("policy") && !plain.contains("window"),
+        "{plain}"
+    );
 }

@@ -241,3 +241,56 @@ fn a_focused_pattern_gets_the_whole_screen_for_its_pair() {
     );
     assert_snapshot!("compare_ring_120x40", out);
 }
+
+/// The `compare-breakers` story at 20 s: its own side B (`breaker=count-window`), the
+/// breaking scoreboard showing the headless scores of the same run, and B's breaker rows
+/// reading the window's failure rate against its threshold.
+#[test]
+fn the_compare_breakers_story_on_screen() {
+    let (code, screen, err) = ringside(&[
+        "frame",
+        "--scenario",
+        "compare-breakers",
+        "--at",
+        "20s",
+        "--size",
+        "120x40",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_snapshot!("compare_breakers_120x40", screen);
+    let (code, out, err) = ringside(&[
+        "compare",
+        "--scenario",
+        "compare-breakers",
+        "--duration",
+        "20s",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let score = |side: &str, key: &str| v[side]["scores"][key].as_u64().unwrap().to_string();
+    let board = scoreboard(&screen);
+    assert_eq!(
+        measure(&board, "failed before open"),
+        (
+            score("a", "failed_before_open"),
+            score("b", "failed_before_open")
+        )
+    );
+    assert_eq!(
+        measure(&board, "false trips"),
+        (score("a", "false_trips"), score("b", "false_trips"))
+    );
+    let ms = |side: &str| {
+        format!(
+            "{:.1}ms",
+            v[side]["scores"]["time_to_open_ms"].as_f64().unwrap()
+        )
+    };
+    assert_eq!(measure(&board, "fault → open"), (ms("a"), ms("b")));
+    // A counts consecutive failures, B the window's failure rate (threshold 50%).
+    let rows: Vec<&str> = screen.lines().filter(|l| l.contains("─closed")).collect();
+    assert!(rows.iter().any(|r| r.contains("/5 failures")), "{rows:#?}");
+    assert!(rows.iter().any(|r| r.contains("%/50% failed")), "{rows:#?}");
+}

@@ -11,7 +11,7 @@ use super::stripes::StripedCounters;
 use crate::patterns::Nanos;
 use crate::patterns::breaker::{
     BreakerConfig, CircuitBreaker, Counters, FORCED_OPEN_RETRY_AFTER, Forced, Outcome, Permit,
-    Rejected, State,
+    Rejected, State, TripPolicy,
 };
 
 /// Why [`SyncBreaker::call`] did not return the call's value.
@@ -214,6 +214,7 @@ impl SyncBreaker {
             return Ok(Permit {
                 generation: word >> 1,
                 probe: false,
+                acquired_at: Nanos::ZERO,
             });
         }
         let open_until = Nanos::from_nanos(self.open_until.load(Ordering::Acquire));
@@ -316,7 +317,10 @@ impl SyncBreaker {
 }
 
 fn publish_word(cb: &CircuitBreaker) -> u64 {
-    let fast = cb.state() == State::Closed && cb.consecutive_failures() == 0;
+    // A window policy judges every call (and times it), so only consecutive has a fast path.
+    let fast = cb.config().policy() == TripPolicy::Consecutive
+        && cb.state() == State::Closed
+        && cb.consecutive_failures() == 0;
     (cb.generation() << 1) | u64::from(fast)
 }
 

@@ -93,7 +93,10 @@ fn rows(a: &Scores, b: &Scores) -> Vec<(&'static str, String, String)> {
         ),
         ("time to open (ms)", both(&|s| num(s.time_to_open_ms, 1))),
         ("short-circuited", both(&|s| s.short_circuited.to_string())),
+        ("failed before open", both(&|s| count(s.failed_before_open))),
+        ("false trips", both(&|s| s.false_trips.to_string())),
         ("amplification", both(&|s| num(s.amplification, 3))),
+        ("retries refused", both(&|s| s.retries_refused.to_string())),
     ];
     entries.into_iter().map(|(n, (x, y))| (n, x, y)).collect()
 }

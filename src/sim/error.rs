@@ -5,6 +5,7 @@ use thiserror::Error;
 use crate::patterns::breaker::BreakerError;
 use crate::patterns::hashing::HashingError;
 use crate::patterns::limiter::LimiterError;
+use crate::patterns::retry::BudgetError;
 use crate::patterns::ring::RingError;
 
 use super::duration::format_duration;
@@ -138,6 +139,9 @@ pub enum SimError {
     /// Limiter configuration refused.
     #[error(transparent)]
     Limiter(#[from] LimiterError),
+    /// Retry budget refused.
+    #[error(transparent)]
+    RetryBudget(#[from] BudgetError),
     /// [`Command::StepVnodes`](super::Command::StepVnodes) past the end of
     /// [`VNODE_STEPS`](super::command::VNODE_STEPS).
     #[error("already at {0} vnodes per server: the {1} step of 1, 2, 4 … 150, 500")]

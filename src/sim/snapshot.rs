@@ -54,6 +54,22 @@ pub struct BreakerProgress {
     pub probe_at_ns: Option<u64>,
     /// Held open or closed by an operator (no automatic transition until reset).
     pub forced: bool,
+    /// Under a window policy (`count-window`, `time-window`): the window's calls and
+    /// failures, which then decide instead of the consecutive failures.
+    pub window: Option<WindowProgress>,
+}
+
+/// A window policy's window as of now, and its thresholds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WindowProgress {
+    /// Calls in the window.
+    pub calls: u64,
+    /// Of those, failures.
+    pub failures: u64,
+    /// Calls the window must hold before it is judged.
+    pub minimum_calls: u32,
+    /// Failure rate (%) that opens the breaker.
+    pub failure_rate_percent: u32,
 }
 
 /// A server removed from the ring, kept in snapshots while its history may still be drawn
@@ -198,6 +214,14 @@ pub struct Totals {
     pub failed_over: u64,
     /// Attempts that were client retries (a subset of requests).
     pub retries: u64,
+    /// Client retries the retry budget refused (never made, so not in `requests`);
+    /// written only when some were.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub retries_refused: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Totals {

@@ -655,7 +655,10 @@ mod tests {
             lookup(&press(KeyCode::Char('c'), KeyModifiers::CONTROL)),
             Some(Action::Quit)
         );
-        assert_eq!(lookup(&press(KeyCode::Char('c'), none)), None);
+        assert_eq!(
+            lookup(&press(KeyCode::Char('c'), none)),
+            Some(Action::CycleAlgorithm)
+        );
         assert_eq!(
             lookup(&press(KeyCode::Char('z'), KeyModifiers::CONTROL)),
             Some(Action::Suspend)

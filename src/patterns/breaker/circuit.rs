@@ -5,8 +5,10 @@ use std::collections::VecDeque;
 use super::config::BreakerConfig;
 use super::counters::Counters;
 use super::permit::{Outcome, Permit, Rejected};
+use super::policy::TripPolicy;
 use super::state::{Forced, State};
 use super::transition::{Reason, Transition};
+use super::window::{CallWindow, WindowTally};
 use crate::patterns::Nanos;
 
 /// `retry_after` reported while forced open: there is no timeout to wait for.
@@ -73,8 +75,10 @@ pub struct CircuitBreaker {
     state: State,
     forced: Option<Forced>,
     generation: u64,
-    /// Closed: consecutive failures so far.
+    /// Closed: consecutive failures so far (consecutive policy).
     consecutive_failures: u32,
+    /// Closed: the recent calls (window policies).
+    window: CallWindow,
     /// Half-open: probe successes so far.
     probe_successes: u32,
     /// Half-open: probe permits issued and not yet recorded or cancelled.
@@ -94,6 +98,7 @@ impl CircuitBreaker {
             forced: None,
             generation: 0,
             consecutive_failures: 0,
+            window: CallWindow::new(config.policy()),
             probe_successes: 0,
             probes_in_flight: 0,
             changed_at: Nanos::ZERO,
@@ -114,16 +119,23 @@ impl CircuitBreaker {
     }
 
     /// [`acquire`](Self::acquire) with a lazily read clock: `now` is called at most
-    /// once, and only when the time matters (while open). A closed breaker never
-    /// calls it, which keeps clock reads off the hot path of `realtime::SyncBreaker`.
+    /// once, and only when the time matters (while open, or closed under a window policy,
+    /// whose permits carry their acquire time for slow calls). A closed breaker under the
+    /// consecutive policy never calls it, which keeps clock reads off the hot path of
+    /// `realtime::SyncBreaker`.
     #[inline]
     pub fn acquire_with_clock(&mut self, now: impl FnOnce() -> Nanos) -> Result<Permit, Rejected> {
         match self.state {
             State::Closed => {
                 self.counters.calls += 1;
+                let acquired_at = match self.config.policy() {
+                    TripPolicy::Consecutive => Nanos::ZERO,
+                    _ => now(),
+                };
                 Ok(Permit {
                     generation: self.generation,
                     probe: false,
+                    acquired_at,
                 })
             }
             State::Open => {
@@ -172,16 +184,7 @@ impl CircuitBreaker {
             return;
         }
         match (self.state, outcome) {
-            (State::Closed, Outcome::Success) => self.consecutive_failures = 0,
-            (State::Closed, Outcome::Failure) => {
-                if self.forced == Some(Forced::Closed) {
-                    return;
-                }
-                self.consecutive_failures = self.consecutive_failures.saturating_add(1);
-                if self.consecutive_failures >= self.config.failure_threshold() {
-                    self.transition(State::Open, Reason::FailureThreshold, now());
-                }
-            }
+            (State::Closed, _) => self.record_closed(permit.acquired_at, outcome, now),
             (State::HalfOpen, _) if permit.probe => {
                 self.probes_in_flight = self.probes_in_flight.saturating_sub(1);
                 if outcome == Outcome::Failure {
@@ -196,6 +199,37 @@ impl CircuitBreaker {
             // Open never issues permits, and half-open only issues probes: a current
             // permit here was not issued by this breaker, so it changes nothing.
             _ => {}
+        }
+    }
+
+    /// A current permit's outcome while closed, under the policy: the consecutive count,
+    /// or the window (judged at `now`, the call slow when it took longer than the
+    /// policy's `slow_call`). Forced closed ignores failures.
+    #[inline]
+    fn record_closed(&mut self, acquired_at: Nanos, outcome: Outcome, now: impl FnOnce() -> Nanos) {
+        let Some(rates) = self.config.policy().rates() else {
+            match outcome {
+                Outcome::Success => self.consecutive_failures = 0,
+                Outcome::Failure => {
+                    if self.forced == Some(Forced::Closed) {
+                        return;
+                    }
+                    self.consecutive_failures = self.consecutive_failures.saturating_add(1);
+                    if self.consecutive_failures >= self.config.failure_threshold() {
+                        self.transition(State::Open, Reason::FailureThreshold, now());
+                    }
+                }
+            }
+            return;
+        };
+        if self.forced == Some(Forced::Closed) {
+            return;
+        }
+        let now = now();
+        let slow = now.saturating_sub(acquired_at) > rates.slow_call;
+        let tally = self.window.record(outcome == Outcome::Failure, slow, now);
+        if rates.trips(tally.calls, tally.failures, tally.slow) {
+            self.transition(State::Open, Reason::RateThreshold, now);
         }
     }
 
@@ -256,6 +290,12 @@ impl CircuitBreaker {
         self.consecutive_failures
     }
 
+    /// A window policy's window as of `now` (`None` under the consecutive policy); empty
+    /// except while closed, since every transition starts a fresh window.
+    pub fn window_tally(&self, now: Nanos) -> Option<WindowTally> {
+        self.window.tally(now)
+    }
+
     /// Probe successes counted in the current half-open period.
     pub fn probe_successes(&self) -> u32 {
         self.probe_successes
@@ -291,6 +331,9 @@ impl CircuitBreaker {
                 .reserve_exact(config.history() - self.history.len());
         } else {
             self.history.shrink_to(config.history());
+        }
+        if config.policy() != self.config.policy() {
+            self.window = CallWindow::new(config.policy());
         }
         self.config = config;
     }
@@ -358,6 +401,7 @@ impl CircuitBreaker {
         Permit {
             generation: self.generation,
             probe: true,
+            acquired_at: Nanos::ZERO,
         }
     }
 
@@ -376,6 +420,7 @@ impl CircuitBreaker {
     fn new_epoch(&mut self) {
         self.generation = self.generation.wrapping_add(1);
         self.consecutive_failures = 0;
+        self.window.clear();
         self.probe_successes = 0;
         self.probes_in_flight = 0;
     }

@@ -1,6 +1,7 @@
 //! [`BreakerConfig`] and its [`BreakerConfigBuilder`].
 
 use super::error::BreakerError;
+use super::policy::TripPolicy;
 use crate::patterns::Nanos;
 
 /// Breaker parameters, valid by construction: built with [`BreakerConfig::builder`] (or
@@ -27,6 +28,7 @@ pub struct BreakerConfig {
     success_threshold: u32,
     half_open_max_probes: u32,
     history: usize,
+    policy: TripPolicy,
 }
 
 impl BreakerConfig {
@@ -64,6 +66,12 @@ impl BreakerConfig {
     pub const fn history(&self) -> usize {
         self.history
     }
+
+    /// What opens the breaker while closed (default [`TripPolicy::Consecutive`], which
+    /// uses [`failure_threshold`](Self::failure_threshold)).
+    pub const fn policy(&self) -> TripPolicy {
+        self.policy
+    }
 }
 
 /// The tutorial's defaults: 5 failures, 60 s recovery, 3 successes; 1 probe at a time.
@@ -73,6 +81,7 @@ const DEFAULT_CONFIG: BreakerConfig = BreakerConfig {
     success_threshold: 3,
     half_open_max_probes: 1,
     history: 64,
+    policy: TripPolicy::Consecutive,
 };
 
 impl Default for BreakerConfig {
@@ -129,8 +138,14 @@ impl BreakerConfigBuilder {
         self
     }
 
+    /// What opens the breaker while closed.
+    pub const fn policy(mut self, policy: TripPolicy) -> Self {
+        self.0.policy = policy;
+        self
+    }
+
     /// The configuration, or [`BreakerError::ZeroThreshold`] naming a threshold or probe
-    /// limit of 0.
+    /// limit of 0, or [`BreakerError::Policy`] naming a window policy's bad parameter.
     pub const fn build(self) -> Result<BreakerConfig, BreakerError> {
         let c = self.0;
         if c.failure_threshold == 0 {
@@ -142,6 +157,44 @@ impl BreakerConfigBuilder {
         if c.half_open_max_probes == 0 {
             return Err(BreakerError::ZeroThreshold("half_open_max_probes"));
         }
+        if let Err(why) = check_policy(c.policy) {
+            return Err(BreakerError::Policy(why));
+        }
         Ok(c)
     }
 }
+
+/// Why a window policy's parameters are invalid.
+const fn check_policy(policy: TripPolicy) -> Result<(), &'static str> {
+    let (rates, max_calls) = match policy {
+        TripPolicy::Consecutive => return Ok(()),
+        TripPolicy::CountWindow { calls, rates } => {
+            if calls == 0 || calls > MAX_WINDOW_CALLS {
+                return Err("the window's calls must be 1 to 1000000");
+            }
+            (rates, calls)
+        }
+        TripPolicy::TimeWindow { secs, rates } => {
+            if secs == 0 || secs > MAX_WINDOW_SECS {
+                return Err("the window's seconds must be 1 to 3600");
+            }
+            (rates, u32::MAX)
+        }
+    };
+    if rates.minimum_calls == 0 || rates.minimum_calls > max_calls {
+        return Err("minimum calls must be at least 1 and at most the window's calls");
+    }
+    if rates.failure_rate_percent == 0 || rates.failure_rate_percent > 100 {
+        return Err("the failure rate threshold must be 1 to 100 (%)");
+    }
+    if rates.slow_call_rate_percent == 0 || rates.slow_call_rate_percent > 100 {
+        return Err("the slow-call rate threshold must be 1 to 100 (%)");
+    }
+    Ok(())
+}
+
+/// The largest count window (its calls are stored one by one).
+pub const MAX_WINDOW_CALLS: u32 = 1_000_000;
+
+/// The longest time window (one bucket per second).
+pub const MAX_WINDOW_SECS: u32 = 3_600;

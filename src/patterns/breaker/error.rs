@@ -16,4 +16,7 @@ pub enum BreakerError {
     /// A threshold or probe limit of 0.
     #[error("{0} must be at least 1")]
     ZeroThreshold(&'static str),
+    /// A window policy's parameter out of range (the message says which).
+    #[error("breaker policy: {0}")]
+    Policy(&'static str),
 }

@@ -1,7 +1,9 @@
 //! Circuit breaker with the tutorial's semantics and its bugs fixed.
 //!
 //! Closed counts consecutive failures (a success resets the count);
-//! `failure_threshold` of them open it. After `recovery_timeout` the next
+//! `failure_threshold` of them open it — or, with a window [`TripPolicy`]
+//! (resilience4j's count- or time-based sliding window), the failure or slow-call rate
+//! of the recent calls does. After `recovery_timeout` the next
 //! acquire moves it to half-open, which admits at most `half_open_max_probes`
 //! concurrent probes; `success_threshold` successes close it, any failure re-opens it.
 //! Use is two-step — [`CircuitBreaker::acquire`] a [`Permit`], run the call without any
@@ -23,18 +25,22 @@ mod config;
 mod counters;
 mod error;
 mod permit;
+mod policy;
 mod registry;
 mod state;
 mod transition;
+mod window;
 
 pub use circuit::{CircuitBreaker, FORCED_OPEN_RETRY_AFTER};
-pub use config::{BreakerConfig, BreakerConfigBuilder};
+pub use config::{BreakerConfig, BreakerConfigBuilder, MAX_WINDOW_CALLS, MAX_WINDOW_SECS};
 pub use counters::Counters;
 pub use error::BreakerError;
 pub use permit::{Outcome, Permit, Rejected};
+pub use policy::{RateThresholds, TripPolicy};
 pub use registry::Registry;
 pub use state::{Forced, State};
 pub use transition::{Reason, Transition};
+pub use window::WindowTally;
 
 #[cfg(test)]
 mod tests;

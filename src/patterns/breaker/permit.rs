@@ -27,6 +27,9 @@ pub struct Permit {
     pub(crate) generation: u64,
     /// Whether this permit is a half-open probe.
     pub(crate) probe: bool,
+    /// When it was issued, for a window policy's slow calls (zero under the consecutive
+    /// policy, which never reads the clock to issue one while closed).
+    pub(crate) acquired_at: Nanos,
 }
 
 impl Permit {
@@ -38,6 +41,11 @@ impl Permit {
     /// Whether this permit is a half-open probe.
     pub fn is_probe(&self) -> bool {
         self.probe
+    }
+
+    /// When the permit was issued (zero when the breaker did not need the time).
+    pub fn acquired_at(&self) -> Nanos {
+        self.acquired_at
     }
 }
 

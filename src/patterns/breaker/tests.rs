@@ -29,6 +29,7 @@ fn dup(p: &Permit) -> Permit {
     Permit {
         generation: p.generation,
         probe: p.probe,
+        acquired_at: p.acquired_at,
     }
 }
 
@@ -488,6 +489,7 @@ fn forged_permits_change_nothing() {
         Permit {
             generation: g,
             probe: true,
+            acquired_at: Nanos::ZERO,
         },
         Outcome::Success,
         ns(13),
@@ -496,6 +498,7 @@ fn forged_permits_change_nothing() {
         Permit {
             generation: g + 5,
             probe: false,
+            acquired_at: Nanos::ZERO,
         },
         Outcome::Failure,
         ns(13),

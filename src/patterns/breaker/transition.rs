@@ -34,6 +34,8 @@ use crate::patterns::Nanos;
 pub enum Reason {
     /// `failure_threshold` consecutive failures while closed.
     FailureThreshold,
+    /// A window policy's failure or slow-call rate reached its threshold while closed.
+    RateThreshold,
     /// The recovery timeout elapsed and a call arrived.
     RecoveryTimeout,
     /// A probe failed while half-open.

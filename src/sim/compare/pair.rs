@@ -68,7 +68,8 @@ impl Pair {
     /// to now on the same seed (so the same arrivals), replaying the live commands B took.
     /// A is untouched; its event log says what B became.
     fn next_algorithm(&mut self, pattern: Pattern) -> Result<(), SimError> {
-        let next = self.b_settings.next_algorithm(pattern).ok_or_else(|| {
+        let current = pattern.algorithm_in(self.b.scenario());
+        let next = pattern.next_after(current).ok_or_else(|| {
             SimError::Compare(format!(
                 "{}: the engine runs only {} so far, nothing to cycle to",
                 pattern.key(),

@@ -49,6 +49,14 @@ pub struct Scores {
     pub time_to_open_ms: Option<f64>,
     /// Breaking: requests refused by every owner's breaker.
     pub short_circuited: u64,
+    /// Breaking: requests failed at the first faulted server from the fault to its
+    /// breaker's first opening after it (so far while it has not opened).
+    pub failed_before_open: Option<u64>,
+    /// Breaking: breaker openings on servers never given a fault (background errors or
+    /// overload only).
+    pub false_trips: u64,
     /// Retries: requests over first attempts.
     pub amplification: Option<f64>,
+    /// Retries: retries the retry budget refused (dropped).
+    pub retries_refused: u64,
 }

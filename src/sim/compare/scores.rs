@@ -40,7 +40,10 @@ impl Scores {
             }),
             time_to_open_ms: time_to_open_ms(engine, &live),
             short_circuited: t.short_circuited,
+            failed_before_open: engine.failed_before_open(),
+            false_trips: engine.false_trips(),
             amplification: ratio(t.requests, arrivals),
+            retries_refused: t.retries_refused,
         }
     }
 }

@@ -19,7 +19,7 @@ use crate::sim::snapshot::{LogKind, MembershipAction};
 use crate::sim::traffic::{auto_server_name, tenant_index, tenant_name};
 
 use super::log::{push_bounded, push_log};
-use super::servers::SimServer;
+use super::servers::{FaultWatch, SimServer};
 use super::{Engine, Slicer};
 
 impl Engine {
@@ -207,6 +207,7 @@ impl Engine {
         let removed_share = before.share_of(id.0);
         Arc::make_mut(&mut self.ring).remove(name)?;
         if let Some(srv) = self.servers.get_mut(id.0 as usize).and_then(Option::take) {
+            self.retired_false_trips += srv.false_trips();
             push_bounded(&mut self.retired, srv.retire(self.now), MEMBERSHIP_CHANGES);
         }
         self.rebuild_ring_tables();
@@ -308,9 +309,18 @@ impl Engine {
     fn inject_fault(&mut self, server: &str, fault: Fault) -> Result<String, SimError> {
         validate::fault(&fault)?;
         let now = self.now;
+        let first = !self.fault_watched;
         let srv = self.server_mut(server)?;
         srv.fault = Some(fault);
         srv.fault_since = now;
+        srv.faulted = true;
+        if first {
+            srv.fault_watch = Some(FaultWatch {
+                failed_at_fault: srv.failed,
+                failed_at_open: None,
+            });
+            self.fault_watched = true;
+        }
         Ok(format!("fault injected on {server}: {fault}"))
     }
 

@@ -54,16 +54,19 @@ use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
 
 use crate::patterns::Nanos;
-use crate::patterns::breaker::BreakerConfig;
+use crate::patterns::breaker::{BreakerConfig, RateThresholds, TripPolicy};
 use crate::patterns::hashing::{Algorithm, Hashing};
 use crate::patterns::limiter::{BucketConfig, BucketSet};
+use crate::patterns::retry::RetryBudget;
 use crate::patterns::ring::balance::Balance;
 use crate::patterns::ring::{HashRing, Position, RingBuilder, ServerId, hash_many};
 
 use super::compare::{ReferenceLog, reference_window};
 use super::error::SimError;
 use super::limits::{LOG_LINES, RECENT_REQUESTS, SERIES_SECONDS};
-use super::scenario::{BreakerSpec, Scenario, ServerDefaults};
+use super::scenario::{
+    BreakerPolicy, BreakerSpec, RetryPolicy, Scenario, ServerDefaults, TrafficSpec,
+};
 use super::session::SessionEntry;
 use super::snapshot::{
     Caption, LogKind, LogLine, MembershipChange, PreviousRing, RingBalance, RingPoint,
@@ -147,6 +150,13 @@ pub struct Engine {
     buckets: BucketSet,
     /// The exact sliding log judging every limiter decision, in comparisons only.
     reference: Option<Box<ReferenceLog>>,
+    /// The clients' retry budget (`retry_policy = "budget"`): first attempts deposit,
+    /// retries withdraw.
+    retry_budget: Option<RetryBudget>,
+    /// Whether a fault was injected yet (the first one is watched for `failed_before_open`).
+    fault_watched: bool,
+    /// False trips of the servers removed so far.
+    retired_false_trips: u64,
     latency_mult: Vec<f64>,
     queue: EventQueue,
     timeline_next: usize,
@@ -207,8 +217,38 @@ fn breaker_config(spec: &BreakerSpec) -> Result<BreakerConfig, SimError> {
         .recovery_timeout(Nanos::from_nanos(spec.recovery_timeout_ns))
         .success_threshold(spec.success_threshold)
         .half_open_max_probes(spec.half_open_probes)
+        .policy(trip_policy(spec))
         .history(16)
         .build()?)
+}
+
+/// The clients' retry budget, when `[traffic] retry_policy = "budget"`.
+fn retry_budget(t: &TrafficSpec) -> Result<Option<RetryBudget>, SimError> {
+    Ok(match t.retry_policy {
+        RetryPolicy::Fixed => None,
+        RetryPolicy::Budget => Some(RetryBudget::new(
+            t.retry_budget_window_secs,
+            t.retry_min_per_sec,
+            t.retry_budget_percent,
+        )?),
+    })
+}
+
+/// The `[breaker]` policy and its window parameters as the breaker's [`TripPolicy`].
+fn trip_policy(spec: &BreakerSpec) -> TripPolicy {
+    let rates = RateThresholds::new(spec.minimum_calls, spec.failure_rate)
+        .slow_calls(Nanos::from_nanos(spec.slow_call_ns), spec.slow_call_rate);
+    match spec.policy {
+        BreakerPolicy::Consecutive => TripPolicy::Consecutive,
+        BreakerPolicy::CountWindow => TripPolicy::CountWindow {
+            calls: spec.window_calls,
+            rates,
+        },
+        BreakerPolicy::TimeWindow => TripPolicy::TimeWindow {
+            secs: spec.window_secs,
+            rates,
+        },
+    }
 }
 
 /// Mixed into the seed for the service stream (any constant apart from 0 will do; this one
@@ -311,6 +351,9 @@ impl Engine {
             tenants,
             buckets,
             reference: None,
+            retry_budget: retry_budget(&sc.traffic)?,
+            fault_watched: false,
+            retired_false_trips: 0,
             latency_mult,
             queue: EventQueue::default(),
             timeline_next: 0,

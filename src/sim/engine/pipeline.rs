@@ -42,6 +42,8 @@ impl Engine {
         if attempt > 0 {
             self.totals.retries += 1;
             self.current.retries += 1;
+        } else if let Some(budget) = &mut self.retry_budget {
+            budget.deposit(Nanos::from_nanos(now));
         }
         if !self.admit(tenant, decided) {
             self.totals.rate_limited += 1;
@@ -176,6 +178,7 @@ impl Engine {
         srv.this_second += 1;
         let down = is_down(srv.fault, srv.fault_since, now);
         if down || srv.in_flight >= d.capacity {
+            srv.failed += 1;
             srv.breaker
                 .record(permit, Outcome::Failure, Nanos::from_nanos(now));
             note_transitions(srv, &mut self.log);
@@ -201,6 +204,7 @@ impl Engine {
         } else {
             Outcome::Success
         };
+        srv.failed += u64::from(outcome == Outcome::Failure);
         srv.in_flight += 1;
         let epoch = srv.epoch;
         self.hist.saturating_record((latency / 1_000).max(1));
@@ -217,10 +221,18 @@ impl Engine {
         Some((outcome, done_at))
     }
 
-    /// Queue the client's next attempt after a non-success, if it has retries left:
-    /// exponential backoff with jitter, counted from when it learned the outcome.
+    /// Queue the client's next attempt after a non-success, if it has retries left and
+    /// the retry budget (if any) allows it: exponential backoff with jitter, counted from
+    /// when it learned the outcome. The budget is asked at the engine's `now`, when the
+    /// outcome is decided (a refused retry is counted in `retries_refused` and dropped).
     fn maybe_retry(&mut self, tenant: u32, key: u32, attempt: u8, known_at: u64) {
         if u32::from(attempt) >= self.scenario.traffic.retries {
+            return;
+        }
+        if let Some(budget) = &mut self.retry_budget
+            && !budget.withdraw(Nanos::from_nanos(self.now))
+        {
+            self.totals.retries_refused += 1;
             return;
         }
         let tr = &self.scenario.traffic;

@@ -10,7 +10,7 @@ use crate::sim::error::SimError;
 use crate::sim::limits::{DEPARTED_KEPT_NS, TRANSITIONS_PER_SERVER};
 use crate::sim::snapshot::{
     BreakerCounters, BreakerProgress, DepartedServer, LogKind, LogLine, ServerSnapshot,
-    TransitionRecord,
+    TransitionRecord, WindowProgress,
 };
 
 use super::log::{push_bounded, push_log};
@@ -34,6 +34,23 @@ pub(super) struct SimServer {
     pub(super) requests: u64,
     pub(super) this_second: u64,
     pub(super) last_second: u64,
+    /// Requests that failed here (counted when their outcome is decided).
+    pub(super) failed: u64,
+    /// Whether a fault was ever injected here.
+    pub(super) faulted: bool,
+    /// Openings of its breaker by its own rules (not an operator's).
+    pub(super) automatic_opens: u64,
+    /// Set on the engine's first faulted server: its failures when the fault came and
+    /// when its breaker first opened after it.
+    pub(super) fault_watch: Option<FaultWatch>,
+}
+
+/// The failures of the first faulted server at its fault and at its breaker's first
+/// opening after it (`failed_before_open` in comparisons).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct FaultWatch {
+    pub(super) failed_at_fault: u64,
+    pub(super) failed_at_open: Option<u64>,
 }
 
 /// A server that left the ring (kept for the report).
@@ -80,6 +97,10 @@ impl SimServer {
             requests: 0,
             this_second: 0,
             last_second: 0,
+            failed: 0,
+            faulted: false,
+            automatic_opens: 0,
+            fault_watch: None,
         })
     }
 
@@ -94,6 +115,22 @@ impl SimServer {
             removed_at_ns: now,
             joined_at_ns: self.joined_at,
         }
+    }
+
+    /// Automatic openings of its breaker while it never had a fault: false trips.
+    pub(super) fn false_trips(&self) -> u64 {
+        if self.faulted {
+            0
+        } else {
+            self.automatic_opens
+        }
+    }
+
+    /// While watched: the requests failed here from the fault to the breaker's first
+    /// opening after it (so far, until it opens).
+    pub(super) fn failed_before_open(&self) -> Option<u64> {
+        let w = self.fault_watch?;
+        Some(w.failed_at_open.unwrap_or(self.failed) - w.failed_at_fault)
     }
 
     fn counters(&self) -> BreakerCounters {
@@ -121,6 +158,15 @@ impl SimServer {
             success_threshold: config.success_threshold(),
             probe_at_ns,
             forced: b.forced().is_some(),
+            window: config.policy().rates().map(|rates| {
+                let tally = b.window_tally(Nanos::from_nanos(now)).unwrap_or_default();
+                WindowProgress {
+                    calls: tally.calls,
+                    failures: tally.failures,
+                    minimum_calls: rates.minimum_calls,
+                    failure_rate_percent: rates.failure_rate_percent,
+                }
+            }),
         }
     }
 
@@ -169,6 +215,7 @@ pub(super) fn departed(retired: &VecDeque<RetiredServer>, now: u64) -> Vec<Depar
 fn reason_str(r: Reason) -> &'static str {
     match r {
         Reason::FailureThreshold => "failure_threshold",
+        Reason::RateThreshold => "rate_threshold",
         Reason::RecoveryTimeout => "recovery_timeout",
         Reason::ProbeFailed => "probe_failed",
         Reason::ProbesSucceeded => "probes_succeeded",
@@ -207,8 +254,22 @@ pub(super) fn note_transitions(srv: &mut SimServer, log: &mut VecDeque<LogLine>)
                 rec.reason.replace('_', " ")
             ),
         );
+        if t.to == State::Open && !is_operator(t.reason) {
+            srv.automatic_opens += 1;
+            if let Some(w) = &mut srv.fault_watch {
+                w.failed_at_open.get_or_insert(srv.failed);
+            }
+        }
         push_bounded(&mut srv.transitions, rec, TRANSITIONS_PER_SERVER);
     }
+}
+
+/// Whether an operator made the transition (forced open or closed, or reset).
+fn is_operator(reason: Reason) -> bool {
+    matches!(
+        reason,
+        Reason::ForcedOpen | Reason::ForcedClosed | Reason::Reset
+    )
 }
 
 /// Whether a server with `fault` (injected at `since`) refuses calls at `now`: always when

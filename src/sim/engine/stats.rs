@@ -20,6 +20,24 @@ impl Engine {
         self.totals
     }
 
+    /// Breaking: requests failed at the first server given a fault, from the fault to its
+    /// breaker's first opening after it (the failures so far while it has not opened).
+    /// `None` before any fault, or once that server has left the ring.
+    pub fn failed_before_open(&self) -> Option<u64> {
+        self.live_servers().find_map(|s| s.failed_before_open())
+    }
+
+    /// Breaking: breaker openings (by the breakers' own rules) on servers that never had
+    /// a fault injected, i.e. under background errors or overload only; removed servers
+    /// included.
+    pub fn false_trips(&self) -> u64 {
+        self.retired_false_trips + self.live_servers().map(|s| s.false_trips()).sum::<u64>()
+    }
+
+    fn live_servers(&self) -> impl Iterator<Item = &super::servers::SimServer> {
+        self.servers.iter().flatten()
+    }
+
     /// The per-second series of the run so far, oldest first: every complete second (the
     /// last [`SERIES_HISTORY_SECONDS`](crate::sim::SERIES_HISTORY_SECONDS) of them), then the
     /// current second if it has begun or already counts attempts (a run that ends on a

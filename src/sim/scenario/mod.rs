@@ -17,8 +17,8 @@ use toml::de::{DeTable, DeValue};
 pub use error::ScenarioError;
 use problem::{FieldPath, PathPart, Problem};
 pub use types::{
-    BreakerSpec, HashingSpec, LimiterSpec, Scenario, ServerDefaults, ServerSpec, TimelineEvent,
-    TrafficSpec,
+    BreakerPolicy, BreakerSpec, HashingSpec, LimiterSpec, RetryPolicy, Scenario, ServerDefaults,
+    ServerSpec, TimelineEvent, TrafficSpec,
 };
 
 use super::error::SimError;
@@ -67,6 +67,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     (
         "compare-vnodes",
         include_str!("../../../assets/scenarios/compare-vnodes.toml"),
+    ),
+    (
+        "compare-breakers",
+        include_str!("../../../assets/scenarios/compare-breakers.toml"),
     ),
 ];
 

@@ -40,6 +40,64 @@ pub struct TrafficSpec {
     pub retry_backoff_ns: u64,
     /// Jitter: the backoff is scaled by a uniform factor in `1 ± jitter` (0..=1).
     pub retry_jitter: f64,
+    /// Which retries are made: `fixed` (every one up to `retries`) or `budget` (also
+    /// within a retry budget).
+    #[serde(skip_serializing_if = "is_default")]
+    pub retry_policy: RetryPolicy,
+    /// `budget`: retries allowed as a percentage of the first attempts in the window
+    /// (0..=1000).
+    #[serde(skip_serializing_if = "is_default_budget_percent")]
+    pub retry_budget_percent: u32,
+    /// `budget`: retries allowed per second of the window on top of the percentage.
+    #[serde(skip_serializing_if = "is_default_min_per_sec")]
+    pub retry_min_per_sec: u32,
+    /// `budget`: the window (whole seconds, 1..=60).
+    #[serde(skip_serializing_if = "is_default_budget_window")]
+    pub retry_budget_window_secs: u32,
+}
+
+/// Which client retries are made (`[traffic] retry_policy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RetryPolicy {
+    /// Every retry up to `retries`.
+    #[default]
+    Fixed,
+    /// Up to `retries`, and only while a retry budget (Finagle / Envoy / tower) allows.
+    Budget,
+}
+
+impl RetryPolicy {
+    /// Every policy, the default first.
+    pub const ALL: [RetryPolicy; 2] = [RetryPolicy::Fixed, RetryPolicy::Budget];
+
+    /// The name in scenario files and settings: `fixed`, `budget`.
+    pub fn name(self) -> &'static str {
+        match self {
+            RetryPolicy::Fixed => "fixed",
+            RetryPolicy::Budget => "budget",
+        }
+    }
+
+    /// The policy named `name`.
+    pub fn of_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
+/// The retry budget's defaults: 20% of requests plus 10 per second, over 10 s (Finagle's).
+const DEFAULT_BUDGET: (u32, u32, u32) = (20, 10, 10);
+
+fn is_default_budget_percent(v: &u32) -> bool {
+    *v == DEFAULT_BUDGET.0
+}
+
+fn is_default_min_per_sec(v: &u32) -> bool {
+    *v == DEFAULT_BUDGET.1
+}
+
+fn is_default_budget_window(v: &u32) -> bool {
+    *v == DEFAULT_BUDGET.2
 }
 
 impl Default for TrafficSpec {
@@ -53,6 +111,10 @@ impl Default for TrafficSpec {
             retries: 0,
             retry_backoff_ns: 100_000_000,
             retry_jitter: 0.5,
+            retry_policy: RetryPolicy::Fixed,
+            retry_budget_percent: DEFAULT_BUDGET.0,
+            retry_min_per_sec: DEFAULT_BUDGET.1,
+            retry_budget_window_secs: DEFAULT_BUDGET.2,
         }
     }
 }
@@ -165,17 +227,116 @@ pub struct BreakerSpec {
     pub success_threshold: u32,
     /// Concurrent half-open probes.
     pub half_open_probes: u32,
+    /// What opens a closed breaker (`consecutive`: `failure_threshold` failures in a row).
+    #[serde(skip_serializing_if = "is_default")]
+    pub policy: BreakerPolicy,
+    /// `count-window`: calls in the window.
+    #[serde(skip_serializing_if = "is_default_window_calls")]
+    pub window_calls: u32,
+    /// `time-window`: seconds in the window (1-second buckets).
+    #[serde(skip_serializing_if = "is_default_window_secs")]
+    pub window_secs: u32,
+    /// Window policies: calls the window must hold before it is judged.
+    #[serde(skip_serializing_if = "is_default_minimum_calls")]
+    pub minimum_calls: u32,
+    /// Window policies: failure rate (%, 1..=100) that opens the breaker.
+    #[serde(skip_serializing_if = "is_default_failure_rate")]
+    pub failure_rate: u32,
+    /// Window policies: calls slower than this are slow.
+    #[serde(
+        rename = "slow_call",
+        with = "human",
+        skip_serializing_if = "is_default_slow_call"
+    )]
+    pub slow_call_ns: u64,
+    /// Window policies: slow-call rate (%, 1..=100) that opens the breaker.
+    #[serde(skip_serializing_if = "is_default_slow_call_rate")]
+    pub slow_call_rate: u32,
 }
+
+/// A breaker's trip policy, by name (`[breaker] policy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BreakerPolicy {
+    /// `failure_threshold` consecutive failures.
+    #[default]
+    Consecutive,
+    /// resilience4j's count-based window: the last `window_calls` calls.
+    CountWindow,
+    /// resilience4j's time-based window: the calls of the last `window_secs` seconds.
+    TimeWindow,
+}
+
+impl BreakerPolicy {
+    /// Every policy, the default first.
+    pub const ALL: [BreakerPolicy; 3] = [
+        BreakerPolicy::Consecutive,
+        BreakerPolicy::CountWindow,
+        BreakerPolicy::TimeWindow,
+    ];
+
+    /// The name in scenario files and settings: `consecutive`, `count-window`, `time-window`.
+    pub fn name(self) -> &'static str {
+        match self {
+            BreakerPolicy::Consecutive => "consecutive",
+            BreakerPolicy::CountWindow => "count-window",
+            BreakerPolicy::TimeWindow => "time-window",
+        }
+    }
+
+    /// The policy named `name`.
+    pub fn of_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
+/// The breaker defaults (the window ones are resilience4j's, but for a 10 s time window).
+const DEFAULT_BREAKER: BreakerSpec = BreakerSpec {
+    failure_threshold: 5,
+    recovery_timeout_ns: 5_000_000_000,
+    success_threshold: 3,
+    half_open_probes: 1,
+    policy: BreakerPolicy::Consecutive,
+    window_calls: 100,
+    window_secs: 10,
+    minimum_calls: 100,
+    failure_rate: 50,
+    slow_call_ns: 60_000_000_000,
+    slow_call_rate: 100,
+};
 
 impl Default for BreakerSpec {
     fn default() -> Self {
-        Self {
-            failure_threshold: 5,
-            recovery_timeout_ns: 5_000_000_000,
-            success_threshold: 3,
-            half_open_probes: 1,
-        }
+        DEFAULT_BREAKER
     }
+}
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
+}
+
+fn is_default_window_calls(v: &u32) -> bool {
+    *v == DEFAULT_BREAKER.window_calls
+}
+
+fn is_default_window_secs(v: &u32) -> bool {
+    *v == DEFAULT_BREAKER.window_secs
+}
+
+fn is_default_minimum_calls(v: &u32) -> bool {
+    *v == DEFAULT_BREAKER.minimum_calls
+}
+
+fn is_default_failure_rate(v: &u32) -> bool {
+    *v == DEFAULT_BREAKER.failure_rate
+}
+
+fn is_default_slow_call(v: &u64) -> bool {
+    *v == DEFAULT_BREAKER.slow_call_ns
+}
+
+fn is_default_slow_call_rate(v: &u32) -> bool {
+    *v == DEFAULT_BREAKER.slow_call_rate
 }
 
 /// Simulated server behaviour (`[server_defaults]`).

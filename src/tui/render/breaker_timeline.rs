@@ -201,12 +201,24 @@ pub fn choose_rows(
 }
 
 /// Progress toward the next transition: `3/5 failures`, `probe in 1.2s`, `2/3 successes`
-/// (`short`: `3/5 fail`, `probe 1.2s`, `2/3 ok`).
+/// (`short`: `3/5 fail`, `probe 1.2s`, `2/3 ok`). Closed under a window policy: the calls
+/// toward the minimum (`8/20 calls`), then the window's failure rate over its threshold,
+/// rounded down so that it never reads as reached while closed (`24%/50% failed`, short
+/// `24%/50%`).
 pub fn progress_text(p: &BreakerProgress, state: BreakerState, now: u64, short: bool) -> String {
     if p.forced {
         return "forced".to_string();
     }
     match state {
+        BreakerState::Closed if p.window.is_some() => {
+            let w = p.window.unwrap_or_default();
+            if w.calls < u64::from(w.minimum_calls) {
+                return format!("{}/{} calls", w.calls, w.minimum_calls);
+            }
+            let rate = (100 * w.failures).checked_div(w.calls).unwrap_or(0);
+            let word = if short { "" } else { " failed" };
+            format!("{rate}%/{}%{word}", w.failure_rate_percent)
+        }
         BreakerState::Closed => {
             let word = if short { "fail" } else { "failures" };
             format!("{}/{} {word}", p.consecutive_failures, p.failure_threshold)

@@ -216,6 +216,7 @@ fn progress_reads_the_counters_and_the_config() {
         success_threshold: 3,
         probe_at_ns: Some(11_200_000_000),
         forced: false,
+        window: None,
     };
     assert_eq!(
         progress_text(&p, Closed, 10_000_000_000, false),
@@ -228,4 +229,31 @@ fn progress_reads_the_counters_and_the_config() {
     );
     assert_eq!(progress_text(&p, Open, 12_000_000_000, false), "probe due");
     assert_eq!(progress_text(&p, HalfOpen, 0, false), "2/3 successes");
+}
+
+#[test]
+fn a_window_policy_shows_calls_then_the_failure_rate_rounded_down() {
+    let window = |calls, failures| {
+        Some(crate::sim::WindowProgress {
+            calls,
+            failures,
+            minimum_calls: 20,
+            failure_rate_percent: 50,
+        })
+    };
+    let p = BreakerProgress {
+        failure_threshold: 5,
+        success_threshold: 3,
+        window: window(8, 8),
+        ..BreakerProgress::default()
+    };
+    assert_eq!(progress_text(&p, Closed, 0, false), "8/20 calls");
+    // 49.9% reads 49%: the threshold is not reached while closed.
+    let p = BreakerProgress {
+        window: window(1000, 499),
+        ..p
+    };
+    assert_eq!(progress_text(&p, Closed, 0, false), "49%/50% failed");
+    assert_eq!(progress_text(&p, Closed, 0, true), "49%/50%");
+    assert_eq!(progress_text(&p, HalfOpen, 0, true), "0/3 ok");
 }

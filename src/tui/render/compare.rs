@@ -126,6 +126,8 @@ impl Board {
                     s.time_to_open_ms
                         .map_or("–".to_string(), |ms| format!("{ms:.1}ms"))
                 }),
+                ("failed before open", |s| count(s.failed_before_open)),
+                ("false trips", |s| compact(s.false_trips)),
                 ("short-circuited", |s| compact(s.short_circuited)),
             ],
             Board::Retries => &[
@@ -134,6 +136,7 @@ impl Board {
                     s.amplification
                         .map_or("–".to_string(), |x| format!("×{x:.2}"))
                 }),
+                ("retries refused", |s| compact(s.retries_refused)),
             ],
         }
     }

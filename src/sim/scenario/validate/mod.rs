@@ -16,7 +16,8 @@ use crate::sim::limits::{
 };
 
 pub use super::problem::{FieldPath, PathPart, Problem};
-use super::types::{HashingSpec, Scenario};
+use super::types::{BreakerPolicy, HashingSpec, Scenario};
+use crate::patterns::breaker::{MAX_WINDOW_CALLS, MAX_WINDOW_SECS};
 pub use values::{
     MIN_FLAP_PERIOD_NS, breaker_params, command, duration, factor, fault, limiter_backend, rate,
     ring_size, server_points, weight, weight_points, within,
@@ -208,6 +209,25 @@ impl Scenario {
                 ),
             ));
         }
+        // Checked whatever the policy, so that `retry=budget` finds them valid.
+        if t.retry_budget_percent > 1000 {
+            return Err(at(
+                key2("traffic", "retry_budget_percent"),
+                format!(
+                    "traffic.retry_budget_percent must be at most 1000 (ten retries per request), got {}",
+                    t.retry_budget_percent
+                ),
+            ));
+        }
+        if !(1..=60).contains(&t.retry_budget_window_secs) {
+            return Err(at(
+                key2("traffic", "retry_budget_window_secs"),
+                format!(
+                    "traffic.retry_budget_window_secs must be within 1..=60, got {}",
+                    t.retry_budget_window_secs
+                ),
+            ));
+        }
         Ok(())
     }
 
@@ -268,7 +288,53 @@ impl Scenario {
             let label = format!("breaker.{name}");
             at_least_one(value.into(), key2("breaker", name), &label, "")?;
         }
-        Ok(())
+        self.validate_breaker_window()
+    }
+
+    /// The window policies' parameters (checked whatever the policy, so that a comparison
+    /// switching the policy on finds them valid).
+    fn validate_breaker_window(&self) -> Result<(), Problem> {
+        let b = &self.breaker;
+        let range = |value: u32, name: &'static str, lo: u32, hi: u32, unit: &str| {
+            if (lo..=hi).contains(&value) {
+                return Ok(());
+            }
+            Err(at(
+                key2("breaker", name),
+                format!("breaker.{name} must be within {lo}..={hi}{unit}, got {value}"),
+            ))
+        };
+        range(b.window_calls, "window_calls", 1, MAX_WINDOW_CALLS, "")?;
+        range(
+            b.window_secs,
+            "window_secs",
+            1,
+            MAX_WINDOW_SECS,
+            " (seconds)",
+        )?;
+        range(b.failure_rate, "failure_rate", 1, 100, " (%)")?;
+        range(b.slow_call_rate, "slow_call_rate", 1, 100, " (%)")?;
+        at_least_one(
+            b.minimum_calls.into(),
+            key2("breaker", "minimum_calls"),
+            "breaker.minimum_calls",
+            "",
+        )?;
+        if b.policy == BreakerPolicy::CountWindow && b.minimum_calls > b.window_calls {
+            return Err(at(
+                key2("breaker", "minimum_calls"),
+                format!(
+                    "breaker.minimum_calls ({}) must be at most breaker.window_calls ({}): \
+                     a window of {} calls never holds more",
+                    b.minimum_calls, b.window_calls, b.window_calls
+                ),
+            ));
+        }
+        time_limit(
+            key2("breaker", "slow_call"),
+            "breaker.slow_call",
+            b.slow_call_ns,
+        )
     }
 
     fn validate_server_defaults(&self) -> Result<(), Problem> {
