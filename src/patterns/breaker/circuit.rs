@@ -319,8 +319,9 @@ impl CircuitBreaker {
     /// Change the configuration; the state, counts and generation are kept.
     ///
     /// New thresholds apply from the next acquire/record (a count already at or over
-    /// a lowered threshold trips on the next matching outcome). A smaller `history`
-    /// drops the oldest transitions; this call may allocate.
+    /// a lowered threshold trips on the next matching outcome). A different
+    /// [`TripPolicy`] starts with an empty window. A smaller `history` drops the oldest
+    /// transitions; this call may allocate.
     pub fn set_config(&mut self, config: BreakerConfig) {
         if self.history.len() > config.history() {
             let excess = self.history.len() - config.history();
