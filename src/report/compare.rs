@@ -85,6 +85,10 @@ fn rows(a: &Scores, b: &Scores) -> Vec<(&'static str, String, String)> {
             "  of them over-admitted",
             both(&|s| count(s.wrongly_allowed)),
         ),
+        (
+            "worst-window excess",
+            both(&|s| count(s.worst_window_excess)),
+        ),
         ("time to open (ms)", both(&|s| num(s.time_to_open_ms, 1))),
         ("short-circuited", both(&|s| s.short_circuited.to_string())),
         ("amplification", both(&|s| num(s.amplification, 3))),

@@ -5,6 +5,7 @@ use std::fmt;
 
 use thiserror::Error;
 
+use crate::patterns::window::UnknownAlgorithm;
 use crate::sim::Scenario;
 use crate::sim::duration::parse_duration;
 
@@ -44,7 +45,12 @@ impl Pattern {
     pub fn in_engine(self) -> &'static [&'static str] {
         match self {
             Pattern::Hashing => &["ring"],
-            Pattern::Limiter => &["token-bucket"],
+            Pattern::Limiter => &[
+                "token-bucket",
+                "fixed-window",
+                "sliding-log",
+                "sliding-window",
+            ],
             Pattern::Breaker => &["consecutive"],
             Pattern::Retry => &["fixed"],
         }
@@ -244,6 +250,15 @@ impl Settings {
         let mut sc = scenario.clone();
         sc.compare = None;
         for (key, value) in &self.pairs {
+            if key == Pattern::Limiter.key() {
+                sc.limiter.algorithm =
+                    value
+                        .parse()
+                        .map_err(|e: UnknownAlgorithm| SettingsError::BadValue {
+                            key: Pattern::Limiter.key(),
+                            reason: e.to_string(),
+                        })?;
+            }
             if let Some(p) = Parameter::ALL.into_iter().find(|p| p.key() == key) {
                 p.apply(&mut sc, value)
                     .map_err(|reason| SettingsError::BadValue {
@@ -315,6 +330,33 @@ mod tests {
             s.to_string(),
             "vnodes=8,capacity=50,refill=12.5,recovery_timeout=2s,retries=2"
         );
+    }
+
+    #[test]
+    fn limiter_chooses_the_engines_algorithm() {
+        use crate::patterns::window::Algorithm;
+        let sc = |t: &str| Settings::parse(t).unwrap().apply(&default()).unwrap();
+        assert_eq!(sc("").limiter.algorithm, Algorithm::TokenBucket);
+        for a in Algorithm::ALL {
+            let s = Settings::parse(&format!("limiter={a}")).unwrap();
+            assert_eq!(s.algorithm(Pattern::Limiter), a.name());
+            assert_eq!(sc(&format!("limiter={a}")).limiter.algorithm, a);
+        }
+        assert_eq!(
+            Settings::parse("limiter=leaky-queue")
+                .unwrap_err()
+                .to_string(),
+            "limiter=leaky-queue: not in the engine yet (the engine runs: token-bucket, \
+             fixed-window, sliding-log, sliding-window)"
+        );
+        let mut shared = default();
+        shared.limiter.backend = Some("redis://127.0.0.1:6379/0".to_string());
+        let err = Settings::parse("limiter=fixed-window")
+            .unwrap()
+            .apply(&shared)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("runs in process only"), "{err}");
     }
 
     #[test]

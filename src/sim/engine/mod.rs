@@ -21,9 +21,13 @@
 //! # Rate limiter
 //! Tenants are dense indices, so the in-memory default keeps their buckets in one
 //! [`BucketSet`] (the configuration stored once, 24 bytes of state a tenant; no hashing,
-//! no strings on the hot path). A shared backend (Redis) is
-//! attached through the [`SharedLimiter`] seam.
+//! no strings on the hot path). The scenario's `[limiter] algorithm` may choose a window
+//! limiter instead (fixed window, sliding log, sliding window) with the bucket's budget:
+//! `capacity` requests per window of `capacity / refill` seconds; changing the capacity or
+//! the refill starts such a limiter afresh. A shared backend (Redis) is attached through
+//! the [`SharedLimiter`] seam and runs the token bucket only.
 
+mod admission;
 mod clock;
 mod commands;
 mod interrupt;
@@ -50,7 +54,9 @@ use rand::rngs::Xoshiro256PlusPlus;
 
 use crate::patterns::Nanos;
 use crate::patterns::breaker::BreakerConfig;
-use crate::patterns::limiter::{BucketConfig, BucketSet};
+use crate::patterns::limiter::BucketConfig;
+#[cfg(doc)]
+use crate::patterns::limiter::BucketSet;
 use crate::patterns::ring::balance::Balance;
 use crate::patterns::ring::{HashRing, Position, RingBuilder, hash_many};
 
@@ -65,6 +71,7 @@ use super::snapshot::{
 };
 use super::traffic::{Sampler, unit_f64};
 
+use admission::Admission;
 pub use interrupt::Interrupt;
 use interrupt::Slicer;
 use key_names::for_key_batches;
@@ -81,7 +88,7 @@ const NS: u64 = 1_000_000_000;
 /// Size of the precomputed table of log-normal latency multipliers.
 const LATENCY_TABLE: usize = 4096;
 
-/// A tenant's demand so far (its in-memory bucket is its index in [`Engine::buckets`]; its
+/// A tenant's demand so far (its in-memory limiter is its index in [`Engine::admission`]; its
 /// name is [`tenant_name`](super::traffic::tenant_name) of its index): 32 bytes.
 #[derive(Debug, Clone)]
 struct Tenant {
@@ -131,8 +138,8 @@ pub struct Engine {
     /// hash, rebuilt on every membership change.
     key_points: Vec<u32>,
     tenants: Vec<Tenant>,
-    /// Every tenant's in-memory bucket, by tenant index.
-    buckets: BucketSet,
+    /// Every tenant's in-memory limiter, by tenant index.
+    admission: Admission,
     /// The exact sliding log judging every limiter decision, in comparisons only.
     reference: Option<Box<ReferenceLog>>,
     latency_mult: Vec<f64>,
@@ -262,7 +269,7 @@ impl Engine {
             denied: 0,
         };
         let tenants = vec![tenant; tenant_count];
-        let buckets = BucketSet::new(bucket_config, tenant_count);
+        let admission = Admission::new(sc.limiter.algorithm, bucket_config, tenant_count);
         let latency_mult = latency_table(&mut rng, sc.server_defaults.latency_sigma);
         let service_rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ SERVICE_STREAM);
         let hist = Histogram::new_with_bounds(1, 3_600_000_000, 3)?;
@@ -293,7 +300,7 @@ impl Engine {
             key_sampler: Sampler::new(sc.traffic.keys, sc.traffic.key_popularity),
             key_points: Vec::new(),
             tenants,
-            buckets,
+            admission,
             reference: None,
             latency_mult,
             queue: EventQueue::default(),

@@ -67,6 +67,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "compare-vnodes",
         include_str!("../../../assets/scenarios/compare-vnodes.toml"),
     ),
+    (
+        "compare-limiters",
+        include_str!("../../../assets/scenarios/compare-limiters.toml"),
+    ),
 ];
 
 impl Scenario {
