@@ -45,6 +45,9 @@ fn both_sides_see_the_same_arrivals_whatever_b_changes() {
         "replicas=1",
         "failure_threshold=1,recovery_timeout=500ms",
         "retries=3",
+        "limiter=sliding-window",
+        "limiter=fixed-window,capacity=50",
+        "limiter=sliding-log",
     ] {
         let v = compare_json(&["--b", b]);
         let (a, b_side) = (&v["a"], &v["b"]);
@@ -287,6 +290,11 @@ fn bad_settings_are_refused_with_a_clear_message() {
             "b: with these settings the scenario is invalid: ring.table_size: table size must be a prime",
         ),
         (vec!["--b", "ring=chord"], "ring=chord: unknown algorithm"),
+        (
+            vec!["--b", "limiter=leaky-queue"],
+            "limiter=leaky-queue: not in the engine yet (the engine runs: token-bucket, \
+             fixed-window, sliding-log, sliding-window)",
+        ),
         (vec!["--b", "colour=red"], "unknown setting \"colour\""),
         (vec!["--b", "vnodes"], "expected key=value"),
         (
@@ -309,10 +317,17 @@ fn bad_settings_are_refused_with_a_clear_message() {
     }
 }
 
-#[test]
-fn the_readme_captures_are_what_compare_prints() {
+/// The capture in the README after `$ ringside ARGS` is what `ringside ARGS` prints (the
+/// lookup cost is a wall measurement: its row must be there, its value varies).
+fn readme_capture_is_current(args: &[&str]) {
     let readme = include_str!("../README.md");
-    // The lookup cost is a wall measurement: its row is there, its value varies.
+    let prompt = format!("$ ringside {}\n", args.join(" "));
+    let start = readme.find(&prompt).expect("the capture in README");
+    let body = &readme[start..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    let shown = &body[..body.find("```").unwrap()];
+    let (code, out, err) = ringside(args);
+    assert_eq!(code, 0, "{err}");
     let steady = |text: &str| -> Vec<String> {
         text.trim_end()
             .lines()
@@ -322,25 +337,87 @@ fn the_readme_captures_are_what_compare_prints() {
             })
             .collect()
     };
-    for command in [
-        "compare --b vnodes=8 --duration 30s",
-        "compare --scenario retry-storm --b retry=budget --duration 30s",
+    assert_eq!(
+        steady(shown),
+        steady(&out),
+        "README capture is stale: regenerate it with `{}`",
+        prompt.trim_end()
+    );
+}
+
+#[test]
+fn the_readme_capture_is_what_compare_prints() {
+    readme_capture_is_current(&["compare", "--b", "vnodes=8", "--duration", "30s"]);
+    readme_capture_is_current(&["compare", "--scenario", "compare-limiters"]);
+    readme_capture_is_current(&[
+        "compare",
+        "--scenario",
+        "retry-storm",
+        "--b",
+        "retry=budget",
+        "--duration",
+        "30s",
+    ]);
+}
+
+#[test]
+fn window_limiters_are_judged_by_the_same_exact_log() {
+    for b in [
+        "limiter=fixed-window",
+        "limiter=sliding-log",
+        "limiter=sliding-window",
     ] {
-        let start = readme
-            .find(&format!("$ ringside {command}\n"))
-            .expect("the capture in README");
-        let body = &readme[start..];
-        let body = &body[body.find('\n').unwrap() + 1..];
-        let shown = &body[..body.find("```").unwrap()];
-        let args: Vec<&str> = command.split(' ').collect();
-        let (code, out, err) = ringside(&args);
-        assert_eq!(code, 0, "{err}");
-        assert_eq!(
-            steady(shown),
-            steady(&out),
-            "README capture is stale: regenerate it with `ringside {command}`"
-        );
+        let v = compare_json(&["--scenario", "hot-tenant", "--b", b]);
+        let s = &v["b"]["scores"];
+        let t = &v["b"]["totals"];
+        let requests = t["requests"].as_u64().unwrap();
+        let limited = t["rate_limited"].as_u64().unwrap();
+        let got = s["rate_limited_fraction"].as_f64().unwrap();
+        let want = limited as f64 / requests as f64;
+        assert!((got - want).abs() <= 1e-12 * want, "{b}: {got} vs {want}");
+        assert_eq!(s["reference"]["checked"].as_u64(), Some(requests), "{b}");
+        // The window limiters take the bucket's budget, the reference's window.
+        assert_eq!(s["reference"], {
+            let mut r = v["a"]["scores"]["reference"].clone();
+            r["checked"] = requests.into();
+            r
+        });
+        assert!(limited > 0, "{b}: nothing limited");
+        assert!(s["wrong_decisions"].as_u64() >= s["wrongly_allowed"].as_u64());
+        if b == "limiter=sliding-log" {
+            // The exact sliding log, with the reference's own limit and window, until
+            // hot-tenant raises the refill at 20 s.
+            assert_eq!(s["wrong_decisions"].as_u64(), Some(0));
+            assert_eq!(s["worst_window_excess"].as_u64(), Some(0));
+        }
     }
+    // A token bucket (A) lets a full bucket's burst through on top of a window's refill.
+    let v = compare_json(&["--scenario", "hot-tenant", "--b", "limiter=sliding-log"]);
+    assert!(v["a"]["scores"]["worst_window_excess"].as_u64().unwrap() > 0);
+}
+
+/// The `compare-limiters` story says what the audience will see.
+#[test]
+fn the_compare_limiters_story_is_true() {
+    let (code, out, err) = ringside(&[
+        "compare",
+        "--scenario",
+        "compare-limiters",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["b"]["settings"], "limiter=sliding-window");
+    let score = |side: &str, k: &str| v[side]["scores"][k].as_u64().unwrap();
+    // "About twice the limit within a tenth of a second" through the fixed window (20 a
+    // window): at least 15 above the limit; the sliding window "refuses them".
+    assert!(score("a", "worst_window_excess") >= 15, "{v}");
+    // The counter approximation is not exact either, but far closer.
+    assert!(score("b", "worst_window_excess") * 4 <= score("a", "worst_window_excess"));
+    assert!(score("a", "wrong_decisions") > score("b", "wrong_decisions"));
+    assert_eq!(v["a"]["scores"]["reference"]["limit"], 20);
+    assert_eq!(v["a"]["scores"]["reference"]["window_ms"], 1000.0);
 }
 
 /// The `compare-vnodes` story says what the audience will see.

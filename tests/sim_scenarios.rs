@@ -19,7 +19,8 @@ fn each_shipped_scenario_loads_and_runs_60s() {
             "limiter-story",
             "breaker-story",
             "compare-vnodes",
-            "compare-breakers"
+            "compare-breakers",
+            "compare-limiters"
         ]
     );
     for name in names {

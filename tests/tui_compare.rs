@@ -294,3 +294,47 @@ fn the_compare_breakers_story_on_screen() {
     assert!(rows.iter().any(|r| r.contains("/5 failures")), "{rows:#?}");
     assert!(rows.iter().any(|r| r.contains("%/50% failed")), "{rows:#?}");
 }
+
+/// `compare-limiters` just after its window boundary: each side's buckets panel names its
+/// window limiter and budget, and the limiting scoreboard shows the headless scores of the
+/// same run, the worst window excess among them.
+#[test]
+fn the_limiter_comparison_shows_its_windows_and_their_scores() {
+    let (code, screen, err) = ringside(&[
+        "frame",
+        "--scenario",
+        "compare-limiters",
+        "--at",
+        "5100ms",
+        "--size",
+        "200x60",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let row = screen
+        .lines()
+        .find(|l| l.contains("Buckets: fixed-window"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(row.contains("Buckets: sliding-window"), "{row}");
+    assert_eq!(row.matches("20 per 1.000s").count(), 2, "{row}");
+    let (code, out, err) = ringside(&[
+        "compare",
+        "--scenario",
+        "compare-limiters",
+        "--duration",
+        "5100ms",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let count = |side: &str, key: &str| v[side]["scores"][key].as_u64().unwrap().to_string();
+    let board = scoreboard(&screen);
+    for (name, key) in [
+        ("wrong vs exact log", "wrong_decisions"),
+        ("over-admitted", "wrongly_allowed"),
+        ("worst window excess", "worst_window_excess"),
+    ] {
+        assert_eq!(measure(&board, name), (count("a", key), count("b", key)));
+    }
+    assert_snapshot!("compare_limiters_200x60", screen);
+}

@@ -106,6 +106,43 @@ proptest! {
         prop_assert_eq!(decide(windowed(Algorithm::SlidingWindow, limit, w), &trace), expected);
     }
 
+    /// `window_used` before each request is the definition's count of the key at that
+    /// time, and a request is allowed iff it is below the limit.
+    #[test]
+    fn what_a_key_used_is_the_definitions_count(
+        (limit, w, trace) in (1u32..6, 1u64..500).prop_flat_map(|(l, w)| (Just(l), Just(w), trace(w)))
+    ) {
+        for algorithm in [Algorithm::FixedWindow, Algorithm::SlidingLog, Algorithm::SlidingWindow] {
+            let mut limiter = windowed(algorithm, limit, w);
+            let mut history: Vec<(u64, u32)> = Vec::new();
+            for &(t, key) in &trace {
+                let name = key.to_string();
+                let now = Nanos::from_millis(t);
+                let used = limiter.window_used(name.as_str(), now).unwrap();
+                let want = match algorithm {
+                    Algorithm::FixedWindow => count(&history, key, |s| s / w == t / w) as f64,
+                    Algorithm::SlidingLog => count(&history, key, |s| s + w > t) as f64,
+                    _ => {
+                        let (win, e) = (t / w, t % w);
+                        let prev = if win == 0 { 0 } else { count(&history, key, |s| s / w == win - 1) };
+                        let curr = count(&history, key, |s| s / w == win);
+                        (prev * (w - e) + curr * w) as f64 / w as f64
+                    }
+                };
+                prop_assert!((used - want).abs() < 1e-9, "{algorithm} at {t}: {used} vs {want}");
+                let yes = limiter.allows(name.as_str(), now);
+                if algorithm != Algorithm::SlidingWindow {
+                    prop_assert_eq!(yes, used < f64::from(limit));
+                }
+                if yes {
+                    history.push((t, key));
+                }
+            }
+        }
+        let bucket = Limiter::<String>::token_bucket(BucketConfig::new(limit, 1.0).unwrap());
+        prop_assert_eq!(bucket.window_used("a", Nanos::ZERO), None);
+    }
+
     #[test]
     fn token_bucket_matches_its_definition(
         (capacity, refill, trace) in (1u32..6, 1u64..20).prop_flat_map(|(c, r)| (Just(c), Just(r), trace(300)))

@@ -26,6 +26,7 @@ pub mod hashing;
 pub mod limiter;
 pub mod retry;
 pub mod ring;
+pub mod throttle;
 mod time;
 pub mod window;
 

@@ -91,6 +91,10 @@ fn rows(a: &Scores, b: &Scores) -> Vec<(&'static str, String, String)> {
             "  of them over-admitted",
             both(&|s| count(s.wrongly_allowed)),
         ),
+        (
+            "worst-window excess",
+            both(&|s| count(s.worst_window_excess)),
+        ),
         ("time to open (ms)", both(&|s| num(s.time_to_open_ms, 1))),
         ("short-circuited", both(&|s| s.short_circuited.to_string())),
         ("failed before open", both(&|s| count(s.failed_before_open))),

@@ -187,9 +187,10 @@ pub struct RecentRequest {
 pub struct TenantSnapshot {
     /// Name.
     pub name: String,
-    /// Tokens in its bucket now.
+    /// Tokens in its bucket now (a window limiter: the room left in its window, see
+    /// [`LimiterInfo::algorithm`]).
     pub tokens: f64,
-    /// Bucket capacity.
+    /// Bucket capacity (a window limiter: its limit per window).
     pub capacity: u32,
     /// Requests admitted by its bucket.
     pub allowed: u64,
@@ -478,6 +479,12 @@ pub struct Snapshot {
 pub struct LimiterInfo {
     /// `memory`, or the shared backend's URL (never with a password).
     pub backend: String,
+    /// The algorithm deciding (`token-bucket`, `fixed-window`, `sliding-log`,
+    /// `sliding-window`). For a window limiter each tenant's `tokens` is the room left
+    /// in its window (limit less what it used) and `capacity` the limit.
+    pub algorithm: &'static str,
+    /// A window limiter's window (ns); `None` for the token bucket.
+    pub window_ns: Option<u64>,
     /// Bucket capacity (burst), tokens.
     pub capacity: u32,
     /// Refill rate, tokens per second.

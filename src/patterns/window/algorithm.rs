@@ -143,6 +143,21 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
         }
     }
 
+    /// What `key` has used of its window's limit at `now` (see each type's `used`), or
+    /// `None` for a token bucket, which counts tokens left instead.
+    pub fn window_used<Q>(&self, key: &Q, now: Nanos) -> Option<f64>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        match self {
+            Limiter::TokenBucket(_) => None,
+            Limiter::FixedWindow(l) => Some(f64::from(l.used(key, now))),
+            Limiter::SlidingLog(l) => Some(f64::from(l.used(key, now))),
+            Limiter::SlidingWindow(l) => Some(l.used(key, now)),
+        }
+    }
+
     /// Decide one request of `key` at `now` (taking its token or counting it when allowed).
     #[inline]
     pub fn allows<Q>(&mut self, key: &Q, now: Nanos) -> bool

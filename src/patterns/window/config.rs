@@ -2,6 +2,7 @@
 
 use super::error::WindowError;
 use crate::patterns::Nanos;
+use crate::patterns::limiter::BucketConfig;
 
 /// `limit` requests per `window`, valid by construction: only [`WindowConfig::new`]
 /// builds one.
@@ -32,6 +33,28 @@ impl WindowConfig {
             return Err(WindowError::ZeroWindow);
         }
         Ok(Self { limit, window })
+    }
+
+    /// The window a token bucket corresponds to: `limit` = its capacity C and `window` =
+    /// C / R, the time it takes to refill from empty (rounded to the nanosecond, at least
+    /// 1 ns). A client sending at the bucket's sustained rate R sends exactly C per window,
+    /// and a full bucket's burst is C: the same budget, counted by windows.
+    ///
+    /// ```
+    /// use ringside::patterns::Nanos;
+    /// use ringside::patterns::limiter::BucketConfig;
+    /// use ringside::patterns::window::WindowConfig;
+    ///
+    /// let config = WindowConfig::of_bucket(BucketConfig::new(200, 600.0).unwrap());
+    /// assert_eq!((config.limit(), config.window()), (200, Nanos::from_nanos(333_333_333)));
+    /// ```
+    pub fn of_bucket(bucket: BucketConfig) -> Self {
+        let window_s = f64::from(bucket.capacity()) / bucket.refill_per_sec();
+        let window_ns = (window_s * 1e9).round().clamp(1.0, u64::MAX as f64) as u64;
+        Self {
+            limit: bucket.capacity(),
+            window: Nanos::from_nanos(window_ns),
+        }
     }
 
     /// Requests allowed per window, at least 1.

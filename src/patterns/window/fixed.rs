@@ -68,6 +68,20 @@ impl<K: Hash + Eq> FixedWindow<K> {
         )
     }
 
+    /// What `key` has used of its limit at `now`, without deciding anything: its allowed
+    /// count in window `⌊now/W⌋` (0 when it has none there).
+    pub fn used<Q>(&self, key: &Q, now: Nanos) -> u32
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        let w = self.config.index(self.table.peek_time(now));
+        match self.table.get(key) {
+            Some(&(index, count)) if index == w => count,
+            _ => 0,
+        }
+    }
+
     /// The configuration.
     pub fn config(&self) -> WindowConfig {
         self.config

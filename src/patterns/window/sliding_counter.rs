@@ -87,6 +87,28 @@ impl<K: Hash + Eq> SlidingWindow<K> {
         )
     }
 
+    /// What `key` has used of its limit at `now`, without deciding anything: the weighted
+    /// count `(prev·(W − e) + curr·W) / W` a request at `now` is compared with (it is
+    /// allowed iff this is below `L`).
+    pub fn used<Q>(&self, key: &Q, now: Nanos) -> f64
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        let now = self.table.peek_time(now);
+        let w = self.config.index(now);
+        let window = self.config.window().as_nanos();
+        let elapsed = now - w * window;
+        let (prev, curr) = match self.table.get(key) {
+            Some(c) if c.window == w => (c.prev, c.curr),
+            Some(c) if c.window + 1 == w => (c.curr, 0),
+            _ => (0, 0),
+        };
+        let weight =
+            u128::from(prev) * u128::from(window - elapsed) + u128::from(curr) * u128::from(window);
+        weight as f64 / window as f64
+    }
+
     /// The configuration.
     pub fn config(&self) -> WindowConfig {
         self.config

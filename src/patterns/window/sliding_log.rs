@@ -73,6 +73,21 @@ impl<K: Hash + Eq> SlidingLog<K> {
         )
     }
 
+    /// What `key` has used of its limit at `now`, without deciding anything: its allowed
+    /// requests in `(now − W, now]`.
+    pub fn used<Q>(&self, key: &Q, now: Nanos) -> u32
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        let now = self.table.peek_time(now);
+        let window = self.config.window().as_nanos();
+        self.table.get(key).map_or(0, |log| {
+            let inside = log.iter().filter(|&&t| t.saturating_add(window) > now);
+            inside.count() as u32
+        })
+    }
+
     /// The configuration.
     pub fn config(&self) -> WindowConfig {
         self.config

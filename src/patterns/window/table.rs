@@ -35,6 +35,20 @@ impl<K: Hash + Eq, S> Table<K, S> {
         self.last_now
     }
 
+    /// `now` in ns, never earlier than the latest time seen (without recording it).
+    pub(super) fn peek_time(&self, now: Nanos) -> u64 {
+        self.last_now.max(now.as_nanos())
+    }
+
+    /// `key`'s state, if tracked.
+    pub(super) fn get<Q>(&self, key: &Q) -> Option<&S>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.states.get(key)
+    }
+
     /// Runs `step` on `key`'s state, creating it with `fresh` when absent (after
     /// dropping, if the table is due a sweep, every state for which `live` is false).
     #[inline]

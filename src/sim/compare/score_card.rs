@@ -43,6 +43,9 @@ pub struct Scores {
     pub wrong_decisions: Option<u64>,
     /// Limiting: of those, requests allowed that the exact log refuses (over-admission).
     pub wrongly_allowed: Option<u64>,
+    /// Limiting: over-admission in the worst window, the most requests one tenant was
+    /// allowed in any window of the exact log's length, less its limit (0: never above).
+    pub worst_window_excess: Option<u64>,
     /// The exact sliding log used.
     pub reference: Option<ReferenceReport>,
     /// Breaking: from the scenario's first fault to its server's breaker opening (ms).

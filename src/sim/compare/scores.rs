@@ -30,6 +30,7 @@ impl Scores {
             rate_limited_fraction: ratio(t.rate_limited, t.requests),
             wrong_decisions: judgement.map(|j| j.wrong()),
             wrongly_allowed: judgement.map(|j| j.wrongly_allowed()),
+            worst_window_excess: judgement.map(|j| j.worst_excess()),
             reference: judgement.map(|j| {
                 let (limit, window_ns) = j.window();
                 ReferenceReport {

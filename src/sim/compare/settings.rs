@@ -6,6 +6,7 @@ use std::fmt;
 use thiserror::Error;
 
 use crate::patterns::hashing::HashingError;
+use crate::patterns::window::UnknownAlgorithm;
 use crate::sim::Scenario;
 use crate::sim::duration::parse_duration;
 use crate::sim::scenario::{BreakerPolicy, RetryPolicy};
@@ -53,7 +54,12 @@ impl Pattern {
                 "multi-probe",
                 "bounded-load",
             ],
-            Pattern::Limiter => &["token-bucket"],
+            Pattern::Limiter => &[
+                "token-bucket",
+                "fixed-window",
+                "sliding-log",
+                "sliding-window",
+            ],
             Pattern::Breaker => &["consecutive", "count-window", "time-window"],
             Pattern::Retry => &["fixed", "budget"],
         }
@@ -88,7 +94,7 @@ impl Pattern {
     pub fn algorithm_in(self, scenario: &Scenario) -> &'static str {
         match self {
             Pattern::Hashing => scenario.ring.algorithm.name(),
-            Pattern::Limiter => "token-bucket",
+            Pattern::Limiter => scenario.limiter.algorithm.name(),
             Pattern::Breaker => scenario.breaker.policy.name(),
             Pattern::Retry => scenario.traffic.retry_policy.name(),
         }
@@ -392,7 +398,14 @@ fn apply_algorithm(pattern: Pattern, sc: &mut Scenario, name: &str) -> Result<()
                 sc.traffic.retry_policy = policy;
             }
         }
-        Pattern::Limiter => {}
+        Pattern::Limiter => {
+            sc.limiter.algorithm =
+                name.parse()
+                    .map_err(|e: UnknownAlgorithm| SettingsError::BadValue {
+                        key: Pattern::Limiter.key(),
+                        reason: e.to_string(),
+                    })?;
+        }
     }
     Ok(())
 }
@@ -518,6 +531,33 @@ mod tests {
             too_few.contains("breaker.minimum_calls (6) must be at most breaker.window_calls (5)"),
             "{too_few}"
         );
+    }
+
+    #[test]
+    fn limiter_chooses_the_engines_algorithm() {
+        use crate::patterns::window::Algorithm;
+        let sc = |t: &str| Settings::parse(t).unwrap().apply(&default()).unwrap();
+        assert_eq!(sc("").limiter.algorithm, Algorithm::TokenBucket);
+        for a in Algorithm::ALL {
+            let s = Settings::parse(&format!("limiter={a}")).unwrap();
+            assert_eq!(s.algorithm(Pattern::Limiter), a.name());
+            assert_eq!(sc(&format!("limiter={a}")).limiter.algorithm, a);
+        }
+        assert_eq!(
+            Settings::parse("limiter=leaky-queue")
+                .unwrap_err()
+                .to_string(),
+            "limiter=leaky-queue: not in the engine yet (the engine runs: token-bucket, \
+             fixed-window, sliding-log, sliding-window)"
+        );
+        let mut shared = default();
+        shared.limiter.backend = Some("redis://127.0.0.1:6379/0".to_string());
+        let err = Settings::parse("limiter=fixed-window")
+            .unwrap()
+            .apply(&shared)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("runs in process only"), "{err}");
     }
 
     #[test]

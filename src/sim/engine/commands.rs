@@ -455,7 +455,7 @@ impl Engine {
 
     fn set_bucket_config(&mut self, cfg: BucketConfig) {
         self.bucket_config = cfg;
-        self.buckets.set_config(cfg, Nanos::from_nanos(self.now));
+        self.admission.set_config(cfg, Nanos::from_nanos(self.now));
         if let Some(r) = &mut self.remote {
             // Validated above by BucketConfig::new; a backend range error keeps the old one.
             let _ = r.backend.set_config(cfg, Nanos::from_nanos(self.now));

@@ -25,9 +25,13 @@
 //! # Rate limiter
 //! Tenants are dense indices, so the in-memory default keeps their buckets in one
 //! [`BucketSet`] (the configuration stored once, 24 bytes of state a tenant; no hashing,
-//! no strings on the hot path). A shared backend (Redis) is
-//! attached through the [`SharedLimiter`] seam.
+//! no strings on the hot path). The scenario's `[limiter] algorithm` may choose a window
+//! limiter instead (fixed window, sliding log, sliding window) with the bucket's budget:
+//! `capacity` requests per window of `capacity / refill` seconds; changing the capacity or
+//! the refill starts such a limiter afresh. A shared backend (Redis) is attached through
+//! the [`SharedLimiter`] seam and runs the token bucket only.
 
+mod admission;
 mod clock;
 mod commands;
 mod interrupt;
@@ -56,7 +60,9 @@ use rand::rngs::Xoshiro256PlusPlus;
 use crate::patterns::Nanos;
 use crate::patterns::breaker::{BreakerConfig, RateThresholds, TripPolicy};
 use crate::patterns::hashing::{Algorithm, Hashing};
-use crate::patterns::limiter::{BucketConfig, BucketSet};
+use crate::patterns::limiter::BucketConfig;
+#[cfg(doc)]
+use crate::patterns::limiter::BucketSet;
 use crate::patterns::retry::RetryBudget;
 use crate::patterns::ring::balance::Balance;
 use crate::patterns::ring::{HashRing, Position, RingBuilder, ServerId, hash_many};
@@ -74,6 +80,7 @@ use super::snapshot::{
 };
 use super::traffic::{Sampler, unit_f64};
 
+use admission::Admission;
 pub use interrupt::Interrupt;
 use interrupt::Slicer;
 use key_names::for_key_batches;
@@ -91,7 +98,7 @@ const NS: u64 = 1_000_000_000;
 /// Size of the precomputed table of log-normal latency multipliers.
 const LATENCY_TABLE: usize = 4096;
 
-/// A tenant's demand so far (its in-memory bucket is its index in [`Engine::buckets`]; its
+/// A tenant's demand so far (its in-memory limiter is its index in [`Engine::admission`]; its
 /// name is [`tenant_name`](super::traffic::tenant_name) of its index): 32 bytes.
 #[derive(Debug, Clone)]
 struct Tenant {
@@ -146,8 +153,8 @@ pub struct Engine {
     /// Reused for bounded-load's clockwise walk of each request.
     walk: Vec<ServerId>,
     tenants: Vec<Tenant>,
-    /// Every tenant's in-memory bucket, by tenant index.
-    buckets: BucketSet,
+    /// Every tenant's in-memory limiter, by tenant index.
+    admission: Admission,
     /// The exact sliding log judging every limiter decision, in comparisons only.
     reference: Option<Box<ReferenceLog>>,
     /// The clients' retry budget (`retry_policy = "budget"`): first attempts deposit,
@@ -316,7 +323,7 @@ impl Engine {
             denied: 0,
         };
         let tenants = vec![tenant; tenant_count];
-        let buckets = BucketSet::new(bucket_config, tenant_count);
+        let admission = Admission::new(sc.limiter.algorithm, bucket_config, tenant_count);
         let latency_mult = latency_table(&mut rng, sc.server_defaults.latency_sigma);
         let service_rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ SERVICE_STREAM);
         let hist = Histogram::new_with_bounds(1, 3_600_000_000, 3)?;
@@ -349,7 +356,7 @@ impl Engine {
             placement,
             walk: Vec::new(),
             tenants,
-            buckets,
+            admission,
             reference: None,
             retry_budget: retry_budget(&sc.traffic)?,
             fault_watched: false,

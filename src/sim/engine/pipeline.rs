@@ -83,7 +83,7 @@ impl Engine {
     }
 
     /// The tenant's limiter check (cost 1): the shared backend's decision (already taken,
-    /// or taken now) or the in-memory bucket's. Counts the tenant's allowed/denied.
+    /// or taken now) or the in-memory limiter's ([`Admission`](super::admission::Admission)). Counts the tenant's allowed/denied.
     fn admit(&mut self, tenant: u32, decided: Option<Result<Decision, LimiterError>>) -> bool {
         let now = self.now;
         let t = &mut self.tenants[tenant as usize];
@@ -98,9 +98,8 @@ impl Engine {
                 d.map(|d| d.allowed).unwrap_or(false)
             }
             None => self
-                .buckets
-                .allows(tenant as usize, 1, Nanos::from_nanos(now))
-                .unwrap_or(false),
+                .admission
+                .allows(tenant as usize, Nanos::from_nanos(now)),
         };
         if allowed {
             t.allowed += 1;

@@ -94,7 +94,7 @@ impl Engine {
                     tokens: match (&self.remote, t.remote_tokens) {
                         (Some(_), Some(tokens)) => tokens,
                         (Some(_), None) => f64::from(self.bucket_config.capacity()),
-                        (None, _) => self.buckets.tokens_at(i, Nanos::from_nanos(self.now)),
+                        (None, _) => self.admission.room(i, Nanos::from_nanos(self.now)),
                     },
                     capacity: self.bucket_config.capacity(),
                     allowed: t.allowed,
@@ -170,6 +170,8 @@ impl Engine {
                     .remote
                     .as_ref()
                     .map_or_else(|| "memory".to_string(), |r| r.backend.describe()),
+                algorithm: self.admission.algorithm().name(),
+                window_ns: self.admission.window().map(|w| w.window().as_nanos()),
                 capacity: self.bucket_config.capacity(),
                 refill_per_sec: self.bucket_config.refill_per_sec(),
                 health: self.limiter_health(),

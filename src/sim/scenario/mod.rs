@@ -72,6 +72,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "compare-breakers",
         include_str!("../../../assets/scenarios/compare-breakers.toml"),
     ),
+    (
+        "compare-limiters",
+        include_str!("../../../assets/scenarios/compare-limiters.toml"),
+    ),
 ];
 
 impl Scenario {

@@ -1,9 +1,12 @@
 //! The scenario file's types: what is read from TOML and written back to it (serde both
 //! ways, unknown fields refused), with the defaults of every optional setting.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::patterns::hashing::{Algorithm, Params};
+use crate::patterns::window::Algorithm as LimiterAlgorithm;
+#[cfg(doc)]
+use crate::patterns::window::WindowConfig;
 use crate::sim::command::Command;
 use crate::sim::duration::human;
 use crate::sim::traffic::Popularity;
@@ -183,10 +186,20 @@ mod algorithm_name {
     }
 }
 
-/// Token bucket per tenant (`[limiter]`).
+/// A rate limiter per tenant (`[limiter]`): a token bucket of `capacity` refilled at
+/// `refill_per_sec`, or the window `algorithm` with the same budget: `capacity` requests
+/// per window of `capacity / refill_per_sec` seconds ([`WindowConfig::of_bucket`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LimiterSpec {
+    /// `algorithm`: `token-bucket` (the default, not written back), `fixed-window`,
+    /// `sliding-log` or `sliding-window`. A shared backend runs the token bucket only.
+    #[serde(
+        skip_serializing_if = "is_token_bucket",
+        serialize_with = "limiter_algorithm_name",
+        deserialize_with = "limiter_algorithm"
+    )]
+    pub algorithm: LimiterAlgorithm,
     /// `backend`: `None` for the in-process limiter (`memory`), else e.g.
     /// `redis://host:6379/0`. Never written back (a URL may hold a password).
     #[serde(skip_serializing, deserialize_with = "backend")]
@@ -200,11 +213,26 @@ pub struct LimiterSpec {
 impl Default for LimiterSpec {
     fn default() -> Self {
         Self {
+            algorithm: LimiterAlgorithm::TokenBucket,
             backend: None,
             capacity: 100,
             refill_per_sec: 50.0,
         }
     }
+}
+
+fn is_token_bucket(a: &LimiterAlgorithm) -> bool {
+    *a == LimiterAlgorithm::TokenBucket
+}
+
+fn limiter_algorithm_name<S: Serializer>(a: &LimiterAlgorithm, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(a.name())
+}
+
+/// By name ([`LimiterAlgorithm::from_str`](std::str::FromStr)).
+fn limiter_algorithm<'de, D: Deserializer<'de>>(d: D) -> Result<LimiterAlgorithm, D::Error> {
+    let text = String::deserialize(d)?;
+    text.trim().parse().map_err(serde::de::Error::custom)
 }
 
 /// `memory` or empty is the in-process limiter (`None`).

@@ -1,5 +1,7 @@
 //! Token buckets: one horizontal bar per tenant, hottest first, as many as fit (`+N more`
-//! for the rest), with eighth-cell resolution so draining and refilling look smooth.
+//! for the rest), with eighth-cell resolution so draining and refilling look smooth. With a
+//! window limiter each bar is the room left in the tenant's window (its limit less what
+//! it used there), and the title names the algorithm and its budget.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,6 +11,7 @@ use ratatui::widgets::Paragraph;
 use super::format::compact;
 use super::labels::{self, Column};
 use super::panel::panel;
+use crate::sim::duration::format_duration;
 use crate::sim::{Snapshot, TenantSnapshot};
 use crate::tui::theme::{EIGHTHS, Theme};
 
@@ -39,16 +42,29 @@ const NAME_CAP: usize = 16;
 /// Narrowest bar worth drawing.
 const MIN_BAR: usize = 4;
 
-/// The panel title that fits in `width` cells: the full one, then shorter forms.
+/// The panel title that fits in `width` cells: the full one, then shorter forms. A
+/// window limiter's title names it and its budget (`Buckets: sliding-window · 10 per
+/// 1.000s`): its bars show the room left in each tenant's window, `left/limit`.
 fn title(snap: &Snapshot, width: usize) -> String {
     let (shown, total) = (snap.tenants.len(), snap.tenant_count);
-    let refill = format!("{:.0}/s", snap.limiter.refill_per_sec);
+    let (kind, budget) = match snap.limiter.window_ns {
+        None => (
+            "Buckets".to_string(),
+            format!("refill {:.0}/s", snap.limiter.refill_per_sec),
+        ),
+        Some(window) => (
+            format!("Buckets: {}", snap.limiter.algorithm),
+            format!("{} per {}", snap.limiter.capacity, format_duration(window)),
+        ),
+    };
     // The border and the title's padding take 4 cells.
     labels::first_that_fits(
         [
-            format!("Buckets · {shown}/{total} tenants · refill {refill}"),
-            format!("Buckets · {shown}/{total} · refill {refill}"),
-            format!("Buckets · {shown}/{total}"),
+            format!("{kind} · {shown}/{total} tenants · {budget}"),
+            format!("{kind} · {shown}/{total} · {budget}"),
+            format!("{kind} · {budget}"),
+            format!("{kind} · {shown}/{total}"),
+            kind,
             "Buckets".to_string(),
         ],
         width.saturating_sub(4),

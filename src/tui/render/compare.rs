@@ -120,6 +120,7 @@ impl Board {
                 ("rate-limited", |s| percent(s.rate_limited_fraction, 2)),
                 ("wrong vs exact log", |s| count(s.wrong_decisions)),
                 ("over-admitted", |s| count(s.wrongly_allowed)),
+                ("worst window excess", |s| count(s.worst_window_excess)),
             ],
             Board::Breaking => &[
                 ("fault → open", |s| {

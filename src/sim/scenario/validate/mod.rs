@@ -273,6 +273,16 @@ impl Scenario {
         }
         if let Some(url) = &l.backend {
             limiter_backend(url).map_err(|m| at(key2("limiter", "backend"), m))?;
+            if l.algorithm.is_windowed() {
+                return Err(at(
+                    key2("limiter", "algorithm"),
+                    format!(
+                        "limiter.algorithm = \"{}\" runs in process only: a shared backend \
+                         (limiter.backend) runs the token bucket; drop one of the two",
+                        l.algorithm
+                    ),
+                ));
+            }
         }
         let b = &self.breaker;
         time_limit(

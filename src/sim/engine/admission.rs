@@ -1,0 +1,86 @@
+//! [`Admission`]: the in-process rate limiter of every tenant, by dense tenant index, for
+//! the algorithm the scenario chose (`[limiter] algorithm`).
+//!
+//! The token bucket keeps all tenants in one [`BucketSet`]; the window limiters
+//! (fixed window, sliding log, sliding window) are the pure [`Limiter`]s of
+//! [`patterns::window`](crate::patterns::window), keyed by tenant index, with the budget of
+//! the scenario's bucket: `capacity` requests per window of `capacity / refill` seconds
+//! ([`WindowConfig::of_bucket`]).
+
+use crate::patterns::Nanos;
+use crate::patterns::limiter::{BucketConfig, BucketSet};
+use crate::patterns::window::{Algorithm, Limiter, WindowConfig};
+
+/// Every tenant's limiter, by tenant index.
+#[derive(Debug, Clone)]
+pub(super) enum Admission {
+    /// A token bucket per tenant.
+    Buckets(BucketSet),
+    /// A window limiter over tenant indices, with its configuration.
+    Window(Limiter<u32>, WindowConfig),
+}
+
+impl Admission {
+    /// `tenants` limiters of `algorithm` with the budget of `bucket`.
+    pub(super) fn new(algorithm: Algorithm, bucket: BucketConfig, tenants: usize) -> Self {
+        let config = WindowConfig::of_bucket(bucket);
+        match Limiter::windowed(algorithm, config) {
+            Some(limiter) => Admission::Window(limiter, config),
+            None => Admission::Buckets(BucketSet::new(bucket, tenants)),
+        }
+    }
+
+    /// Decide one request (cost 1) of `tenant` at `now`, counting it when allowed.
+    #[inline]
+    pub(super) fn allows(&mut self, tenant: usize, now: Nanos) -> bool {
+        match self {
+            // A cost of 1 never exceeds a capacity (at least 1), the only error.
+            Admission::Buckets(b) => b.allows(tenant, 1, now).unwrap_or(false),
+            Admission::Window(l, _) => l.allows(&(tenant as u32), now),
+        }
+    }
+
+    /// A new budget from `now` on. The bucket keeps its tokens (capped); a window limiter
+    /// starts afresh with the new limit and window (its counts are dropped: a window of
+    /// another length does not continue the old one).
+    pub(super) fn set_config(&mut self, bucket: BucketConfig, now: Nanos) {
+        match self {
+            Admission::Buckets(b) => b.set_config(bucket, now),
+            Admission::Window(limiter, config) => {
+                let fresh = WindowConfig::of_bucket(bucket);
+                // Always `Some`: the algorithm is a window's.
+                if let Some(l) = Limiter::windowed(limiter.algorithm(), fresh) {
+                    (*limiter, *config) = (l, fresh);
+                }
+            }
+        }
+    }
+
+    /// What `tenant` has left at `now`: tokens in its bucket, or for a window limiter
+    /// the limit less what it has used of the window (never below 0).
+    pub(super) fn room(&self, tenant: usize, now: Nanos) -> f64 {
+        match self {
+            Admission::Buckets(b) => b.tokens_at(tenant, now),
+            Admission::Window(l, config) => {
+                let used = l.window_used(&(tenant as u32), now).unwrap_or(0.0);
+                (f64::from(config.limit()) - used).max(0.0)
+            }
+        }
+    }
+
+    /// The window limiter's configuration (`None` for the token bucket).
+    pub(super) fn window(&self) -> Option<WindowConfig> {
+        match self {
+            Admission::Buckets(_) => None,
+            Admission::Window(_, config) => Some(*config),
+        }
+    }
+
+    /// Which algorithm decides.
+    pub(super) fn algorithm(&self) -> Algorithm {
+        match self {
+            Admission::Buckets(_) => Algorithm::TokenBucket,
+            Admission::Window(l, _) => l.algorithm(),
+        }
+    }
+}
