@@ -10,44 +10,12 @@ use std::time::Duration;
 
 use support::process::output;
 use support::redis_nodes::{
-    Node, assert_redis_decided, require_redis, simulate_hot_tenant as simulate, wait_until,
+    Node, assert_redis_decided, cluster, cluster_url as url, simulate_hot_tenant as simulate,
+    wait_until,
 };
 
 /// The `hot-tenant` scenario's hot tenant and its bucket's key.
 const KEY: &str = "ringside:bucket:{acme}";
-
-/// Six cluster nodes joined by `redis-cli --cluster create … --cluster-replicas 1`.
-fn cluster() -> Vec<Node> {
-    require_redis();
-    let nodes: Vec<Node> = (0..6)
-        .map(|_| {
-            Node::start(&[
-                "--cluster-enabled",
-                "yes",
-                "--cluster-node-timeout",
-                "1000",
-                "--cluster-config-file",
-                "nodes.conf",
-            ])
-        })
-        .collect();
-    let addrs: Vec<String> = nodes.iter().map(Node::addr).collect();
-    let mut args = vec!["--cluster", "create"];
-    args.extend(addrs.iter().map(String::as_str));
-    args.extend(["--cluster-replicas", "1", "--cluster-yes"]);
-    nodes[0].cli(&args);
-    for n in &nodes {
-        wait_until(Duration::from_secs(30), "cluster_state:ok", || {
-            n.cli(&["CLUSTER", "INFO"]).contains("cluster_state:ok")
-        });
-    }
-    nodes
-}
-
-/// `redis+cluster://` on two seed nodes.
-fn url(nodes: &[Node]) -> String {
-    format!("redis+cluster://{},{}", nodes[0].addr(), nodes[1].addr())
-}
 
 /// Runs `cmd` to the end; its JSON report (exit 0 asserted).
 fn report(mut cmd: Command) -> serde_json::Value {

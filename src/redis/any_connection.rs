@@ -3,8 +3,8 @@
 
 use ::redis::aio::{ConnectionLike, MultiplexedConnection};
 use ::redis::cluster_async::ClusterConnection;
-use ::redis::cluster_routing::Slot;
-use ::redis::{Arg, Cmd, Pipeline, RedisFuture, Value};
+use ::redis::cluster_routing::{Route, RoutingInfo, SingleNodeRoutingInfo, Slot, SlotAddr};
+use ::redis::{Arg, Cmd, Pipeline, RedisError, RedisFuture, Value};
 use futures::future::{BoxFuture, FutureExt as _, try_join_all};
 
 /// An open connection: one server (standalone, or the primary Sentinel named), or a
@@ -15,6 +15,22 @@ pub(crate) enum AnyConnection {
     Single(MultiplexedConnection),
     /// A connection to every node of a Cluster.
     Cluster(ClusterConnection),
+}
+
+impl AnyConnection {
+    /// One `PING` to the server a script call on `key` goes to: the one server, or on a
+    /// Cluster the primary of `key`'s slot (a plain `PING` goes to every primary there).
+    pub async fn ping_at(&mut self, key: &[u8]) -> Result<(), RedisError> {
+        let ping = ::redis::cmd("PING");
+        match self {
+            AnyConnection::Single(c) => ping.query_async::<Value>(c).await.map(drop),
+            AnyConnection::Cluster(c) => {
+                let route = Route::with_key(key, SlotAddr::Master);
+                let to = RoutingInfo::SingleNode(SingleNodeRoutingInfo::SpecificNode(route));
+                c.route_command(ping, to).await.map(drop)
+            }
+        }
+    }
 }
 
 impl ConnectionLike for AnyConnection {

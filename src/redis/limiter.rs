@@ -91,7 +91,12 @@ impl RedisLimiter {
         let scale = Scale::new(config)?;
         let guard = SyncBreaker::new(options.guard);
         let script = Script::new(CHECK_SCRIPT);
-        let conn = Connection::open(url, options.connect_timeout, &script)?;
+        let conn = Connection::open(
+            url,
+            options.connect_timeout,
+            &script,
+            options.tls_root_ca.as_deref(),
+        )?;
         Ok(RedisLimiter {
             conn,
             script,
@@ -169,14 +174,15 @@ impl RedisLimiter {
         self.check_on(key, cost, server_now, Some(server_now.as_nanos()))
     }
 
-    /// One `PING` through the same connection and runtime as the checks: the round trip
-    /// that a check's latency should be compared with (benches). `None` on failure.
-    pub fn ping(&mut self) -> Option<Duration> {
+    /// One `PING` through the same connection and runtime as the checks, to the server a
+    /// check of `key` goes to (on a Cluster, its slot's primary): the round trip that a
+    /// check's latency should be compared with (benches). `None` on failure.
+    pub fn ping(&mut self, key: &str) -> Option<Duration> {
+        bucket_key(&self.options.prefix, key, &mut self.key_buf);
+        let redis_key = self.key_buf.as_bytes();
         let start = Instant::now();
         self.conn
-            .call(self.options.timeout, async |c| {
-                ::redis::cmd("PING").query_async::<String>(c).await
-            })
+            .call(self.options.timeout, async |c| c.ping_at(redis_key).await)
             .ok()
             .map(|_| start.elapsed())
     }
