@@ -55,6 +55,7 @@ fn an_untrusted_certificate_is_refused_and_insecure_skips_verification() {
     let config = BucketConfig::new(5, 1.0).unwrap();
     // The system's roots do not hold the test CA.
     let err = RedisLimiter::connect(&tls.url(), config, options(None)).unwrap_err();
+    eprintln!("untrusted: {err}");
     assert!(matches!(err, RedisSetupError::Unreachable { .. }), "{err}");
     assert!(
         err.to_string().to_lowercase().contains("certificate"),

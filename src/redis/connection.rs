@@ -14,6 +14,7 @@ use super::RedisSetupError;
 use super::any_connection::AnyConnection;
 use super::endpoint::{MultiHost, Topology, parse_multi_host, topology_of};
 use super::redact::{describe_info, redact_url, scrub};
+use super::slot_owners::SlotOwners;
 
 /// The open connection the limiter's calls run on, whatever the topology.
 pub(crate) type Conn = AnyConnection;
@@ -77,7 +78,9 @@ impl Target {
                 c.get_multiplexed_async_connection_with_config(config)
                     .await?,
             ),
-            Target::Cluster(c) => AnyConnection::Cluster(c.get_async_connection().await?),
+            Target::Cluster(c) => {
+                AnyConnection::Cluster(c.get_async_connection().await?, SlotOwners::default())
+            }
             Target::Sentinel(c) => {
                 AnyConnection::Single(c.get_async_connection_with_config(config).await?)
             }
