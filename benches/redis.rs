@@ -1,36 +1,170 @@
-//! Redis limiter latency and throughput against a private redis-server on loopback.
+//! Redis limiter latency and throughput on each topology, side by side in one run: a private
+//! standalone `redis-server`, a 6-node Cluster (3 primaries, 3 replicas) and a Sentinel set
+//! (a primary, its replica, 3 sentinels), all on loopback (`tests/support/redis_nodes.rs`).
 //!
-//! * `PING` vs `check`: round-trip percentiles through the same connection and runtime
-//!   (target: check p50 ≤ 1.3× PING p50);
-//! * pipelined `check_many`: checks per second in batches (target ≥ 50,000/s).
+//! Per topology:
+//! * `PING` vs `check`: round-trip percentiles through the same connection and runtime, the
+//!   `PING` sent to the server the check goes to (on a Cluster, the key's primary); target:
+//!   check p50 ≤ 1.3× PING p50;
+//! * pipelined `check_many` over [`TENANTS`] tenants (spread over the Cluster's slots):
+//!   checks per second (targets: ≥ 50,000/s standalone, ≥ 100,000/s on the Cluster);
+//! * `ringside simulate` on that URL (wall-clock time): requests per second, and how many
+//!   the fallback decided.
 //!
-//! Without `redis-server` it fails in CI, and elsewhere records a skip and exits. Under `cargo test`
-//! (no `--bench` argument) it runs a few iterations only.
+//! `cargo bench --bench redis` (release build). Without `redis-server` it fails in CI, and
+//! elsewhere records a skip and exits. Under `cargo test` (no `--bench` argument) it runs a
+//! few iterations only.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
 
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use ringside::patterns::Nanos;
 use ringside::patterns::limiter::{BucketConfig, LimiterBackend};
 use ringside::redis::{FailurePolicy, RedisLimiter, RedisOptions};
+use support::redis_nodes::{SentinelSet, cluster, cluster_url};
+use support::redis_server::RedisServer;
+
+/// Distinct tenants of the pipelined batches (about 4,000 of the Cluster's 16,384 slots).
+const TENANTS: usize = 4096;
+/// Checks per `check_many` call (the limiter pipelines them in chunks).
+const BATCH: usize = 1024;
+
+/// Iteration counts: full under `cargo bench`, a few under `cargo test`.
+struct Sizes {
+    samples: usize,
+    batch_rounds: usize,
+    simulate: &'static str,
+}
+
+/// One topology's results.
+struct Row {
+    name: &'static str,
+    ping: (Duration, Duration),
+    check: (Duration, Duration),
+    checks_per_s: f64,
+    target: f64,
+    simulate: String,
+}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i]
 }
 
-fn report(name: &str, mut samples: Vec<Duration>) -> Duration {
+/// p50 and p99 of `samples`.
+fn p50_p99(mut samples: Vec<Duration>) -> (Duration, Duration) {
     samples.sort_unstable();
-    let (p50, p99) = (percentile(&samples, 0.5), percentile(&samples, 0.99));
-    println!(
-        "redis/{name:<28} n={:<6} p50 {:>7.1} µs   p99 {:>7.1} µs",
-        samples.len(),
-        p50.as_secs_f64() * 1e6,
-        p99.as_secs_f64() * 1e6
+    (percentile(&samples, 0.5), percentile(&samples, 0.99))
+}
+
+fn us(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+/// Latency and throughput of the limiter on `url`.
+fn measure(name: &'static str, url: &str, target: f64, sizes: &Sizes) -> Row {
+    let options = RedisOptions {
+        policy: FailurePolicy::FailClosed,
+        timeout: Duration::from_secs(1),
+        ..RedisOptions::default()
+    };
+    // A bucket that never runs dry, so every check writes.
+    let config = BucketConfig::new(1_000_000, 1e9).unwrap();
+    let mut r = RedisLimiter::connect(url, config, options).expect("connect");
+    let keys: Vec<String> = (0..TENANTS).map(|i| format!("tenant-{i}")).collect();
+    for key in keys.iter().cycle().take(sizes.samples / 10) {
+        r.ping(key);
+        r.check(key, 1, Nanos::ZERO).unwrap();
+    }
+    // Interleave PING and check (same key, same server) so both see the same machine load.
+    let mut ping = Vec::with_capacity(sizes.samples);
+    let mut check = Vec::with_capacity(sizes.samples);
+    for key in keys.iter().cycle().take(sizes.samples) {
+        ping.push(r.ping(key).expect("PING"));
+        let start = Instant::now();
+        let d = r.check(key, 1, Nanos::ZERO).unwrap();
+        check.push(start.elapsed());
+        assert!(d.allowed);
+    }
+
+    let mut out = Vec::new();
+    let mut offset = 0;
+    let start = Instant::now();
+    for _ in 0..sizes.batch_rounds {
+        let batch: Vec<(&str, u32)> = (0..BATCH)
+            .map(|i| (keys[(offset + i) % TENANTS].as_str(), 1))
+            .collect();
+        offset += BATCH;
+        r.check_many(&batch, Nanos::ZERO, &mut out);
+        assert!(out.iter().all(|d| d.as_ref().unwrap().allowed));
+    }
+    let checks_per_s = (BATCH * sizes.batch_rounds) as f64 / start.elapsed().as_secs_f64();
+    assert_eq!(r.health().fallbacks, 0, "{:?}", r.health());
+    Row {
+        name,
+        ping: p50_p99(ping),
+        check: p50_p99(check),
+        checks_per_s,
+        target,
+        simulate: simulate(url, sizes.simulate),
+    }
+}
+
+/// `ringside simulate` of the default scenario offered 20,000 requests/s on `url` for
+/// `duration` (wall-clock time): requests per second and decisions by the fallback.
+fn simulate(url: &str, duration: &str) -> String {
+    let out = support::process::output(
+        Command::new(env!("CARGO_BIN_EXE_ringside"))
+            .args(["simulate", "--format", "json", "--rate", "20000"])
+            .args(["--duration", duration, "--limiter", url])
+            .env_remove("RINGSIDE_LIMITER"),
     );
-    p50
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let requests = report["totals"]["requests"].as_f64().expect("requests");
+    let elapsed = report["wall"]["elapsed_s"].as_f64().expect("elapsed");
+    let l = &report["limiter"];
+    format!(
+        "{:>7.0} req/s (fallback {} of {})",
+        requests / elapsed,
+        l["decisions_fallback"],
+        l["decisions_redis"].as_u64().unwrap_or(0) + l["decisions_fallback"].as_u64().unwrap_or(0)
+    )
+}
+
+fn print(rows: &[Row]) {
+    println!(
+        "{:<11} {:>17} {:>17} {:>13} {:>22}  simulate",
+        "topology", "PING p50/p99 µs", "check p50/p99 µs", "check/PING", "check_many checks/s"
+    );
+    for r in rows {
+        let ratio = r.check.0.as_secs_f64() / r.ping.0.as_secs_f64();
+        println!(
+            "{:<11} {:>8.1} /{:>7.1} {:>8.1} /{:>7.1} {:>6.2}x {:<5} {:>9.0} (≥{:>4.0}k {:<3})  {}",
+            r.name,
+            us(r.ping.0),
+            us(r.ping.1),
+            us(r.check.0),
+            us(r.check.1),
+            ratio,
+            if ratio <= 1.3 { "met" } else { "MISS" },
+            r.checks_per_s,
+            r.target / 1e3,
+            if r.checks_per_s >= r.target {
+                "met"
+            } else {
+                "MISS"
+            },
+            r.simulate
+        );
+    }
 }
 
 fn main() {
@@ -40,57 +174,26 @@ fn main() {
         return;
     }
     let full = std::env::args().any(|a| a == "--bench");
-    let (samples, batch_rounds) = if full { (20_000, 400) } else { (200, 4) };
-    let server = support::redis_server::RedisServer::start().expect("redis-server");
-    let options = RedisOptions {
-        policy: FailurePolicy::FailClosed,
-        timeout: Duration::from_secs(1),
-        ..RedisOptions::default()
-    };
-    // A bucket that never runs dry, so every check writes.
-    let config = BucketConfig::new(1_000_000, 1e9).unwrap();
-    let mut r = RedisLimiter::connect(&server.url(), config, options).expect("connect");
-
-    for _ in 0..samples / 10 {
-        r.ping();
-        r.check("warm", 1, Nanos::ZERO).unwrap();
-    }
-    // Interleave PING and check so both see the same machine load.
-    let mut ping = Vec::with_capacity(samples);
-    let mut check = Vec::with_capacity(samples);
-    let keys: Vec<String> = (0..1000).map(|i| format!("tenant-{i}")).collect();
-    for i in 0..samples {
-        ping.push(r.ping().expect("PING"));
-        let start = Instant::now();
-        let d = r.check(&keys[i % keys.len()], 1, Nanos::ZERO).unwrap();
-        check.push(start.elapsed());
-        assert!(d.allowed);
-    }
-    let p_ping = report("PING round trip", ping);
-    let p_check = report("check (EVALSHA)", check);
-    println!(
-        "redis/check p50 / PING p50           {:.2}x (target ≤ 1.3x)",
-        p_check.as_secs_f64() / p_ping.as_secs_f64()
-    );
-
-    let mut out = Vec::new();
-    for batch_len in [64usize, 256] {
-        let batch: Vec<(&str, u32)> = (0..batch_len)
-            .map(|i| (keys[i % keys.len()].as_str(), 1))
-            .collect();
-        let mut per_batch = Vec::with_capacity(batch_rounds);
-        let start = Instant::now();
-        for _ in 0..batch_rounds {
-            let t = Instant::now();
-            r.check_many(&batch, Nanos::ZERO, &mut out);
-            per_batch.push(t.elapsed());
-            assert!(out.iter().all(|d| d.as_ref().unwrap().allowed));
+    let sizes = if full {
+        Sizes {
+            samples: 20_000,
+            batch_rounds: 200,
+            simulate: "5s",
         }
-        let rate = (batch_len * batch_rounds) as f64 / start.elapsed().as_secs_f64();
-        report(&format!("check_many x{batch_len} (batch)"), per_batch);
-        println!(
-            "redis/check_many x{batch_len:<4} throughput      {rate:>9.0} checks/s (target ≥ 50,000)"
-        );
-    }
-    assert_eq!(r.health().fallbacks, 0, "{:?}", r.health());
+    } else {
+        Sizes {
+            samples: 200,
+            batch_rounds: 2,
+            simulate: "1s",
+        }
+    };
+    let standalone = RedisServer::start().expect("redis-server");
+    let nodes = cluster();
+    let sentinel = SentinelSet::start();
+    let rows = [
+        measure("standalone", &standalone.url(), 50_000.0, &sizes),
+        measure("cluster", &cluster_url(&nodes), 100_000.0, &sizes),
+        measure("sentinel", &sentinel.url(), 50_000.0, &sizes),
+    ];
+    print(&rows);
 }

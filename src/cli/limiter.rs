@@ -30,6 +30,10 @@ pub struct LimiterArgs {
     /// (e.g. `20ms`; raise it for a Redis across a slow network).
     #[arg(long, default_value = "20ms", value_name = "DURATION", value_parser = parse_round_trip)]
     pub limiter_timeout: std::time::Duration,
+    /// For a `rediss://` limiter: a PEM file of the root certificates (a private CA) the
+    /// server's certificate must chain to, instead of the system's.
+    #[arg(long, env = "RINGSIDE_LIMITER_CA", value_name = "FILE")]
+    pub limiter_ca: Option<std::path::PathBuf>,
 }
 
 /// Longest `--limiter-timeout` accepted.

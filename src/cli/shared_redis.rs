@@ -21,19 +21,19 @@ pub fn attach(
     // (`redis://`, `rediss://`, unix sockets), `redis+cluster://` and `redis+sentinel://`.
     limiter_backend(url)
         .map_err(|m| anyhow::anyhow!("unknown limiter backend {}: {m}", redact_url(url)))?;
-    if url.trim_start().starts_with("rediss://") {
-        anyhow::bail!(
-            "{}: TLS (rediss://) is not built into ringside (redis-rs's TLS needs the system's \
-             OpenSSL headers at build time); reach a TLS Redis through a local tunnel (e.g. \
-             stunnel) with redis://",
-            redact_url(url)
-        );
-    }
     let policy: FailurePolicy = args.limiter_policy.parse()?;
     let config = BucketConfig::new(scenario.limiter.capacity, scenario.limiter.refill_per_sec)?;
+    let tls_root_ca = match &args.limiter_ca {
+        Some(path) => Some(
+            std::fs::read(path)
+                .with_context(|| format!("--limiter-ca: cannot read {}", path.display()))?,
+        ),
+        None => None,
+    };
     let options = RedisOptions {
         policy,
         timeout: args.limiter_timeout,
+        tls_root_ca,
         ..RedisOptions::default()
     };
     let limiter = RedisLimiter::connect(url, config, options).context("--limiter")?;

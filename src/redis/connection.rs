@@ -6,12 +6,15 @@ use std::time::Duration;
 
 use ::redis::cluster::ClusterClient;
 use ::redis::sentinel::{SentinelClient, SentinelClientBuilder, SentinelServerType};
-use ::redis::{AsyncConnectionConfig, Client, ErrorKind, RedisError, Script, ServerErrorKind};
+use ::redis::{
+    AsyncConnectionConfig, Client, ErrorKind, RedisError, Script, ServerErrorKind, TlsCertificates,
+};
 
 use super::RedisSetupError;
 use super::any_connection::AnyConnection;
 use super::endpoint::{MultiHost, Topology, parse_multi_host, topology_of};
 use super::redact::{describe_info, redact_url, scrub};
+use super::slot_owners::SlotOwners;
 
 /// The open connection the limiter's calls run on, whatever the topology.
 pub(crate) type Conn = AnyConnection;
@@ -28,9 +31,21 @@ enum Target {
 
 impl Target {
     /// The client for `url`, with the password to scrub from messages and the description.
-    fn new(url: &str) -> Result<(Target, Option<String>, String), String> {
+    /// `root_ca` (PEM) is trusted instead of the system's roots, for `rediss://` only.
+    fn new(url: &str, root_ca: Option<&[u8]>) -> Result<(Target, Option<String>, String), String> {
+        let tls = url.trim_start().starts_with("rediss://");
+        if root_ca.is_some() && !tls {
+            return Err("a TLS root certificate applies to rediss:// URLs only".into());
+        }
+        if tls {
+            install_crypto_provider();
+        }
         if topology_of(url) == Topology::Standalone {
-            let client = Client::open(url).map_err(|e| e.to_string())?;
+            let client = match root_ca {
+                Some(pem) => Client::build_with_tls(url, tls_roots(pem)),
+                None => Client::open(url),
+            }
+            .map_err(|e| e.to_string())?;
             let info = client.get_connection_info();
             let password = info.redis_settings().password().map(str::to_string);
             let description = describe_info(info);
@@ -63,11 +78,28 @@ impl Target {
                 c.get_multiplexed_async_connection_with_config(config)
                     .await?,
             ),
-            Target::Cluster(c) => AnyConnection::Cluster(c.get_async_connection().await?),
+            Target::Cluster(c) => {
+                AnyConnection::Cluster(c.get_async_connection().await?, SlotOwners::default())
+            }
             Target::Sentinel(c) => {
                 AnyConnection::Single(c.get_async_connection_with_config(config).await?)
             }
         })
+    }
+}
+
+/// Makes rustls's `ring` provider the process default (the one rustls provider built in;
+/// redis-rs's TLS configurations use the default). Installing it twice is harmless.
+fn install_crypto_provider() {
+    // Err only when a default is installed already, which is then the one used.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// `pem` as the only roots a server certificate must chain to, with no client certificate.
+fn tls_roots(pem: &[u8]) -> TlsCertificates {
+    TlsCertificates {
+        client_tls: None,
+        root_cert: Some(pem.to_vec()),
     }
 }
 
@@ -120,10 +152,16 @@ pub(crate) type CallError = String;
 impl Connection {
     /// Connects to `url` and loads `script`, within `timeout`. Errors name the URL
     /// (password redacted) and say what went wrong.
-    pub fn open(url: &str, timeout: Duration, script: &Script) -> Result<Self, RedisSetupError> {
+    /// `root_ca` (PEM) is trusted instead of the system's roots (`rediss://` only).
+    pub fn open(
+        url: &str,
+        timeout: Duration,
+        script: &Script,
+        root_ca: Option<&[u8]>,
+    ) -> Result<Self, RedisSetupError> {
         let redacted = redact_url(url);
         let (mut target, password, description) =
-            Target::new(url).map_err(|reason| RedisSetupError::InvalidUrl {
+            Target::new(url, root_ca).map_err(|reason| RedisSetupError::InvalidUrl {
                 url: redacted.clone(),
                 reason,
             })?;

@@ -40,7 +40,8 @@
 //! budget; no other failed call is ever replayed. A connection that fails or times out is
 //! dropped and re-opened on the next call; one that got an error reply is kept.
 //! [`check_many`](crate::patterns::limiter::LimiterBackend::check_many) sends pipelines of at
-//! most [`PIPELINE_CHUNK`] checks, each round trip within the time-out.
+//! most [`PIPELINE_CHUNK`] checks (on a Cluster, split in one sub-pipeline per primary, sent at
+//! once), each round trip within the time-out.
 //!
 //! Every reply is validated (type, ranges, a bucket state the script can produce; checked
 //! arithmetic) before it decides anything. An error reply (`OOM`, `WRONGTYPE`, `NOAUTH`,
@@ -62,7 +63,8 @@
 //!
 //! `connection` (client, runtime, time-outs), `options` ([`RedisOptions`]), `script` and
 //! `scale` (the Lua script, its arguments and replies), `policy` ([`FailurePolicy`]),
-//! `health` ([`RedisHealth`]), `redact` (URLs and messages without secrets), `error`, and
+//! `health` ([`RedisHealth`]), `any_connection` and `slot_owners` (one connection of
+//! any topology; a Cluster's pipelines split per primary), `redact` (URLs and messages without secrets), `error`, and
 //! `limiter` ([`RedisLimiter`], which ties them together).
 
 mod any_connection;
@@ -76,6 +78,7 @@ mod policy;
 mod redact;
 mod scale;
 mod script;
+mod slot_owners;
 
 pub use error::{RedisLimiterError, RedisSetupError};
 pub use health::RedisHealth;

@@ -49,6 +49,9 @@ pub struct RedisOptions {
     pub policy: FailurePolicy,
     /// The guard breaker around Redis calls.
     pub guard: BreakerConfig,
+    /// Root certificates (PEM) a `rediss://` server's certificate must chain to, instead of
+    /// the system's: a private CA. `None` trusts the system's roots.
+    pub tls_root_ca: Option<Vec<u8>>,
 }
 
 impl Default for RedisOptions {
@@ -59,6 +62,7 @@ impl Default for RedisOptions {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             policy: FailurePolicy::default(),
             guard: DEFAULT_GUARD,
+            tls_root_ca: None,
         }
     }
 }

@@ -1,5 +1,6 @@
-//! Several private Redis processes for topology tests (Cluster nodes, a primary and its
-//! replica, sentinels): free loopback ports below 55536 (a Cluster node also needs its port plus
+//! Several private Redis processes for topology tests and benches: a 6-node Cluster
+//! ([`cluster`]), a Sentinel set ([`SentinelSet`]: a primary, its replica, three
+//! sentinels). Free loopback ports below 55536 (a Cluster node also needs its port plus
 //! 10000), a temp dir each, killed on drop, bounded waits. A missing `redis-server` is a
 //! failure, never a skip: these tests exist to exercise real servers.
 
@@ -161,4 +162,113 @@ pub fn assert_redis_decided(limiter: &serde_json::Value) {
         .as_u64()
         .expect("decisions_fallback");
     assert!(redis > 0 && fallback * 100 <= redis + fallback, "{limiter}");
+}
+
+/// Six cluster nodes (3 primaries, 3 replicas) joined by `redis-cli --cluster create …
+/// --cluster-replicas 1`, each `cluster_state:ok` (at most 30 s).
+pub fn cluster() -> Vec<Node> {
+    require_redis();
+    let nodes: Vec<Node> = (0..6)
+        .map(|_| {
+            Node::start(&[
+                "--cluster-enabled",
+                "yes",
+                "--cluster-node-timeout",
+                "1000",
+                "--cluster-config-file",
+                "nodes.conf",
+            ])
+        })
+        .collect();
+    let addrs: Vec<String> = nodes.iter().map(Node::addr).collect();
+    let mut args = vec!["--cluster", "create"];
+    args.extend(addrs.iter().map(String::as_str));
+    args.extend(["--cluster-replicas", "1", "--cluster-yes"]);
+    nodes[0].cli(&args);
+    for n in &nodes {
+        wait_until(Duration::from_secs(30), "cluster_state:ok", || {
+            n.cli(&["CLUSTER", "INFO"]).contains("cluster_state:ok")
+        });
+    }
+    nodes
+}
+
+/// `redis+cluster://` on a Cluster's first two nodes as seeds.
+pub fn cluster_url(nodes: &[Node]) -> String {
+    format!("redis+cluster://{},{}", nodes[0].addr(), nodes[1].addr())
+}
+
+/// The primary's name in the sentinels' configuration.
+pub const MASTER: &str = "ringside";
+
+/// A Sentinel set: a primary, its replica (in sync) and three sentinels (quorum 2, down after
+/// 1 s) that see each other.
+pub struct SentinelSet {
+    /// The primary at the start.
+    pub primary: Node,
+    /// Its replica.
+    pub replica: Node,
+    /// The sentinels.
+    pub sentinels: Vec<Node>,
+}
+
+impl SentinelSet {
+    /// Starts the set and waits (at most 20 s per step) until it is ready.
+    pub fn start() -> SentinelSet {
+        require_redis();
+        let primary = Node::start(&[]);
+        let replica_of = ["--replicaof", "127.0.0.1", &primary.port.to_string()].map(String::from);
+        let replica = Node::start_with(|_, _| replica_of.to_vec());
+        wait_until(Duration::from_secs(20), "the replica in sync", || {
+            replica
+                .cli(&["INFO", "replication"])
+                .contains("master_link_status:up")
+        });
+        let sentinels: Vec<Node> = (0..3).map(|_| sentinel(primary.port)).collect();
+        for s in &sentinels {
+            wait_until(Duration::from_secs(20), "sentinels see each other", || {
+                s.cli(&["SENTINEL", "master", MASTER])
+                    .lines()
+                    .collect::<Vec<_>>()
+                    .windows(2)
+                    .any(|w| w[0] == "num-other-sentinels" && w[1] == "2")
+            });
+        }
+        SentinelSet {
+            primary,
+            replica,
+            sentinels,
+        }
+    }
+
+    /// `redis+sentinel://S1,S2,S3/ringside`.
+    pub fn url(&self) -> String {
+        let hosts: Vec<String> = self.sentinels.iter().map(Node::addr).collect();
+        format!("redis+sentinel://{}/{MASTER}", hosts.join(","))
+    }
+
+    /// The primary's port as the first sentinel reports it.
+    pub fn master_port(&self) -> String {
+        self.sentinels[0]
+            .cli(&["SENTINEL", "get-master-addr-by-name", MASTER])
+            .lines()
+            .nth(1)
+            .unwrap_or("")
+            .to_string()
+    }
+}
+
+/// A sentinel watching the primary on `port`, with small timeouts so the failover is quick.
+fn sentinel(port: u16) -> Node {
+    Node::start_with(|_, dir| {
+        let conf = dir.join("sentinel.conf");
+        let text = format!(
+            "sentinel monitor {MASTER} 127.0.0.1 {port} 2\n\
+             sentinel down-after-milliseconds {MASTER} 1000\n\
+             sentinel failover-timeout {MASTER} 3000\n\
+             sentinel parallel-syncs {MASTER} 1\n"
+        );
+        std::fs::write(&conf, text).expect("sentinel.conf");
+        vec![conf.display().to_string(), "--sentinel".to_string()]
+    })
 }

@@ -16,6 +16,8 @@ pub struct RedisServer {
     pub port: u16,
     dir: PathBuf,
     password: Option<String>,
+    /// More `redis-server` arguments (e.g. a TLS port and its certificates).
+    extra: Vec<String>,
 }
 
 fn binary() -> PathBuf {
@@ -45,6 +47,12 @@ impl RedisServer {
 
     /// Starts a server requiring `password` (`requirepass`).
     pub fn start_with_password(password: Option<&str>) -> Option<Self> {
+        Self::start_with(password, Vec::new())
+    }
+
+    /// Starts a server with more `redis-server` arguments (`extra`), the plain port kept for
+    /// [`ping`](Self::ping) and [`conn`](Self::conn).
+    pub fn start_with(password: Option<&str>, extra: Vec<String>) -> Option<Self> {
         if !super::tools::require_tool("redis-server") {
             return None;
         }
@@ -57,6 +65,7 @@ impl RedisServer {
             port,
             dir,
             password: password.map(str::to_string),
+            extra,
         };
         server.spawn();
         Some(server)
@@ -73,6 +82,7 @@ impl RedisServer {
         if let Some(p) = &self.password {
             cmd.args(["--requirepass", p]);
         }
+        cmd.args(&self.extra);
         self.child = Some(cmd.spawn().expect("start redis-server"));
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
