@@ -1,7 +1,8 @@
 //! Measuring a membership change: which keys of the population changed owner, and per
-//! server how many it gained and lost. The owners of every key are compared before and
-//! after (O(keys) lookups and O(keys + servers) counting), so one method serves joins,
-//! removals, weight changes and vnode changes alike.
+//! server how many it gained and lost, as counted while the keys' ring points were
+//! brought up to date ([`key_points`](super::key_points): only the keys whose arc
+//! changed are looked at), so one method serves joins, removals, weight changes and
+//! vnode changes alike.
 
 use std::sync::Arc;
 
@@ -10,14 +11,13 @@ use crate::sim::limits::{MEMBERSHIP_CHANGES, PREVIOUS_RING_KEPT_NS};
 use crate::sim::snapshot::{KeyShift, MembershipAction, MembershipChange, PreviousRing, RingPoint};
 
 use super::Engine;
+use super::key_points::Shifts;
 use super::log::push_bounded;
 
 /// The state a membership change is measured against, taken just before it.
 pub(super) struct Before {
     /// Servers on the ring.
     pub servers: usize,
-    /// The owner id of each key of the population ([`NO_OWNER`] on an empty ring).
-    owners: Vec<u32>,
     /// The drawn ring points (shared, not copied).
     points: Arc<[RingPoint]>,
 }
@@ -39,7 +39,6 @@ impl Engine {
     pub(super) fn before_change(&self) -> Before {
         Before {
             servers: self.ring.len(),
-            owners: self.key_owners(),
             points: self.ring_points.clone(),
         }
     }
@@ -47,8 +46,7 @@ impl Engine {
     /// Record `change` (the ring tables already rebuilt) against `before`; returns the
     /// fraction of the key population that moved.
     pub(super) fn record_change(&mut self, before: Before, change: Change<'_>) -> f64 {
-        let after = self.key_owners();
-        let (moved, counts) = count_shifts(&before.owners, &after);
+        let Shifts { moved, counts } = std::mem::take(&mut self.shifts);
         let removed_name = |id: u32| {
             change
                 .removed
@@ -68,7 +66,7 @@ impl Engine {
             })
             .collect();
         shifts.sort_by(|a, b| a.server.cmp(&b.server));
-        let keys = after.len() as u64;
+        let keys = self.key_points.len() as u64;
         let moved_fraction = if keys == 0 {
             0.0
         } else {
@@ -111,69 +109,5 @@ impl Engine {
         if self.previous_ring.is_some() && self.previous_ring().is_none() {
             self.previous_ring = None;
         }
-    }
-
-    /// The owner id of each key of the population on the current ring ([`NO_OWNER`] on an
-    /// empty one): 4 bytes a key, read from each key's ring point.
-    pub(super) fn key_owners(&self) -> Vec<u32> {
-        self.key_points
-            .iter()
-            .map(|&p| {
-                self.ring
-                    .owners_from_point(p, 1)
-                    .next()
-                    .map_or(NO_OWNER, |(id, _)| id.0)
-            })
-            .collect()
-    }
-}
-
-/// A key's owner on an empty ring.
-const NO_OWNER: u32 = u32::MAX;
-
-/// The keys whose owner differs between `before` and `after` (same keys, same order), and
-/// per owner id that gained or lost any, `(id, gained, lost)` in id order.
-fn count_shifts(before: &[u32], after: &[u32]) -> (u64, Vec<(u32, u64, u64)>) {
-    let owner = |&o: &u32| (o != NO_OWNER).then_some(o);
-    let slots = before
-        .iter()
-        .chain(after)
-        .filter_map(owner)
-        .max()
-        .map_or(0, |m| m as usize + 1);
-    let mut counts = vec![(0u64, 0u64); slots];
-    let mut moved = 0;
-    for (b, a) in before.iter().zip(after) {
-        if b == a {
-            continue;
-        }
-        moved += 1;
-        if let Some(a) = owner(a) {
-            counts[a as usize].0 += 1;
-        }
-        if let Some(b) = owner(b) {
-            counts[b as usize].1 += 1;
-        }
-    }
-    let shifts = counts
-        .into_iter()
-        .enumerate()
-        .filter(|(_, (g, l))| g + l > 0)
-        .map(|(id, (g, l))| (id as u32, g, l))
-        .collect();
-    (moved, shifts)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{NO_OWNER, count_shifts};
-
-    #[test]
-    fn shifts_count_each_moved_key_once_on_each_side() {
-        let before = [0, 1, 1, 2, NO_OWNER];
-        let after = [0, 0, 2, 2, 1];
-        let (moved, shifts) = count_shifts(&before, &after);
-        assert_eq!(moved, 3);
-        assert_eq!(shifts, vec![(0, 1, 0), (1, 1, 2), (2, 1, 0)]);
     }
 }
