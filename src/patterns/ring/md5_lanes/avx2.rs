@@ -43,15 +43,11 @@ fn compress_avx2(state: &mut [V; 4], blocks: &Blocks) {
 #[target_feature(enable = "avx2")]
 #[inline]
 fn load(v: &V) -> W {
-    [row(&v[..8]), row(&v[8..])]
-}
-
-/// Eight consecutive words as one register (one unaligned load).
-#[target_feature(enable = "avx2")]
-#[inline]
-fn row(v: &[u32]) -> __m256i {
-    let x = |j: usize| v[j] as i32;
-    _mm256_setr_epi32(x(0), x(1), x(2), x(3), x(4), x(5), x(6), x(7))
+    let r = |i: usize| {
+        let x = |j: usize| v[i + j] as i32;
+        _mm256_setr_epi32(x(0), x(1), x(2), x(3), x(4), x(5), x(6), x(7))
+    };
+    [r(0), r(8)]
 }
 
 /// The blocks word by word: `m[word]` holds that word of every lane. Four 8×8
@@ -59,12 +55,8 @@ fn row(v: &[u32]) -> __m256i {
 #[target_feature(enable = "avx2")]
 #[inline]
 fn words(blocks: &Blocks) -> [W; 16] {
-    let quarter = |lanes: usize, words: usize| {
-        transpose(std::array::from_fn(|l| {
-            row(&blocks[lanes + l][words..words + 8])
-        }))
-    };
-    let (lo_lo, lo_hi, hi_lo, hi_hi) = (quarter(0, 0), quarter(0, 8), quarter(8, 0), quarter(8, 8));
+    let (lo_lo, lo_hi) = (quarter(blocks, 0, 0), quarter(blocks, 0, 8));
+    let (hi_lo, hi_hi) = (quarter(blocks, 8, 0), quarter(blocks, 8, 8));
     std::array::from_fn(|w| {
         if w < 8 {
             [lo_lo[w], hi_lo[w]]
@@ -72,6 +64,40 @@ fn words(blocks: &Blocks) -> [W; 16] {
             [lo_hi[w - 8], hi_hi[w - 8]]
         }
     })
+}
+
+/// Words `w..w + 8` of lanes `lanes..lanes + 8`, word by word: eight unaligned loads
+/// (written out, so nothing is left to the inliner) and a transpose.
+#[target_feature(enable = "avx2")]
+fn quarter(blocks: &Blocks, lanes: usize, w: usize) -> [__m256i; 8] {
+    let b: &[[u32; 16]; 8] = blocks[lanes..lanes + 8]
+        .try_into()
+        .unwrap_or_else(|_| unreachable!("8 of {LANES} lanes"));
+    let w = w.min(8);
+    macro_rules! row {
+        ($l:literal) => {
+            _mm256_setr_epi32(
+                b[$l][w] as i32,
+                b[$l][w + 1] as i32,
+                b[$l][w + 2] as i32,
+                b[$l][w + 3] as i32,
+                b[$l][w + 4] as i32,
+                b[$l][w + 5] as i32,
+                b[$l][w + 6] as i32,
+                b[$l][w + 7] as i32,
+            )
+        };
+    }
+    transpose([
+        row!(0),
+        row!(1),
+        row!(2),
+        row!(3),
+        row!(4),
+        row!(5),
+        row!(6),
+        row!(7),
+    ])
 }
 
 /// Transpose of an 8×8 matrix of 32-bit words held as eight rows: row `i` of the result
