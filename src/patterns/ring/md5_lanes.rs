@@ -99,8 +99,13 @@ macro_rules! md5_round {
 mod avx2;
 mod portable;
 
+/// One 64-byte block of every lane, lane by lane: `blocks[lane][word]` (each lane's block
+/// as MD5 reads it, sixteen little-endian words). Each backend turns it into its own
+/// layout (the AVX2 one transposes it into word-by-word registers).
+type Blocks = [[u32; 16]; LANES];
+
 /// A compression function: `state += steps(state, block)` on every lane.
-type Compress = fn(&mut [V; 4], &[V; 16]);
+type Compress = fn(&mut [V; 4], &Blocks);
 
 /// The fastest compression function this CPU runs.
 fn best() -> Compress {
@@ -118,15 +123,15 @@ fn blocks(len: usize) -> usize {
 
 /// Block `b` of `msg` padded as MD5 pads it (the bytes, 0x80, zeros, then the length in
 /// bits, little-endian), as 16 little-endian words.
+#[inline]
 fn fill_block(msg: &[u8], b: usize, words: &mut [u32; 16]) {
     let mut block = [0u8; 64];
     let start = b * 64;
-    if start < msg.len() {
-        let part = &msg[start..msg.len().min(start + 64)];
-        block[..part.len()].copy_from_slice(part);
-    }
-    if (start..start + 64).contains(&msg.len()) {
-        block[msg.len() - start] = 0x80;
+    let part = msg.get(start..).unwrap_or_default();
+    let part = &part[..part.len().min(64)];
+    block[..part.len()].copy_from_slice(part);
+    if part.len() < 64 && start <= msg.len() {
+        block[part.len()] = 0x80;
     }
     if b + 1 == blocks(msg.len()) {
         block[56..].copy_from_slice(&(msg.len() as u64).wrapping_mul(8).to_le_bytes());
@@ -142,44 +147,46 @@ pub fn md5_lanes(msgs: &[&[u8]], out: &mut [u128]) {
     md5_lanes_with(best(), msgs, out);
 }
 
-/// [`md5_lanes`] with the given backend.
+/// [`md5_lanes`] with the given backend. Lanes past `msgs.len()` hash an empty block
+/// whose result is dropped.
 fn md5_lanes_with(compress: Compress, msgs: &[&[u8]], out: &mut [u128]) {
     debug_assert!(msgs.len() <= LANES && out.len() >= msgs.len());
-    let n = msgs.len().min(LANES);
-    let mut nblocks = [0usize; LANES];
-    for (i, m) in msgs.iter().take(n).enumerate() {
-        nblocks[i] = blocks(m.len());
-    }
-    let max = nblocks.iter().copied().max().unwrap_or(0);
+    let msgs = &msgs[..msgs.len().min(LANES)];
+    let nblocks: [usize; LANES] =
+        std::array::from_fn(|i| msgs.get(i).map_or(0, |m| blocks(m.len())));
+    let used = &nblocks[..msgs.len()];
+    let (min, max) = (
+        used.iter().copied().min().unwrap_or(0),
+        used.iter().copied().max().unwrap_or(0),
+    );
     let mut state: [V; 4] = INIT.map(|w| [w; LANES]);
+    let mut block: Blocks = [[0; 16]; LANES];
     for b in 0..max {
-        let mut block: [V; 16] = [[0; LANES]; 16];
-        let mut words = [0u32; 16];
-        for lane in 0..n {
-            if b < nblocks[lane] {
-                fill_block(msgs[lane], b, &mut words);
-                for (v, &w) in block.iter_mut().zip(&words) {
-                    v[lane] = w;
-                }
+        for ((words, msg), &count) in block.iter_mut().zip(msgs).zip(used) {
+            if b < count {
+                fill_block(msg, b, words);
             }
         }
+        if b < min {
+            compress(&mut state, &block);
+            continue;
+        }
+        // Some lanes' messages are done: they keep their finished state.
         let before = state;
         compress(&mut state, &block);
-        // Lanes whose message has fewer blocks keep their finished state.
-        for lane in 0..LANES {
-            if b >= nblocks[lane] {
+        for (lane, &count) in used.iter().enumerate() {
+            if b >= count {
                 for (s, v) in state.iter_mut().zip(&before) {
                     s[lane] = v[lane];
                 }
             }
         }
     }
-    for (lane, o) in out.iter_mut().take(n).enumerate() {
-        let mut digest = [0u8; 16];
-        for (w, s) in state.iter().enumerate() {
-            digest[w * 4..w * 4 + 4].copy_from_slice(&s[lane].to_le_bytes());
-        }
-        *o = u128::from_be_bytes(digest);
+    for (lane, o) in out.iter_mut().take(msgs.len()).enumerate() {
+        // The digest is the state's words in little-endian byte order, read big-endian.
+        *o = state.iter().fold(0u128, |acc, s| {
+            (acc << 32) | u128::from(s[lane].swap_bytes())
+        });
     }
 }
 

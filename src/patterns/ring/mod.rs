@@ -665,11 +665,11 @@ impl HashRing {
     fn successor(&self, hash: Position) -> usize {
         let key_hi = (hash >> 64) as u64;
         let bucket = (key_hi >> self.shift) as usize;
-        let (mut i, end) = (self.index[bucket] as usize, self.index[bucket + 1] as usize);
+        let (start, end) = (self.index[bucket] as usize, self.index[bucket + 1] as usize);
         // Points before `end` are in this bucket; those from `end` on have larger top bits.
-        while i < end && self.hi[i] < key_hi {
-            i += 1;
-        }
+        // A branchless search: how many of the bucket's few points vary from key to key,
+        // so a loop's exit would be mispredicted on most lookups.
+        let mut i = start + self.hi[start..end].partition_point(|&h| h < key_hi);
         // Equal top 64 bits: decide on the full 128 bits (rare, touches `pos` only then).
         let n = self.hi.len();
         while i < n && self.hi[i] == key_hi && self.pos[i] <= hash {

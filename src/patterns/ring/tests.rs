@@ -348,3 +348,27 @@ fn batched_lookups_equal_single_ones() {
     empty.points_many([b"x".as_slice()], &mut points);
     assert_eq!(empty.owners_from_point(points[0], 3).count(), 0);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+    /// Batched lookups equal the one-by-one ones for any keys (any lengths, any batch
+    /// size) on any ring size: the lanes and the lookup table change nothing.
+    #[test]
+    fn batched_lookups_equal_single_ones_for_any_keys(
+        servers in 1usize..40,
+        vnodes in 1u32..60,
+        keys in proptest::collection::vec(proptest::collection::vec(proptest::prelude::any::<u8>(), 0..150), 0..80),
+    ) {
+        let r = HashRing::with_servers(vnodes, (0..servers).map(|i| format!("s{i}"))).unwrap();
+        let mut owners = Vec::new();
+        r.owners_many(keys.iter().map(Vec::as_slice), &mut owners);
+        let mut points = Vec::new();
+        r.points_many(keys.iter().map(Vec::as_slice), &mut points);
+        proptest::prop_assert_eq!(owners.len(), keys.len());
+        for ((k, owner), &point) in keys.iter().zip(&owners).zip(&points) {
+            let hash = hash_bytes(k);
+            proptest::prop_assert_eq!(*owner, r.owner_id_of_hash(hash));
+            proptest::prop_assert!(r.owners_from_point(point, 3).eq(r.owners_of_hash(hash, 3)));
+        }
+    }
+}

@@ -1,7 +1,10 @@
 //! Measuring a membership change: which keys of the population changed owner, and per
-//! server how many it gained and lost. The owners of every key are compared before and
-//! after (O(keys) lookups and O(keys + servers) counting), so one method serves joins,
-//! removals, weight changes and vnode changes alike.
+//! server how many it gained and lost, so one method serves joins, removals, weight
+//! changes and vnode changes alike. On the ring (and bounded-load's vnode ring) they are
+//! counted while the keys' ring points are brought up to date
+//! ([`key_points`](super::key_points): only the keys whose arc changed are looked at); an
+//! algorithm with a per-key owner table compares every key's owner before and after
+//! (O(keys) lookups and O(keys + servers) counting).
 
 use std::sync::Arc;
 
@@ -10,13 +13,15 @@ use crate::sim::limits::{MEMBERSHIP_CHANGES, PREVIOUS_RING_KEPT_NS};
 use crate::sim::snapshot::{KeyShift, MembershipAction, MembershipChange, PreviousRing, RingPoint};
 
 use super::Engine;
+use super::key_points::Shifts;
 use super::log::push_bounded;
 
 /// The state a membership change is measured against, taken just before it.
 pub(super) struct Before {
     /// Servers on the ring.
     pub servers: usize,
-    /// The owner id of each key of the population ([`NO_OWNER`] on an empty ring).
+    /// Except on the plain ring, the owner id of each key of the population
+    /// ([`NO_OWNER`] on an empty ring); empty on the ring.
     owners: Vec<u32>,
     /// The drawn ring points (shared, not copied).
     points: Arc<[RingPoint]>,
@@ -35,7 +40,7 @@ pub(super) struct Change<'a> {
 }
 
 impl Before {
-    /// The fraction of the keys ring id `id` owned.
+    /// The fraction of the keys ring id `id` owned (not on the plain ring).
     pub fn share_of(&self, id: u32) -> f64 {
         let owned = self.owners.iter().filter(|&&o| o == id).count();
         owned as f64 / self.owners.len().max(1) as f64
@@ -47,7 +52,13 @@ impl Engine {
     pub(super) fn before_change(&self) -> Before {
         Before {
             servers: self.ring.len(),
-            owners: self.key_owners(),
+            // The ring's changes are counted as its key points are updated; the removed
+            // server's share (the ideal of a removal) is needed by the others only.
+            owners: if matches!(self.placement, Placement::Ring) {
+                Vec::new()
+            } else {
+                self.key_owners()
+            },
             points: self.ring_points.clone(),
         }
     }
@@ -55,8 +66,13 @@ impl Engine {
     /// Record `change` (the ring tables already rebuilt) against `before`; returns the
     /// fraction of the key population that moved.
     pub(super) fn record_change(&mut self, before: Before, change: Change<'_>) -> f64 {
-        let after = self.key_owners();
-        let (moved, counts) = count_shifts(&before.owners, &after);
+        let Shifts { moved, counts } = std::mem::take(&mut self.shifts);
+        let (moved, counts) = match self.placement {
+            Placement::Table(_) => count_shifts(&before.owners, &self.key_owners()),
+            // Bounded-load moves keys as the vnode ring does (its key owners are the
+            // ring's, loads apart).
+            Placement::Ring | Placement::BoundedLoad { .. } => (moved, counts),
+        };
         let removed_name = |id: u32| {
             change
                 .removed
@@ -76,7 +92,7 @@ impl Engine {
             })
             .collect();
         shifts.sort_by(|a, b| a.server.cmp(&b.server));
-        let keys = after.len() as u64;
+        let keys = self.key_points.len() as u64;
         let moved_fraction = if keys == 0 {
             0.0
         } else {
@@ -143,7 +159,7 @@ impl Engine {
     }
 }
 
-use super::placement::NO_OWNER;
+use super::placement::{NO_OWNER, Placement};
 
 /// The keys whose owner differs between `before` and `after` (same keys, same order), and
 /// per owner id that gained or lost any, `(id, gained, lost)` in id order.

@@ -36,6 +36,7 @@ mod clock;
 mod commands;
 mod interrupt;
 mod key_names;
+mod key_points;
 mod log;
 mod membership;
 mod pipeline;
@@ -145,13 +146,15 @@ pub struct Engine {
     key_sampler: Sampler,
     /// Per request key, the index of its owning ring point
     /// ([`points_many`](HashRing::points_many)): 4 bytes a key instead of its 16-byte
-    /// hash, rebuilt on every membership change.
+    /// hash, brought up to date on every membership change ([`key_points`]).
     key_points: Vec<u32>,
     /// How owners are found: through `key_points` on the ring, or the algorithm's own
     /// per-key owner table (see `placement.rs`).
     placement: Placement,
     /// Reused for bounded-load's clockwise walk of each request.
     walk: Vec<ServerId>,
+    /// What the last membership change did to the keys (read by its record).
+    shifts: key_points::Shifts,
     tenants: Vec<Tenant>,
     /// Every tenant's in-memory limiter, by tenant index.
     admission: Admission,
@@ -355,6 +358,7 @@ impl Engine {
             key_points: Vec::new(),
             placement,
             walk: Vec::new(),
+            shifts: key_points::Shifts::default(),
             tenants,
             admission,
             reference: None,
@@ -440,16 +444,11 @@ impl Engine {
         hashes
     }
 
-    /// Recompute each key's ring point, the drawn ring points, each server's share and the
-    /// ring's balance after a membership change.
+    /// Bring each key's ring point up to date (hashing only the keys whose arc changed,
+    /// noting who gained and lost them), and recompute the drawn ring points, each
+    /// server's share and the ring's balance after a membership change.
     fn rebuild_ring_tables(&mut self) {
-        let keys = self.key_sampler.len() as u32;
-        self.key_points.clear();
-        self.key_points.reserve_exact(keys as usize);
-        for_key_batches(0..keys, |names| {
-            self.ring.points_many(names, &mut self.key_points);
-        });
-        self.ring_points = self
+        let points: Arc<[RingPoint]> = self
             .ring
             .points()
             .map(|(position, id)| RingPoint {
@@ -457,6 +456,14 @@ impl Engine {
                 server: id.0,
             })
             .collect();
+        let old = std::mem::replace(&mut self.ring_points, points);
+        let keys = self.key_sampler.len() as u32;
+        if self.key_points.len() == keys as usize {
+            self.shifts =
+                key_points::update(&mut self.key_points, &old, &self.ring_points, &self.ring);
+        } else {
+            self.key_points = key_points::resolve_all(&self.ring, keys);
+        }
         if let Placement::Table(table) = &mut self.placement {
             table.rebuild(&self.ring, keys, self.replicas);
             // No ring: each server's share is its share of the keys.

@@ -2,7 +2,7 @@
 //! on `u32`s (the steps written out, as the `md-5` crate does). Used where no SIMD
 //! backend runs.
 
-use super::{K, LANES, S, V};
+use super::{Blocks, K, LANES, S, V};
 
 #[inline(always)]
 fn add(x: u32, y: u32) -> u32 {
@@ -46,9 +46,8 @@ fn splat(k: u32) -> u32 {
 }
 
 /// `state += steps(state, block)` on every lane.
-pub(super) fn compress(state: &mut [V; 4], m: &[V; 16]) {
-    for lane in 0..LANES {
-        let words: [u32; 16] = std::array::from_fn(|i| m[i][lane]);
+pub(super) fn compress(state: &mut [V; 4], blocks: &Blocks) {
+    for (lane, words) in blocks.iter().enumerate().take(LANES) {
         let out = md5_steps!(state.each_ref().map(|v| v[lane]), words);
         for (v, w) in state.iter_mut().zip(out) {
             v[lane] = w;
