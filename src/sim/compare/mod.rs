@@ -11,6 +11,7 @@
 //! ([`ReferenceLog`], see [`reference_window`]).
 
 mod pair;
+mod pattern;
 mod reference;
 mod score_card;
 mod scores;
@@ -18,8 +19,9 @@ mod settings;
 mod side;
 
 pub use pair::Pair;
+pub use pattern::Pattern;
 pub use reference::{ReferenceLog, reference_window};
 pub use score_card::{ReferenceReport, Scores};
 pub use scores::{measure_lookup_ns, memory_per_server_bytes};
-pub use settings::{Pattern, Settings, SettingsError};
+pub use settings::{Settings, SettingsError, algorithm_in};
 pub use side::{CompareError, side_engine};

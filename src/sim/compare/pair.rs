@@ -4,9 +4,10 @@
 
 use std::sync::Arc;
 
+use super::pattern::Pattern;
 use super::score_card::Scores;
 use super::scores::measure_lookup_ns;
-use super::settings::{Pattern, Settings};
+use super::settings::{Settings, algorithm_in};
 use super::side::{CompareError, side_engine};
 use crate::sim::{Command, Engine, Interrupt, Paired, Scenario, SessionLog, SimError, Snapshot};
 
@@ -68,7 +69,7 @@ impl Pair {
     /// to now on the same seed (so the same arrivals), replaying the live commands B took.
     /// A is untouched; its event log says what B became.
     fn next_algorithm(&mut self, pattern: Pattern) -> Result<(), SimError> {
-        let current = pattern.algorithm_in(self.b.scenario());
+        let current = algorithm_in(pattern, self.b.scenario());
         let next = pattern.next_after(current).ok_or_else(|| {
             SimError::Compare(format!(
                 "{}: the engine runs only {} so far, nothing to cycle to",

@@ -11,108 +11,15 @@ use crate::sim::Scenario;
 use crate::sim::duration::parse_duration;
 use crate::sim::scenario::{BreakerPolicy, RetryPolicy};
 
-/// A pattern whose algorithm a comparison can choose.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pattern {
-    /// Which servers own a key (`ring=`).
-    Hashing,
-    /// Which requests a tenant may send (`limiter=`).
-    Limiter,
-    /// When a server's calls are cut off (`breaker=`).
-    Breaker,
-    /// When a client tries again (`retry=`).
-    Retry,
-}
+pub use super::pattern::Pattern;
 
-impl Pattern {
-    /// Every pattern, in the order the settings list them.
-    pub const ALL: [Pattern; 4] = [
-        Pattern::Hashing,
-        Pattern::Limiter,
-        Pattern::Breaker,
-        Pattern::Retry,
-    ];
-
-    /// The setting's name: `ring`, `limiter`, `breaker`, `retry`.
-    pub fn key(self) -> &'static str {
-        match self {
-            Pattern::Hashing => "ring",
-            Pattern::Limiter => "limiter",
-            Pattern::Breaker => "breaker",
-            Pattern::Retry => "retry",
-        }
-    }
-
-    /// The algorithms the engine runs for this pattern, the scenario's default first.
-    pub fn in_engine(self) -> &'static [&'static str] {
-        match self {
-            Pattern::Hashing => &[
-                "ring",
-                "jump",
-                "rendezvous",
-                "maglev",
-                "multi-probe",
-                "bounded-load",
-            ],
-            Pattern::Limiter => &[
-                "token-bucket",
-                "fixed-window",
-                "sliding-log",
-                "sliding-window",
-            ],
-            Pattern::Breaker => &["consecutive", "count-window", "time-window"],
-            Pattern::Retry => &["fixed", "budget"],
-        }
-    }
-
-    /// Every algorithm ringside knows for this pattern (some not yet in the engine).
-    pub fn known(self) -> &'static [&'static str] {
-        match self {
-            Pattern::Hashing => &[
-                "ring",
-                "jump",
-                "rendezvous",
-                "maglev",
-                "multi-probe",
-                "bounded-load",
-            ],
-            Pattern::Limiter => &[
-                "token-bucket",
-                "fixed-window",
-                "sliding-log",
-                "sliding-window",
-                "leaky-queue",
-                "concurrency",
-                "adaptive-throttling",
-            ],
-            Pattern::Breaker => &["consecutive", "count-window", "time-window"],
-            Pattern::Retry => &["fixed", "budget"],
-        }
-    }
-
-    /// The algorithm `scenario` runs for this pattern.
-    pub fn algorithm_in(self, scenario: &Scenario) -> &'static str {
-        match self {
-            Pattern::Hashing => scenario.ring.algorithm.name(),
-            Pattern::Limiter => scenario.limiter.algorithm.name(),
-            Pattern::Breaker => scenario.breaker.policy.name(),
-            Pattern::Retry => scenario.traffic.retry_policy.name(),
-        }
-    }
-
-    /// The algorithm after `current` among those the engine runs, wrapping (`None` when
-    /// the engine runs only one).
-    pub fn next_after(self, current: &str) -> Option<&'static str> {
-        let all = self.in_engine();
-        if all.len() < 2 {
-            return None;
-        }
-        let at = all.iter().position(|a| *a == current).unwrap_or(0);
-        Some(all[(at + 1) % all.len()])
-    }
-
-    fn of_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.key() == key)
+/// The algorithm `scenario` runs for `pattern`.
+pub fn algorithm_in(pattern: Pattern, scenario: &Scenario) -> &'static str {
+    match pattern {
+        Pattern::Hashing => scenario.ring.algorithm.name(),
+        Pattern::Limiter => scenario.limiter.algorithm.name(),
+        Pattern::Breaker => scenario.breaker.policy.name(),
+        Pattern::Retry => scenario.traffic.retry_policy.name(),
     }
 }
 

@@ -308,6 +308,7 @@ impl Engine {
         &self.interrupt
     }
 
+    // long because it sets every field of the engine once, one per line.
     fn build(scenario: Arc<Scenario>, seed: u64, interrupt: Interrupt) -> Result<Self, SimError> {
         let sc = &*scenario;
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
