@@ -310,31 +310,80 @@ fn bad_settings_are_refused_with_a_clear_message() {
 }
 
 #[test]
-fn the_readme_capture_is_what_compare_prints() {
+fn the_readme_captures_are_what_compare_prints() {
     let readme = include_str!("../README.md");
-    let start = readme
-        .find("$ ringside compare --b vnodes=8 --duration 30s\n")
-        .expect("the capture in README");
-    let body = &readme[start..];
-    let body = &body[body.find('\n').unwrap() + 1..];
-    let shown = &body[..body.find("```").unwrap()];
-    let (code, out, err) = ringside(&["compare", "--b", "vnodes=8", "--duration", "30s"]);
-    assert_eq!(code, 0, "{err}");
-    // The lookup cost is a wall measurement: its row is there, its value varies.
-    let steady = |text: &str| -> Vec<String> {
-        text.trim_end()
-            .lines()
-            .map(|l| match l.strip_prefix("lookup (ns)") {
-                Some(_) => "lookup (ns)".to_string(),
-                None => l.to_string(),
-            })
+    for command in [
+        "compare --b vnodes=8 --duration 30s",
+        "compare --scenario compare-hashing --b ring=jump",
+    ] {
+        let start = readme
+            .find(&format!("$ ringside {command}\n"))
+            .expect("the capture in README");
+        let body = &readme[start..];
+        let body = &body[body.find('\n').unwrap() + 1..];
+        let shown = &body[..body.find("```").unwrap()];
+        let args: Vec<&str> = command.split(' ').collect();
+        let (code, out, err) = ringside(&args);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(
+            steady(shown),
+            steady(&out),
+            "README capture is stale: regenerate it with `ringside {command}`"
+        );
+    }
+}
+
+/// The lines of a text report, with the lookup cost's value (a wall measurement) left out.
+fn steady(text: &str) -> Vec<String> {
+    text.trim_end()
+        .lines()
+        .map(|l| match l.strip_prefix("lookup (ns)") {
+            Some(_) => "lookup (ns)".to_string(),
+            None => l.to_string(),
+        })
+        .collect()
+}
+
+/// The `compare-hashing` story says what the audience will see: maglev spreads the load
+/// more evenly than the ring, every join moves about the ideal on both sides, and under
+/// jump removing alpha (not the last server) moves about twice the ideal.
+#[test]
+fn the_compare_hashing_story_is_true() {
+    let run = |b: &str| {
+        let args = [
+            "compare",
+            "--scenario",
+            "compare-hashing",
+            "--format",
+            "json",
+        ];
+        let (code, out, err) = ringside(&[&args[..], &["--b", b]].concat());
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<Value>(&out).unwrap()
+    };
+    let v = run("ring=maglev");
+    let score = |v: &Value, side: &str, k: &str| v[side]["scores"][k].clone();
+    let list = |x: Value| -> Vec<f64> {
+        x.as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m.as_f64().unwrap())
             .collect()
     };
-    assert_eq!(
-        steady(shown),
-        steady(&out),
-        "README capture is stale: regenerate it with `ringside compare --b vnodes=8 --duration 30s`"
-    );
+    let load = |side: &str| score(&v, side, "peak_to_mean_load").as_f64().unwrap();
+    assert!(load("b") < load("a"), "{} vs {}", load("b"), load("a"));
+    for side in ["a", "b"] {
+        let moved = list(score(&v, side, "moved_fraction"));
+        let ideal = list(score(&v, side, "ideal_fraction"));
+        assert_eq!(moved.len(), 3);
+        for (m, i) in moved.iter().zip(&ideal) {
+            assert!((m - i).abs() < 0.05, "{side}: {m} vs ideal {i}");
+        }
+    }
+    let jump = run("ring=jump");
+    let moved = list(score(&jump, "b", "moved_fraction"));
+    let ideal = list(score(&jump, "b", "ideal_fraction"));
+    assert!(moved[2] > 1.5 * ideal[2], "{moved:?} vs {ideal:?}");
 }
 
 /// The `compare-vnodes` story says what the audience will see.

@@ -18,7 +18,8 @@ fn each_shipped_scenario_loads_and_runs_60s() {
             "ring-story",
             "limiter-story",
             "breaker-story",
-            "compare-vnodes"
+            "compare-vnodes",
+            "compare-hashing"
         ]
     );
     for name in names {

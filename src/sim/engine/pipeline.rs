@@ -276,3 +276,29 @@ impl Engine {
             .collect()
     }
 }
+
+impl Engine {
+    /// The owners of request key `key` (`key-{key}`), the owner first, as a request for it
+    /// would try them now (under bounded-load, with the loads of this moment). Names.
+    pub fn key_owner_names(&self, key: u32) -> Vec<&str> {
+        let Some(&point) = self.key_points.get(key as usize) else {
+            return Vec::new();
+        };
+        let ids: Vec<ServerId> = match &self.placement {
+            Placement::Ring => self
+                .ring
+                .owners_from_point(point, self.replicas)
+                .map(|(id, _)| id)
+                .collect(),
+            Placement::Table(t) => t.owners(key).collect(),
+            &Placement::BoundedLoad { balance_factor } => {
+                let mut walk = Vec::new();
+                self.bounded_walk(point, balance_factor, &mut walk);
+                walk
+            }
+        };
+        ids.into_iter()
+            .filter_map(|id| self.ring.name(id))
+            .collect()
+    }
+}

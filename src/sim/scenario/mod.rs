@@ -68,6 +68,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "compare-vnodes",
         include_str!("../../../assets/scenarios/compare-vnodes.toml"),
     ),
+    (
+        "compare-hashing",
+        include_str!("../../../assets/scenarios/compare-hashing.toml"),
+    ),
 ];
 
 impl Scenario {
