@@ -345,10 +345,59 @@ fn readme_capture_is_current(args: &[&str]) {
     );
 }
 
+/// The `compare-hashing` story says what the audience will see: maglev spreads the load
+/// more evenly than the ring, every join moves about the ideal on both sides, and under
+/// jump removing alpha (not the last server) moves about twice the ideal.
+#[test]
+fn the_compare_hashing_story_is_true() {
+    let run = |b: &str| {
+        let args = [
+            "compare",
+            "--scenario",
+            "compare-hashing",
+            "--format",
+            "json",
+        ];
+        let (code, out, err) = ringside(&[&args[..], &["--b", b]].concat());
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<Value>(&out).unwrap()
+    };
+    let v = run("ring=maglev");
+    let score = |v: &Value, side: &str, k: &str| v[side]["scores"][k].clone();
+    let list = |x: Value| -> Vec<f64> {
+        x.as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m.as_f64().unwrap())
+            .collect()
+    };
+    let load = |side: &str| score(&v, side, "peak_to_mean_load").as_f64().unwrap();
+    assert!(load("b") < load("a"), "{} vs {}", load("b"), load("a"));
+    for side in ["a", "b"] {
+        let moved = list(score(&v, side, "moved_fraction"));
+        let ideal = list(score(&v, side, "ideal_fraction"));
+        assert_eq!(moved.len(), 3);
+        for (m, i) in moved.iter().zip(&ideal) {
+            assert!((m - i).abs() < 0.05, "{side}: {m} vs ideal {i}");
+        }
+    }
+    let jump = run("ring=jump");
+    let moved = list(score(&jump, "b", "moved_fraction"));
+    let ideal = list(score(&jump, "b", "ideal_fraction"));
+    assert!(moved[2] > 1.5 * ideal[2], "{moved:?} vs {ideal:?}");
+}
+
 #[test]
 fn the_readme_capture_is_what_compare_prints() {
     readme_capture_is_current(&["compare", "--b", "vnodes=8", "--duration", "30s"]);
     readme_capture_is_current(&["compare", "--scenario", "compare-limiters"]);
+    readme_capture_is_current(&[
+        "compare",
+        "--scenario",
+        "compare-hashing",
+        "--b",
+        "ring=jump",
+    ]);
     readme_capture_is_current(&[
         "compare",
         "--scenario",

@@ -319,6 +319,15 @@ fn frames() -> Vec<Frame> {
             compare: Some("vnodes=8"),
             ..f("default", 12, (200, 60), Dark, false, 1)
         },
+        // A side without a ring: the key-share bars in the servers' colours.
+        Frame {
+            compare: Some("ring=maglev"),
+            ..f("compare-hashing", 18, (200, 60), Dark, false, 0)
+        },
+        Frame {
+            compare: Some("ring=jump"),
+            ..f("compare-hashing", 18, (120, 40), Light, false, 0)
+        },
         Frame {
             compare: Some("capacity=50"),
             ..f("default", 12, (120, 40), Light, false, 0)

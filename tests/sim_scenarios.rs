@@ -20,7 +20,8 @@ fn each_shipped_scenario_loads_and_runs_60s() {
             "breaker-story",
             "compare-vnodes",
             "compare-breakers",
-            "compare-limiters"
+            "compare-limiters",
+            "compare-hashing"
         ]
     );
     for name in names {

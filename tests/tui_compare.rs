@@ -338,3 +338,73 @@ fn the_limiter_comparison_shows_its_windows_and_their_scores() {
     }
     assert_snapshot!("compare_limiters_200x60", screen);
 }
+
+/// The `compare-hashing` story (side B: its own `ring=maglev`) at `size`, 2 s after
+/// epsilon joined (alpha, beta, gamma, delta, epsilon).
+fn maglev_frame(size: &str) -> String {
+    let args = [
+        "frame",
+        "--scenario",
+        "compare-hashing",
+        "--compare",
+        "ring=maglev",
+    ];
+    let (code, out, err) = ringside(&[&args[..], &["--at", "18s", "--size", size]].concat());
+    assert_eq!(code, 0, "{err}");
+    out
+}
+
+#[test]
+fn compare_maglev_frames_at_120x40_and_200x60() {
+    assert_snapshot!("compare_maglev_120x40", maglev_frame("120x40"));
+    assert_snapshot!("compare_maglev_200x60", maglev_frame("200x60"));
+}
+
+/// Side B's ring panel under maglev draws no circle, names the algorithm, and shows each
+/// server's share of the keys: the shares the library's Maglev gives the story's 20,000
+/// keys over the five servers (the oracle-tested implementation), one bar a server.
+#[test]
+fn a_side_without_a_ring_shows_its_key_shares_not_a_circle() {
+    use ringside::patterns::hashing::{Algorithm, Hashing, Key, Params};
+    let servers = ["alpha", "beta", "gamma", "delta", "epsilon"];
+    let mut maglev = Hashing::new(Algorithm::Maglev, &Params::default(), servers).unwrap();
+    let mut counts = [0u32; 5];
+    for k in 0..20_000 {
+        let name = format!("key-{k}");
+        counts[maglev.owner(Key::new(name.as_bytes())).unwrap()] += 1;
+    }
+    for size in ["120x40", "200x60"] {
+        let screen = maglev_frame(size);
+        // B's cells: right of the scoreboard, on the rows of the first panel row.
+        let b_side: Vec<&str> = screen
+            .lines()
+            .skip(2)
+            .take_while(|l| !l.contains("Buckets"))
+            .filter_map(|l| l.split("││").nth(2))
+            .collect();
+        let b = b_side.join("\n");
+        // Titles sit on the border row: A's ring, B's hashing panel.
+        assert_eq!(screen.matches("Hashing · 5 servers").count(), 1, "{size}");
+        assert_eq!(screen.matches("Ring · 5 servers").count(), 1, "{size}");
+        assert!(
+            b.contains("maglev M=65537: no ring; shares of the keys")
+                || b.contains("maglev: no ring"),
+            "{size}: {b}"
+        );
+        // No braille: no circle, no key dots.
+        assert!(
+            !b.chars().any(|c| ('\u{2800}'..='\u{28ff}').contains(&c)),
+            "{size}: {b}"
+        );
+        for (name, count) in servers.iter().zip(counts) {
+            let pct = format!("{:.1}%", f64::from(count) / 200.0);
+            let bar = b
+                .lines()
+                .find(|l| l.trim_start_matches('│').starts_with(name) && l.contains('█'))
+                .unwrap_or_else(|| panic!("{size}: no bar for {name} in {b}"));
+            assert!(bar.contains(&pct), "{size}: {name} {pct} in {bar}");
+        }
+        // The circles' key describes circles: not on a side that has none.
+        assert!(!b.contains("outer band"), "{size}: {b}");
+    }
+}

@@ -472,6 +472,10 @@ pub struct Snapshot {
     pub session: super::session::SessionLog,
     /// The rate limiter in force.
     pub limiter: LimiterInfo,
+    /// The hashing algorithm placing keys (`[ring]`): without a ring (jump, rendezvous,
+    /// maglev, multi-probe), each server's `share` is its share of the keys and
+    /// `ring_balance` their balance.
+    pub hashing: super::scenario::HashingSpec,
 }
 
 /// The rate limiter in force, for the dashboard.

@@ -141,30 +141,6 @@ impl Engine {
         chosen
     }
 
-    /// The owners of request key `key` (`key-{key}`), the owner first, as a request for it
-    /// would try them now (under bounded-load, with the loads of this moment). Names.
-    pub fn key_owner_names(&self, key: u32) -> Vec<&str> {
-        let Some(&point) = self.key_points.get(key as usize) else {
-            return Vec::new();
-        };
-        let ids: Vec<ServerId> = match &self.placement {
-            Placement::Ring => self
-                .ring
-                .owners_from_point(point, self.replicas)
-                .map(|(id, _)| id)
-                .collect(),
-            Placement::Table(t) => t.owners(key).collect(),
-            &Placement::BoundedLoad { balance_factor } => {
-                let mut walk = Vec::new();
-                self.bounded_walk(point, balance_factor, &mut walk);
-                walk
-            }
-        };
-        ids.into_iter()
-            .filter_map(|id| self.ring.name(id))
-            .collect()
-    }
-
     /// Bounded loads, live: the owners of the key at ring point `point` with each server's
     /// in-flight calls as its load, into `walk` (cleared first).
     pub(super) fn bounded_walk(&self, point: u32, balance_factor: f64, walk: &mut Vec<ServerId>) {
@@ -308,6 +284,32 @@ impl Engine {
                 outcome: r.outcome,
                 failed_over: r.failed_over,
             })
+            .collect()
+    }
+}
+
+impl Engine {
+    /// The owners of request key `key` (`key-{key}`), the owner first, as a request for it
+    /// would try them now (under bounded-load, with the loads of this moment). Names.
+    pub fn key_owner_names(&self, key: u32) -> Vec<&str> {
+        let Some(&point) = self.key_points.get(key as usize) else {
+            return Vec::new();
+        };
+        let ids: Vec<ServerId> = match &self.placement {
+            Placement::Ring => self
+                .ring
+                .owners_from_point(point, self.replicas)
+                .map(|(id, _)| id)
+                .collect(),
+            Placement::Table(t) => t.owners(key).collect(),
+            &Placement::BoundedLoad { balance_factor } => {
+                let mut walk = Vec::new();
+                self.bounded_walk(point, balance_factor, &mut walk);
+                walk
+            }
+        };
+        ids.into_iter()
+            .filter_map(|id| self.ring.name(id))
             .collect()
     }
 }

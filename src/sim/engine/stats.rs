@@ -162,6 +162,7 @@ impl Engine {
                 .collect(),
             latency: self.latency(),
             membership_changes: self.membership.iter().cloned().collect(),
+            hashing: self.scenario.ring,
             log: self.log.iter().cloned().collect(),
             caption: self.caption.clone(),
             session: self.session(),

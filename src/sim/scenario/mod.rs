@@ -76,6 +76,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "compare-limiters",
         include_str!("../../../assets/scenarios/compare-limiters.toml"),
     ),
+    (
+        "compare-hashing",
+        include_str!("../../../assets/scenarios/compare-hashing.toml"),
+    ),
 ];
 
 impl Scenario {

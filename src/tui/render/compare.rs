@@ -115,6 +115,14 @@ impl Board {
                 ("keys moved (last)", |s| {
                     percent(s.moved_fraction.last().copied(), 1)
                 }),
+                ("  ideal", |s| percent(s.ideal_fraction.last().copied(), 1)),
+                ("memory/server", |s| {
+                    s.memory_per_server_bytes.map_or("–".to_string(), bytes)
+                }),
+                ("lookup (live only)", |s| {
+                    s.lookup_ns
+                        .map_or("–".to_string(), |ns| format!("{ns:.0}ns"))
+                }),
             ],
             Board::Limiting => &[
                 ("rate-limited", |s| percent(s.rate_limited_fraction, 2)),
@@ -140,6 +148,15 @@ impl Board {
                 ("retries refused", |s| compact(s.retries_refused)),
             ],
         }
+    }
+}
+
+/// A byte count, compact: `512B`, `4.7KiB`, `1.2MiB`.
+fn bytes(b: f64) -> String {
+    match b {
+        b if b < 1024.0 => format!("{b:.0}B"),
+        b if b < 1024.0 * 1024.0 => format!("{:.1}KiB", b / 1024.0),
+        b => format!("{:.1}MiB", b / (1024.0 * 1024.0)),
     }
 }
 

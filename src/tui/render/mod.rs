@@ -20,6 +20,7 @@ pub mod event_log;
 pub mod format;
 pub mod help;
 pub mod key_prompt;
+pub mod key_shares;
 pub mod labels;
 pub mod panel;
 pub mod presenter_caption;

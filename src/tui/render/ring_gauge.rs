@@ -8,6 +8,9 @@
 //!   dimming anyone else's (every colour in the band stays at full contrast);
 //! - the **key dots**: where the most recent requests' keys fall, coloured by outcome.
 //!
+//! An algorithm without a ring (jump, rendezvous, maglev, multi-probe) gets no circle:
+//! [`key_shares`] draws each server's share of the keys instead.
+//!
 //! Painted in layers: band, track, key dots, then the overlay layers (`overlays`: a traced
 //! key, moved arcs), then the centre labels on top. Geometry: [`RingGeometry`].
 
@@ -21,9 +24,9 @@ use ratatui::widgets::canvas::{Canvas, Context, Points};
 use super::format::compact;
 use super::panel::panel;
 use super::ring_geometry::{Point, RingGeometry};
-use super::ring_legend;
 use super::ring_moved::MovedArcs;
 use super::ring_trace::{self, Overlay};
+use super::{key_shares, ring_legend};
 use crate::patterns::ring::HashRing;
 use crate::sim::{RequestOutcome, Snapshot};
 use crate::tui::layout;
@@ -41,12 +44,22 @@ pub fn render(
     view: &ViewState,
     theme: &Theme,
 ) -> Option<LegendHit> {
-    let title = format!("Ring · {} servers", snap.servers.len());
+    let ring = key_shares::has_ring(&snap.hashing);
+    let title = match ring {
+        true => format!("Ring · {} servers", snap.servers.len()),
+        false => format!("Hashing · {} servers", snap.servers.len()),
+    };
     let block = panel(&title, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.width < 4 || inner.height < 2 {
         return None;
+    }
+    if !ring {
+        // No ring to draw (nor a route on it): the shares of the keys instead.
+        let (bars, legend) = key_shares::regions(inner, snap.servers.len());
+        key_shares::render(frame.buffer_mut(), bars, snap, theme);
+        return ring_legend::render(frame, legend, snap, view, theme);
     }
     let overlay = Overlay::of(snap, view);
     let regions = layout::ring_panel(inner, extra_lines_wanted(inner, snap, &overlay, theme));

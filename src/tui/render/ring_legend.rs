@@ -194,8 +194,11 @@ pub fn render(
     }
     lines.push(balance_line(snap, usize::from(area.width), theme));
     lines.extend(moved);
-    let room = usize::from(area.height).saturating_sub(lines.len());
-    lines.extend(circles_key(usize::from(area.width), room, theme));
+    // The circles' key only where there are circles.
+    if super::key_shares::has_ring(&snap.hashing) {
+        let room = usize::from(area.height).saturating_sub(lines.len());
+        lines.extend(circles_key(usize::from(area.width), room, theme));
+    }
     frame.render_widget(Paragraph::new(lines), area);
     let rows_area = Rect {
         y: area.y + 1,
@@ -217,6 +220,19 @@ pub fn balance_line(snap: &Snapshot, width: usize, theme: &Theme) -> Line<'stati
     let b = snap.ring_balance;
     let stat = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
     let (peak, cv) = (stat(b.peak_to_mean), stat(b.cv));
+    if !super::key_shares::has_ring(&snap.hashing) {
+        // Shares of the keys, not of a ring's hash space.
+        let label = super::key_shares::algorithm_label(&snap.hashing);
+        let text = labels::first_that_fits(
+            [
+                format!("{label} · key peak/mean {peak} · cv {cv}"),
+                format!("{label} · peak/mean {peak} · cv {cv}"),
+                format!("peak/mean {peak} cv {cv}"),
+            ],
+            width,
+        );
+        return Line::styled(text, theme.text);
+    }
     let v = snap.vnodes;
     let vnodes = if v == 1 { "vnode" } else { "vnodes" };
     let text = labels::first_that_fits(

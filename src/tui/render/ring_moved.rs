@@ -148,7 +148,8 @@ pub fn legend_lines(
     let mut lines = Vec::from(moved_lines(c, width, theme));
     let budget = usize::from(height / 6).max(1);
     lines.extend(shift_lines(snap, &c.shifts, width, budget, theme));
-    if shown_previous(snap).is_some() && height >= 12 {
+    let band = super::key_shares::has_ring(&snap.hashing);
+    if band && shown_previous(snap).is_some() && height >= 12 {
         lines.push(Line::from(vec![
             Span::styled("◠", theme.accent),
             Span::styled(" band's outer half: old owner", theme.dim),
