@@ -408,3 +408,30 @@ fn a_side_without_a_ring_shows_its_key_shares_not_a_circle() {
         assert!(!b.contains("outer band"), "{size}: {b}");
     }
 }
+
+/// A story's captions speak of the side B it names: with another B they are not shown (the
+/// line names the story and the B its captions are for); a plain scenario's captions speak
+/// of side A and say so.
+#[test]
+fn captions_are_true_of_the_sides_on_screen() {
+    let first_line = |args: &[&str]| {
+        let (code, out, err) =
+            ringside(&[&["frame", "--at", "8s", "--size", "120x40"], args].concat());
+        assert_eq!(code, 0, "{err}");
+        out.lines().next().unwrap().trim_end().to_string()
+    };
+    let story = first_line(&["--scenario", "compare-breakers"]);
+    assert!(story.starts_with("▶ Five failures in a row"), "{story}");
+    let other_b = first_line(&[
+        "--scenario",
+        "compare-breakers",
+        "--compare",
+        "breaker=time-window",
+    ]);
+    assert_eq!(
+        other_b,
+        "ringside · compare-breakers · its captions are for B = breaker=count-window"
+    );
+    let plain = first_line(&["--compare", "vnodes=8"]);
+    assert!(plain.starts_with("▶ A: "), "{plain}");
+}

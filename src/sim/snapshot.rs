@@ -411,6 +411,8 @@ pub struct Paired {
     /// in `compare` and A runs it as written); otherwise they were written for one run and
     /// speak of side A only.
     pub captions_for_both: bool,
+    /// The side B the scenario's own captions were written for (its `compare`), if any.
+    pub story_b: Option<String>,
 }
 
 /// The whole simulation at one virtual instant.

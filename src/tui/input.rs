@@ -411,6 +411,7 @@ mod tests {
             b: snap.clone(),
             scores: [scores.clone(), scores],
             captions_for_both: false,
+            story_b: None,
         }));
         apply(&mut view, &compared, Action::CycleAlgorithm, "c");
         assert_eq!(

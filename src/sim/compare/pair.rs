@@ -127,6 +127,7 @@ impl Pair {
                 },
             ),
             captions_for_both: self.captions_for_both,
+            story_b: story_of(&self.scenario).map(|b| b.to_string()),
         }));
         snap
     }

@@ -19,19 +19,32 @@ pub fn render(frame: &mut Frame, area: Rect, snap: &Snapshot, theme: &Theme) {
 /// The caption as drawn (in `caption` style, or the scenario name in `title` style): one
 /// paragraph, word-wrapped.
 fn paragraph(snap: &Snapshot, caption: Style, title: Style) -> Paragraph<'_> {
-    // A caption written for one run describes side A of a comparison, and says so.
-    let side = match &snap.compare {
-        Some(pair) if !pair.captions_for_both => "A: ",
-        _ => "",
-    };
-    let line = match &snap.caption {
-        Some(c) => Line::from(vec![
-            Span::styled(" ▶ ", caption),
-            Span::styled(side, caption),
-            Span::styled(&*c.text, caption),
-        ])
-        .style(caption),
-        None => Line::styled(format!(" ringside · {}", snap.scenario), title),
+    let line = match (&snap.caption, &snap.compare) {
+        // A story's captions describe the side B they were written for: with another B
+        // they would not be true, so they are not shown.
+        (Some(_), Some(pair)) if !pair.captions_for_both && pair.story_b.is_some() => Line::styled(
+            format!(
+                " ringside · {} · its captions are for B = {}",
+                snap.scenario,
+                pair.story_b.as_deref().unwrap_or_default()
+            ),
+            title,
+        ),
+        (Some(c), pair) => {
+            // A caption written for one run describes side A of a comparison, and says so.
+            let side = if pair.as_ref().is_some_and(|p| !p.captions_for_both) {
+                "A: "
+            } else {
+                ""
+            };
+            Line::from(vec![
+                Span::styled(" ▶ ", caption),
+                Span::styled(side, caption),
+                Span::styled(&*c.text, caption),
+            ])
+            .style(caption)
+        }
+        (None, _) => Line::styled(format!(" ringside · {}", snap.scenario), title),
     };
     Paragraph::new(line).wrap(Wrap { trim: true })
 }
