@@ -55,29 +55,19 @@ impl Pattern {
         }
     }
 
-    /// Every algorithm ringside knows for this pattern (some not yet in the engine).
-    pub fn known(self) -> &'static [&'static str] {
+    /// Algorithms issue 15 names for this pattern that the engine does not run yet.
+    pub fn not_in_engine(self) -> &'static [&'static str] {
         match self {
-            Pattern::Hashing => &[
-                "ring",
-                "jump",
-                "rendezvous",
-                "maglev",
-                "multi-probe",
-                "bounded-load",
-            ],
-            Pattern::Limiter => &[
-                "token-bucket",
-                "fixed-window",
-                "sliding-log",
-                "sliding-window",
-                "leaky-queue",
-                "concurrency",
-                "adaptive-throttling",
-            ],
-            Pattern::Breaker => &["consecutive", "count-window", "time-window"],
-            Pattern::Retry => &["fixed", "budget"],
+            Pattern::Limiter => &["leaky-queue", "concurrency", "adaptive-throttling"],
+            Pattern::Hashing | Pattern::Breaker | Pattern::Retry => &[],
         }
+    }
+
+    /// Every algorithm ringside knows for this pattern: those the engine runs, then the
+    /// others.
+    pub fn known(self) -> Vec<&'static str> {
+        let (run, not) = (self.in_engine(), self.not_in_engine());
+        run.iter().chain(not).copied().collect()
     }
 
     /// The algorithm after `current` among those the engine runs, wrapping (`None` when
