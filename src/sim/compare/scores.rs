@@ -122,7 +122,7 @@ const LOOKUP_MEASURE_NS: u128 = 5_000_000;
 
 /// The wall time (ns) of one owner lookup from an already hashed key on `engine`'s own
 /// structure (its ring for `ring`, else the algorithm over its servers, see
-/// [`Engine::hashing`]), averaged over [`LOOKUP_KEYS`] keys repeated for at least 5 ms
+/// [`Engine::hashing`]), averaged over `LOOKUP_KEYS` keys repeated for at least 5 ms
 /// after as long a warm-up. Not deterministic: keep it out of golden outputs. `None`
 /// without servers.
 pub fn measure_lookup_ns(engine: &Engine) -> Option<f64> {
