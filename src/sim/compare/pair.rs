@@ -22,6 +22,9 @@ pub struct Pair {
     scenario: Scenario,
     /// See [`Paired::captions_for_both`].
     captions_for_both: bool,
+    /// The side B the scenario's captions were written for (its own `compare`), parsed
+    /// once: see [`Paired::story_b`].
+    story: Option<Settings>,
     /// Each side's lookup cost, once [`measure_lookups`](Self::measure_lookups) ran.
     lookup_ns: [Option<f64>; 2],
 }
@@ -42,6 +45,7 @@ impl Pair {
             b_settings: b.clone(),
             scenario: scenario.clone(),
             captions_for_both: a.is_empty() && story_of(scenario).as_ref() == Some(b),
+            story: story_of(scenario),
             lookup_ns: [None; 2],
         })
     }
@@ -95,7 +99,7 @@ impl Pair {
         }
         self.b_settings = settings;
         // The scenario's captions were written for the B it names, not this one.
-        self.captions_for_both = story_of(&self.scenario).as_ref() == Some(&self.b_settings);
+        self.captions_for_both = self.story.as_ref() == Some(&self.b_settings);
         self.a
             .log_command_line(format!("B is now {} (re-run to now)", self.b_settings));
         Ok(())
@@ -127,7 +131,7 @@ impl Pair {
                 },
             ),
             captions_for_both: self.captions_for_both,
-            story_b: story_of(&self.scenario).map(|b| b.to_string()),
+            story_b: self.story.as_ref().map(Settings::to_string),
         }));
         snap
     }
