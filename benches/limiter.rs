@@ -6,7 +6,10 @@
 //!   limiters are `&mut self` and have no `&self` variant);
 //! * **clock**: `now arg` (the caller passes the time: free), `Instant` (ringside reads
 //!   `std::time::Instant` per check), `quanta` (governor's own clock, read per check), or
-//!   `fake clock` (governor's `FakeRelativeClock`, advanced 10 ns per check by an atomic add);
+//!   `fake clock` (governor's `FakeRelativeClock`, advanced 10 ns per check by an atomic add),
+//!   or `thread clock` (a clock of this bench's for governor that reads a per-thread time the
+//!   caller sets before each check: time passed in, as ringside's `now arg`, with no write
+//!   shared between threads — the like of `now arg` in the two-thread rows);
 //! * **hasher** (keyed rows): foldhash (ringside's map), or governor's default SipHash-1-3
 //!   (`std` `RandomState`) and foldhash given to governor through its hasher parameter.
 //!
@@ -27,6 +30,7 @@
 //!   10 at 500 tokens/s (each key is seen every 1 ms and refills 0.5 tokens: its bucket
 //!   is never full, so no key is evicted or re-allocated in steady state).
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::num::NonZeroU32;
@@ -313,7 +317,53 @@ fn keyed_two_threads(c: &mut Criterion) {
             )
         })
     });
+    let theirs = Arc::new(RateLimiter::dashmap_with_clock_and_hasher(
+        quota(KEYED_RATE, KEYED_BURST),
+        ThreadClock,
+        foldhash::fast::RandomState::default(),
+    ));
+    g.bench_function(
+        "governor keyed (&self atomic, thread clock, foldhash)",
+        |b| {
+            b.iter_custom(|iters| {
+                let (theirs, keys) = (Arc::clone(&theirs), Arc::clone(&keys));
+                two_threads(
+                    iters,
+                    Arc::new(move |k, n| {
+                        ThreadClock::set(n * 20);
+                        black_box(theirs.check_key(&keys[k]).is_ok());
+                    }),
+                )
+            })
+        },
+    );
     g.finish();
+}
+
+thread_local! {
+    /// The time [`ThreadClock`] reads on this thread, in nanoseconds.
+    static THREAD_NOW: Cell<u64> = const { Cell::new(0) };
+}
+
+/// A governor clock reading a time each thread sets for itself before a check: the caller
+/// passes the time in, as ringside's `now` argument, and no clock state is shared between
+/// threads (governor's `FakeRelativeClock` is one atomic that both threads write).
+#[derive(Debug, Clone, Copy, Default)]
+struct ThreadClock;
+
+impl ThreadClock {
+    /// This thread's time from now on.
+    fn set(ns: u64) {
+        THREAD_NOW.with(|t| t.set(ns));
+    }
+}
+
+impl governor::clock::Clock for ThreadClock {
+    type Instant = governor::nanos::Nanos;
+
+    fn now(&self) -> Self::Instant {
+        THREAD_NOW.with(Cell::get).into()
+    }
 }
 
 criterion_group!(benches, single, keyed, keyed_two_threads);

@@ -5,11 +5,15 @@ use std::hash::{BuildHasher, Hash};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
+use crossbeam_utils::CachePadded;
+
 use crate::patterns::Nanos;
 use crate::patterns::limiter::{BucketConfig, Decision, KeyedLimiter, LimiterError};
 
-/// Shards: enough that a few threads rarely wait on the same lock.
-const SHARDS: usize = 16;
+/// Shards, each lock on its own cache line: enough that a few threads rarely wait on the
+/// same lock, and two locks never share a line (checks of different shards by different
+/// threads would otherwise fight over it).
+const SHARDS: usize = 64;
 
 /// One bucket per key, shared by threads (`&self`): the keys are split over
 /// independent shards, each a [`KeyedLimiter`] behind its own `Mutex`, picked by the
@@ -46,7 +50,7 @@ const SHARDS: usize = 16;
 /// ```
 #[derive(Debug)]
 pub struct SyncKeyedLimiter<K> {
-    shards: Box<[Mutex<KeyedLimiter<K>>]>,
+    shards: Box<[CachePadded<Mutex<KeyedLimiter<K>>>]>,
     hasher: foldhash::fast::RandomState,
     origin: Instant,
 }
@@ -57,13 +61,15 @@ impl<K: Hash + Eq + Clone> SyncKeyedLimiter<K> {
         Self::with_max_keys(config, usize::MAX)
     }
 
-    /// A limiter tracking at most about `max_keys` buckets: `max_keys / 16` (at least 1)
-    /// in each of its 16 shards (see [`KeyedLimiter::with_max_keys`] for the policy).
+    /// A limiter tracking at most about `max_keys` buckets: `max_keys / 64` (at least 1)
+    /// in each of its 64 shards (see [`KeyedLimiter::with_max_keys`] for the policy).
     pub fn with_max_keys(config: BucketConfig, max_keys: usize) -> Self {
         let per_shard = (max_keys / SHARDS).max(1);
         SyncKeyedLimiter {
             shards: (0..SHARDS)
-                .map(|_| Mutex::new(KeyedLimiter::with_max_keys(config, per_shard)))
+                .map(|_| {
+                    CachePadded::new(Mutex::new(KeyedLimiter::with_max_keys(config, per_shard)))
+                })
                 .collect(),
             hasher: foldhash::fast::RandomState::default(),
             origin: Instant::now(),
