@@ -3,7 +3,8 @@
 //! in the engine equal those of the oracle-tested library ([`Hashing`], checked against
 //! independent references in `tests/hashing_oracles.rs`) over the same servers in join
 //! order, before and after a join and a removal; bounded-load with nothing in flight is
-//! the ring's clockwise walk; no server ever runs above bounded-load's capacity.
+//! the ring's clockwise walk; no server ever runs above bounded-load's capacity. A key
+//! traced on the dashboard (the snapshot's route) goes where the engine sends it.
 
 use ringside::patterns::hashing::bounded_load::capacity;
 use ringside::patterns::hashing::{Algorithm, Hashing, Key};
@@ -48,6 +49,13 @@ fn table_algorithms_place_keys_as_the_library_does() {
         assert_eq!((params.table_size, params.probes), (1009, 7));
         let mut library = Hashing::new(algorithm, &params, ["alpha", "beta", "gamma"]).unwrap();
         assert_same_owners(&e, &mut library, name);
+        // A key traced on the dashboard (the snapshot's route): the algorithm's owners.
+        let snap = e.snapshot();
+        for key in (0..KEYS).step_by(101) {
+            let route = snap.route(&format!("key-{key}")).unwrap();
+            let names: Vec<&str> = route.owners.iter().map(|o| o.name.as_str()).collect();
+            assert_eq!(names, e.key_owner_names(key), "{name}: traced key-{key}");
+        }
         e.apply(Command::AddServer {
             name: Some("delta".into()),
         })
@@ -120,6 +128,9 @@ fn bounded_load_owners_follow_the_live_loads() {
             let first = walk.iter().position(|&n| load(n) < cap).unwrap();
             assert_eq!(owners[0], walk[first], "key-{key} at {}", snap.now_ns);
             assert!(load(owners[0]) < cap);
+            // A key traced on the dashboard (the snapshot's route) goes the same way.
+            let route = snap.route(&format!("key-{key}")).unwrap();
+            assert_eq!(route.owners[0].name, walk[first], "traced key-{key}");
             skipped += first;
         }
     }

@@ -435,3 +435,38 @@ fn captions_are_true_of_the_sides_on_screen() {
     let plain = first_line(&["--compare", "vnodes=8"]);
     assert!(plain.starts_with("▶ A: "), "{plain}");
 }
+
+/// A key traced on a side without a ring is told in text: its owners by that side's
+/// algorithm (the library's Maglev over the servers in join order, replicas 2), no ring
+/// position; side A still gives its ring position and ring owners.
+#[test]
+fn a_traced_key_on_a_side_without_a_ring_names_its_algorithms_owners() {
+    use ringside::patterns::hashing::{Algorithm, Hashing, Key, Params};
+    let servers = ["alpha", "beta", "gamma", "delta", "epsilon"];
+    let maglev = Hashing::new(Algorithm::Maglev, &Params::default(), servers).unwrap();
+    for key in ["user:42", "key-7", "cart:9"] {
+        let mut owners = Vec::new();
+        maglev.lookup(Key::new(key.as_bytes()), 2, &mut owners);
+        let want = format!(
+            "key {key:?} → owner {} · replicas {} · now served by {}",
+            servers[owners[0]], servers[owners[1]], servers[owners[0]]
+        );
+        let args = ["frame", "--scenario", "compare-hashing", "--at", "18s"];
+        let (code, screen, err) =
+            ringside(&[&args[..], &["--size", "200x60", "--trace", key]].concat());
+        assert_eq!(code, 0, "{err}");
+        let b_side: String = screen
+            .lines()
+            .filter_map(|l| l.split("││").nth(2))
+            .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(b_side.contains(&want), "{key}: want {want} in\n{b_side}");
+        let a_line = screen
+            .lines()
+            .find(|l| l.contains(&format!("key {key:?} → 0x")))
+            .unwrap_or_else(|| panic!("{key}: side A's trace in\n{screen}"));
+        assert!(a_line.split("││").count() > 1, "{a_line}");
+        assert!(!b_side.contains(&format!("{key:?} → 0x")), "{b_side}");
+    }
+}

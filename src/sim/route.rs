@@ -1,9 +1,12 @@
-//! Where a key goes now: its ring owners in order (the owner, then its replicas) and the
-//! one a request for it is sent to, answered from a [`Snapshot`] by the engine's own rule
-//! (`first_admitting`: the first owner whose breaker admits the call).
+//! Where a key goes now: its owners in order (the owner, then its replicas) by the hashing
+//! algorithm in force, and the one a request for it is sent to, answered from a
+//! [`Snapshot`] by the engine's own rules (`first_admitting`: the first owner whose breaker
+//! admits the call; `bounded_owners`: bounded loads, live).
 
 use std::collections::HashMap;
 
+use crate::patterns::hashing::bounded_load::capacity;
+use crate::patterns::hashing::{Algorithm, Key};
 use crate::patterns::ring::trace::KeyTrace;
 use crate::patterns::ring::{ServerId, hash_key};
 
@@ -23,6 +26,34 @@ pub(crate) fn first_admitting<T>(
         .into_iter()
         .enumerate()
         .find_map(|(i, id)| admit(id).map(|t| (id, t, i > 0)))
+}
+
+/// Bounded loads, live (the engine's rule for `bounded-load`, also answered from a
+/// snapshot): from the clockwise `walk` of distinct servers from a key (all of
+/// them), the first whose `load` (in-flight calls) is below the capacity for `in_flight`
+/// calls in all plus this one, then up to `n − 1` more: the rest of the walk, then those
+/// skipped as full. Appended to `out`.
+pub(crate) fn bounded_owners(
+    walk: impl Iterator<Item = ServerId>,
+    load: impl Fn(ServerId) -> u64,
+    balance_factor: f64,
+    (in_flight, servers): (u64, usize),
+    n: usize,
+    out: &mut Vec<ServerId>,
+) {
+    if servers == 0 || n == 0 {
+        return;
+    }
+    let cap = capacity(balance_factor, in_flight + 1, servers);
+    let start = out.len();
+    out.extend(walk);
+    let walk = &mut out[start..];
+    let owner = walk
+        .iter()
+        .position(|&id| (load(id) as f64) < cap)
+        .unwrap_or(0);
+    walk.rotate_left(owner);
+    out.truncate(start + n.min(servers));
 }
 
 /// One owner of a traced key, as routing sees it now.
@@ -91,7 +122,8 @@ impl Snapshot {
     /// Where `key` goes now (`None` on an empty ring): the engine's routing of a request
     /// for it at this snapshot's time.
     pub fn route(&self, key: &str) -> Option<KeyRoute> {
-        let trace = self.ring.trace_of_hash(hash_key(key), self.replicas)?;
+        let mut trace = self.ring.trace_of_hash(hash_key(key), self.replicas)?;
+        trace.owners = self.placed_owners(key, &trace);
         let ids: Vec<u32> = trace.owners.iter().map(|id| id.0).collect();
         let points = first_points(&self.ring_points, trace.position, &ids);
         let owners: Vec<RouteOwner> = trace
@@ -119,6 +151,36 @@ impl Snapshot {
             owners,
             trace,
         })
+    }
+
+    /// The owners of `key` by the hashing algorithm in force (`trace`: its ring trace):
+    /// the ring's for `ring`; for `bounded-load` the ring walk with each server's calls in
+    /// flight as its load, as a request now would take it; for the algorithms without a
+    /// ring, their own answer over the servers in join order.
+    fn placed_owners(&self, key: &str, trace: &KeyTrace) -> Vec<ServerId> {
+        if let Some(h) = &self.placement {
+            let mut row = Vec::with_capacity(self.replicas);
+            h.lookup(Key::new(key.as_bytes()), self.replicas, &mut row);
+            let names = row.into_iter().map(|i| &h.servers()[i]);
+            return names.filter_map(|name| self.ring.id_of(name)).collect();
+        }
+        if self.hashing.algorithm != Algorithm::BoundedLoad {
+            return trace.owners.clone();
+        }
+        let n = self.ring.len();
+        let walk = self
+            .ring
+            .owners_of_hash(trace.position, n)
+            .map(|(id, _)| id);
+        let load = |id: ServerId| {
+            self.server_by_id(id.0)
+                .map_or(0, |s| u64::from(s.in_flight))
+        };
+        let in_flight = self.servers.iter().map(|s| u64::from(s.in_flight)).sum();
+        let mut owners = Vec::with_capacity(n);
+        let eps = self.hashing.balance_factor;
+        bounded_owners(walk, load, eps, (in_flight, n), self.replicas, &mut owners);
+        owners
     }
 
     /// Ring ids of the owners of `position` in ring order, as many as

@@ -478,6 +478,10 @@ pub struct Snapshot {
     /// maglev, multi-probe), each server's `share` is its share of the keys and
     /// `ring_balance` their balance.
     pub hashing: super::scenario::HashingSpec,
+    /// An algorithm without a ring over the servers in join order (shared with the engine),
+    /// for [routing questions](Snapshot::route); `None` for `ring` and `bounded-load`,
+    /// which route on [`ring`](Self::ring).
+    pub placement: Option<Arc<crate::patterns::hashing::Hashing>>,
 }
 
 /// The rate limiter in force, for the dashboard.

@@ -388,16 +388,37 @@ impl Hashing {
     /// this places the key: the owner's count grows by one.
     pub fn owners(&mut self, key: Key<'_>, n: usize, out: &mut Vec<usize>) {
         let n = n.min(self.servers.len());
+        match &mut self.state {
+            State::BoundedLoad(r, b) if n > 0 => b.place(r, key.hash, n, out),
+            _ => self.lookup(key, n, out),
+        }
+    }
+
+    /// [`owners`](Self::owners) without placing anything: the same answer for every
+    /// algorithm but `bounded-load`, which gives its ring's owners clockwise (where the
+    /// key goes while no server is full) and counts nothing.
+    ///
+    /// ```
+    /// use ringside::patterns::hashing::{Algorithm, Hashing, Key, Params};
+    ///
+    /// let mut h = Hashing::new(Algorithm::Maglev, &Params::default(), ["a", "b", "c"])?;
+    /// let (mut looked, mut placed) = (Vec::new(), Vec::new());
+    /// h.lookup(Key::new(b"user:42"), 3, &mut looked);
+    /// h.owners(Key::new(b"user:42"), 3, &mut placed);
+    /// assert_eq!(looked, placed);
+    /// # Ok::<(), ringside::patterns::hashing::HashingError>(())
+    /// ```
+    pub fn lookup(&self, key: Key<'_>, n: usize, out: &mut Vec<usize>) {
+        let n = n.min(self.servers.len());
         if n == 0 {
             return;
         }
-        match &mut self.state {
-            State::Ring(r) => r.owners(key.hash, n, out),
+        match &self.state {
+            State::Ring(r) | State::BoundedLoad(r, _) => r.owners(key.hash, n, out),
             State::Jump => jump::owners(key.h64(), self.servers.len() as u32, n, out),
             State::Rendezvous => rendezvous::owners(&self.servers, key.bytes, n, out),
             State::Maglev(m) => m.owners(key.h64(), n, out),
             State::MultiProbe(p) => p.owners(&self.servers, key.bytes, n, out),
-            State::BoundedLoad(r, b) => b.place(r, key.hash, n, out),
         }
     }
 

@@ -495,7 +495,7 @@ impl Engine {
     /// [`ring`](Self::ring)).
     pub fn hashing(&self) -> Result<Hashing, SimError> {
         if let Some(t) = self.placement.table() {
-            return Ok(t.hashing().clone());
+            return Ok(Hashing::clone(t.hashing()));
         }
         let names: Vec<(u64, &str)> = self
             .servers

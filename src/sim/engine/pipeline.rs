@@ -9,13 +9,13 @@ use crate::patterns::limiter::{Decision, LimiterError};
 use crate::patterns::ring::{ServerId, hash_many};
 use crate::sim::command::Fault;
 use crate::sim::limits::RECENT_REQUESTS;
-use crate::sim::route::first_admitting;
+use crate::sim::route::{bounded_owners, first_admitting};
 use crate::sim::snapshot::{RecentRequest, RequestOutcome};
 use crate::sim::traffic::{tenant_name, unit_f64};
 
 use super::key_names::for_key_batches;
 use super::log::push_bounded;
-use super::placement::{Placement, bounded_owners};
+use super::placement::Placement;
 use super::queue::PendingKind;
 use super::recent::Recent;
 use super::servers::{is_down, note_transitions};

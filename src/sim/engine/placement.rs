@@ -17,7 +17,8 @@
 //! takes its bucket i ([`Hashing::remove`]), so its own keys move too and a removal costs
 //! about twice the ideal; the membership change's moved fraction shows it.
 
-use crate::patterns::hashing::bounded_load::capacity;
+use std::sync::Arc;
+
 use crate::patterns::hashing::{Algorithm, Hashing, Key};
 use crate::patterns::ring::{HashRing, ServerId};
 use crate::sim::error::SimError;
@@ -48,8 +49,9 @@ pub(super) enum Placement {
 #[derive(Debug, Clone)]
 pub(super) struct OwnerTable {
     spec: HashingSpec,
-    /// The algorithm over the servers in join order.
-    hashing: Hashing,
+    /// The algorithm over the servers in join order (shared with snapshots, which answer
+    /// routing questions with it; copied only when membership changes while one holds it).
+    hashing: Arc<Hashing>,
     /// Ring id of each of `hashing`'s servers, by index.
     ids: Vec<u32>,
     /// Owners kept per key: `replicas`, at most the servers there are.
@@ -69,7 +71,7 @@ impl Placement {
             },
             a => Placement::Table(Box::new(OwnerTable {
                 spec: *spec,
-                hashing: Hashing::new(a, &spec.params(vnodes), names)?,
+                hashing: Arc::new(Hashing::new(a, &spec.params(vnodes), names)?),
                 ids: Vec::new(),
                 width: 0,
                 owners: Vec::new(),
@@ -91,7 +93,7 @@ impl Placement {
         if let Placement::Table(t) = self {
             let work = hashing_work(&t.spec, keys, servers + 1);
             within("hashes per owner-table rebuild", work, MAX_HASHING_WORK)?;
-            t.hashing.add(server)?;
+            Arc::make_mut(&mut t.hashing).add(server)?;
         }
         Ok(())
     }
@@ -99,7 +101,7 @@ impl Placement {
     /// `server` leaves (under jump, the last server takes its bucket).
     pub fn remove(&mut self, server: &str) -> Result<(), SimError> {
         if let Placement::Table(t) = self {
-            t.hashing.remove(server)?;
+            Arc::make_mut(&mut t.hashing).remove(server)?;
         }
         Ok(())
     }
@@ -120,11 +122,11 @@ impl OwnerTable {
         self.owners.reserve_exact(keys as usize * self.width);
         let mut row = Vec::with_capacity(self.width);
         let (hashing, ids, owners, width) =
-            (&mut self.hashing, &self.ids, &mut self.owners, self.width);
+            (&self.hashing, &self.ids, &mut self.owners, self.width);
         for_key_batches(0..keys, |names| {
             for name in names {
                 row.clear();
-                hashing.owners(Key::new(name), width, &mut row);
+                hashing.lookup(Key::new(name), width, &mut row);
                 owners.extend(row.iter().map(|&i| ids[i]));
                 owners.extend((row.len()..width).map(|_| NO_OWNER));
             }
@@ -160,42 +162,16 @@ impl OwnerTable {
         counts.into_iter().map(|c| c as f64 / total).collect()
     }
 
-    /// The algorithm and its servers, for measuring a lookup.
-    pub fn hashing(&self) -> &Hashing {
+    /// The algorithm and its servers, shared (for measuring a lookup, and for snapshots).
+    pub fn hashing(&self) -> &Arc<Hashing> {
         &self.hashing
     }
-}
-
-/// Bounded loads, live: from the clockwise `walk` of distinct servers from a key (all of
-/// them), the first whose `load` (in-flight calls) is below the capacity for `in_flight`
-/// calls in all plus this one, then up to `n − 1` more: the rest of the walk, then those
-/// skipped as full. Appended to `out`.
-pub(super) fn bounded_owners(
-    walk: impl Iterator<Item = ServerId>,
-    load: impl Fn(ServerId) -> u64,
-    balance_factor: f64,
-    (in_flight, servers): (u64, usize),
-    n: usize,
-    out: &mut Vec<ServerId>,
-) {
-    if servers == 0 || n == 0 {
-        return;
-    }
-    let cap = capacity(balance_factor, in_flight + 1, servers);
-    let start = out.len();
-    out.extend(walk);
-    let walk = &mut out[start..];
-    let owner = walk
-        .iter()
-        .position(|&id| (load(id) as f64) < cap)
-        .unwrap_or(0);
-    walk.rotate_left(owner);
-    out.truncate(start + n.min(servers));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::route::bounded_owners;
 
     #[test]
     fn bounded_load_skips_servers_at_capacity_by_hand() {

@@ -1,6 +1,8 @@
 //! What the engine reports: tenant, server and latency statistics, bounded sizes, and
 //! the [`Snapshot`] the dashboard draws.
 
+use std::sync::Arc;
+
 use crate::patterns::Nanos;
 use crate::sim::limits::{SERIES_SECONDS, SNAPSHOT_TENANTS};
 use crate::sim::snapshot::{
@@ -163,6 +165,7 @@ impl Engine {
             latency: self.latency(),
             membership_changes: self.membership.iter().cloned().collect(),
             hashing: self.scenario.ring,
+            placement: self.placement.table().map(|t| Arc::clone(t.hashing())),
             log: self.log.iter().cloned().collect(),
             caption: self.caption.clone(),
             session: self.session(),

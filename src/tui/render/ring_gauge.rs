@@ -9,14 +9,15 @@
 //! - the **key dots**: where the most recent requests' keys fall, coloured by outcome.
 //!
 //! An algorithm without a ring (jump, rendezvous, maglev, multi-probe) gets no circle:
-//! [`key_shares`] draws each server's share of the keys instead.
+//! [`key_shares`] draws each server's share of the keys instead, and a traced key is told
+//! in text only (its owners by that algorithm).
 //!
 //! Painted in layers: band, track, key dots, then the overlay layers (`overlays`: a traced
 //! key, moved arcs), then the centre labels on top. Geometry: [`RingGeometry`].
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Color;
 use ratatui::symbols::Marker;
 use ratatui::widgets::canvas::{Canvas, Context, Points};
@@ -55,13 +56,20 @@ pub fn render(
     if inner.width < 4 || inner.height < 2 {
         return None;
     }
-    if !ring {
-        // No ring to draw (nor a route on it): the shares of the keys instead.
-        let (bars, legend) = key_shares::regions(inner, snap.servers.len());
-        key_shares::render(frame.buffer_mut(), bars, snap, theme);
-        return ring_legend::render(frame, legend, snap, view, theme);
-    }
     let overlay = Overlay::of(snap, view);
+    if !ring {
+        // No ring to draw (nor a route on it): the shares of the keys instead, and a
+        // traced key's owners in text at the bottom.
+        let most = ring_trace::MAX_TEXT_ROWS.min(inner.height / 2);
+        let rows = ring_trace::rows_wanted(snap, &overlay, theme, inner.width, most);
+        let [body, text] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(rows)]).areas(inner);
+        let (bars, legend) = key_shares::regions(body, snap.servers.len());
+        key_shares::render(frame.buffer_mut(), bars, snap, theme);
+        let hit = ring_legend::render(frame, legend, snap, view, theme);
+        ring_trace::render_text(frame, text, snap, &overlay, theme);
+        return hit;
+    }
     let regions = layout::ring_panel(inner, extra_lines_wanted(inner, snap, &overlay, theme));
     let geometry = RingGeometry::new(regions.circle);
     draw_circle(frame, &geometry, snap, view, &overlay, theme);

@@ -46,10 +46,13 @@ pub struct Overlay {
 
 impl Overlay {
     /// The overlay of `view` on `snap`.
+    /// Without a ring (jump, rendezvous, maglev, multi-probe) there are no replica arcs
+    /// to show: only a traced key, in text.
     pub fn of(snap: &Snapshot, view: &ViewState) -> Self {
+        let ring = snap.placement.is_none();
         Self {
             traced: view.traced().map(|k| (k.to_string(), snap.route(k))),
-            replicas_of: view.selected().filter(|_| view.replica_arcs()),
+            replicas_of: view.selected().filter(|_| ring && view.replica_arcs()),
         }
     }
 
@@ -163,19 +166,25 @@ fn route_line(
         spans.push(Span::styled("the ring is empty", theme.bad));
         return Line::from(spans);
     };
-    let hex = format!("{:032x}", route.trace.position);
-    spans.push(Span::styled(
-        format!("0x{}…", &hex[..POSITION_DIGITS]),
-        theme.marker(),
-    ));
+    // A position only where there is a ring to have one on.
+    if snap.placement.is_none() {
+        let hex = format!("{:032x}", route.trace.position);
+        spans.push(Span::styled(
+            format!("0x{}…", &hex[..POSITION_DIGITS]),
+            theme.marker(),
+        ));
+    }
     let name = |i: usize| {
         let o = &route.owners[i];
         Span::styled(o.name.clone(), server_style(snap, o.id, theme))
     };
-    spans.push(Span::styled(
-        if short { " → " } else { " · owner " },
-        theme.dim,
-    ));
+    let owner = match (snap.placement.is_none(), short) {
+        (true, true) => " → ",
+        (true, false) => " · owner ",
+        (false, true) => "→ ",
+        (false, false) => "owner ",
+    };
+    spans.push(Span::styled(owner, theme.dim));
     spans.push(name(0));
     if route.owners.len() > 1 && !short {
         spans.push(Span::styled(" · replicas ", theme.dim));
