@@ -158,7 +158,46 @@ fn keyed_verdicts(g: &mut Group, keys: &[String], config: BucketConfig) {
                 })
             },
         );
+        shared_verdicts(g, keys, config, order, next);
     }
+}
+
+/// The `&self` verdict rows on one thread, time passed in on both sides: ringside's
+/// sharded `SyncKeyedLimiter` and governor with the per-thread clock.
+fn shared_verdicts(
+    g: &mut Group,
+    keys: &[String],
+    config: BucketConfig,
+    order: &str,
+    next: fn(&mut usize) -> usize,
+) {
+    let ours = SyncKeyedLimiter::<String>::new(config);
+    let (mut i, mut now) = (0usize, Nanos::ZERO);
+    g.bench_function(
+        format!("ringside SyncKeyedLimiter::allows_at (&self sharded, now arg, foldhash, {order})"),
+        |b| {
+            b.iter(|| {
+                now += STEP;
+                black_box(ours.allows_at(keys[next(&mut i)].as_str(), 1, black_box(now)))
+            })
+        },
+    );
+    let theirs = RateLimiter::dashmap_with_clock_and_hasher(
+        quota(KEYED_RATE, KEYED_BURST),
+        ThreadClock,
+        foldhash::fast::RandomState::default(),
+    );
+    let (mut i, mut now) = (0usize, 0u64);
+    g.bench_function(
+        format!("governor keyed (&self atomic, thread clock, foldhash, {order})"),
+        |b| {
+            b.iter(|| {
+                now += STEP.as_nanos();
+                ThreadClock::set(now);
+                black_box(theirs.check_key(&keys[next(&mut i)]).is_ok())
+            })
+        },
+    );
 }
 
 fn keyed_ringside(g: &mut Group, keys: &[String], config: BucketConfig) {
