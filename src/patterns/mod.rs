@@ -24,10 +24,12 @@
 pub mod breaker;
 pub mod hashing;
 pub mod limiter;
+mod prefetch;
 pub mod retry;
 pub mod ring;
 pub mod throttle;
 mod time;
 pub mod window;
 
+pub(crate) use prefetch::prefetch;
 pub use time::{NANOS_PER_SEC, Nanos};

@@ -4,22 +4,30 @@
 
 use std::collections::BinaryHeap;
 
-/// Indices of the `k` items with the smallest ranks, in ascending rank order; `rank(i)`
-/// must be distinct for distinct `i` (break ties with the index) for the result to equal
-/// the first `k` of a full sort.
-pub(crate) fn smallest_k<R: Ord>(n: usize, k: usize, rank: impl Fn(usize) -> R) -> Vec<usize> {
+/// Indices of the `k` items with the smallest ranks, in ascending rank order, ties broken
+/// by index (earlier first): the first `k` of a stable sort by rank. One pass over
+/// `ranks` in index order: once `k` are kept, an item is compared only with the worst
+/// kept rank (an equal rank later in the pass never displaces it), and the heap is
+/// touched only by an item that enters it.
+pub(crate) fn smallest_k<R: Ord + Copy>(
+    ranks: impl IntoIterator<Item = R>,
+    k: usize,
+) -> Vec<usize> {
     if k == 0 {
         return Vec::new();
     }
+    let mut ranks = ranks.into_iter().enumerate();
     // A max-heap of (rank, index): its top is the worst of those kept.
-    let mut kept: BinaryHeap<(R, usize)> = BinaryHeap::with_capacity(k.min(n) + 1);
-    for i in 0..n {
-        let r = rank(i);
-        if kept.len() < k {
-            kept.push((r, i));
-        } else if kept.peek().is_some_and(|(worst, _)| r < *worst) {
-            kept.pop();
-            kept.push((r, i));
+    let mut kept: BinaryHeap<(R, usize)> = BinaryHeap::with_capacity(k.min(ranks.size_hint().0));
+    kept.extend(ranks.by_ref().take(k).map(|(i, r)| (r, i)));
+    if let Some(&(mut worst, _)) = kept.peek() {
+        for (i, r) in ranks {
+            if r < worst {
+                if let Some(mut top) = kept.peek_mut() {
+                    *top = (r, i);
+                }
+                worst = kept.peek().map_or(r, |&(w, _)| w);
+            }
         }
     }
     kept.into_sorted_vec().into_iter().map(|(_, i)| i).collect()
@@ -32,18 +40,17 @@ mod tests {
     use std::cmp::Reverse;
 
     proptest! {
-        /// The heap's answer is the first k of a full sort, ties included (they are broken
+        /// The heap's answer is the first k of a full stable sort, ties included (broken
         /// by index, as the dashboard does).
         #[test]
         fn equals_the_first_k_of_a_full_sort(
             demand in proptest::collection::vec(0u64..20, 0..300),
             k in 0usize..320,
         ) {
-            let rank = |i: usize| (Reverse(demand[i]), i);
             let mut sorted: Vec<usize> = (0..demand.len()).collect();
-            sorted.sort_by_key(|&i| rank(i));
+            sorted.sort_by_key(|&i| Reverse(demand[i]));
             sorted.truncate(k);
-            prop_assert_eq!(smallest_k(demand.len(), k, rank), sorted);
+            prop_assert_eq!(smallest_k(demand.iter().map(|&d| Reverse(d)), k), sorted);
         }
     }
 }

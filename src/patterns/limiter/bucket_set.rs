@@ -64,6 +64,17 @@ impl BucketSet {
         self.step(index, cost, now, Params::admit)
     }
 
+    /// Ask the CPU to bring bucket `index`'s state into cache, for a caller that knows
+    /// which bucket it will check next and has other work to do meanwhile (with many
+    /// buckets, a check is otherwise mostly a wait for memory). A hint only: no effect on
+    /// any result; nothing for an index out of range.
+    #[inline]
+    pub fn prefetch(&self, index: usize) {
+        if let Some(state) = self.states.get(index) {
+            crate::patterns::prefetch(state);
+        }
+    }
+
     /// One check of bucket `index` by `step` (the full decision or the verdict alone).
     #[inline(always)]
     fn step<R>(

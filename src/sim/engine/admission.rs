@@ -40,6 +40,15 @@ impl Admission {
         }
     }
 
+    /// Bring `tenant`'s limiter state into cache ahead of its check (a hint, see
+    /// [`BucketSet::prefetch`]); nothing for a window limiter, whose state is a map entry.
+    #[inline]
+    pub(super) fn prefetch(&self, tenant: usize) {
+        if let Admission::Buckets(b) = self {
+            b.prefetch(tenant);
+        }
+    }
+
     /// A new budget from `now` on. The bucket keeps its tokens (capped); a window limiter
     /// starts afresh with the new limit and window (its counts are dropped: a window of
     /// another length does not continue the old one).

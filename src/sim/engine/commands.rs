@@ -492,16 +492,7 @@ impl Engine {
 
     /// The tenant with the most demand so far (the first on ties).
     pub(super) fn hottest_tenant(&self) -> u32 {
-        let mut best = 0usize;
-        let mut best_demand = 0u64;
-        for (i, t) in self.tenants.iter().enumerate() {
-            let d = t.allowed + t.denied;
-            if d > best_demand {
-                best = i;
-                best_demand = d;
-            }
-        }
-        best as u32
+        self.tenants.hottest(1).first().map_or(0, |&i| i as u32)
     }
 
     /// Change the offered rate (validated) and redraw the next arrival; returns the old rate.

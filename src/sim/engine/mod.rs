@@ -25,7 +25,9 @@
 //! # Rate limiter
 //! Tenants are dense indices, so the in-memory default keeps their buckets in one
 //! [`BucketSet`] (the configuration stored once, 24 bytes of state a tenant; no hashing,
-//! no strings on the hot path). The scenario's `[limiter] algorithm` may choose a window
+//! no strings on the hot path), and their demand counters in one 16-byte record a tenant
+//! (`tenants.rs`); with many tenants, the arrival loop prefetches both records of the
+//! tenant two arrivals ahead, so a request rarely waits for memory. The scenario's `[limiter] algorithm` may choose a window
 //! limiter instead (fixed window, sliding log, sliding window) with the bucket's budget:
 //! `capacity` requests per window of `capacity / refill` seconds; changing the capacity or
 //! the refill starts such a limiter afresh. A shared backend (Redis) is attached through
@@ -50,6 +52,7 @@ mod servers;
 mod shared;
 mod sizes;
 mod stats;
+mod tenants;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -94,20 +97,11 @@ pub use servers::RetiredServer;
 use servers::SimServer;
 pub use shared::{BoxError, LimiterStatus, SharedLimiter};
 pub use sizes::Sizes;
+use tenants::Tenants;
 
 const NS: u64 = 1_000_000_000;
 /// Size of the precomputed table of log-normal latency multipliers.
 const LATENCY_TABLE: usize = 4096;
-
-/// A tenant's demand so far (its in-memory limiter is its index in [`Engine::admission`]; its
-/// name is [`tenant_name`](super::traffic::tenant_name) of its index): 32 bytes.
-#[derive(Debug, Clone)]
-struct Tenant {
-    /// Tokens after the last decision of a shared backend (read without a round trip).
-    remote_tokens: Option<f64>,
-    allowed: u64,
-    denied: u64,
-}
 
 /// The deterministic simulation engine. See the [`sim`](crate::sim) module docs.
 #[derive(Debug)]
@@ -155,7 +149,8 @@ pub struct Engine {
     walk: Vec<ServerId>,
     /// What the last membership change did to the keys (read by its record).
     shifts: key_points::Shifts,
-    tenants: Vec<Tenant>,
+    /// Every tenant's demand so far, by tenant index.
+    tenants: Tenants,
     /// Every tenant's in-memory limiter, by tenant index.
     admission: Admission,
     /// The exact sliding log judging every limiter decision, in comparisons only.
@@ -321,12 +316,7 @@ impl Engine {
         let placement = Placement::new(&sc.ring, sc.vnodes, &names)?;
         let next_epoch = sc.servers.len() as u64;
         let tenant_count = sc.traffic.tenants.max(1) as usize;
-        let tenant = Tenant {
-            remote_tokens: None,
-            allowed: 0,
-            denied: 0,
-        };
-        let tenants = vec![tenant; tenant_count];
+        let tenants = Tenants::new(tenant_count);
         let admission = Admission::new(sc.limiter.algorithm, bucket_config, tenant_count);
         let latency_mult = latency_table(&mut rng, sc.server_defaults.latency_sigma);
         let service_rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ SERVICE_STREAM);

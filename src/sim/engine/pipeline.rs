@@ -86,7 +86,6 @@ impl Engine {
     /// or taken now) or the in-memory limiter's ([`Admission`](super::admission::Admission)). Counts the tenant's allowed/denied.
     fn admit(&mut self, tenant: u32, decided: Option<Result<Decision, LimiterError>>) -> bool {
         let now = self.now;
-        let t = &mut self.tenants[tenant as usize];
         let allowed = match &mut self.remote {
             Some(r) => {
                 // Failures are decided by the backend's declared policy, inside `check`.
@@ -94,18 +93,15 @@ impl Engine {
                     r.backend
                         .check(&tenant_name(tenant), 1, Nanos::from_nanos(now))
                 });
-                t.remote_tokens = d.as_ref().ok().map(|d| d.remaining);
+                let tokens = d.as_ref().ok().map(|d| d.remaining);
+                self.tenants.set_remote_tokens(tenant as usize, tokens);
                 d.map(|d| d.allowed).unwrap_or(false)
             }
             None => self
                 .admission
                 .allows(tenant as usize, Nanos::from_nanos(now)),
         };
-        if allowed {
-            t.allowed += 1;
-        } else {
-            t.denied += 1;
-        }
+        self.tenants.count(tenant as usize, allowed);
         if let Some(r) = self.reference.as_deref_mut() {
             r.judge(tenant as usize, now, allowed);
         }

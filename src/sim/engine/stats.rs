@@ -9,7 +9,6 @@ use crate::sim::snapshot::{
     Latency, LimiterInfo, MembershipChange, SecondSample, ServerSnapshot, Snapshot, TenantSnapshot,
     Totals,
 };
-use crate::sim::top_k::smallest_k;
 use crate::sim::traffic::tenant_name;
 
 use super::servers::{RetiredServer, departed};
@@ -81,19 +80,17 @@ impl Engine {
     }
 
     /// Tenants sorted by demand (allowed + denied, most first; ties by index), at most
-    /// `limit`: the hottest picked in one pass over all tenants, never a full sort.
+    /// `limit`: the hottest picked in one sequential pass over all tenants' records, never
+    /// a full sort.
     pub fn tenant_stats(&self, limit: usize) -> Vec<TenantSnapshot> {
-        let demand = |i: usize| {
-            let t = &self.tenants[i];
-            (std::cmp::Reverse(t.allowed + t.denied), i)
-        };
-        smallest_k(self.tenants.len(), limit, demand)
+        self.tenants
+            .hottest(limit)
             .into_iter()
             .map(|i| {
-                let t = &self.tenants[i];
+                let t = self.tenants.counts(i);
                 TenantSnapshot {
                     name: tenant_name(i as u32).into_owned(),
-                    tokens: match (&self.remote, t.remote_tokens) {
+                    tokens: match (&self.remote, self.tenants.remote_tokens(i)) {
                         (Some(_), Some(tokens)) => tokens,
                         (Some(_), None) => f64::from(self.bucket_config.capacity()),
                         (None, _) => self.admission.room(i, Nanos::from_nanos(self.now)),
