@@ -394,6 +394,13 @@ fn the_readme_capture_is_what_compare_prints() {
     readme_capture_is_current(&[
         "compare",
         "--scenario",
+        "compare-limiters",
+        "--b",
+        "limiter=leaky-queue",
+    ]);
+    readme_capture_is_current(&[
+        "compare",
+        "--scenario",
         "compare-hashing",
         "--b",
         "ring=jump",

@@ -168,3 +168,22 @@ fn a_new_rate_or_size_applies_from_the_change_on() {
     let outcomes = t.succeeded + t.short_circuited + t.failed;
     assert_eq!(t.requests, t.rate_limited + outcomes + waits.waiting());
 }
+
+#[test]
+fn the_queues_hold_at_most_the_declared_limit() {
+    use ringside::sim::Command;
+    use ringside::sim::limits::MAX_QUEUED;
+    let mut sc = scenario();
+    sc.limiter.capacity = 4_000_000;
+    sc.events.clear();
+    let mut engine = Engine::from_scenario(&sc, None).unwrap();
+    let burst = |n| Command::Burst {
+        tenant: Some("acme".to_string()),
+        requests: n,
+    };
+    engine.apply(burst(1_000_000)).unwrap();
+    engine.apply(burst(1_000)).unwrap();
+    let waits = engine.queue_waits().unwrap();
+    assert_eq!(waits.waiting(), MAX_QUEUED);
+    assert!(engine.totals().rate_limited >= 1_000 - 1);
+}

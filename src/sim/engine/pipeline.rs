@@ -8,7 +8,7 @@ use crate::patterns::breaker::{Outcome, Permit};
 use crate::patterns::limiter::{Decision, LimiterError};
 use crate::patterns::ring::{ServerId, hash_many};
 use crate::sim::command::Fault;
-use crate::sim::limits::RECENT_REQUESTS;
+use crate::sim::limits::{MAX_QUEUED, RECENT_REQUESTS};
 use crate::sim::route::first_admitting;
 use crate::sim::snapshot::{RecentRequest, RequestOutcome};
 use crate::sim::traffic::{tenant_name, unit_f64};
@@ -128,6 +128,8 @@ impl Engine {
                 t.remote_tokens = d.as_ref().ok().map(|d| d.remaining);
                 d.is_ok_and(|d| d.allowed).then_some(now)
             }
+            // The leaky queues' declared bound: refused as if full at the limit.
+            None if self.waits.waiting() >= MAX_QUEUED => None,
             None => self
                 .admission
                 .offer(tenant as usize, Nanos::from_nanos(now))
