@@ -6,9 +6,12 @@
 
 use std::collections::{HashMap, VecDeque};
 
+mod support;
+
 use proptest::prelude::*;
 use ringside::patterns::Nanos;
 use ringside::patterns::window::{LeakyQueue, QueueConfig};
+use support::limiter_trace;
 
 /// The definition's decisions on `trace` (`(t ns, key)`, non-decreasing `t`): each
 /// request's send time, `None` when denied.
@@ -33,20 +36,9 @@ fn oracle(b: usize, interval: u64, trace: &[(u64, u32)]) -> Vec<Option<u64>> {
         .collect()
 }
 
-/// Non-decreasing times (steps of 0..=3 intervals, mostly small) over `keys` keys.
+/// Non-decreasing times (steps of 0..=3 intervals, mostly small).
 fn trace(interval: u64) -> impl Strategy<Value = Vec<(u64, u32)>> {
-    (1u32..300).prop_flat_map(move |keys| {
-        prop::collection::vec((0..=3 * interval, 0..keys), 1..600).prop_map(|steps| {
-            let mut t = 0;
-            steps
-                .into_iter()
-                .map(|(dt, key)| {
-                    t += if dt % 8 == 0 { dt } else { dt / 16 };
-                    (t, key)
-                })
-                .collect()
-        })
-    })
+    limiter_trace::trace(3 * interval)
 }
 
 proptest! {
