@@ -291,9 +291,9 @@ fn bad_settings_are_refused_with_a_clear_message() {
         ),
         (vec!["--b", "ring=chord"], "ring=chord: unknown algorithm"),
         (
-            vec!["--b", "limiter=leaky-queue"],
-            "limiter=leaky-queue: not in the engine yet (the engine runs: token-bucket, \
-             fixed-window, sliding-log, sliding-window)",
+            vec!["--b", "limiter=concurrency"],
+            "limiter=concurrency: not in the engine yet (the engine runs: token-bucket, \
+             fixed-window, sliding-log, sliding-window, leaky-queue)",
         ),
         (vec!["--b", "colour=red"], "unknown setting \"colour\""),
         (vec!["--b", "vnodes"], "expected key=value"),
@@ -394,6 +394,13 @@ fn the_readme_capture_is_what_compare_prints() {
     readme_capture_is_current(&[
         "compare",
         "--scenario",
+        "compare-limiters",
+        "--b",
+        "limiter=leaky-queue",
+    ]);
+    readme_capture_is_current(&[
+        "compare",
+        "--scenario",
         "compare-hashing",
         "--b",
         "ring=jump",
@@ -443,6 +450,54 @@ fn window_limiters_are_judged_by_the_same_exact_log() {
     // A token bucket (A) lets a full bucket's burst through on top of a window's refill.
     let v = compare_json(&["--scenario", "hot-tenant", "--b", "limiter=sliding-log"]);
     assert!(v["a"]["scores"]["worst_window_excess"].as_u64().unwrap() > 0);
+}
+
+/// The leaky queue in a comparison: it sees the same arrivals, and the scoreboard judges
+/// its decisions at arrival (accepted into the queue counts as allowed) by the same exact
+/// log; its report says what waited, and latency shows the wait.
+#[test]
+fn the_leaky_queue_is_compared_and_judged_at_arrival() {
+    let v = compare_json(&[
+        "--scenario",
+        "compare-limiters",
+        "--b",
+        "limiter=leaky-queue",
+    ]);
+    assert_eq!(v["b"]["settings"], "limiter=leaky-queue");
+    assert_eq!(arrivals_per_second(&v["a"]), arrivals_per_second(&v["b"]));
+    let (s, t) = (&v["b"]["scores"], &v["b"]["totals"]);
+    let requests = t["requests"].as_u64().unwrap();
+    let limited = t["rate_limited"].as_u64().unwrap();
+    let got = s["rate_limited_fraction"].as_f64().unwrap();
+    assert!(
+        (got - limited as f64 / requests as f64).abs() <= 1e-12,
+        "{got}"
+    );
+    assert_eq!(s["reference"]["checked"].as_u64(), Some(requests));
+    assert_eq!(s["reference"]["limit"], 20);
+    // acme's two bursts of 20 a tenth of a second apart: one sent at once, 20 wait (B =
+    // 20), the rest refused; the queue drains at 20/s, so nearly a second of waiting.
+    assert!(limited > 0, "{v}");
+    let q = &v["b"]["limiter"]["queue"];
+    assert!(q["queued"].as_u64().unwrap() >= 20, "{q}");
+    let max_wait = q["max_wait_ms"].as_f64().unwrap();
+    assert!((900.0..=1100.0).contains(&max_wait), "{q}");
+    assert!(v["b"]["latency_ms"]["max"].as_f64().unwrap() >= max_wait);
+    // The sides' outcomes add up: what is not refused was sent or still waits.
+    let outcomes: u64 = ["succeeded", "short_circuited", "failed"]
+        .iter()
+        .map(|k| t[k].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        outcomes + q["waiting"].as_u64().unwrap(),
+        requests - limited
+    );
+    // Side A (a fixed window) has no queue.
+    assert!(v["a"]["limiter"].get("queue").is_none());
+    // Its worst window (decisions at arrival) holds B + 1 from the bursts plus what the
+    // queue drained meanwhile: less than the fixed window's boundary doubling.
+    let excess = |side: &str| v[side]["scores"]["worst_window_excess"].as_u64().unwrap();
+    assert!(excess("b") < excess("a"), "{v}");
 }
 
 /// The `compare-limiters` story says what the audience will see.

@@ -191,4 +191,15 @@ fn flags_must_fit_the_algorithm() {
         "limit must be at least 1",
     );
     fails(&["--algorithm", "leaky"], "unknown rate-limiting algorithm");
+    fails(
+        &[
+            "--algorithm",
+            "leaky-queue",
+            "--capacity",
+            "2",
+            "--refill",
+            "1",
+        ],
+        "leaky-queue runs in the engine only",
+    );
 }

@@ -3,27 +3,17 @@
 //! `(T ms, key)` with non-decreasing `T`. Each oracle keeps the whole history of allowed
 //! requests and recounts it from the definition at every request.
 
+mod support;
+
 use proptest::prelude::*;
 use ringside::patterns::Nanos;
 use ringside::patterns::limiter::BucketConfig;
 use ringside::patterns::window::{Algorithm, Limiter, WindowConfig};
+use support::limiter_trace;
 
-/// A trace: non-decreasing times in ms (steps of 0..=2W, so windows are skipped too) and
-/// keys from a small or a large key space (the large one makes the tables sweep).
+/// A trace: non-decreasing times in ms (steps of 0..=2W, so windows are skipped too).
 fn trace(window_ms: u64) -> impl Strategy<Value = Vec<(u64, u32)>> {
-    (1u32..400).prop_flat_map(move |keys| {
-        prop::collection::vec((0..=2 * window_ms, 0..keys), 1..600).prop_map(|steps| {
-            let mut t = 0;
-            steps
-                .into_iter()
-                .map(|(dt, key)| {
-                    // Mostly small steps: several requests per window.
-                    t += if dt % 8 == 0 { dt } else { dt / 16 };
-                    (t, key)
-                })
-                .collect()
-        })
-    })
+    limiter_trace::trace(2 * window_ms)
 }
 
 /// The library's decisions on `trace`.

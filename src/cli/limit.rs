@@ -59,6 +59,12 @@ pub fn run(args: LimitArgs) -> anyhow::Result<()> {
 /// The limiter the flags describe, or which flag is missing or does not apply.
 fn build(args: &LimitArgs) -> anyhow::Result<Limiter<String>> {
     let name = args.algorithm;
+    if Algorithm::ENGINE_ONLY.contains(&name) {
+        bail!(
+            "{name} runs in the engine only (a scenario's [limiter] algorithm): its requests \
+             wait for a send time, more than allow or deny"
+        );
+    }
     let (wanted, unwanted) = if name.is_windowed() {
         (
             "--limit L --window W",

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::{Report, escape};
+use super::{QueueReport, Report, escape};
 use crate::sim::compare::Scores;
 
 /// One side: what it changed, its full report and its scores.
@@ -44,7 +44,12 @@ impl CompareReport {
             "compare {} (seed {}), {:.1} s simulated\n",
             a.report.scenario, a.report.seed, a.report.duration_s
         );
-        let rows = rows(&a.scores, &b.scores);
+        let mut rows = rows(&a.scores, &b.scores);
+        // The leaky queue's rows, after the limiter's, only when a side has one.
+        let after = rows.iter().position(|r| r.0 == "worst-window excess");
+        if let (Some(at), Some(queue)) = (after, queue_rows(&a.report, &b.report)) {
+            rows.splice(at + 1..at + 1, queue);
+        }
         let (head_a, head_b) = (format!("A: {}", a.settings), format!("B: {}", b.settings));
         let width = rows
             .iter()
@@ -58,6 +63,28 @@ impl CompareReport {
         }
         escape::escape_controls(&o).into_owned()
     }
+}
+
+/// The leaky queue's `(measure, A, B)` rows (what waited, how long, and the latency that
+/// includes it), or `None` when neither side runs it.
+fn queue_rows(a: &Report, b: &Report) -> Option<Vec<(&'static str, String, String)>> {
+    if a.limiter.queue.is_none() && b.limiter.queue.is_none() {
+        return None;
+    }
+    let queue = |r: &Report, f: &dyn Fn(&QueueReport) -> String| {
+        r.limiter.queue.as_ref().map_or("–".to_string(), f)
+    };
+    let both = |f: &dyn Fn(&QueueReport) -> String| (queue(a, f), queue(b, f));
+    let (q, w) = (
+        both(&|q| q.queued.to_string()),
+        both(&|q| format!("{:.1} / {:.1}", q.mean_wait_ms, q.max_wait_ms)),
+    );
+    let p99 = |r: &Report| format!("{:.1}", r.latency_ms.p99);
+    Some(vec![
+        ("queued (waited)", q.0, q.1),
+        ("  mean / max wait (ms)", w.0, w.1),
+        ("latency p99 (ms)", p99(a), p99(b)),
+    ])
 }
 
 /// `(measure, A, B)` for the text table.

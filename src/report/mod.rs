@@ -16,7 +16,8 @@ use crate::patterns::ring::HashRing;
 use crate::patterns::ring::balance::Balance;
 use crate::sim::duration::format_duration;
 use crate::sim::{
-    BreakerState, Engine, LimiterStatus, MembershipAction, SecondSample, Totals, TransitionRecord,
+    BreakerState, Engine, LimiterStatus, MembershipAction, QueueWaits, SecondSample, Totals,
+    TransitionRecord,
 };
 
 /// Tenants listed in a report (most demand first).
@@ -114,6 +115,33 @@ pub struct LimiterReport {
     pub noscript_reloads: u64,
     /// Whether the backend was healthy at the end of the run.
     pub health: bool,
+    /// What the leaky queue made wait; written only under `algorithm = "leaky-queue"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue: Option<QueueReport>,
+}
+
+/// What the leaky queue made wait over a run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct QueueReport {
+    /// Requests accepted with a later send time (a subset of the allowed ones).
+    pub queued: u64,
+    /// Of those, the ones still waiting at the end (no outcome yet).
+    pub waiting: u64,
+    /// Mean wait of those sent (ms; 0 before any).
+    pub mean_wait_ms: f64,
+    /// Longest wait (ms).
+    pub max_wait_ms: f64,
+}
+
+impl QueueReport {
+    fn of(waits: QueueWaits) -> Self {
+        Self {
+            queued: waits.queued,
+            waiting: waits.waiting(),
+            mean_wait_ms: waits.mean_wait_ns().unwrap_or(0.0) / 1e6,
+            max_wait_ms: waits.max_wait_ns as f64 / 1e6,
+        }
+    }
 }
 
 impl LimiterReport {
@@ -131,6 +159,7 @@ impl LimiterReport {
             reconnects: status.reconnects,
             noscript_reloads: status.noscript_reloads,
             health: status.healthy,
+            queue: engine.queue_waits().map(QueueReport::of),
         }
     }
 }
@@ -359,6 +388,13 @@ impl Report {
             "\nlatency          p50 {:.2} ms   p99 {:.2} ms   p99.9 {:.2} ms   max {:.2} ms",
             self.latency_ms.p50, self.latency_ms.p99, self.latency_ms.p999, self.latency_ms.max
         );
+        if let Some(q) = &self.limiter.queue {
+            let _ = writeln!(
+                o,
+                "leaky queue      {} waited (mean {:.2} ms, max {:.2} ms), {} still waiting",
+                q.queued, q.mean_wait_ms, q.max_wait_ms, q.waiting
+            );
+        }
     }
 
     /// One line per server.

@@ -57,6 +57,10 @@ pub const MAX_KEYS: u32 = 1_000_000;
 /// Most MD5s one rebuild of the engine's per-key owner table may cost beyond one a key
 /// (rendezvous: keys × servers; multi-probe: keys × probes): about a second.
 pub const MAX_HASHING_WORK: u64 = 50_000_000;
+/// Most requests waiting in all leaky queues at once (`[limiter] algorithm =
+/// "leaky-queue"`; each is an event of about 50 bytes): at the limit a request is refused as
+/// if its queue were full.
+pub const MAX_QUEUED: u64 = 1_000_000;
 /// Most requests in one burst (handled at one instant of virtual time).
 pub const MAX_BURST: u32 = 1_000_000;
 /// Longest virtual time a scenario, a `simulate --duration`, a `frame --at`, a timeline

@@ -168,8 +168,11 @@ pub enum RequestOutcome {
 /// A recent request, for drawing key positions on the ring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecentRequest {
-    /// Virtual time of the attempt (ns).
+    /// Virtual time of the attempt (ns); for a request that waited in the leaky queue,
+    /// when it was sent (it arrived `waited_ns` earlier).
     pub at_ns: u64,
+    /// How long it waited in the leaky queue before being sent (0 otherwise).
+    pub waited_ns: u64,
     /// Index of the request key (named by [`key_name`](super::traffic::key_name)).
     pub key: u32,
     /// Hash position of the request key.
@@ -187,10 +190,10 @@ pub struct RecentRequest {
 pub struct TenantSnapshot {
     /// Name.
     pub name: String,
-    /// Tokens in its bucket now (a window limiter: the room left in its window, see
-    /// [`LimiterInfo::algorithm`]).
+    /// Tokens in its bucket now (a window limiter: the room left in its window; the
+    /// leaky queue: its requests waiting now; see [`LimiterInfo::algorithm`]).
     pub tokens: f64,
-    /// Bucket capacity (a window limiter: its limit per window).
+    /// Bucket capacity (a window limiter: its limit per window; the leaky queue: B).
     pub capacity: u32,
     /// Requests admitted by its bucket.
     pub allowed: u64,
@@ -198,7 +201,8 @@ pub struct TenantSnapshot {
     pub denied: u64,
 }
 
-/// Request totals since the start. `requests = succeeded + rate_limited + short_circuited + failed`.
+/// Request totals since the start. `requests = succeeded + rate_limited + short_circuited + failed`
+/// (with the leaky queue, plus the requests still waiting: [`QueueWaits::waiting`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Totals {
     /// Request attempts generated (including retries and bursts).
@@ -260,7 +264,57 @@ pub struct SecondSample {
     pub succeeded: u64,
 }
 
-/// Latency percentiles of calls that reached a server (milliseconds).
+/// What the leaky queue made wait (`[limiter] algorithm = "leaky-queue"`): requests
+/// accepted with a send time later than their arrival, and how long they waited.
+///
+/// ```
+/// use ringside::sim::QueueWaits;
+///
+/// let mut waits = QueueWaits::default();
+/// waits.queue();
+/// waits.queue();
+/// waits.send(30_000_000);
+/// assert_eq!((waits.queued, waits.waiting()), (2, 1));
+/// assert_eq!((waits.mean_wait_ns(), waits.max_wait_ns), (Some(30_000_000.0), 30_000_000));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct QueueWaits {
+    /// Requests that had to wait (a subset of the allowed ones).
+    pub queued: u64,
+    /// Of those, the ones sent so far.
+    pub sent: u64,
+    /// Their waits added up (ns, saturating).
+    pub total_wait_ns: u64,
+    /// The longest wait (ns).
+    pub max_wait_ns: u64,
+}
+
+impl QueueWaits {
+    /// A request starts waiting.
+    pub fn queue(&mut self) {
+        self.queued += 1;
+    }
+
+    /// A waiting request is sent after waiting `wait_ns`.
+    pub fn send(&mut self, wait_ns: u64) {
+        self.sent += 1;
+        self.total_wait_ns = self.total_wait_ns.saturating_add(wait_ns);
+        self.max_wait_ns = self.max_wait_ns.max(wait_ns);
+    }
+
+    /// Requests still waiting.
+    pub fn waiting(&self) -> u64 {
+        self.queued - self.sent
+    }
+
+    /// The mean wait of the requests sent after waiting (`None` before any).
+    pub fn mean_wait_ns(&self) -> Option<f64> {
+        (self.sent > 0).then(|| self.total_wait_ns as f64 / self.sent as f64)
+    }
+}
+
+/// Latency percentiles of calls that reached a server (milliseconds); a request that
+/// waited in the leaky queue counts its wait too.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 pub struct Latency {
     /// Median.
@@ -490,11 +544,16 @@ pub struct LimiterInfo {
     /// `memory`, or the shared backend's URL (never with a password).
     pub backend: String,
     /// The algorithm deciding (`token-bucket`, `fixed-window`, `sliding-log`,
-    /// `sliding-window`). For a window limiter each tenant's `tokens` is the room left
-    /// in its window (limit less what it used) and `capacity` the limit.
+    /// `sliding-window`, `leaky-queue`). For a window limiter each tenant's `tokens` is
+    /// the room left in its window (limit less what it used) and `capacity` the limit;
+    /// for the leaky queue `tokens` is what the tenant has waiting and `capacity` B.
     pub algorithm: &'static str,
     /// A window limiter's window (ns); `None` for the token bucket.
     pub window_ns: Option<u64>,
+    /// The leaky queue's time between two sends (1/R, ns); `None` for the others.
+    pub queue_interval_ns: Option<u64>,
+    /// What the leaky queue made wait so far; `None` for the others.
+    pub waits: Option<QueueWaits>,
     /// Bucket capacity (burst), tokens.
     pub capacity: u32,
     /// Refill rate, tokens per second.

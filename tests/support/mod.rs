@@ -2,6 +2,7 @@
 //! processes with a time limit, a private redis-server (plain or TLS), the dashboard in tmux, and the
 //! crate's own source files.
 
+pub mod limiter_trace;
 pub mod process;
 #[cfg(feature = "redis")]
 pub mod redis_nodes;

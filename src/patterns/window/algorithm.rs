@@ -13,7 +13,7 @@ use crate::patterns::Nanos;
 use crate::patterns::limiter::{BucketConfig, KeyedLimiter};
 
 /// A rate-limiting algorithm, chosen by name (`token-bucket`, `fixed-window`,
-/// `sliding-log`, `sliding-window`).
+/// `sliding-log`, `sliding-window`, and in the engine only `leaky-queue`).
 ///
 /// ```
 /// use ringside::patterns::window::Algorithm;
@@ -34,10 +34,18 @@ pub enum Algorithm {
     SlidingLog,
     /// [`SlidingWindow`].
     SlidingWindow,
+    /// [`LeakyQueue`](super::LeakyQueue): requests wait instead of being denied while the
+    /// queue has room. Run by the engine, not by [`Limiter`].
+    LeakyQueue,
 }
 
 impl Algorithm {
-    /// Every algorithm, in the order they are listed.
+    /// Algorithms the engine runs beside [`ALL`](Self::ALL), by name in a scenario's
+    /// `[limiter] algorithm`; [`Limiter`] does not run them (they decide more than
+    /// allow or deny).
+    pub const ENGINE_ONLY: [Algorithm; 1] = [Algorithm::LeakyQueue];
+
+    /// Every algorithm [`Limiter`] runs, in the order they are listed.
     pub const ALL: [Algorithm; 4] = [
         Algorithm::TokenBucket,
         Algorithm::FixedWindow,
@@ -52,11 +60,21 @@ impl Algorithm {
             Algorithm::FixedWindow => "fixed-window",
             Algorithm::SlidingLog => "sliding-log",
             Algorithm::SlidingWindow => "sliding-window",
+            Algorithm::LeakyQueue => "leaky-queue",
         }
     }
 
     /// Whether it is configured by a [`WindowConfig`] (otherwise a [`BucketConfig`]).
     pub const fn is_windowed(self) -> bool {
+        matches!(
+            self,
+            Algorithm::FixedWindow | Algorithm::SlidingLog | Algorithm::SlidingWindow
+        )
+    }
+
+    /// Whether only the in-process limiter runs it (a shared backend runs the token
+    /// bucket only).
+    pub const fn in_process_only(self) -> bool {
         !matches!(self, Algorithm::TokenBucket)
     }
 }
@@ -67,7 +85,7 @@ impl fmt::Display for Algorithm {
     }
 }
 
-/// A name that is not one of [`Algorithm::ALL`].
+/// A name that is not one of [`Algorithm::ALL`] or [`Algorithm::ENGINE_ONLY`].
 ///
 /// ```
 /// use ringside::patterns::window::{Algorithm, UnknownAlgorithm};
@@ -77,7 +95,7 @@ impl fmt::Display for Algorithm {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown rate-limiting algorithm \"{0}\": expected token-bucket, fixed-window, sliding-log or sliding-window"
+    "unknown rate-limiting algorithm \"{0}\": expected token-bucket, fixed-window, sliding-log, sliding-window or leaky-queue"
 )]
 pub struct UnknownAlgorithm(pub String);
 
@@ -87,6 +105,7 @@ impl FromStr for Algorithm {
     fn from_str(name: &str) -> Result<Self, Self::Err> {
         Self::ALL
             .into_iter()
+            .chain(Self::ENGINE_ONLY)
             .find(|a| a.name() == name)
             .ok_or_else(|| UnknownAlgorithm(name.to_string()))
     }
@@ -123,10 +142,11 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
     }
 
     /// The windowed `algorithm` with `config`; `None` for [`Algorithm::TokenBucket`], which
-    /// takes a [`BucketConfig`] ([`Limiter::token_bucket`]).
+    /// takes a [`BucketConfig`] ([`Limiter::token_bucket`]), and for the engine's
+    /// [`Algorithm::ENGINE_ONLY`].
     pub fn windowed(algorithm: Algorithm, config: WindowConfig) -> Option<Self> {
         match algorithm {
-            Algorithm::TokenBucket => None,
+            Algorithm::TokenBucket | Algorithm::LeakyQueue => None,
             Algorithm::FixedWindow => Some(Limiter::FixedWindow(FixedWindow::new(config))),
             Algorithm::SlidingLog => Some(Limiter::SlidingLog(SlidingLog::new(config))),
             Algorithm::SlidingWindow => Some(Limiter::SlidingWindow(SlidingWindow::new(config))),

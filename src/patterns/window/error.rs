@@ -2,7 +2,8 @@
 
 use thiserror::Error;
 
-/// Errors from [`WindowConfig::new`](super::WindowConfig::new).
+/// Errors from [`WindowConfig::new`](super::WindowConfig::new) and
+/// [`QueueConfig::new`](super::QueueConfig::new).
 ///
 /// ```
 /// use ringside::patterns::Nanos;
@@ -20,4 +21,10 @@ pub enum WindowError {
     /// The window must be at least 1 ns long.
     #[error("the window must be longer than 0")]
     ZeroWindow,
+    /// A leaky queue must hold at least 1 waiting request.
+    #[error("the queue must hold at least 1 request")]
+    ZeroQueue,
+    /// A leaky queue must drain at a finite rate above 0 (at most one request a nanosecond).
+    #[error("the drain interval must be longer than 0")]
+    ZeroInterval,
 }

@@ -11,11 +11,17 @@
 //!   and `prev`, `curr` the key's allowed counts in windows `w − 1` and `w`.
 //!
 //! Denied requests are never counted.
+//!
+//! The [`LeakyQueue`] (B waiting, drained at R) does not deny while it has room: an
+//! accepted request waits until its send time ([`QueueState`]). The engine runs it
+//! (`[limiter] algorithm = "leaky-queue"`); [`Limiter`] runs the other four.
 
 mod algorithm;
 mod config;
 mod error;
 mod fixed;
+mod leaky_queue;
+mod queue_config;
 mod sliding_counter;
 mod sliding_log;
 mod table;
@@ -24,5 +30,7 @@ pub use algorithm::{Algorithm, Limiter, UnknownAlgorithm};
 pub use config::WindowConfig;
 pub use error::WindowError;
 pub use fixed::FixedWindow;
+pub use leaky_queue::{LeakyQueue, QueueState};
+pub use queue_config::QueueConfig;
 pub use sliding_counter::SlidingWindow;
 pub use sliding_log::SlidingLog;

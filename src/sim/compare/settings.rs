@@ -445,26 +445,28 @@ mod tests {
         use crate::patterns::window::Algorithm;
         let sc = |t: &str| Settings::parse(t).unwrap().apply(&default()).unwrap();
         assert_eq!(sc("").limiter.algorithm, Algorithm::TokenBucket);
-        for a in Algorithm::ALL {
+        for a in Algorithm::ALL.into_iter().chain(Algorithm::ENGINE_ONLY) {
             let s = Settings::parse(&format!("limiter={a}")).unwrap();
             assert_eq!(s.algorithm(Pattern::Limiter), a.name());
             assert_eq!(sc(&format!("limiter={a}")).limiter.algorithm, a);
         }
         assert_eq!(
-            Settings::parse("limiter=leaky-queue")
+            Settings::parse("limiter=concurrency")
                 .unwrap_err()
                 .to_string(),
-            "limiter=leaky-queue: not in the engine yet (the engine runs: token-bucket, \
-             fixed-window, sliding-log, sliding-window)"
+            "limiter=concurrency: not in the engine yet (the engine runs: token-bucket, \
+             fixed-window, sliding-log, sliding-window, leaky-queue)"
         );
         let mut shared = default();
         shared.limiter.backend = Some("redis://127.0.0.1:6379/0".to_string());
-        let err = Settings::parse("limiter=fixed-window")
-            .unwrap()
-            .apply(&shared)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("runs in process only"), "{err}");
+        for algorithm in ["fixed-window", "leaky-queue"] {
+            let err = Settings::parse(&format!("limiter={algorithm}"))
+                .unwrap()
+                .apply(&shared)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("runs in process only"), "{err}");
+        }
     }
 
     #[test]

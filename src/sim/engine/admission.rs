@@ -6,10 +6,14 @@
 //! [`patterns::window`](crate::patterns::window), keyed by tenant index, with the budget of
 //! the scenario's bucket: `capacity` requests per window of `capacity / refill` seconds
 //! ([`WindowConfig::of_bucket`]).
+//!
+//! The leaky queue keeps a [`QueueState`] per tenant (B = `capacity`, drained at
+//! `refill_per_sec`, [`QueueConfig::of_bucket`]); it does not only allow or deny but
+//! gives each accepted request its send time ([`Admission::offer`]).
 
 use crate::patterns::Nanos;
 use crate::patterns::limiter::{BucketConfig, BucketSet};
-use crate::patterns::window::{Algorithm, Limiter, WindowConfig};
+use crate::patterns::window::{Algorithm, Limiter, QueueConfig, QueueState, WindowConfig};
 
 /// Every tenant's limiter, by tenant index.
 #[derive(Debug, Clone)]
@@ -18,11 +22,17 @@ pub(super) enum Admission {
     Buckets(BucketSet),
     /// A window limiter over tenant indices, with its configuration.
     Window(Limiter<u32>, WindowConfig),
+    /// A leaky queue per tenant, with their configuration.
+    Queue(Vec<QueueState>, QueueConfig),
 }
 
 impl Admission {
     /// `tenants` limiters of `algorithm` with the budget of `bucket`.
     pub(super) fn new(algorithm: Algorithm, bucket: BucketConfig, tenants: usize) -> Self {
+        if algorithm == Algorithm::LeakyQueue {
+            let queues = vec![QueueState::new(); tenants];
+            return Admission::Queue(queues, QueueConfig::of_bucket(bucket));
+        }
         let config = WindowConfig::of_bucket(bucket);
         match Limiter::windowed(algorithm, config) {
             Some(limiter) => Admission::Window(limiter, config),
@@ -37,6 +47,17 @@ impl Admission {
             // A cost of 1 never exceeds a capacity (at least 1), the only error.
             Admission::Buckets(b) => b.allows(tenant, 1, now).unwrap_or(false),
             Admission::Window(l, _) => l.allows(&(tenant as u32), now),
+            Admission::Queue(..) => self.offer(tenant, now).is_some(),
+        }
+    }
+
+    /// Decide one request of `tenant` at `now`: when it may be sent (`now`, or for the
+    /// leaky queue its turn, maybe later), or `None` when denied.
+    #[inline]
+    pub(super) fn offer(&mut self, tenant: usize, now: Nanos) -> Option<Nanos> {
+        match self {
+            Admission::Queue(queues, config) => queues.get_mut(tenant)?.offer(*config, now),
+            _ => self.allows(tenant, now).then_some(now),
         }
     }
 
@@ -51,7 +72,11 @@ impl Admission {
 
     /// A new budget from `now` on. The bucket keeps its tokens (capped); a window limiter
     /// starts afresh with the new limit and window (its counts are dropped: a window of
-    /// another length does not continue the old one).
+    /// another length does not continue the old one). A leaky queue keeps every tenant's
+    /// queue: the requests waiting keep their send times, the next one is sent the new
+    /// drain interval after the last, and what waits is counted as the time left to send
+    /// it all in new intervals, rounded up (the number waiting while the rate is unchanged;
+    /// a new B applies at once, and what already waits beyond it is still sent).
     pub(super) fn set_config(&mut self, bucket: BucketConfig, now: Nanos) {
         match self {
             Admission::Buckets(b) => b.set_config(bucket, now),
@@ -62,11 +87,13 @@ impl Admission {
                     (*limiter, *config) = (l, fresh);
                 }
             }
+            Admission::Queue(_, config) => *config = QueueConfig::of_bucket(bucket),
         }
     }
 
     /// What `tenant` has left at `now`: tokens in its bucket, or for a window limiter
-    /// the limit less what it has used of the window (never below 0).
+    /// the limit less what it has used of the window (never below 0); for the leaky
+    /// queue, what it has waiting (see [`queue`](Self::queue)).
     pub(super) fn room(&self, tenant: usize, now: Nanos) -> f64 {
         match self {
             Admission::Buckets(b) => b.tokens_at(tenant, now),
@@ -74,6 +101,9 @@ impl Admission {
                 let used = l.window_used(&(tenant as u32), now).unwrap_or(0.0);
                 (f64::from(config.limit()) - used).max(0.0)
             }
+            Admission::Queue(queues, config) => queues
+                .get(tenant)
+                .map_or(0.0, |q| f64::from(q.waiting(*config, now))),
         }
     }
 
@@ -82,6 +112,15 @@ impl Admission {
         match self {
             Admission::Buckets(_) => None,
             Admission::Window(_, config) => Some(*config),
+            Admission::Queue(..) => None,
+        }
+    }
+
+    /// The leaky queue's configuration (`None` for the other algorithms).
+    pub(super) fn queue(&self) -> Option<QueueConfig> {
+        match self {
+            Admission::Queue(_, config) => Some(*config),
+            _ => None,
         }
     }
 
@@ -90,6 +129,7 @@ impl Admission {
         match self {
             Admission::Buckets(_) => Algorithm::TokenBucket,
             Admission::Window(l, _) => l.algorithm(),
+            Admission::Queue(..) => Algorithm::LeakyQueue,
         }
     }
 }

@@ -216,6 +216,15 @@ impl Engine {
                 key,
                 attempt,
             } => self.request(tenant, key, attempt),
+            PendingKind::Release {
+                tenant,
+                key,
+                attempt,
+                queued_at,
+            } => {
+                self.waits.send(self.now - queued_at);
+                self.pass_on(tenant, key, attempt, queued_at);
+            }
         }
     }
 }

@@ -30,7 +30,13 @@
 //! tenant two arrivals ahead, so a request rarely waits for memory. The scenario's `[limiter] algorithm` may choose a window
 //! limiter instead (fixed window, sliding log, sliding window) with the bucket's budget:
 //! `capacity` requests per window of `capacity / refill` seconds; changing the capacity or
-//! the refill starts such a limiter afresh. A shared backend (Redis) is attached through
+//! the refill starts such a limiter afresh. Or the leaky queue (`leaky-queue`): B =
+//! `capacity` requests may wait per tenant, sent one every `1 / refill` seconds; a request
+//! accepted with a later send time is counted allowed at once and goes on to step 2 at
+//! its send time (a `Release` event), its wait counted in its latency. Its outcome then
+//! counts in the second it was sent, so a second's `allowed` and outcomes may differ by
+//! what crossed a second boundary in the queue, and at the end of a run the requests still
+//! waiting have no outcome yet ([`QueueWaits::waiting`]). A shared backend (Redis) is attached through
 //! the [`SharedLimiter`] seam and runs the token bucket only.
 
 mod admission;
@@ -79,7 +85,7 @@ use super::scenario::{
 };
 use super::session::SessionEntry;
 use super::snapshot::{
-    Caption, LogKind, LogLine, MembershipChange, PreviousRing, RingBalance, RingPoint,
+    Caption, LogKind, LogLine, MembershipChange, PreviousRing, QueueWaits, RingBalance, RingPoint,
     SecondSample, Totals,
 };
 use super::traffic::{Sampler, unit_f64};
@@ -153,6 +159,8 @@ pub struct Engine {
     tenants: Tenants,
     /// Every tenant's in-memory limiter, by tenant index.
     admission: Admission,
+    /// What the leaky queue made wait (stays empty under the other algorithms).
+    waits: QueueWaits,
     /// The exact sliding log judging every limiter decision, in comparisons only.
     reference: Option<Box<ReferenceLog>>,
     /// The clients' retry budget (`retry_policy = "budget"`): first attempts deposit,
@@ -352,6 +360,7 @@ impl Engine {
             shifts: key_points::Shifts::default(),
             tenants,
             admission,
+            waits: QueueWaits::default(),
             reference: None,
             retry_budget: retry_budget(&sc.traffic)?,
             fault_watched: false,

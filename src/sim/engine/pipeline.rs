@@ -8,7 +8,7 @@ use crate::patterns::breaker::{Outcome, Permit};
 use crate::patterns::limiter::{Decision, LimiterError};
 use crate::patterns::ring::{ServerId, hash_many};
 use crate::sim::command::Fault;
-use crate::sim::limits::RECENT_REQUESTS;
+use crate::sim::limits::{MAX_QUEUED, RECENT_REQUESTS};
 use crate::sim::route::{bounded_owners, first_admitting};
 use crate::sim::snapshot::{RecentRequest, RequestOutcome};
 use crate::sim::traffic::{tenant_name, unit_f64};
@@ -45,22 +45,41 @@ impl Engine {
         } else if let Some(budget) = &mut self.retry_budget {
             budget.deposit(Nanos::from_nanos(now));
         }
-        if !self.admit(tenant, decided) {
+        let Some(start) = self.admit(tenant, decided) else {
             self.totals.rate_limited += 1;
             self.current.rate_limited += 1;
-            self.record_recent(key, None, RequestOutcome::RateLimited, false);
-            self.maybe_retry(tenant, key, attempt, now);
-            return;
-        }
-        self.current.allowed += 1;
-        let Some((id, permit, failed_over)) = self.choose_owner(key) else {
-            self.totals.short_circuited += 1;
-            self.current.short_circuited += 1;
-            self.record_recent(key, None, RequestOutcome::ShortCircuited, false);
+            self.record_recent(key, None, RequestOutcome::RateLimited, false, 0);
             self.maybe_retry(tenant, key, attempt, now);
             return;
         };
-        let Some((outcome, done_at)) = self.dispatch(id, permit) else {
+        self.current.allowed += 1;
+        if start > now {
+            // The leaky queue: it goes on at its send time.
+            self.waits.queue();
+            let release = PendingKind::Release {
+                tenant,
+                key,
+                attempt,
+                queued_at: now,
+            };
+            self.queue.push(start, release);
+            return;
+        }
+        self.pass_on(tenant, key, attempt, now);
+    }
+
+    /// An admitted request (that arrived at `arrived`, now for all but the leaky queue's)
+    /// goes on now: ring owners → breakers → server, and the client's retry on failure.
+    pub(super) fn pass_on(&mut self, tenant: u32, key: u32, attempt: u8, arrived: u64) {
+        let waited = self.now - arrived;
+        let Some((id, permit, failed_over)) = self.choose_owner(key) else {
+            self.totals.short_circuited += 1;
+            self.current.short_circuited += 1;
+            self.record_recent(key, None, RequestOutcome::ShortCircuited, false, waited);
+            self.maybe_retry(tenant, key, attempt, self.now);
+            return;
+        };
+        let Some((outcome, done_at)) = self.dispatch(id, permit, waited) else {
             return;
         };
         if failed_over {
@@ -71,12 +90,18 @@ impl Engine {
             Outcome::Success => {
                 self.totals.succeeded += 1;
                 self.current.succeeded += 1;
-                self.record_recent(key, Some(id.0), RequestOutcome::Succeeded, failed_over);
+                self.record_recent(
+                    key,
+                    Some(id.0),
+                    RequestOutcome::Succeeded,
+                    failed_over,
+                    waited,
+                );
             }
             Outcome::Failure => {
                 self.totals.failed += 1;
                 self.current.failed += 1;
-                self.record_recent(key, Some(id.0), RequestOutcome::Failed, failed_over);
+                self.record_recent(key, Some(id.0), RequestOutcome::Failed, failed_over, waited);
                 self.maybe_retry(tenant, key, attempt, done_at);
             }
         }
@@ -84,9 +109,15 @@ impl Engine {
 
     /// The tenant's limiter check (cost 1): the shared backend's decision (already taken,
     /// or taken now) or the in-memory limiter's ([`Admission`](super::admission::Admission)). Counts the tenant's allowed/denied.
-    fn admit(&mut self, tenant: u32, decided: Option<Result<Decision, LimiterError>>) -> bool {
+    /// Returns when the request may go on (now, or the leaky queue's send time), or
+    /// `None` when denied.
+    fn admit(
+        &mut self,
+        tenant: u32,
+        decided: Option<Result<Decision, LimiterError>>,
+    ) -> Option<u64> {
         let now = self.now;
-        let allowed = match &mut self.remote {
+        let start = match &mut self.remote {
             Some(r) => {
                 // Failures are decided by the backend's declared policy, inside `check`.
                 let d = decided.unwrap_or_else(|| {
@@ -95,17 +126,21 @@ impl Engine {
                 });
                 let tokens = d.as_ref().ok().map(|d| d.remaining);
                 self.tenants.set_remote_tokens(tenant as usize, tokens);
-                d.map(|d| d.allowed).unwrap_or(false)
+                d.is_ok_and(|d| d.allowed).then_some(now)
             }
+            // The leaky queues' declared bound: refused as if full at the limit.
+            None if self.waits.waiting() >= MAX_QUEUED => None,
             None => self
                 .admission
-                .allows(tenant as usize, Nanos::from_nanos(now)),
+                .offer(tenant as usize, Nanos::from_nanos(now))
+                .map(Nanos::as_nanos),
         };
+        let allowed = start.is_some();
         self.tenants.count(tenant as usize, allowed);
         if let Some(r) = self.reference.as_deref_mut() {
             r.judge(tenant as usize, now, allowed);
         }
-        allowed
+        start
     }
 
     /// The first of `key`'s owners (by the hashing algorithm, see `placement.rs`) whose
@@ -163,8 +198,9 @@ impl Engine {
 
     /// The simulated server decides the call's outcome now: refused or overloaded calls
     /// fail at once (recorded at once); others draw a latency and complete later through
-    /// the queue. Returns the outcome and when the client learns it.
-    fn dispatch(&mut self, id: ServerId, permit: Permit) -> Option<(Outcome, u64)> {
+    /// the queue. Returns the outcome and when the client learns it. `waited` (the leaky
+    /// queue's wait before now) is added to the recorded latency.
+    fn dispatch(&mut self, id: ServerId, permit: Permit, waited: u64) -> Option<(Outcome, u64)> {
         let now = self.now;
         let bits = self.service_rng.next_u64();
         let d = self.defaults;
@@ -202,7 +238,8 @@ impl Engine {
         srv.failed += u64::from(outcome == Outcome::Failure);
         srv.in_flight += 1;
         let epoch = srv.epoch;
-        self.hist.saturating_record((latency / 1_000).max(1));
+        let seen = latency.saturating_add(waited);
+        self.hist.saturating_record((seen / 1_000).max(1));
         let done_at = now.saturating_add(latency);
         self.queue.push(
             done_at,
@@ -244,15 +281,19 @@ impl Engine {
         );
     }
 
+    /// Log a request decided now: whether a non-primary owner took it, and how long it
+    /// waited in the leaky queue.
     fn record_recent(
         &mut self,
         key: u32,
         server: Option<u32>,
         outcome: RequestOutcome,
         failed_over: bool,
+        waited_ns: u64,
     ) {
         let request = Recent {
             at_ns: self.now,
+            waited_ns,
             key,
             server,
             outcome,
@@ -274,6 +315,7 @@ impl Engine {
             .zip(positions)
             .map(|(r, position)| RecentRequest {
                 at_ns: r.at_ns,
+                waited_ns: r.waited_ns,
                 key: r.key,
                 position,
                 server: r.server,

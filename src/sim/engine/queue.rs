@@ -1,4 +1,5 @@
-//! The event queue: completions and client retries due at future virtual times.
+//! The event queue: completions, client retries and requests leaving the leaky queue,
+//! due at future virtual times.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -28,6 +29,18 @@ pub(super) enum PendingKind {
         key: u32,
         /// Attempt number (the first attempt is 0).
         attempt: u8,
+    },
+    /// A request accepted by the leaky queue reaches its send time: it goes on to the
+    /// ring, the breakers and a server.
+    Release {
+        /// Tenant index.
+        tenant: u32,
+        /// Key index.
+        key: u32,
+        /// Attempt number (the first attempt is 0).
+        attempt: u8,
+        /// When it arrived and was queued (ns).
+        queued_at: u64,
     },
 }
 

@@ -6,8 +6,10 @@ use crate::sim::snapshot::RequestOutcome;
 /// position, which `Engine::recent_requests` hashes only when a snapshot asks.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Recent {
-    /// Virtual time of the attempt (ns).
+    /// Virtual time of the attempt (ns): when it was sent, for one that waited.
     pub at_ns: u64,
+    /// How long it waited in the leaky queue (ns).
+    pub waited_ns: u64,
     /// The request key's index.
     pub key: u32,
     /// Id of the server that handled it.

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use crate::patterns::Nanos;
 use crate::sim::limits::{SERIES_SECONDS, SNAPSHOT_TENANTS};
 use crate::sim::snapshot::{
-    Latency, LimiterInfo, MembershipChange, SecondSample, ServerSnapshot, Snapshot, TenantSnapshot,
-    Totals,
+    Latency, LimiterInfo, MembershipChange, QueueWaits, SecondSample, ServerSnapshot, Snapshot,
+    TenantSnapshot, Totals,
 };
 use crate::sim::traffic::tenant_name;
 
@@ -103,7 +103,14 @@ impl Engine {
             .collect()
     }
 
-    /// Latency percentiles of calls that reached a server.
+    /// What the leaky queue made wait so far (`None` unless `[limiter] algorithm =
+    /// "leaky-queue"`).
+    pub fn queue_waits(&self) -> Option<QueueWaits> {
+        self.admission.queue().map(|_| self.waits)
+    }
+
+    /// Latency percentiles of calls that reached a server (a wait in the leaky queue
+    /// included).
     pub fn latency(&self) -> Latency {
         let h = &self.hist;
         if h.is_empty() {
@@ -173,6 +180,8 @@ impl Engine {
                     .map_or_else(|| "memory".to_string(), |r| r.backend.describe()),
                 algorithm: self.admission.algorithm().name(),
                 window_ns: self.admission.window().map(|w| w.window().as_nanos()),
+                queue_interval_ns: self.admission.queue().map(|q| q.interval().as_nanos()),
+                waits: self.queue_waits(),
                 capacity: self.bucket_config.capacity(),
                 refill_per_sec: self.bucket_config.refill_per_sec(),
                 health: self.limiter_health(),

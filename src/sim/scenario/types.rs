@@ -188,12 +188,16 @@ mod algorithm_name {
 
 /// A rate limiter per tenant (`[limiter]`): a token bucket of `capacity` refilled at
 /// `refill_per_sec`, or the window `algorithm` with the same budget: `capacity` requests
-/// per window of `capacity / refill_per_sec` seconds ([`WindowConfig::of_bucket`]).
+/// per window of `capacity / refill_per_sec` seconds ([`WindowConfig::of_bucket`]), or
+/// the leaky queue: B = `capacity` requests may wait, sent one every `1 / refill_per_sec`
+/// seconds ([`QueueConfig::of_bucket`](crate::patterns::window::QueueConfig::of_bucket)).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LimiterSpec {
     /// `algorithm`: `token-bucket` (the default, not written back), `fixed-window`,
-    /// `sliding-log` or `sliding-window`. A shared backend runs the token bucket only.
+    /// `sliding-log`, `sliding-window` or `leaky-queue` (requests wait for their turn
+    /// while fewer than `capacity` wait; latency includes the wait). A shared backend runs
+    /// the token bucket only.
     #[serde(
         skip_serializing_if = "is_token_bucket",
         serialize_with = "limiter_algorithm_name",

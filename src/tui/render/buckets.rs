@@ -1,7 +1,9 @@
 //! Token buckets: one horizontal bar per tenant, hottest first, as many as fit (`+N more`
 //! for the rest), with eighth-cell resolution so draining and refilling look smooth. With a
 //! window limiter each bar is the room left in the tenant's window (its limit less what
-//! it used there), and the title names the algorithm and its budget.
+//! it used there), and the title names the algorithm and its budget. With the leaky
+//! queue each bar is the tenant's queue instead, `waiting/B`, filling up (red when nearly
+//! full), and the title says so.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -48,6 +50,13 @@ const MIN_BAR: usize = 4;
 fn title(snap: &Snapshot, width: usize) -> String {
     let (shown, total) = (snap.tenants.len(), snap.tenant_count);
     let (kind, budget) = match snap.limiter.window_ns {
+        _ if snap.limiter.queue_interval_ns.is_some() => (
+            format!("Queues: {}", snap.limiter.algorithm),
+            format!(
+                "waiting/{} · sent {:.0}/s",
+                snap.limiter.capacity, snap.limiter.refill_per_sec
+            ),
+        ),
         None => (
             "Buckets".to_string(),
             format!("refill {:.0}/s", snap.limiter.refill_per_sec),
@@ -64,8 +73,8 @@ fn title(snap: &Snapshot, width: usize) -> String {
             format!("{kind} · {shown}/{total} · {budget}"),
             format!("{kind} · {budget}"),
             format!("{kind} · {shown}/{total}"),
-            kind,
-            "Buckets".to_string(),
+            kind.clone(),
+            kind.split(':').next().unwrap_or("Buckets").to_string(),
         ],
         width.saturating_sub(4),
     )
@@ -83,6 +92,8 @@ fn denied(t: &TenantSnapshot) -> String {
 
 /// Widths of a bucket row's columns (0 = not shown), sized from the tenants shown.
 struct Rows {
+    /// Whether the bars are queues (full is bad) rather than room left (empty is bad).
+    queue: bool,
     name: usize,
     bar: usize,
     tokens: usize,
@@ -123,6 +134,7 @@ impl Rows {
             0
         };
         Self {
+            queue: false,
             name,
             bar,
             tokens,
@@ -133,7 +145,9 @@ impl Rows {
     /// The row of tenant `t`, its name shown as `label`.
     fn line(&self, t: &TenantSnapshot, label: &str, theme: &Theme) -> Line<'static> {
         let cap = f64::from(t.capacity);
-        let frac = if cap > 0.0 { t.tokens / cap } else { 0.0 };
+        let filled = if cap > 0.0 { t.tokens / cap } else { 0.0 };
+        // What is left: room in a bucket or window, room before a queue is full.
+        let frac = if self.queue { 1.0 - filled } else { filled };
         let style = if frac < 0.2 {
             theme.bad
         } else if frac < 0.5 {
@@ -187,7 +201,10 @@ pub fn render(frame: &mut Frame, area: Rect, snap: &Snapshot, theme: &Theme) {
         rows = rows.saturating_sub(1);
     }
     let tenants = &snap.tenants[..snap.tenants.len().min(rows)];
-    let rows = Rows::fit(tenants, inner.width as usize);
+    let rows = Rows {
+        queue: snap.limiter.queue_interval_ns.is_some(),
+        ..Rows::fit(tenants, inner.width as usize)
+    };
     let names: Vec<&str> = tenants.iter().map(|t| t.name.as_str()).collect();
     let labels = labels::distinct_labels(&names, rows.name.max(1));
     let mut lines: Vec<Line> = tenants
