@@ -293,7 +293,7 @@ fn bad_settings_are_refused_with_a_clear_message() {
         (
             vec!["--b", "limiter=leaky-queue"],
             "limiter=leaky-queue: not in the engine yet (the engine runs: token-bucket, \
-             fixed-window, sliding-log, sliding-window)",
+             fixed-window, sliding-log, sliding-window, adaptive-throttling, concurrency)",
         ),
         (vec!["--b", "colour=red"], "unknown setting \"colour\""),
         (vec!["--b", "vnodes"], "expected key=value"),

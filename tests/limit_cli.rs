@@ -191,4 +191,10 @@ fn flags_must_fit_the_algorithm() {
         "limit must be at least 1",
     );
     fails(&["--algorithm", "leaky"], "unknown rate-limiting algorithm");
+    for engine_only in ["adaptive-throttling", "concurrency"] {
+        fails(
+            &["--algorithm", engine_only],
+            "learns from the backend's answers, so it runs in the simulation only",
+        );
+    }
 }

@@ -18,7 +18,8 @@ use ringside::patterns::window::{Algorithm, Limiter, WindowConfig};
 /// Arguments of `ringside limit`.
 #[derive(Debug, Args)]
 pub struct LimitArgs {
-    /// token-bucket, fixed-window, sliding-log or sliding-window.
+    /// token-bucket, fixed-window, sliding-log or sliding-window (adaptive-throttling and
+    /// concurrency run in the simulation only).
     #[arg(long, value_name = "NAME")]
     pub algorithm: Algorithm,
     /// token-bucket: the bucket's size (burst); each key starts full.
@@ -59,6 +60,12 @@ pub fn run(args: LimitArgs) -> anyhow::Result<()> {
 /// The limiter the flags describe, or which flag is missing or does not apply.
 fn build(args: &LimitArgs) -> anyhow::Result<Limiter<String>> {
     let name = args.algorithm;
+    if name.is_engine_only() {
+        bail!(
+            "{name} learns from the backend's answers, so it runs in the simulation only \
+             ([limiter] algorithm = \"{name}\" in a scenario)"
+        );
+    }
     let (wanted, unwanted) = if name.is_windowed() {
         (
             "--limit L --window W",

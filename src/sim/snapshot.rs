@@ -486,11 +486,15 @@ pub struct LimiterInfo {
     /// `memory`, or the shared backend's URL (never with a password).
     pub backend: String,
     /// The algorithm deciding (`token-bucket`, `fixed-window`, `sliding-log`,
-    /// `sliding-window`). For a window limiter each tenant's `tokens` is the room left
+    /// `sliding-window`, `adaptive-throttling`, `concurrency`). For a window limiter each tenant's `tokens` is the room left
     /// in its window (limit less what it used) and `capacity` the limit.
     pub algorithm: &'static str,
     /// A window limiter's window (ns); `None` for the token bucket.
     pub window_ns: Option<u64>,
+    /// What each tenant's `tokens` out of `capacity` shows when it is neither tokens nor
+    /// room in a window: `concurrency`'s limit less its calls in flight (out of its
+    /// limit), `adaptive-throttling`'s % of attempts let through (out of 100).
+    pub shows: Option<&'static str>,
     /// Bucket capacity (burst), tokens.
     pub capacity: u32,
     /// Refill rate, tokens per second.

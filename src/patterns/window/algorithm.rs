@@ -13,7 +13,8 @@ use crate::patterns::Nanos;
 use crate::patterns::limiter::{BucketConfig, KeyedLimiter};
 
 /// A rate-limiting algorithm, chosen by name (`token-bucket`, `fixed-window`,
-/// `sliding-log`, `sliding-window`).
+/// `sliding-log`, `sliding-window`; in the engine only, [`Algorithm::ENGINE_ONLY`]:
+/// `adaptive-throttling`, `concurrency`).
 ///
 /// ```
 /// use ringside::patterns::window::Algorithm;
@@ -34,16 +35,27 @@ pub enum Algorithm {
     SlidingLog,
     /// [`SlidingWindow`].
     SlidingWindow,
+    /// Client-side adaptive throttling ([`AdaptiveThrottle`](crate::patterns::throttle::AdaptiveThrottle)):
+    /// needs the backend's answers, so it runs in the engine only.
+    AdaptiveThrottling,
+    /// An adaptive concurrency limit ([`VegasLimit`](crate::patterns::concurrency::VegasLimit)):
+    /// needs completions and their round-trip times, so it runs in the engine only.
+    Concurrency,
 }
 
 impl Algorithm {
-    /// Every algorithm, in the order they are listed.
+    /// The algorithms that decide a stream of requests alone (`ringside limit`), in the
+    /// order they are listed.
     pub const ALL: [Algorithm; 4] = [
         Algorithm::TokenBucket,
         Algorithm::FixedWindow,
         Algorithm::SlidingLog,
         Algorithm::SlidingWindow,
     ];
+
+    /// The algorithms that learn from the backend's answers (outcomes, round-trip times),
+    /// so they run in the simulation engine only, never on a bare stream of requests.
+    pub const ENGINE_ONLY: [Algorithm; 2] = [Algorithm::AdaptiveThrottling, Algorithm::Concurrency];
 
     /// The algorithm's name.
     pub const fn name(self) -> &'static str {
@@ -52,12 +64,28 @@ impl Algorithm {
             Algorithm::FixedWindow => "fixed-window",
             Algorithm::SlidingLog => "sliding-log",
             Algorithm::SlidingWindow => "sliding-window",
+            Algorithm::AdaptiveThrottling => "adaptive-throttling",
+            Algorithm::Concurrency => "concurrency",
         }
     }
 
-    /// Whether it is configured by a [`WindowConfig`] (otherwise a [`BucketConfig`]).
+    /// Whether it needs the backend's answers (one of [`Algorithm::ENGINE_ONLY`]).
+    pub const fn is_engine_only(self) -> bool {
+        matches!(self, Algorithm::AdaptiveThrottling | Algorithm::Concurrency)
+    }
+
+    /// Whether a shared limiter backend (Redis) can run it: the token bucket only.
+    pub const fn runs_shared(self) -> bool {
+        matches!(self, Algorithm::TokenBucket)
+    }
+
+    /// Whether it is configured by a [`WindowConfig`] (otherwise a [`BucketConfig`], or
+    /// nothing of the two for [`Algorithm::ENGINE_ONLY`]).
     pub const fn is_windowed(self) -> bool {
-        !matches!(self, Algorithm::TokenBucket)
+        matches!(
+            self,
+            Algorithm::FixedWindow | Algorithm::SlidingLog | Algorithm::SlidingWindow
+        )
     }
 }
 
@@ -67,7 +95,7 @@ impl fmt::Display for Algorithm {
     }
 }
 
-/// A name that is not one of [`Algorithm::ALL`].
+/// A name that is not one of [`Algorithm::ALL`] or [`Algorithm::ENGINE_ONLY`].
 ///
 /// ```
 /// use ringside::patterns::window::{Algorithm, UnknownAlgorithm};
@@ -77,7 +105,7 @@ impl fmt::Display for Algorithm {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown rate-limiting algorithm \"{0}\": expected token-bucket, fixed-window, sliding-log or sliding-window"
+    "unknown rate-limiting algorithm \"{0}\": expected token-bucket, fixed-window, sliding-log, sliding-window, or in the engine adaptive-throttling or concurrency"
 )]
 pub struct UnknownAlgorithm(pub String);
 
@@ -87,6 +115,7 @@ impl FromStr for Algorithm {
     fn from_str(name: &str) -> Result<Self, Self::Err> {
         Self::ALL
             .into_iter()
+            .chain(Self::ENGINE_ONLY)
             .find(|a| a.name() == name)
             .ok_or_else(|| UnknownAlgorithm(name.to_string()))
     }
@@ -123,10 +152,10 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
     }
 
     /// The windowed `algorithm` with `config`; `None` for [`Algorithm::TokenBucket`], which
-    /// takes a [`BucketConfig`] ([`Limiter::token_bucket`]).
+    /// takes a [`BucketConfig`] ([`Limiter::token_bucket`]), and for the engine-only ones.
     pub fn windowed(algorithm: Algorithm, config: WindowConfig) -> Option<Self> {
         match algorithm {
-            Algorithm::TokenBucket => None,
+            Algorithm::TokenBucket | Algorithm::AdaptiveThrottling | Algorithm::Concurrency => None,
             Algorithm::FixedWindow => Some(Limiter::FixedWindow(FixedWindow::new(config))),
             Algorithm::SlidingLog => Some(Limiter::SlidingLog(SlidingLog::new(config))),
             Algorithm::SlidingWindow => Some(Limiter::SlidingWindow(SlidingWindow::new(config))),

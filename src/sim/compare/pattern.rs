@@ -49,6 +49,8 @@ impl Pattern {
                 "fixed-window",
                 "sliding-log",
                 "sliding-window",
+                "adaptive-throttling",
+                "concurrency",
             ],
             Pattern::Breaker => &["consecutive", "count-window", "time-window"],
             Pattern::Retry => &["fixed", "budget"],
@@ -58,7 +60,7 @@ impl Pattern {
     /// Algorithms issue 15 names for this pattern that the engine does not run yet.
     pub fn not_in_engine(self) -> &'static [&'static str] {
         match self {
-            Pattern::Limiter => &["leaky-queue", "concurrency", "adaptive-throttling"],
+            Pattern::Limiter => &["leaky-queue"],
             Pattern::Hashing | Pattern::Breaker | Pattern::Retry => &[],
         }
     }

@@ -445,7 +445,7 @@ mod tests {
         use crate::patterns::window::Algorithm;
         let sc = |t: &str| Settings::parse(t).unwrap().apply(&default()).unwrap();
         assert_eq!(sc("").limiter.algorithm, Algorithm::TokenBucket);
-        for a in Algorithm::ALL {
+        for a in Algorithm::ALL.into_iter().chain(Algorithm::ENGINE_ONLY) {
             let s = Settings::parse(&format!("limiter={a}")).unwrap();
             assert_eq!(s.algorithm(Pattern::Limiter), a.name());
             assert_eq!(sc(&format!("limiter={a}")).limiter.algorithm, a);
@@ -455,7 +455,7 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
             "limiter=leaky-queue: not in the engine yet (the engine runs: token-bucket, \
-             fixed-window, sliding-log, sliding-window)"
+             fixed-window, sliding-log, sliding-window, adaptive-throttling, concurrency)"
         );
         let mut shared = default();
         shared.limiter.backend = Some("redis://127.0.0.1:6379/0".to_string());

@@ -5,11 +5,14 @@
 //! (fixed window, sliding log, sliding window) are the pure [`Limiter`]s of
 //! [`patterns::window`](crate::patterns::window), keyed by tenant index, with the budget of
 //! the scenario's bucket: `capacity` requests per window of `capacity / refill` seconds
-//! ([`WindowConfig::of_bucket`]).
+//! ([`WindowConfig::of_bucket`]). `adaptive-throttling` and `concurrency` learn from every
+//! admitted call's end ([`Admission::on_done`], see `feedback.rs`); they ignore the budget.
 
 use crate::patterns::Nanos;
 use crate::patterns::limiter::{BucketConfig, BucketSet};
 use crate::patterns::window::{Algorithm, Limiter, WindowConfig};
+
+use super::feedback::{Answer, Concurrency, Throttles};
 
 /// Every tenant's limiter, by tenant index.
 #[derive(Debug, Clone)]
@@ -18,11 +21,30 @@ pub(super) enum Admission {
     Buckets(BucketSet),
     /// A window limiter over tenant indices, with its configuration.
     Window(Limiter<u32>, WindowConfig),
+    /// Client-side adaptive throttling per tenant.
+    Throttle(Throttles),
+    /// An adaptive concurrency limit per tenant.
+    Concurrency(Concurrency),
 }
 
 impl Admission {
-    /// `tenants` limiters of `algorithm` with the budget of `bucket`.
-    pub(super) fn new(algorithm: Algorithm, bucket: BucketConfig, tenants: usize) -> Self {
+    /// `tenants` limiters of `algorithm` with the budget of `bucket`; the feedback
+    /// limiters draw from their own stream of `seed`.
+    pub(super) fn new(
+        algorithm: Algorithm,
+        bucket: BucketConfig,
+        tenants: usize,
+        seed: u64,
+    ) -> Self {
+        match algorithm {
+            Algorithm::AdaptiveThrottling => {
+                return Admission::Throttle(Throttles::new(tenants, seed));
+            }
+            Algorithm::Concurrency => {
+                return Admission::Concurrency(Concurrency::new(tenants, seed));
+            }
+            _ => {}
+        }
         let config = WindowConfig::of_bucket(bucket);
         match Limiter::windowed(algorithm, config) {
             Some(limiter) => Admission::Window(limiter, config),
@@ -37,6 +59,18 @@ impl Admission {
             // A cost of 1 never exceeds a capacity (at least 1), the only error.
             Admission::Buckets(b) => b.allows(tenant, 1, now).unwrap_or(false),
             Admission::Window(l, _) => l.allows(&(tenant as u32), now),
+            Admission::Throttle(t) => t.allows(tenant, now),
+            Admission::Concurrency(c) => c.allows(tenant),
+        }
+    }
+
+    /// An admitted call of `tenant`, sent at `sent_at`, ended at `now` with `answer`
+    /// (every admitted call ends exactly once). Only the feedback limiters learn from it.
+    pub(super) fn on_done(&mut self, tenant: usize, sent_at: Nanos, answer: Answer, now: Nanos) {
+        match self {
+            Admission::Buckets(_) | Admission::Window(..) => {}
+            Admission::Throttle(t) => t.on_done(tenant, answer, now),
+            Admission::Concurrency(c) => c.on_done(tenant, sent_at, answer, now),
         }
     }
 
@@ -53,25 +87,43 @@ impl Admission {
                     (*limiter, *config) = (l, fresh);
                 }
             }
+            // They take no budget.
+            Admission::Throttle(_) | Admission::Concurrency(_) => {}
         }
     }
 
-    /// What `tenant` has left at `now`: tokens in its bucket, or for a window limiter
-    /// the limit less what it has used of the window (never below 0).
-    pub(super) fn room(&self, tenant: usize, now: Nanos) -> f64 {
+    /// What `tenant` has left at `now` out of how much (`capacity` the bucket's): tokens
+    /// in its bucket; for a window limiter the limit less what it has used of the window
+    /// (never below 0); for `concurrency` its limit less its calls in flight, out of its
+    /// limit; for `adaptive-throttling` the % of its attempts the throttle lets through.
+    pub(super) fn room(&self, tenant: usize, capacity: u32, now: Nanos) -> (f64, u32) {
         match self {
-            Admission::Buckets(b) => b.tokens_at(tenant, now),
+            Admission::Buckets(b) => (b.tokens_at(tenant, now), capacity),
             Admission::Window(l, config) => {
                 let used = l.window_used(&(tenant as u32), now).unwrap_or(0.0);
-                (f64::from(config.limit()) - used).max(0.0)
+                ((f64::from(config.limit()) - used).max(0.0), capacity)
             }
+            Admission::Throttle(t) => (t.passing_percent(tenant, now), 100),
+            Admission::Concurrency(c) => {
+                let (in_flight, limit) = c.gauge(tenant);
+                (f64::from(limit.saturating_sub(in_flight)), limit)
+            }
+        }
+    }
+
+    /// What each tenant's bar shows when it is not tokens or room in a window.
+    pub(super) fn shows(&self) -> Option<&'static str> {
+        match self {
+            Admission::Buckets(_) | Admission::Window(..) => None,
+            Admission::Throttle(_) => Some("% let through"),
+            Admission::Concurrency(_) => Some("limit − in flight"),
         }
     }
 
     /// The window limiter's configuration (`None` for the token bucket).
     pub(super) fn window(&self) -> Option<WindowConfig> {
         match self {
-            Admission::Buckets(_) => None,
+            Admission::Buckets(_) | Admission::Throttle(_) | Admission::Concurrency(_) => None,
             Admission::Window(_, config) => Some(*config),
         }
     }
@@ -81,6 +133,8 @@ impl Admission {
         match self {
             Admission::Buckets(_) => Algorithm::TokenBucket,
             Admission::Window(l, _) => l.algorithm(),
+            Admission::Throttle(_) => Algorithm::AdaptiveThrottling,
+            Admission::Concurrency(_) => Algorithm::Concurrency,
         }
     }
 }

@@ -34,6 +34,7 @@
 mod admission;
 mod clock;
 mod commands;
+mod feedback;
 mod interrupt;
 mod key_names;
 mod key_points;
@@ -327,7 +328,7 @@ impl Engine {
             denied: 0,
         };
         let tenants = vec![tenant; tenant_count];
-        let admission = Admission::new(sc.limiter.algorithm, bucket_config, tenant_count);
+        let admission = Admission::new(sc.limiter.algorithm, bucket_config, tenant_count, seed);
         let latency_mult = latency_table(&mut rng, sc.server_defaults.latency_sigma);
         let service_rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ SERVICE_STREAM);
         let hist = Histogram::new_with_bounds(1, 3_600_000_000, 3)?;

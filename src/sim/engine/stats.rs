@@ -89,14 +89,18 @@ impl Engine {
             .into_iter()
             .map(|i| {
                 let t = &self.tenants[i];
+                let capacity = self.bucket_config.capacity();
+                let (tokens, capacity) = match (&self.remote, t.remote_tokens) {
+                    (Some(_), Some(tokens)) => (tokens, capacity),
+                    (Some(_), None) => (f64::from(capacity), capacity),
+                    (None, _) => self
+                        .admission
+                        .room(i, capacity, Nanos::from_nanos(self.now)),
+                };
                 TenantSnapshot {
                     name: tenant_name(i as u32).into_owned(),
-                    tokens: match (&self.remote, t.remote_tokens) {
-                        (Some(_), Some(tokens)) => tokens,
-                        (Some(_), None) => f64::from(self.bucket_config.capacity()),
-                        (None, _) => self.admission.room(i, Nanos::from_nanos(self.now)),
-                    },
-                    capacity: self.bucket_config.capacity(),
+                    tokens,
+                    capacity,
                     allowed: t.allowed,
                     denied: t.denied,
                 }
@@ -173,6 +177,7 @@ impl Engine {
                     .map_or_else(|| "memory".to_string(), |r| r.backend.describe()),
                 algorithm: self.admission.algorithm().name(),
                 window_ns: self.admission.window().map(|w| w.window().as_nanos()),
+                shows: self.admission.shows(),
                 capacity: self.bucket_config.capacity(),
                 refill_per_sec: self.bucket_config.refill_per_sec(),
                 health: self.limiter_health(),

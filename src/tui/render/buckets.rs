@@ -1,7 +1,8 @@
 //! Token buckets: one horizontal bar per tenant, hottest first, as many as fit (`+N more`
 //! for the rest), with eighth-cell resolution so draining and refilling look smooth. With a
 //! window limiter each bar is the room left in the tenant's window (its limit less what
-//! it used there), and the title names the algorithm and its budget.
+//! it used there), and the title names the algorithm and its budget; with `concurrency` or
+//! `adaptive-throttling` the title says what the bars show (see [`LimiterInfo::shows`]).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -11,6 +12,8 @@ use ratatui::widgets::Paragraph;
 use super::format::compact;
 use super::labels::{self, Column};
 use super::panel::panel;
+#[cfg(doc)]
+use crate::sim::LimiterInfo;
 use crate::sim::duration::format_duration;
 use crate::sim::{Snapshot, TenantSnapshot};
 use crate::tui::theme::{EIGHTHS, Theme};
@@ -44,15 +47,22 @@ const MIN_BAR: usize = 4;
 
 /// The panel title that fits in `width` cells: the full one, then shorter forms. A
 /// window limiter's title names it and its budget (`Buckets: sliding-window · 10 per
-/// 1.000s`): its bars show the room left in each tenant's window, `left/limit`.
+/// 1.000s`): its bars show the room left in each tenant's window, `left/limit`. A limiter
+/// that learns from the backend names what its bars show instead (`Limits: concurrency ·
+/// bars: limit − in flight`, each row `room/limit`; `adaptive-throttling`: `% let
+/// through`, each row `pct/100`).
 fn title(snap: &Snapshot, width: usize) -> String {
     let (shown, total) = (snap.tenants.len(), snap.tenant_count);
-    let (kind, budget) = match snap.limiter.window_ns {
-        None => (
+    let (kind, budget) = match (snap.limiter.shows, snap.limiter.window_ns) {
+        (Some(shows), _) => (
+            format!("Limits: {}", snap.limiter.algorithm),
+            format!("bars: {shows}"),
+        ),
+        (None, None) => (
             "Buckets".to_string(),
             format!("refill {:.0}/s", snap.limiter.refill_per_sec),
         ),
-        Some(window) => (
+        (None, Some(window)) => (
             format!("Buckets: {}", snap.limiter.algorithm),
             format!("{} per {}", snap.limiter.capacity, format_duration(window)),
         ),
