@@ -48,6 +48,8 @@ fn both_sides_see_the_same_arrivals_whatever_b_changes() {
         "limiter=sliding-window",
         "limiter=fixed-window,capacity=50",
         "limiter=sliding-log",
+        "limiter=adaptive-throttling",
+        "limiter=concurrency",
     ] {
         let v = compare_json(&["--b", b]);
         let (a, b_side) = (&v["a"], &v["b"]);
@@ -443,6 +445,35 @@ fn window_limiters_are_judged_by_the_same_exact_log() {
     // A token bucket (A) lets a full bucket's burst through on top of a window's refill.
     let v = compare_json(&["--scenario", "hot-tenant", "--b", "limiter=sliding-log"]);
     assert!(v["a"]["scores"]["worst_window_excess"].as_u64().unwrap() > 0);
+}
+
+/// The feedback limiters in a comparison: B runs them (the report names the algorithm),
+/// and the scoreboard's numbers are B's own: the rate-limited share of its totals, every
+/// decision judged by the exact log of the scenario's budget.
+#[test]
+fn feedback_limiters_compare_and_score_by_definition() {
+    for algorithm in ["concurrency", "adaptive-throttling"] {
+        let b = format!("limiter={algorithm}");
+        let v = compare_json(&["--scenario", "compare-limiters", "--b", &b]);
+        assert_eq!(v["b"]["settings"], b.as_str());
+        let (s, t) = (&v["b"]["scores"], &v["b"]["totals"]);
+        let requests = t["requests"].as_u64().unwrap();
+        let limited = t["rate_limited"].as_u64().unwrap();
+        let got = s["rate_limited_fraction"].as_f64().unwrap();
+        assert!(
+            (got - limited as f64 / requests as f64).abs() <= 1e-12,
+            "{b}"
+        );
+        assert_eq!(s["reference"]["checked"].as_u64(), Some(requests), "{b}");
+        assert_eq!(
+            s["reference"]["limit"],
+            v["a"]["scores"]["reference"]["limit"]
+        );
+        assert!(s["wrong_decisions"].as_u64() >= s["wrongly_allowed"].as_u64());
+        let (code, text, err) = ringside(&["compare", "--scenario", "compare-limiters", "--b", &b]);
+        assert_eq!(code, 0, "{err}");
+        assert!(text.contains(&format!("B: {b}")), "{text}");
+    }
 }
 
 /// The `compare-limiters` story says what the audience will see.
