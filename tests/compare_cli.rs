@@ -476,6 +476,17 @@ fn feedback_limiters_compare_and_score_by_definition() {
     }
 }
 
+#[test]
+fn the_readme_concurrency_capture_is_what_compare_prints() {
+    readme_capture_is_current(&[
+        "compare",
+        "--scenario",
+        "compare-limiters",
+        "--b",
+        "limiter=concurrency",
+    ]);
+}
+
 /// The `compare-limiters` story says what the audience will see.
 #[test]
 fn the_compare_limiters_story_is_true() {

@@ -49,14 +49,14 @@ const MIN_BAR: usize = 4;
 /// window limiter's title names it and its budget (`Buckets: sliding-window · 10 per
 /// 1.000s`): its bars show the room left in each tenant's window, `left/limit`. A limiter
 /// that learns from the backend names what its bars show instead (`Limits: concurrency ·
-/// bars: limit − in flight`, each row `room/limit`; `adaptive-throttling`: `% let
-/// through`, each row `pct/100`).
+/// limit − in flight`, each row `room/limit`; `adaptive-throttling`: `% let through`,
+/// each row `pct/100`).
 fn title(snap: &Snapshot, width: usize) -> String {
     let (shown, total) = (snap.tenants.len(), snap.tenant_count);
     let (kind, budget) = match (snap.limiter.shows, snap.limiter.window_ns) {
         (Some(shows), _) => (
             format!("Limits: {}", snap.limiter.algorithm),
-            format!("bars: {shows}"),
+            shows.to_string(),
         ),
         (None, None) => (
             "Buckets".to_string(),
