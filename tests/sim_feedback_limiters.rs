@@ -55,14 +55,8 @@ fn reject_p(requests: u64, accepts: u64) -> f64 {
 /// binomial noise, and the panel shows `100·(1 − p)` as the share let through.
 #[test]
 fn throttling_rejects_as_the_formula_says_when_the_backend_is_down() {
-    let events = r#"
-[[events]]
-at = "4s"
-action = "inject_fault"
-server = "alpha"
-fault = "down"
-"#;
-    let sc = scenario("adaptive-throttling", 200.0, r#"latency = "10ms""#, events);
+    let events = event("4s", &fault("fault = \"down\""));
+    let sc = scenario("adaptive-throttling", 200.0, r#"latency = "10ms""#, &events);
     let mut e = engine(&sc);
     let before = at(&mut e, 4 * S);
     assert_eq!(before.limiter.algorithm, "adaptive-throttling");
@@ -140,6 +134,11 @@ fn event(at: &str, body: &str) -> String {
     format!("[[events]]\nat = \"{at}\"\n{body}\n")
 }
 
+/// A fault on alpha, `what` its `fault = …` lines.
+fn fault(what: &str) -> String {
+    format!("action = \"inject_fault\"\nserver = \"alpha\"\n{what}")
+}
+
 const BURST: &str = "action = \"burst\"\ntenant = \"acme\"\nrequests = 100";
 
 /// Vegas under a latency rise: the limit shrinks once the server is slow and grows back
@@ -148,13 +147,12 @@ const BURST: &str = "action = \"burst\"\ntenant = \"acme\"\nrequests = 100";
 /// baseline and the limit grows again: that is Vegas's design, not checked here.)
 #[test]
 fn concurrency_limit_shrinks_with_latency_and_grows_back() {
-    let slow =
-        "action = \"inject_fault\"\nserver = \"alpha\"\nfault = \"slow\"\nlatency = \"200ms\"";
+    let slow = fault("fault = \"slow\"\nlatency = \"200ms\"");
     let heal = "action = \"heal\"\nserver = \"alpha\"";
     let events = [
         event("3s", BURST),
         event("5900ms", BURST),
-        event("6s", slow),
+        event("6s", &slow),
         event("7s", BURST),
         event("9s", BURST),
         event("14s", heal),
@@ -205,16 +203,9 @@ fn concurrency_limit_shrinks_with_latency_and_grows_back() {
 /// Failures are drops: a server failing most calls drives the limit down.
 #[test]
 fn concurrency_limit_shrinks_with_drops() {
-    let events = r#"
-[[events]]
-at = "5s"
-action = "inject_fault"
-server = "alpha"
-fault = "errors"
-error_rate = 0.9
-"#;
+    let events = event("5s", &fault("fault = \"errors\"\nerror_rate = 0.9"));
     let server = "latency = \"20ms\"\nlatency_sigma = 0.0";
-    let sc = scenario("concurrency", 2000.0, server, events);
+    let sc = scenario("concurrency", 2000.0, server, &events);
     let mut e = engine(&sc);
     let healthy = at(&mut e, 5 * S).tenants[0].capacity;
     let failing = at(&mut e, 10 * S).tenants[0].capacity;

@@ -188,9 +188,11 @@ pub struct TenantSnapshot {
     /// Name.
     pub name: String,
     /// Tokens in its bucket now (a window limiter: the room left in its window, see
-    /// [`LimiterInfo::algorithm`]).
+    /// [`LimiterInfo::algorithm`]; `concurrency`: its limit less its calls in flight;
+    /// `adaptive-throttling`: the % of its attempts let through, see [`LimiterInfo::shows`]).
     pub tokens: f64,
-    /// Bucket capacity (a window limiter: its limit per window).
+    /// Bucket capacity (a window limiter: its limit per window; `concurrency`: its limit
+    /// now; `adaptive-throttling`: 100).
     pub capacity: u32,
     /// Requests admitted by its bucket.
     pub allowed: u64,

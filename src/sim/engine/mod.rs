@@ -28,8 +28,11 @@
 //! no strings on the hot path). The scenario's `[limiter] algorithm` may choose a window
 //! limiter instead (fixed window, sliding log, sliding window) with the bucket's budget:
 //! `capacity` requests per window of `capacity / refill` seconds; changing the capacity or
-//! the refill starts such a limiter afresh. A shared backend (Redis) is attached through
-//! the [`SharedLimiter`] seam and runs the token bucket only.
+//! the refill starts such a limiter afresh. Or a limiter that learns from the backend
+//! (`adaptive-throttling`, `concurrency`, see `feedback.rs`): every admitted call then
+//! reports its end once to its tenant's limiter — at completion (with its round-trip
+//! time), at once when refused, overloaded or short-circuited. A shared backend (Redis) is
+//! attached through the [`SharedLimiter`] seam and runs the token bucket only.
 
 mod admission;
 mod clock;
