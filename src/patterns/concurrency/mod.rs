@@ -100,6 +100,16 @@ impl VegasConfig {
 }
 
 /// One completed call, fed back to its caller's [`VegasLimit`].
+///
+/// ```
+/// use ringside::patterns::Nanos;
+/// use ringside::patterns::concurrency::{Sample, VegasConfig, VegasLimit};
+///
+/// let mut vegas = VegasLimit::new(VegasConfig::NETFLIX, 0.5);
+/// // A call sent at 1 s with 5 in flight (itself included) fails at 1.2 s: a drop.
+/// let failed = Sample { in_flight: 5, dropped: true, sent_at: Nanos::from_secs(1) };
+/// assert_eq!(vegas.record(failed, 0.5, Nanos::from_millis(1_200)), 19);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sample {
     /// Calls the caller had in flight when this one was sent, itself included.
