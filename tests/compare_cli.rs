@@ -48,6 +48,8 @@ fn both_sides_see_the_same_arrivals_whatever_b_changes() {
         "limiter=sliding-window",
         "limiter=fixed-window,capacity=50",
         "limiter=sliding-log",
+        "limiter=adaptive-throttling",
+        "limiter=concurrency",
     ] {
         let v = compare_json(&["--b", b]);
         let (a, b_side) = (&v["a"], &v["b"]);
@@ -290,11 +292,6 @@ fn bad_settings_are_refused_with_a_clear_message() {
             "b: with these settings the scenario is invalid: ring.table_size: table size must be a prime",
         ),
         (vec!["--b", "ring=chord"], "ring=chord: unknown algorithm"),
-        (
-            vec!["--b", "limiter=concurrency"],
-            "limiter=concurrency: not in the engine yet (the engine runs: token-bucket, \
-             fixed-window, sliding-log, sliding-window, leaky-queue)",
-        ),
         (vec!["--b", "colour=red"], "unknown setting \"colour\""),
         (vec!["--b", "vnodes"], "expected key=value"),
         (
@@ -498,6 +495,46 @@ fn the_leaky_queue_is_compared_and_judged_at_arrival() {
     // queue drained meanwhile: less than the fixed window's boundary doubling.
     let excess = |side: &str| v[side]["scores"]["worst_window_excess"].as_u64().unwrap();
     assert!(excess("b") < excess("a"), "{v}");
+}
+
+/// The feedback limiters in a comparison: B runs them (the report names the algorithm),
+/// and the scoreboard's numbers are B's own: the rate-limited share of its totals, every
+/// decision judged by the exact log of the scenario's budget.
+#[test]
+fn feedback_limiters_compare_and_score_by_definition() {
+    for algorithm in ["concurrency", "adaptive-throttling"] {
+        let b = format!("limiter={algorithm}");
+        let v = compare_json(&["--scenario", "compare-limiters", "--b", &b]);
+        assert_eq!(v["b"]["settings"], b.as_str());
+        let (s, t) = (&v["b"]["scores"], &v["b"]["totals"]);
+        let requests = t["requests"].as_u64().unwrap();
+        let limited = t["rate_limited"].as_u64().unwrap();
+        let got = s["rate_limited_fraction"].as_f64().unwrap();
+        assert!(
+            (got - limited as f64 / requests as f64).abs() <= 1e-12,
+            "{b}"
+        );
+        assert_eq!(s["reference"]["checked"].as_u64(), Some(requests), "{b}");
+        assert_eq!(
+            s["reference"]["limit"],
+            v["a"]["scores"]["reference"]["limit"]
+        );
+        assert!(s["wrong_decisions"].as_u64() >= s["wrongly_allowed"].as_u64());
+        let (code, text, err) = ringside(&["compare", "--scenario", "compare-limiters", "--b", &b]);
+        assert_eq!(code, 0, "{err}");
+        assert!(text.contains(&format!("B: {b}")), "{text}");
+    }
+}
+
+#[test]
+fn the_readme_concurrency_capture_is_what_compare_prints() {
+    readme_capture_is_current(&[
+        "compare",
+        "--scenario",
+        "compare-limiters",
+        "--b",
+        "limiter=concurrency",
+    ]);
 }
 
 /// The `compare-limiters` story says what the audience will see.

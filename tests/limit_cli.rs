@@ -200,6 +200,12 @@ fn flags_must_fit_the_algorithm() {
             "--refill",
             "1",
         ],
-        "leaky-queue runs in the engine only",
+        "leaky-queue runs in the simulation only",
     );
+    for engine_only in ["adaptive-throttling", "concurrency"] {
+        fails(
+            &["--algorithm", engine_only],
+            &format!("{engine_only} runs in the simulation only"),
+        );
+    }
 }

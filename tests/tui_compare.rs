@@ -339,6 +339,60 @@ fn the_limiter_comparison_shows_its_windows_and_their_scores() {
     assert_snapshot!("compare_limiters_200x60", screen);
 }
 
+/// The feedback limiters on side B: the panel says what its bars show (`limit − in
+/// flight` out of the limit, or the % of attempts let through out of 100), each row is
+/// such a pair, and the scoreboard's limiting scores are `ringside compare`'s for the run.
+#[test]
+fn feedback_limiters_say_what_their_bars_show() {
+    for (algorithm, shows) in [
+        ("concurrency", "limit − in flight"),
+        ("adaptive-throttling", "% let through"),
+    ] {
+        let b = format!("limiter={algorithm}");
+        let args = ["frame", "--scenario", "compare-limiters", "--compare", &b];
+        let mut args = args.to_vec();
+        args.extend(["--at", "8s", "--size", "120x40"]);
+        let (code, screen, err) = ringside(&args);
+        assert_eq!(code, 0, "{err}");
+        let title = format!("Limits: {algorithm} · {shows}");
+        let top = screen
+            .lines()
+            .position(|l| l.contains(&title))
+            .unwrap_or_else(|| panic!("{title} in\n{screen}"));
+        // B's rows: `name bar room/limit ✗denied` in the right-hand panel.
+        for line in screen.lines().skip(top + 1).take(4) {
+            let b_cell = line.rsplit("││").next().unwrap();
+            let pair = b_cell
+                .split_whitespace()
+                .find(|w| w.contains('/'))
+                .unwrap_or_else(|| panic!("{line}"));
+            let (room, limit) = pair.split_once('/').unwrap();
+            let (room, limit): (u32, u32) = (room.parse().unwrap(), limit.parse().unwrap());
+            assert!(room <= limit, "{line}");
+            match algorithm {
+                "concurrency" => assert!((1..=1000).contains(&limit), "{line}"),
+                _ => assert_eq!(limit, 100, "{line}"),
+            }
+        }
+        let (code, out, err) = ringside(&[
+            "compare",
+            "--scenario",
+            "compare-limiters",
+            "--b",
+            &b,
+            "--duration",
+            "8s",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        let wrong = v["b"]["scores"]["wrong_decisions"].as_u64().unwrap();
+        let board = scoreboard(&screen);
+        assert_eq!(measure(&board, "wrong vs exact log").1, wrong.to_string());
+    }
+}
+
 /// The `compare-hashing` story (side B: its own `ring=maglev`) at `size`, 2 s after
 /// epsilon joined (alpha, beta, gamma, delta, epsilon).
 fn maglev_frame(size: &str) -> String {

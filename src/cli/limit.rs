@@ -18,7 +18,8 @@ use ringside::patterns::window::{Algorithm, Limiter, WindowConfig};
 /// Arguments of `ringside limit`.
 #[derive(Debug, Args)]
 pub struct LimitArgs {
-    /// token-bucket, fixed-window, sliding-log or sliding-window.
+    /// token-bucket, fixed-window, sliding-log or sliding-window (adaptive-throttling and
+    /// concurrency run in the simulation only).
     #[arg(long, value_name = "NAME")]
     pub algorithm: Algorithm,
     /// token-bucket: the bucket's size (burst); each key starts full.
@@ -59,10 +60,11 @@ pub fn run(args: LimitArgs) -> anyhow::Result<()> {
 /// The limiter the flags describe, or which flag is missing or does not apply.
 fn build(args: &LimitArgs) -> anyhow::Result<Limiter<String>> {
     let name = args.algorithm;
-    if Algorithm::ENGINE_ONLY.contains(&name) {
+    if name.is_engine_only() {
         bail!(
-            "{name} runs in the engine only (a scenario's [limiter] algorithm): its requests \
-             wait for a send time, more than allow or deny"
+            "{name} runs in the simulation only ([limiter] algorithm = \"{name}\" in a \
+             scenario): it decides a send time or learns from the backend's answers, more \
+             than allow or deny on a stream of requests"
         );
     }
     let (wanted, unwanted) = if name.is_windowed() {

@@ -62,7 +62,7 @@ pub fn attach(
 ) -> anyhow::Result<bool> {
     match shared_url(scenario, args) {
         None => Ok(false),
-        Some(_) if scenario.limiter.algorithm.in_process_only() => anyhow::bail!(
+        Some(_) if !scenario.limiter.algorithm.runs_shared() => anyhow::bail!(
             "limiter.algorithm = \"{}\" runs in process only: a shared limiter (--limiter, \
              RINGSIDE_LIMITER or limiter.backend) runs the token bucket; drop one of the two",
             scenario.limiter.algorithm

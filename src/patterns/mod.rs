@@ -22,6 +22,7 @@
 //! | [`CircuitBreaker::record`](breaker::CircuitBreaker::record) | `(permit, outcome, now)` |
 
 pub mod breaker;
+pub mod concurrency;
 pub mod hashing;
 pub mod limiter;
 mod prefetch;

@@ -120,8 +120,19 @@ impl AdaptiveThrottle {
     /// `max(0, (requests − K·accepts) / (requests + 1))` over `(now − W, now]`.
     pub fn reject_probability(&mut self, now: Nanos) -> f64 {
         self.slide(now);
-        let requests = self.requests.len() as f64;
-        let accepts = self.accepts.len() as f64;
+        self.reject_probability_at(now)
+    }
+
+    /// [`reject_probability`](Self::reject_probability) without forgetting anything
+    /// (for a reader holding `&self`, e.g. a dashboard).
+    pub fn reject_probability_at(&self, now: Nanos) -> f64 {
+        let now = self.latest.max(now.as_nanos());
+        let window = self.config.window.as_nanos();
+        let within = |times: &VecDeque<u64>| {
+            let old = times.partition_point(|&t| t.saturating_add(window) <= now);
+            (times.len() - old) as f64
+        };
+        let (requests, accepts) = (within(&self.requests), within(&self.accepts));
         ((requests - self.config.multiplier * accepts) / (requests + 1.0)).max(0.0)
     }
 

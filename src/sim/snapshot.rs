@@ -191,9 +191,12 @@ pub struct TenantSnapshot {
     /// Name.
     pub name: String,
     /// Tokens in its bucket now (a window limiter: the room left in its window; the
-    /// leaky queue: its requests waiting now; see [`LimiterInfo::algorithm`]).
+    /// leaky queue: its requests waiting now; see [`LimiterInfo::algorithm`];
+    /// `concurrency`: its limit less its calls in flight; `adaptive-throttling`: the % of
+    /// its attempts let through, see [`LimiterInfo::shows`]).
     pub tokens: f64,
-    /// Bucket capacity (a window limiter: its limit per window; the leaky queue: B).
+    /// Bucket capacity (a window limiter: its limit per window; the leaky queue: B;
+    /// `concurrency`: its limit now; `adaptive-throttling`: 100).
     pub capacity: u32,
     /// Requests admitted by its bucket.
     pub allowed: u64,
@@ -544,9 +547,10 @@ pub struct LimiterInfo {
     /// `memory`, or the shared backend's URL (never with a password).
     pub backend: String,
     /// The algorithm deciding (`token-bucket`, `fixed-window`, `sliding-log`,
-    /// `sliding-window`, `leaky-queue`). For a window limiter each tenant's `tokens` is
-    /// the room left in its window (limit less what it used) and `capacity` the limit;
-    /// for the leaky queue `tokens` is what the tenant has waiting and `capacity` B.
+    /// `sliding-window`, `leaky-queue`, `adaptive-throttling`, `concurrency`). For a
+    /// window limiter each tenant's `tokens` is the room left in its window (limit less
+    /// what it used) and `capacity` the limit; for the leaky queue `tokens` is what the
+    /// tenant has waiting and `capacity` B.
     pub algorithm: &'static str,
     /// A window limiter's window (ns); `None` for the token bucket.
     pub window_ns: Option<u64>,
@@ -554,6 +558,10 @@ pub struct LimiterInfo {
     pub queue_interval_ns: Option<u64>,
     /// What the leaky queue made wait so far; `None` for the others.
     pub waits: Option<QueueWaits>,
+    /// What each tenant's `tokens` out of `capacity` shows when it is neither tokens nor
+    /// room in a window: `concurrency`'s limit less its calls in flight (out of its
+    /// limit), `adaptive-throttling`'s % of attempts let through (out of 100).
+    pub shows: Option<&'static str>,
     /// Bucket capacity (burst), tokens.
     pub capacity: u32,
     /// Refill rate, tokens per second.

@@ -13,7 +13,8 @@ use crate::patterns::Nanos;
 use crate::patterns::limiter::{BucketConfig, KeyedLimiter};
 
 /// A rate-limiting algorithm, chosen by name (`token-bucket`, `fixed-window`,
-/// `sliding-log`, `sliding-window`, and in the engine only `leaky-queue`).
+/// `sliding-log`, `sliding-window`; in the engine only, [`Algorithm::ENGINE_ONLY`]:
+/// `leaky-queue`, `adaptive-throttling`, `concurrency`).
 ///
 /// ```
 /// use ringside::patterns::window::Algorithm;
@@ -37,20 +38,31 @@ pub enum Algorithm {
     /// [`LeakyQueue`](super::LeakyQueue): requests wait instead of being denied while the
     /// queue has room. Run by the engine, not by [`Limiter`].
     LeakyQueue,
+    /// Client-side adaptive throttling ([`AdaptiveThrottle`](crate::patterns::throttle::AdaptiveThrottle)):
+    /// needs the backend's answers, so it runs in the engine only.
+    AdaptiveThrottling,
+    /// An adaptive concurrency limit ([`VegasLimit`](crate::patterns::concurrency::VegasLimit)):
+    /// needs completions and their round-trip times, so it runs in the engine only.
+    Concurrency,
 }
 
 impl Algorithm {
-    /// Algorithms the engine runs beside [`ALL`](Self::ALL), by name in a scenario's
-    /// `[limiter] algorithm`; [`Limiter`] does not run them (they decide more than
-    /// allow or deny).
-    pub const ENGINE_ONLY: [Algorithm; 1] = [Algorithm::LeakyQueue];
-
-    /// Every algorithm [`Limiter`] runs, in the order they are listed.
+    /// The algorithms that decide a stream of requests alone (`ringside limit`,
+    /// [`Limiter`]), in the order they are listed.
     pub const ALL: [Algorithm; 4] = [
         Algorithm::TokenBucket,
         Algorithm::FixedWindow,
         Algorithm::SlidingLog,
         Algorithm::SlidingWindow,
+    ];
+
+    /// The algorithms the simulation engine runs beside [`ALL`](Self::ALL), never on a
+    /// bare stream of requests: the leaky queue decides a send time, more than allow or
+    /// deny; the other two learn from the backend's answers (outcomes, round-trip times).
+    pub const ENGINE_ONLY: [Algorithm; 3] = [
+        Algorithm::LeakyQueue,
+        Algorithm::AdaptiveThrottling,
+        Algorithm::Concurrency,
     ];
 
     /// The algorithm's name.
@@ -61,21 +73,32 @@ impl Algorithm {
             Algorithm::SlidingLog => "sliding-log",
             Algorithm::SlidingWindow => "sliding-window",
             Algorithm::LeakyQueue => "leaky-queue",
+            Algorithm::AdaptiveThrottling => "adaptive-throttling",
+            Algorithm::Concurrency => "concurrency",
         }
     }
 
-    /// Whether it is configured by a [`WindowConfig`] (otherwise a [`BucketConfig`]).
+    /// Whether only the engine runs it (one of [`Algorithm::ENGINE_ONLY`]): it decides
+    /// more than allow or deny (a send time), or needs the backend's answers.
+    pub const fn is_engine_only(self) -> bool {
+        matches!(
+            self,
+            Algorithm::LeakyQueue | Algorithm::AdaptiveThrottling | Algorithm::Concurrency
+        )
+    }
+
+    /// Whether a shared limiter backend (Redis) can run it: the token bucket only.
+    pub const fn runs_shared(self) -> bool {
+        matches!(self, Algorithm::TokenBucket)
+    }
+
+    /// Whether it is configured by a [`WindowConfig`] (otherwise a [`BucketConfig`], or
+    /// nothing of the two for [`Algorithm::ENGINE_ONLY`]).
     pub const fn is_windowed(self) -> bool {
         matches!(
             self,
             Algorithm::FixedWindow | Algorithm::SlidingLog | Algorithm::SlidingWindow
         )
-    }
-
-    /// Whether only the in-process limiter runs it (a shared backend runs the token
-    /// bucket only).
-    pub const fn in_process_only(self) -> bool {
-        !matches!(self, Algorithm::TokenBucket)
     }
 }
 
@@ -95,7 +118,7 @@ impl fmt::Display for Algorithm {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown rate-limiting algorithm \"{0}\": expected token-bucket, fixed-window, sliding-log, sliding-window or leaky-queue"
+    "unknown rate-limiting algorithm \"{0}\": expected token-bucket, fixed-window, sliding-log, sliding-window, or in the engine leaky-queue, adaptive-throttling or concurrency"
 )]
 pub struct UnknownAlgorithm(pub String);
 
@@ -146,7 +169,10 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
     /// [`Algorithm::ENGINE_ONLY`].
     pub fn windowed(algorithm: Algorithm, config: WindowConfig) -> Option<Self> {
         match algorithm {
-            Algorithm::TokenBucket | Algorithm::LeakyQueue => None,
+            Algorithm::TokenBucket
+            | Algorithm::LeakyQueue
+            | Algorithm::AdaptiveThrottling
+            | Algorithm::Concurrency => None,
             Algorithm::FixedWindow => Some(Limiter::FixedWindow(FixedWindow::new(config))),
             Algorithm::SlidingLog => Some(Limiter::SlidingLog(SlidingLog::new(config))),
             Algorithm::SlidingWindow => Some(Limiter::SlidingWindow(SlidingWindow::new(config))),

@@ -50,25 +50,12 @@ impl Pattern {
                 "sliding-log",
                 "sliding-window",
                 "leaky-queue",
+                "adaptive-throttling",
+                "concurrency",
             ],
             Pattern::Breaker => &["consecutive", "count-window", "time-window"],
             Pattern::Retry => &["fixed", "budget"],
         }
-    }
-
-    /// Algorithms issue 15 names for this pattern that the engine does not run yet.
-    pub fn not_in_engine(self) -> &'static [&'static str] {
-        match self {
-            Pattern::Limiter => &["concurrency", "adaptive-throttling"],
-            Pattern::Hashing | Pattern::Breaker | Pattern::Retry => &[],
-        }
-    }
-
-    /// Every algorithm ringside knows for this pattern: those the engine runs, then the
-    /// others.
-    pub fn known(self) -> Vec<&'static str> {
-        let (run, not) = (self.in_engine(), self.not_in_engine());
-        run.iter().chain(not).copied().collect()
     }
 
     /// The algorithm after `current` among those the engine runs, wrapping (`None` when

@@ -164,16 +164,6 @@ pub enum SettingsError {
         /// The algorithms there are.
         known: String,
     },
-    /// A known algorithm the engine does not run yet.
-    #[error("{key}={name}: not in the engine yet (the engine runs: {available})")]
-    NotInEngine {
-        /// The pattern's key.
-        key: &'static str,
-        /// The name given.
-        name: String,
-        /// What the engine runs.
-        available: String,
-    },
     /// The same key twice.
     #[error("\"{0}\" is set twice")]
     Twice(String),
@@ -321,17 +311,10 @@ fn check_algorithm(pattern: Pattern, name: &str) -> Result<(), SettingsError> {
     if pattern.in_engine().contains(&name) {
         return Ok(());
     }
-    if pattern.known().contains(&name) {
-        return Err(SettingsError::NotInEngine {
-            key: pattern.key(),
-            name: name.to_string(),
-            available: pattern.in_engine().join(", "),
-        });
-    }
     Err(SettingsError::UnknownAlgorithm {
         key: pattern.key(),
         name: name.to_string(),
-        known: pattern.known().join(", "),
+        known: pattern.in_engine().join(", "),
     })
 }
 
@@ -450,13 +433,6 @@ mod tests {
             assert_eq!(s.algorithm(Pattern::Limiter), a.name());
             assert_eq!(sc(&format!("limiter={a}")).limiter.algorithm, a);
         }
-        assert_eq!(
-            Settings::parse("limiter=concurrency")
-                .unwrap_err()
-                .to_string(),
-            "limiter=concurrency: not in the engine yet (the engine runs: token-bucket, \
-             fixed-window, sliding-log, sliding-window, leaky-queue)"
-        );
         let mut shared = default();
         shared.limiter.backend = Some("redis://127.0.0.1:6379/0".to_string());
         for algorithm in ["fixed-window", "leaky-queue"] {
@@ -486,21 +462,6 @@ mod tests {
             "\"vnodes\": expected key=value (e.g. vnodes=8 or ring=ring)"
         );
         assert!(err("colour=red").starts_with("unknown setting \"colour\" (known: ring, limiter"));
-        // A known algorithm the engine does not run (while there is one) is named as such.
-        let missing = Pattern::ALL.into_iter().find_map(|p| {
-            let name = p.not_in_engine().first()?;
-            Some((p, *name))
-        });
-        if let Some((p, name)) = missing {
-            assert_eq!(
-                err(&format!("{}={name}", p.key())),
-                format!(
-                    "{}={name}: not in the engine yet (the engine runs: {})",
-                    p.key(),
-                    p.in_engine().join(", ")
-                )
-            );
-        }
         assert!(err("ring=chord").starts_with("ring=chord: unknown algorithm (known: ring, jump"));
         assert_eq!(err("vnodes=8,vnodes=9"), "\"vnodes\" is set twice");
         let apply = |t: &str| {

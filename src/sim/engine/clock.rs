@@ -202,6 +202,8 @@ impl Engine {
                 epoch,
                 permit,
                 outcome,
+                tenant,
+                sent_at,
             } => {
                 if let Some(Some(srv)) = self.servers.get_mut(server as usize)
                     && srv.epoch == epoch
@@ -210,6 +212,7 @@ impl Engine {
                     srv.breaker.record(permit, outcome, Nanos::from_nanos(at));
                     note_transitions(srv, &mut self.log);
                 }
+                self.call_done(tenant, sent_at, outcome.into());
             }
             PendingKind::Retry {
                 tenant,

@@ -36,12 +36,16 @@
 //! its send time (a `Release` event), its wait counted in its latency. Its outcome then
 //! counts in the second it was sent, so a second's `allowed` and outcomes may differ by
 //! what crossed a second boundary in the queue, and at the end of a run the requests still
-//! waiting have no outcome yet ([`QueueWaits::waiting`]). A shared backend (Redis) is attached through
-//! the [`SharedLimiter`] seam and runs the token bucket only.
+//! waiting have no outcome yet ([`QueueWaits::waiting`]). Or a limiter that learns from
+//! the backend (`adaptive-throttling`, `concurrency`, see `feedback.rs`): every admitted
+//! call then reports its end once to its tenant's limiter — at completion (with its
+//! round-trip time), at once when refused, overloaded or short-circuited. A shared backend
+//! (Redis) is attached through the [`SharedLimiter`] seam and runs the token bucket only.
 
 mod admission;
 mod clock;
 mod commands;
+mod feedback;
 mod interrupt;
 mod key_names;
 mod key_points;
@@ -325,7 +329,7 @@ impl Engine {
         let next_epoch = sc.servers.len() as u64;
         let tenant_count = sc.traffic.tenants.max(1) as usize;
         let tenants = Tenants::new(tenant_count);
-        let admission = Admission::new(sc.limiter.algorithm, bucket_config, tenant_count);
+        let admission = Admission::new(sc.limiter.algorithm, bucket_config, tenant_count, seed);
         let latency_mult = latency_table(&mut rng, sc.server_defaults.latency_sigma);
         let service_rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ SERVICE_STREAM);
         let hist = Histogram::new_with_bounds(1, 3_600_000_000, 3)?;

@@ -13,6 +13,7 @@ use crate::sim::route::{bounded_owners, first_admitting};
 use crate::sim::snapshot::{RecentRequest, RequestOutcome};
 use crate::sim::traffic::{tenant_name, unit_f64};
 
+use super::feedback::Answer;
 use super::key_names::for_key_batches;
 use super::log::push_bounded;
 use super::placement::Placement;
@@ -71,15 +72,18 @@ impl Engine {
     /// An admitted request (that arrived at `arrived`, now for all but the leaky queue's)
     /// goes on now: ring owners → breakers → server, and the client's retry on failure.
     pub(super) fn pass_on(&mut self, tenant: u32, key: u32, attempt: u8, arrived: u64) {
-        let waited = self.now - arrived;
+        let (now, waited) = (self.now, self.now - arrived);
         let Some((id, permit, failed_over)) = self.choose_owner(key) else {
+            self.call_done(tenant, now, Answer::ShortCircuited);
             self.totals.short_circuited += 1;
             self.current.short_circuited += 1;
             self.record_recent(key, None, RequestOutcome::ShortCircuited, false, waited);
-            self.maybe_retry(tenant, key, attempt, self.now);
+            self.maybe_retry(tenant, key, attempt, now);
             return;
         };
-        let Some((outcome, done_at)) = self.dispatch(id, permit, waited) else {
+        let Some((outcome, done_at)) = self.dispatch(tenant, id, permit, waited) else {
+            // Not reached: the chosen owner is a live server.
+            self.call_done(tenant, now, Answer::ShortCircuited);
             return;
         };
         if failed_over {
@@ -143,6 +147,14 @@ impl Engine {
         start
     }
 
+    /// An admitted call of `tenant`, sent at `sent_at`, ended now with `answer`: its
+    /// limiter learns it ([`Admission::on_done`](super::admission::Admission::on_done)).
+    pub(super) fn call_done(&mut self, tenant: u32, sent_at: u64, answer: Answer) {
+        let (sent_at, now) = (Nanos::from_nanos(sent_at), Nanos::from_nanos(self.now));
+        self.admission
+            .on_done(tenant as usize, sent_at, answer, now);
+    }
+
     /// The first of `key`'s owners (by the hashing algorithm, see `placement.rs`) whose
     /// breaker admits the call, with its permit and whether it is not the primary owner
     /// (a failover).
@@ -200,7 +212,13 @@ impl Engine {
     /// fail at once (recorded at once); others draw a latency and complete later through
     /// the queue. Returns the outcome and when the client learns it. `waited` (the leaky
     /// queue's wait before now) is added to the recorded latency.
-    fn dispatch(&mut self, id: ServerId, permit: Permit, waited: u64) -> Option<(Outcome, u64)> {
+    fn dispatch(
+        &mut self,
+        tenant: u32,
+        id: ServerId,
+        permit: Permit,
+        waited: u64,
+    ) -> Option<(Outcome, u64)> {
         let now = self.now;
         let bits = self.service_rng.next_u64();
         let d = self.defaults;
@@ -213,6 +231,7 @@ impl Engine {
             srv.breaker
                 .record(permit, Outcome::Failure, Nanos::from_nanos(now));
             note_transitions(srv, &mut self.log);
+            self.call_done(tenant, now, Answer::Failure);
             return Some((Outcome::Failure, now));
         }
         let mult = self.latency_mult[(bits as usize) & (LATENCY_TABLE - 1)];
@@ -248,6 +267,8 @@ impl Engine {
                 epoch,
                 permit,
                 outcome,
+                tenant,
+                sent_at: now,
             },
         );
         Some((outcome, done_at))

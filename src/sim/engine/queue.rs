@@ -20,6 +20,10 @@ pub(super) enum PendingKind {
         permit: Permit,
         /// The outcome decided at dispatch.
         outcome: Outcome,
+        /// Tenant index of the caller (its limiter learns how the call ended).
+        tenant: u32,
+        /// When the call was sent (virtual ns).
+        sent_at: u64,
     },
     /// A client retries a non-successful request.
     Retry {

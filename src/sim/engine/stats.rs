@@ -88,14 +88,18 @@ impl Engine {
             .into_iter()
             .map(|i| {
                 let t = self.tenants.counts(i);
+                let capacity = self.bucket_config.capacity();
+                let (tokens, capacity) = match (&self.remote, self.tenants.remote_tokens(i)) {
+                    (Some(_), Some(tokens)) => (tokens, capacity),
+                    (Some(_), None) => (f64::from(capacity), capacity),
+                    (None, _) => self
+                        .admission
+                        .room(i, capacity, Nanos::from_nanos(self.now)),
+                };
                 TenantSnapshot {
                     name: tenant_name(i as u32).into_owned(),
-                    tokens: match (&self.remote, self.tenants.remote_tokens(i)) {
-                        (Some(_), Some(tokens)) => tokens,
-                        (Some(_), None) => f64::from(self.bucket_config.capacity()),
-                        (None, _) => self.admission.room(i, Nanos::from_nanos(self.now)),
-                    },
-                    capacity: self.bucket_config.capacity(),
+                    tokens,
+                    capacity,
                     allowed: t.allowed,
                     denied: t.denied,
                 }
@@ -182,6 +186,7 @@ impl Engine {
                 window_ns: self.admission.window().map(|w| w.window().as_nanos()),
                 queue_interval_ns: self.admission.queue().map(|q| q.interval().as_nanos()),
                 waits: self.queue_waits(),
+                shows: self.admission.shows(),
                 capacity: self.bucket_config.capacity(),
                 refill_per_sec: self.bucket_config.refill_per_sec(),
                 health: self.limiter_health(),

@@ -191,13 +191,24 @@ mod algorithm_name {
 /// per window of `capacity / refill_per_sec` seconds ([`WindowConfig::of_bucket`]), or
 /// the leaky queue: B = `capacity` requests may wait, sent one every `1 / refill_per_sec`
 /// seconds ([`QueueConfig::of_bucket`](crate::patterns::window::QueueConfig::of_bucket)).
+///
+/// Two algorithms learn from the backend's answers instead and read neither `capacity`
+/// nor `refill_per_sec` (the scenario must still give valid ones: the comparison's exact
+/// sliding log judges every decision against that budget):
+/// * `adaptive-throttling`: the Google SRE book's client-side throttling per tenant, K = 2
+///   over the book's 2-minute window
+///   ([`ThrottleConfig::SRE_BOOK`](crate::patterns::throttle::ThrottleConfig::SRE_BOOK));
+/// * `concurrency`: an adaptive concurrency limit per tenant, Vegas with Netflix
+///   concurrency-limits' defaults
+///   ([`VegasConfig::NETFLIX`](crate::patterns::concurrency::VegasConfig::NETFLIX)).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LimiterSpec {
     /// `algorithm`: `token-bucket` (the default, not written back), `fixed-window`,
-    /// `sliding-log`, `sliding-window` or `leaky-queue` (requests wait for their turn
-    /// while fewer than `capacity` wait; latency includes the wait). A shared backend runs
-    /// the token bucket only.
+    /// `sliding-log`, `sliding-window`, `leaky-queue` (requests wait for their turn while
+    /// fewer than `capacity` wait; latency includes the wait), `adaptive-throttling` or
+    /// `concurrency`. A shared backend runs the token bucket only (any other is refused
+    /// with it).
     #[serde(
         skip_serializing_if = "is_token_bucket",
         serialize_with = "limiter_algorithm_name",

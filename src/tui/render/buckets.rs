@@ -3,7 +3,8 @@
 //! window limiter each bar is the room left in the tenant's window (its limit less what
 //! it used there), and the title names the algorithm and its budget. With the leaky
 //! queue each bar is the tenant's queue instead, `waiting/B`, filling up (red when nearly
-//! full), and the title says so.
+//! full), and the title says so; with `concurrency` or `adaptive-throttling` the title
+//! says what the bars show (see [`LimiterInfo::shows`]).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -13,6 +14,8 @@ use ratatui::widgets::Paragraph;
 use super::format::compact;
 use super::labels::{self, Column};
 use super::panel::panel;
+#[cfg(doc)]
+use crate::sim::LimiterInfo;
 use crate::sim::duration::format_duration;
 use crate::sim::{Snapshot, TenantSnapshot};
 use crate::tui::theme::{EIGHTHS, Theme};
@@ -46,10 +49,13 @@ const MIN_BAR: usize = 4;
 
 /// The panel title that fits in `width` cells: the full one, then shorter forms. A
 /// window limiter's title names it and its budget (`Buckets: sliding-window · 10 per
-/// 1.000s`): its bars show the room left in each tenant's window, `left/limit`.
+/// 1.000s`): its bars show the room left in each tenant's window, `left/limit`. A limiter
+/// that learns from the backend names what its bars show instead (`Limits: concurrency ·
+/// limit − in flight`, each row `room/limit`; `adaptive-throttling`: `% let through`,
+/// each row `pct/100`).
 fn title(snap: &Snapshot, width: usize) -> String {
     let (shown, total) = (snap.tenants.len(), snap.tenant_count);
-    let (kind, budget) = match snap.limiter.window_ns {
+    let (kind, budget) = match (snap.limiter.shows, snap.limiter.window_ns) {
         _ if snap.limiter.queue_interval_ns.is_some() => (
             format!("Queues: {}", snap.limiter.algorithm),
             format!(
@@ -57,11 +63,15 @@ fn title(snap: &Snapshot, width: usize) -> String {
                 snap.limiter.capacity, snap.limiter.refill_per_sec
             ),
         ),
-        None => (
+        (Some(shows), _) => (
+            format!("Limits: {}", snap.limiter.algorithm),
+            shows.to_string(),
+        ),
+        (None, None) => (
             "Buckets".to_string(),
             format!("refill {:.0}/s", snap.limiter.refill_per_sec),
         ),
-        Some(window) => (
+        (None, Some(window)) => (
             format!("Buckets: {}", snap.limiter.algorithm),
             format!("{} per {}", snap.limiter.capacity, format_duration(window)),
         ),

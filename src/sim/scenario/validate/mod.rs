@@ -273,7 +273,7 @@ impl Scenario {
         }
         if let Some(url) = &l.backend {
             limiter_backend(url).map_err(|m| at(key2("limiter", "backend"), m))?;
-            if l.algorithm.in_process_only() {
+            if !l.algorithm.runs_shared() {
                 return Err(at(
                     key2("limiter", "algorithm"),
                     format!(
