@@ -449,6 +449,19 @@ fn window_limiters_are_judged_by_the_same_exact_log() {
     assert!(v["a"]["scores"]["worst_window_excess"].as_u64().unwrap() > 0);
 }
 
+/// A side's scores are its own: the rate-limited share of its totals, and every request
+/// judged by the exact log. Returns its requests and those rate-limited.
+fn judged_by_its_totals(side: &Value) -> (u64, u64) {
+    let (s, t) = (&side["scores"], &side["totals"]);
+    let requests = t["requests"].as_u64().unwrap();
+    let limited = t["rate_limited"].as_u64().unwrap();
+    let got = s["rate_limited_fraction"].as_f64().unwrap();
+    let want = limited as f64 / requests as f64;
+    assert!((got - want).abs() <= 1e-12, "{got} vs {want}");
+    assert_eq!(s["reference"]["checked"].as_u64(), Some(requests));
+    (requests, limited)
+}
+
 /// The leaky queue in a comparison: it sees the same arrivals, and the scoreboard judges
 /// its decisions at arrival (accepted into the queue counts as allowed) by the same exact
 /// log; its report says what waited, and latency shows the wait.
@@ -463,14 +476,7 @@ fn the_leaky_queue_is_compared_and_judged_at_arrival() {
     assert_eq!(v["b"]["settings"], "limiter=leaky-queue");
     assert_eq!(arrivals_per_second(&v["a"]), arrivals_per_second(&v["b"]));
     let (s, t) = (&v["b"]["scores"], &v["b"]["totals"]);
-    let requests = t["requests"].as_u64().unwrap();
-    let limited = t["rate_limited"].as_u64().unwrap();
-    let got = s["rate_limited_fraction"].as_f64().unwrap();
-    assert!(
-        (got - limited as f64 / requests as f64).abs() <= 1e-12,
-        "{got}"
-    );
-    assert_eq!(s["reference"]["checked"].as_u64(), Some(requests));
+    let (requests, limited) = judged_by_its_totals(&v["b"]);
     assert_eq!(s["reference"]["limit"], 20);
     // acme's two bursts of 20 a tenth of a second apart: one sent at once, 20 wait (B =
     // 20), the rest refused; the queue drains at 20/s, so nearly a second of waiting.
@@ -506,15 +512,8 @@ fn feedback_limiters_compare_and_score_by_definition() {
         let b = format!("limiter={algorithm}");
         let v = compare_json(&["--scenario", "compare-limiters", "--b", &b]);
         assert_eq!(v["b"]["settings"], b.as_str());
-        let (s, t) = (&v["b"]["scores"], &v["b"]["totals"]);
-        let requests = t["requests"].as_u64().unwrap();
-        let limited = t["rate_limited"].as_u64().unwrap();
-        let got = s["rate_limited_fraction"].as_f64().unwrap();
-        assert!(
-            (got - limited as f64 / requests as f64).abs() <= 1e-12,
-            "{b}"
-        );
-        assert_eq!(s["reference"]["checked"].as_u64(), Some(requests), "{b}");
+        let s = &v["b"]["scores"];
+        judged_by_its_totals(&v["b"]);
         assert_eq!(
             s["reference"]["limit"],
             v["a"]["scores"]["reference"]["limit"]
