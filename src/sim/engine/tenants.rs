@@ -130,6 +130,7 @@ impl Tenants {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::top_k::first_k_by_full_sort;
     use proptest::prelude::*;
 
     proptest! {
@@ -146,10 +147,7 @@ mod tests {
                     tenants.count(i, n % 3 != 0);
                 }
             }
-            let mut sorted: Vec<usize> = (0..demand.len()).collect();
-            sorted.sort_by_key(|&i| Reverse(demand[i]));
-            sorted.truncate(k);
-            prop_assert_eq!(tenants.hottest(k), sorted);
+            prop_assert_eq!(tenants.hottest(k), first_k_by_full_sort(&demand, k));
         }
     }
 }
