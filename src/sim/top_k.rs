@@ -4,33 +4,75 @@
 
 use std::collections::BinaryHeap;
 
-/// Indices of the `k` items with the smallest ranks, in ascending rank order, ties broken
-/// by index (earlier first): the first `k` of a stable sort by rank. One pass over
-/// `ranks` in index order: once `k` are kept, an item is compared only with the worst
-/// kept rank (an equal rank later in the pass never displaces it), and the heap is
-/// touched only by an item that enters it.
-pub(crate) fn smallest_k<R: Ord + Copy>(
-    ranks: impl IntoIterator<Item = R>,
+/// The `k` items of smallest rank seen so far, offered in index order, ties broken by
+/// index (earlier first): at the end, the first `k` of a stable sort by rank. Once `k`
+/// are kept an item is compared only with the worst kept rank ([`bar`](Self::bar): an
+/// equal rank offered later never displaces it), and the heap is touched only by an item
+/// that enters it.
+pub(crate) struct SmallestK<R> {
     k: usize,
-) -> Vec<usize> {
-    if k == 0 {
-        return Vec::new();
-    }
-    let mut ranks = ranks.into_iter().enumerate();
-    // A max-heap of (rank, index): its top is the worst of those kept.
-    let mut kept: BinaryHeap<(R, usize)> = BinaryHeap::with_capacity(k.min(ranks.size_hint().0));
-    kept.extend(ranks.by_ref().take(k).map(|(i, r)| (r, i)));
-    if let Some(&(mut worst, _)) = kept.peek() {
-        for (i, r) in ranks {
-            if r < worst {
-                if let Some(mut top) = kept.peek_mut() {
-                    *top = (r, i);
-                }
-                worst = kept.peek().map_or(r, |&(w, _)| w);
-            }
+    /// A max-heap of (rank, index): its top is the worst of those kept.
+    kept: BinaryHeap<(R, usize)>,
+    /// The worst rank kept once `k` are, which an item must beat to enter.
+    bar: Option<R>,
+}
+
+impl<R: Ord + Copy> SmallestK<R> {
+    /// Nothing kept yet, room for `k`.
+    pub(crate) fn new(k: usize) -> Self {
+        SmallestK {
+            k,
+            kept: BinaryHeap::with_capacity(k.min(1024)),
+            bar: None,
         }
     }
-    kept.into_sorted_vec().into_iter().map(|(_, i)| i).collect()
+
+    /// The rank an item must beat (be smaller than) to enter; `None` while fewer than `k`
+    /// are kept (then anything enters, unless `k = 0`).
+    #[inline]
+    pub(crate) fn bar(&self) -> Option<R> {
+        self.bar
+    }
+
+    /// Offer item `index` of rank `rank` (indices offered in increasing order).
+    #[inline]
+    pub(crate) fn offer(&mut self, index: usize, rank: R) {
+        match self.bar {
+            Some(bar) if rank < bar => {
+                if let Some(mut top) = self.kept.peek_mut() {
+                    *top = (rank, index);
+                }
+                self.bar = self.kept.peek().map(|&(r, _)| r);
+            }
+            Some(_) => {}
+            None if self.kept.len() < self.k => {
+                self.kept.push((rank, index));
+                if self.kept.len() == self.k {
+                    self.bar = self.kept.peek().map(|&(r, _)| r);
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// The indices kept, in ascending rank order (ties by index).
+    pub(crate) fn into_indices(self) -> Vec<usize> {
+        self.kept
+            .into_sorted_vec()
+            .into_iter()
+            .map(|(_, i)| i)
+            .collect()
+    }
+}
+
+/// The oracle: the indices of the `k` largest `demand`s, most first, ties by index (the
+/// first `k` of a full stable sort).
+#[cfg(test)]
+pub(crate) fn first_k_by_full_sort(demand: &[u64], k: usize) -> Vec<usize> {
+    let mut sorted: Vec<usize> = (0..demand.len()).collect();
+    sorted.sort_by_key(|&i| std::cmp::Reverse(demand[i]));
+    sorted.truncate(k);
+    sorted
 }
 
 #[cfg(test)]
@@ -47,10 +89,11 @@ mod tests {
             demand in proptest::collection::vec(0u64..20, 0..300),
             k in 0usize..320,
         ) {
-            let mut sorted: Vec<usize> = (0..demand.len()).collect();
-            sorted.sort_by_key(|&i| Reverse(demand[i]));
-            sorted.truncate(k);
-            prop_assert_eq!(smallest_k(demand.iter().map(|&d| Reverse(d)), k), sorted);
+            let mut best = SmallestK::new(k);
+            for (i, &d) in demand.iter().enumerate() {
+                best.offer(i, Reverse(d));
+            }
+            prop_assert_eq!(best.into_indices(), first_k_by_full_sort(&demand, k));
         }
     }
 }
