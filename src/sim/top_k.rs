@@ -65,16 +65,6 @@ impl<R: Ord + Copy> SmallestK<R> {
     }
 }
 
-/// The oracle: the indices of the `k` largest `demand`s, most first, ties by index (the
-/// first `k` of a full stable sort).
-#[cfg(test)]
-pub(crate) fn first_k_by_full_sort(demand: &[u64], k: usize) -> Vec<usize> {
-    let mut sorted: Vec<usize> = (0..demand.len()).collect();
-    sorted.sort_by_key(|&i| std::cmp::Reverse(demand[i]));
-    sorted.truncate(k);
-    sorted
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,7 +83,10 @@ mod tests {
             for (i, &d) in demand.iter().enumerate() {
                 best.offer(i, Reverse(d));
             }
-            prop_assert_eq!(best.into_indices(), first_k_by_full_sort(&demand, k));
+            let mut sorted: Vec<usize> = (0..demand.len()).collect();
+            sorted.sort_by_key(|&i| Reverse(demand[i]));
+            sorted.truncate(k);
+            prop_assert_eq!(best.into_indices(), sorted);
         }
     }
 }
