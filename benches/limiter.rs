@@ -127,10 +127,7 @@ fn stride_key(i: &mut usize) -> usize {
 /// hasher (foldhash).
 fn keyed_verdicts(g: &mut Group, keys: &[String], config: BucketConfig) {
     let q = quota(KEYED_RATE, KEYED_BURST);
-    for (order, next) in [
-        ("round-robin", next_key as fn(&mut usize) -> usize),
-        ("stride", stride_key),
-    ] {
+    for (order, next) in ORDERS {
         let mut ours: KeyedLimiter<String> = KeyedLimiter::new(config);
         let (mut i, mut now) = (0usize, Nanos::ZERO);
         g.bench_function(
@@ -164,17 +161,11 @@ fn keyed_verdicts(g: &mut Group, keys: &[String], config: BucketConfig) {
 
 /// The `&self` verdict rows on one thread, time passed in on both sides: ringside's
 /// sharded `SyncKeyedLimiter` and governor with the per-thread clock.
-fn shared_verdicts(
-    g: &mut Group,
-    keys: &[String],
-    config: BucketConfig,
-    order: &str,
-    next: fn(&mut usize) -> usize,
-) {
+fn shared_verdicts(g: &mut Group, keys: &[String], config: BucketConfig, order: &str, next: Order) {
     let ours = SyncKeyedLimiter::<String>::new(config);
     let (mut i, mut now) = (0usize, Nanos::ZERO);
     g.bench_function(
-        format!("ringside SyncKeyedLimiter::allows_at (&self sharded, now arg, foldhash, {order})"),
+        format!("ringside SyncKeyedLimiter {order} (&self sharded, now arg, foldhash)"),
         |b| {
             b.iter(|| {
                 now += STEP;
@@ -292,9 +283,15 @@ fn keyed(c: &mut Criterion) {
     g.finish();
 }
 
+/// An order of access over the keys: the index after `i`.
+type Order = fn(&mut usize) -> usize;
+
+/// The two access orders over the keys, by name.
+const ORDERS: [(&str, Order); 2] = [("round-robin", next_key), ("stride", stride_key)];
+
 /// Wall time of `iters` checks on each of two threads started together, each thread
-/// going round-robin over `keys` from its own end.
-fn two_threads(iters: u64, check: Arc<dyn Fn(usize, u64) + Send + Sync>) -> Duration {
+/// walking `keys` in `order` from its own end.
+fn two_threads(iters: u64, order: Order, check: Arc<dyn Fn(usize, u64) + Send + Sync>) -> Duration {
     let barrier = Arc::new(Barrier::new(3));
     let workers: Vec<_> = (0..2)
         .map(|t| {
@@ -303,7 +300,7 @@ fn two_threads(iters: u64, check: Arc<dyn Fn(usize, u64) + Send + Sync>) -> Dura
                 barrier.wait();
                 let mut i = t * KEYS / 2;
                 for n in 0..iters {
-                    check(next_key(&mut i), n);
+                    check(order(&mut i), n);
                 }
             })
         })
@@ -316,66 +313,61 @@ fn two_threads(iters: u64, check: Arc<dyn Fn(usize, u64) + Send + Sync>) -> Dura
     start.elapsed()
 }
 
+/// Per check of one thread, two threads checking at once through `check` (given the key
+/// index and the thread's check number) in `order`.
+fn bench_two_threads(
+    g: &mut Group,
+    name: String,
+    order: Order,
+    check: Arc<dyn Fn(usize, u64) + Send + Sync>,
+) {
+    g.bench_function(name, |b| {
+        b.iter_custom(|iters| two_threads(iters, order, Arc::clone(&check)))
+    });
+}
+
 /// The shared (`&self`) keyed limiters called from two threads at once: the time is per
 /// check of one thread (wall time of the pair ÷ checks per thread).
 fn keyed_two_threads(c: &mut Criterion) {
     let mut g = c.benchmark_group("limiter/keyed_100k_2_threads");
     let keys: Arc<Vec<String>> = Arc::new((0..KEYS).map(|i| format!("tenant-{i:06}")).collect());
     let config = BucketConfig::new(KEYED_BURST, f64::from(KEYED_RATE)).unwrap();
-    let ours = Arc::new(SyncKeyedLimiter::<String>::new(config));
-    g.bench_function(
-        "ringside SyncKeyedLimiter::allows_at (&self sharded, now arg, foldhash)",
-        |b| {
-            b.iter_custom(|iters| {
-                let (ours, keys) = (Arc::clone(&ours), Arc::clone(&keys));
-                two_threads(
-                    iters,
-                    Arc::new(move |k, n| {
-                        let now = Nanos::from_nanos(n * 20);
-                        black_box(ours.allows_at(keys[k].as_str(), 1, now).ok());
-                    }),
-                )
-            })
-        },
-    );
+    for (order, next) in ORDERS {
+        let (ours, k) = (SyncKeyedLimiter::<String>::new(config), Arc::clone(&keys));
+        let name = format!("ringside SyncKeyedLimiter {order} (&self sharded, now arg, foldhash)");
+        let check = move |i: usize, n: u64| {
+            black_box(
+                ours.allows_at(k[i].as_str(), 1, Nanos::from_nanos(n * 20))
+                    .ok(),
+            );
+        };
+        bench_two_threads(&mut g, name, next, Arc::new(check));
+        let theirs = RateLimiter::dashmap_with_clock_and_hasher(
+            quota(KEYED_RATE, KEYED_BURST),
+            ThreadClock,
+            foldhash::fast::RandomState::default(),
+        );
+        let k = Arc::clone(&keys);
+        let name = format!("governor keyed (&self atomic, thread clock, foldhash, {order})");
+        let check = move |i: usize, n: u64| {
+            ThreadClock::set(n * 20);
+            black_box(theirs.check_key(&k[i]).is_ok());
+        };
+        bench_two_threads(&mut g, name, next, Arc::new(check));
+    }
     let clock = FakeRelativeClock::default();
-    let theirs = Arc::new(RateLimiter::dashmap_with_clock_and_hasher(
+    let theirs = RateLimiter::dashmap_with_clock_and_hasher(
         quota(KEYED_RATE, KEYED_BURST),
         clock.clone(),
         foldhash::fast::RandomState::default(),
-    ));
-    g.bench_function("governor keyed (&self atomic, fake clock, foldhash)", |b| {
-        b.iter_custom(|iters| {
-            let (theirs, keys, clock) = (Arc::clone(&theirs), Arc::clone(&keys), clock.clone());
-            two_threads(
-                iters,
-                Arc::new(move |k, _| {
-                    clock.advance(Duration::from(STEP));
-                    black_box(theirs.check_key(&keys[k]).is_ok());
-                }),
-            )
-        })
-    });
-    let theirs = Arc::new(RateLimiter::dashmap_with_clock_and_hasher(
-        quota(KEYED_RATE, KEYED_BURST),
-        ThreadClock,
-        foldhash::fast::RandomState::default(),
-    ));
-    g.bench_function(
-        "governor keyed (&self atomic, thread clock, foldhash)",
-        |b| {
-            b.iter_custom(|iters| {
-                let (theirs, keys) = (Arc::clone(&theirs), Arc::clone(&keys));
-                two_threads(
-                    iters,
-                    Arc::new(move |k, n| {
-                        ThreadClock::set(n * 20);
-                        black_box(theirs.check_key(&keys[k]).is_ok());
-                    }),
-                )
-            })
-        },
     );
+    let k = Arc::clone(&keys);
+    let check = move |i: usize, _: u64| {
+        clock.advance(Duration::from(STEP));
+        black_box(theirs.check_key(&k[i]).is_ok());
+    };
+    let name = "governor keyed (&self atomic, fake clock, foldhash, round-robin)".to_string();
+    bench_two_threads(&mut g, name, next_key, Arc::new(check));
     g.finish();
 }
 
