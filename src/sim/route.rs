@@ -32,7 +32,8 @@ pub(crate) fn first_admitting<T>(
 /// snapshot): from the clockwise `walk` of distinct servers from a key (all of
 /// them), the first whose `load` (in-flight calls) is below the capacity for `in_flight`
 /// calls in all plus this one, then up to `n − 1` more: the rest of the walk, then those
-/// skipped as full. Appended to `out`.
+/// skipped as full. Appended to `out`. The walk is read only as far as the answer needs
+/// (the owner and `n − 1` after it), not round the whole ring.
 pub(crate) fn bounded_owners(
     walk: impl Iterator<Item = ServerId>,
     load: impl Fn(ServerId) -> u64,
@@ -44,16 +45,22 @@ pub(crate) fn bounded_owners(
     if servers == 0 || n == 0 {
         return;
     }
+    let want = n.min(servers);
     let cap = capacity(balance_factor, in_flight + 1, servers);
     let start = out.len();
-    out.extend(walk);
-    let walk = &mut out[start..];
-    let owner = walk
-        .iter()
-        .position(|&id| (load(id) as f64) < cap)
-        .unwrap_or(0);
-    walk.rotate_left(owner);
-    out.truncate(start + n.min(servers));
+    // Those skipped as full, then the owner and what follows it, as far as needed.
+    let mut owner = None;
+    for id in walk {
+        match owner {
+            None if (load(id) as f64) < cap => owner = Some(out.len() - start),
+            Some(o) if out.len() - start >= o + want => break,
+            _ => {}
+        }
+        out.push(id);
+    }
+    // Nobody below capacity: the walk as it comes.
+    out[start..].rotate_left(owner.unwrap_or(0));
+    out.truncate(start + want);
 }
 
 /// One owner of a traced key, as routing sees it now.
