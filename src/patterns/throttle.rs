@@ -60,8 +60,10 @@ impl ThrottleConfig {
 /// One client's adaptive throttle: the times of its requests and of the backend's accepts
 /// within the trailing window `(now − W, now]`.
 ///
-/// Memory: one `u64` per request and per accept of the last window. A `now` earlier than
-/// the latest seen is treated as the latest seen.
+/// Memory: one `u64` per request and per accept of the last window, at most `most` of each
+/// ([`with_memory`](Self::with_memory); unbounded with [`new`](Self::new)): a client that
+/// sends more than `most` requests within a window judges by its latest `most` requests and
+/// accepts. A `now` earlier than the latest seen is treated as the latest seen.
 ///
 /// ```
 /// use ringside::patterns::Nanos;
@@ -87,17 +89,46 @@ pub struct AdaptiveThrottle {
     requests: VecDeque<u64>,
     accepts: VecDeque<u64>,
     latest: u64,
+    /// Most times of each kind remembered.
+    most: usize,
 }
 
 impl AdaptiveThrottle {
     /// A throttle that has seen nothing yet (it rejects nothing).
     pub fn new(config: ThrottleConfig) -> Self {
+        Self::with_memory(config, usize::MAX)
+    }
+
+    /// [`new`](Self::new), remembering at most `most` (at least 1) request times and as
+    /// many accept times: the oldest is forgotten first, as if the window were shorter.
+    ///
+    /// ```
+    /// use ringside::patterns::Nanos;
+    /// use ringside::patterns::throttle::{AdaptiveThrottle, ThrottleConfig};
+    ///
+    /// let mut t = AdaptiveThrottle::with_memory(ThrottleConfig::SRE_BOOK, 3);
+    /// for _ in 0..10 {
+    ///     t.allows(0.99, Nanos::ZERO);
+    /// }
+    /// // The latest 3 requests, none accepted: (3 − 0) / (3 + 1).
+    /// assert_eq!(t.reject_probability(Nanos::ZERO), 0.75);
+    /// ```
+    pub fn with_memory(config: ThrottleConfig, most: usize) -> Self {
         Self {
             config,
             requests: VecDeque::new(),
             accepts: VecDeque::new(),
             latest: 0,
+            most: most.max(1),
         }
+    }
+
+    /// Remember `at` in `times`, forgetting the oldest beyond `most`.
+    fn remember(times: &mut VecDeque<u64>, at: u64, most: usize) {
+        if times.len() >= most {
+            times.pop_front();
+        }
+        times.push_back(at);
     }
 
     /// `now` in ns (never earlier than the latest seen), with everything at or before
@@ -141,15 +172,14 @@ impl AdaptiveThrottle {
     /// The request counts in `requests` either way.
     pub fn allows(&mut self, draw: f64, now: Nanos) -> bool {
         let p = self.reject_probability(now);
-        let at = self.latest;
-        self.requests.push_back(at);
+        Self::remember(&mut self.requests, self.latest, self.most);
         draw >= p
     }
 
     /// The backend accepted one of this client's requests at `now`.
     pub fn record_accept(&mut self, now: Nanos) {
         let at = self.slide(now);
-        self.accepts.push_back(at);
+        Self::remember(&mut self.accepts, at, self.most);
     }
 
     /// The configuration.

@@ -61,6 +61,11 @@ pub const MAX_HASHING_WORK: u64 = 50_000_000;
 /// "leaky-queue"`; each is an event of about 50 bytes): at the limit a request is refused as
 /// if its queue were full.
 pub const MAX_QUEUED: u64 = 1_000_000;
+/// Most request times, and as many accept times, the adaptive throttles remember in all
+/// (`[limiter] algorithm = "adaptive-throttling"`; 8 bytes each), split evenly over the
+/// tenants (at least 16 each): a tenant that sends more within the 2-minute window judges
+/// by its latest ones.
+pub const MAX_THROTTLE_TIMES: usize = 2_000_000;
 /// Most requests in one burst (handled at one instant of virtual time).
 pub const MAX_BURST: u32 = 1_000_000;
 /// Longest virtual time a scenario, a `simulate --duration`, a `frame --at`, a timeline

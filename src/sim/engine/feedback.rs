@@ -13,6 +13,7 @@ use crate::patterns::Nanos;
 use crate::patterns::breaker::Outcome;
 use crate::patterns::concurrency::{Sample, VegasConfig, VegasLimit};
 use crate::patterns::throttle::{AdaptiveThrottle, ThrottleConfig};
+use crate::sim::limits::MAX_THROTTLE_TIMES;
 use crate::sim::traffic::unit_f64;
 
 /// Mixed into the scenario's seed for the feedback limiters' own random stream.
@@ -48,10 +49,13 @@ pub(super) struct Throttles {
 }
 
 impl Throttles {
-    /// `tenants` throttles that have seen nothing, drawing from `seed`'s own stream.
+    /// `tenants` throttles that have seen nothing, drawing from `seed`'s own stream; each
+    /// remembers its share of [`MAX_THROTTLE_TIMES`] (at least 16) times of each kind.
     pub(super) fn new(tenants: usize, seed: u64) -> Self {
+        let most = (MAX_THROTTLE_TIMES / tenants.max(1)).max(16);
+        let throttle = AdaptiveThrottle::with_memory(ThrottleConfig::SRE_BOOK, most);
         Self {
-            tenants: vec![AdaptiveThrottle::new(ThrottleConfig::SRE_BOOK); tenants],
+            tenants: vec![throttle; tenants],
             rng: Xoshiro256PlusPlus::seed_from_u64(seed ^ FEEDBACK_STREAM),
         }
     }
