@@ -23,6 +23,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::canvas::{Context, Line as CanvasLine, Points};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::key_shares::has_ring;
 use super::ring_geometry::{RingGeometry, turns};
 use crate::sim::{BreakerState, KeyRoute, Snapshot};
 use crate::tui::state::ViewState;
@@ -49,7 +50,7 @@ impl Overlay {
     /// Without a ring (jump, rendezvous, maglev, multi-probe) there are no replica arcs
     /// to show: only a traced key, in text.
     pub fn of(snap: &Snapshot, view: &ViewState) -> Self {
-        let ring = snap.placement.is_none();
+        let ring = has_ring(&snap.hashing);
         Self {
             traced: view.traced().map(|k| (k.to_string(), snap.route(k))),
             replicas_of: view.selected().filter(|_| ring && view.replica_arcs()),
@@ -167,7 +168,8 @@ fn route_line(
         return Line::from(spans);
     };
     // A position only where there is a ring to have one on.
-    if snap.placement.is_none() {
+    let ring = has_ring(&snap.hashing);
+    if ring {
         let hex = format!("{:032x}", route.trace.position);
         spans.push(Span::styled(
             format!("0x{}…", &hex[..POSITION_DIGITS]),
@@ -178,7 +180,7 @@ fn route_line(
         let o = &route.owners[i];
         Span::styled(o.name.clone(), server_style(snap, o.id, theme))
     };
-    let owner = match (snap.placement.is_none(), short) {
+    let owner = match (ring, short) {
         (true, true) => " → ",
         (true, false) => " · owner ",
         (false, true) => "→ ",
