@@ -3,24 +3,25 @@
 use super::settings::{Settings, SettingsError};
 use crate::sim::{Engine, Interrupt, Scenario, SimError};
 
-/// Why a side of a comparison cannot run.
+/// Why a side of a comparison cannot run. The message includes the cause (`reason` is not
+/// a chained `source`, so a report printing the chain says it once).
 #[derive(Debug, thiserror::Error)]
 pub enum CompareError {
     /// The settings are wrong.
-    #[error("{side}: {source}")]
+    #[error("{side}: {reason}")]
     Settings {
         /// `a` or `b`.
         side: &'static str,
         /// What is wrong.
-        source: SettingsError,
+        reason: SettingsError,
     },
     /// The engine refused the scenario.
-    #[error("{side}: {source}")]
+    #[error("{side}: {reason}")]
     Engine {
         /// `a` or `b`.
         side: &'static str,
         /// What is wrong.
-        source: SimError,
+        reason: SimError,
     },
 }
 
@@ -35,9 +36,9 @@ pub fn side_engine(
 ) -> Result<Engine, CompareError> {
     let sc = settings
         .apply(scenario)
-        .map_err(|source| CompareError::Settings { side, source })?;
+        .map_err(|reason| CompareError::Settings { side, reason })?;
     let mut engine = Engine::from_scenario_interruptible(&sc, seed, interrupt)
-        .map_err(|source| CompareError::Engine { side, source })?;
+        .map_err(|reason| CompareError::Engine { side, reason })?;
     engine.judge_limiter();
     Ok(engine)
 }
