@@ -186,6 +186,39 @@ fn key_has_hash_tag_and_ttl_of_time_to_full() {
     assert_eq!(r.tokens_at("tenant-7", ns(0)), 10.0);
 }
 
+/// The documented change of settings on Redis, from the definition: each bucket keeps its
+/// time debt (the arrival time), its fraction of a nanosecond rounded up when the rate
+/// changes (never more tokens), clamped to the new capacity (at most empty).
+#[test]
+fn new_settings_keep_the_time_debt_rounded_up_and_clamped() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    // A token every 4096/3 s, then every 1024 s: no key written here can expire during the
+    // test.
+    let run = Instant::now();
+    let mut r = limiter(&server, cfg(4, 3.0 / 4096.0), FailurePolicy::FailClosed);
+    assert!(r.check_at_server_time("k", 1, ns(T0)).unwrap().allowed);
+    // Arrival time T0 + 4096e9/3 ns = T0 + 1,365,333,333,333 ns + 1/3 ns.
+    r.set_config(cfg(4, 1.0 / 1024.0), ns(0)).unwrap();
+    // Rounded up to T0 + 1,365,333,333,334 ns, plus a token of 1,024 s; full at T0 + 4,096 s.
+    let d = r.check_at_server_time("k", 1, ns(T0)).unwrap();
+    assert!(d.allowed);
+    assert_eq!(d.remaining, 1_706_666_666_666.0 / 1.024e12);
+    assert_eq!(d.full_after, ns(2_389_333_333_334));
+    // Capacity 1: the debt (2,389 s) exceeds the new 1,024 s, so the bucket is just empty.
+    r.set_config(cfg(1, 1.0 / 1024.0), ns(0)).unwrap();
+    let d = r.check_at_server_time("k", 1, ns(T0)).unwrap();
+    assert!(!d.allowed);
+    assert_eq!(d.remaining, 0.0);
+    assert_eq!(d.retry_after, ns(1_024 * SEC));
+    assert_eq!(d.full_after, ns(1_024 * SEC));
+    assert_within_margin(
+        run,
+        "new_settings_keep_the_time_debt_rounded_up_and_clamped",
+    );
+}
+
 #[test]
 fn fractional_state_survives_in_integers() {
     let Some(server) = RedisServer::start() else {

@@ -392,13 +392,13 @@ impl LimiterBackend for RedisLimiter {
 /// Cluster, the chunk is split per primary, so a larger chunk would not shorten the slowest
 /// node's share under load: measured, 3 × 128 made `simulate` on a loaded machine time out).
 ///
-/// Measured on a local Redis 7.0 over loopback, on the 2-core test machine
+/// Measured on a local Redis 7.0 over loopback, on the 2-core test machine, idle
 /// (`cargo test --release --test redis_faults measure -- --ignored --nocapture`): a round
-/// trip costs ~12 µs per check, linear from 64 checks on (64: 0.9 ms, 128: 1.6 ms p50 /
-/// 2.4 ms max, 256: 3.0 / 4.9 ms, 1,024: 11.8 / 16.8 ms), and up to 5× more when other
-/// builds load the machine (a 256-check round trip then took 16 ms). 128 keeps a round trip
-/// under the default 20 ms time-out even then, with a NOSCRIPT reload still fitting; larger
-/// chunks gain under 10% of throughput.
+/// trip costs ~7.5 µs per check, linear from 64 checks on (64: 0.5 ms, 128: 0.9 ms p50 /
+/// 1.5 ms max, 256: 1.9 / 2.0 ms, 1,024: 7.5 / 8.9 ms); an earlier script, at ~12 µs per
+/// check, took up to 5× longer when other builds loaded the machine (a 256-check round trip
+/// then took 16 ms). 128 keeps a round trip well under the default 20 ms time-out even
+/// then, with a NOSCRIPT reload still fitting; larger chunks gain under 10% of throughput.
 pub const PIPELINE_CHUNK: usize = 128;
 
 impl RedisLimiter {

@@ -37,19 +37,26 @@ pub(crate) fn bucket_key(prefix: &str, key: &str, buf: &mut String) {
     buf.push('}');
 }
 
-/// The script's numeric arguments after `KEYS[1]` and the mode: `N`, the cost and `τ`
-/// triples, and (tests only) a server-time override as seconds and nanoseconds.
-fn numeric_args(scale: &Scale, cost: Triple, at: Option<u64>) -> impl Iterator<Item = u64> {
-    let tau = scale.tau;
-    [scale.n, cost.s, cost.ns, cost.fr, tau.s, tau.ns, tau.fr]
-        .into_iter()
-        .chain(
-            at.into_iter()
-                .flat_map(|t| [t / NANOS_PER_SEC, t % NANOS_PER_SEC]),
-        )
+/// Largest integer every double holds exactly (2^53): the script's numbers stay at or
+/// below it.
+const MAX_EXACT: f64 = 9_007_199_254_740_992.0;
+
+/// `values` packed as little-endian doubles, the script's form for numbers (`struct.pack`
+/// `'<d'` in Lua). Every value the limiter sends is below 2^53 (`Scale` refuses rates and
+/// capacities beyond), so each double holds it exactly.
+fn pack(values: &[u64]) -> Vec<u8> {
+    values
+        .iter()
+        .flat_map(|&v| {
+            debug_assert!(v as f64 <= MAX_EXACT, "{v} is not exact in a double");
+            (v as f64).to_le_bytes()
+        })
+        .collect()
 }
 
-/// The EVALSHA of one script call on `key`; `at` overrides the server's clock (tests only).
+/// The EVALSHA of one script call on `key`: the mode, then `N`, the cost and `τ` triples
+/// packed in one argument; `at` (tests only) overrides the server's clock, packed as
+/// seconds and nanoseconds.
 pub(crate) fn evalsha_cmd(
     script: &Script,
     key: &str,
@@ -58,10 +65,14 @@ pub(crate) fn evalsha_cmd(
     cost: Triple,
     at: Option<u64>,
 ) -> Cmd {
+    let tau = scale.tau;
     let mut cmd = ::redis::cmd("EVALSHA");
     cmd.arg(script.get_hash()).arg(1).arg(key).arg(mode.arg());
-    for value in numeric_args(scale, cost, at) {
-        cmd.arg(value);
+    cmd.arg(pack(&[
+        scale.n, cost.s, cost.ns, cost.fr, tau.s, tau.ns, tau.fr,
+    ]));
+    if let Some(t) = at {
+        cmd.arg(pack(&[t / NANOS_PER_SEC, t % NANOS_PER_SEC]));
     }
     cmd
 }
@@ -123,12 +134,81 @@ fn is_noscript(e: &RedisError) -> bool {
     e.kind() == ErrorKind::Server(ServerErrorKind::NoScript)
 }
 
-/// The script's integers from one reply, or a clear error: an error reply (e.g. `OOM`,
-/// `WRONGTYPE`, `NOSCRIPT` still unresolved) or a reply of another type.
+/// The script's six numbers from one reply (six little-endian doubles), or a clear error:
+/// an error reply (e.g. `OOM`, `WRONGTYPE`, `NOSCRIPT` still unresolved), a reply of another
+/// type or length, or a number that is not an integer a double holds exactly.
 pub(crate) fn integers(v: Value) -> Result<Vec<i64>, String> {
-    match v {
-        Value::ServerError(e) => Err(RedisError::from(e).to_string()),
-        other => ::redis::from_redis_value::<Vec<i64>>(other)
-            .map_err(|e| format!("unexpected reply from the limiter script: {e}")),
+    let bytes = match v {
+        Value::ServerError(e) => return Err(RedisError::from(e).to_string()),
+        Value::BulkString(bytes) if bytes.len() == REPLY_LEN * 8 => bytes,
+        other => {
+            // At most 80 characters of it: a lying server's reply may be of any size.
+            let shown: String = format!("{other:?}").chars().take(80).collect();
+            return Err(format!("unexpected reply from the limiter script: {shown}"));
+        }
+    };
+    bytes
+        .chunks_exact(8)
+        .map(|c| {
+            let x = f64::from_le_bytes(c.try_into().expect("8 bytes"));
+            if x.fract() == 0.0 && x.abs() <= MAX_EXACT {
+                Ok(x as i64)
+            } else {
+                Err(format!(
+                    "unexpected number {x} in a reply of the limiter script"
+                ))
+            }
+        })
+        .collect()
+}
+
+/// Numbers in a reply of the script: the flag, the arrival-time triple, the server's time.
+const REPLY_LEN: usize = 6;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doubles(values: &[f64]) -> Value {
+        Value::BulkString(values.iter().flat_map(|v| v.to_le_bytes()).collect())
+    }
+
+    #[test]
+    fn packed_numbers_are_exact_little_endian_doubles() {
+        let max = 1u64 << 53;
+        let bytes = pack(&[0, 1, 1_700_000_000, 999_999_999, max]);
+        let back: Vec<f64> = bytes
+            .chunks_exact(8)
+            .map(|c| f64::from_le_bytes(c.try_into().unwrap()))
+            .collect();
+        assert_eq!(
+            back,
+            [0.0, 1.0, 1.7e9, 999_999_999.0, 9_007_199_254_740_992.0]
+        );
+    }
+
+    #[test]
+    fn a_reply_is_six_integral_doubles_or_an_error() {
+        let good = doubles(&[1.0, 1.7e9, 5.0, 2.0, 1.7e9, 0.0]);
+        assert_eq!(
+            integers(good).unwrap(),
+            [1, 1_700_000_000, 5, 2, 1_700_000_000, 0]
+        );
+        assert_eq!(integers(doubles(&[-1.0; 6])).unwrap(), [-1; 6]);
+        for bad in [
+            doubles(&[1.0; 5]),
+            doubles(&[1.0; 7]),
+            doubles(&[1.5, 1.0, 1.0, 1.0, 1.0, 1.0]),
+            doubles(&[1.0, f64::NAN, 1.0, 1.0, 1.0, 1.0]),
+            doubles(&[1.0, 1.0, f64::INFINITY, 1.0, 1.0, 1.0]),
+            doubles(&[1.0, 1.0, 1.0, 1e300, 1.0, 1.0]),
+            Value::Array(vec![Value::Int(1); 6]),
+            Value::Nil,
+        ] {
+            assert!(integers(bad.clone()).is_err(), "{bad:?}");
+        }
+        let huge = Value::BulkString(vec![b'x'; 1 << 20]);
+        let message = integers(huge).unwrap_err();
+        assert!(message.len() < 200, "{} bytes", message.len());
     }
 }
