@@ -16,7 +16,7 @@ use super::policy::FailurePolicy;
 use super::policy::Fallback;
 use super::scale::Scale;
 use super::script::CHECK_SCRIPT;
-use super::script::{self, Mode, bucket_key, evalsha_cmd, integers, query_batch};
+use super::script::{self, Mode, REPLY_LEN, bucket_key, evalsha_cmd, integers, query_batch};
 use crate::patterns::Nanos;
 use crate::patterns::breaker::{CircuitBreaker, Outcome, State};
 use crate::patterns::limiter::{BucketConfig, Decision, LimiterBackend, LimiterError};
@@ -234,7 +234,7 @@ impl RedisLimiter {
         mode: Mode,
         cost: u32,
         at: Option<u64>,
-        decode: impl FnOnce(Vec<i64>) -> Result<U, String>,
+        decode: impl FnOnce([i64; REPLY_LEN]) -> Result<U, String>,
     ) -> Option<U> {
         bucket_key(&self.options.prefix, key, &mut self.key_buf);
         let scale = self.scale;

@@ -41,17 +41,20 @@ pub(crate) fn bucket_key(prefix: &str, key: &str, buf: &mut String) {
 /// below it.
 const MAX_EXACT: f64 = 9_007_199_254_740_992.0;
 
-/// `values` packed as little-endian doubles, the script's form for numbers (`struct.pack`
-/// `'<d'` in Lua). Every value the limiter sends is below 2^53 (`Scale` refuses rates and
-/// capacities beyond), so each double holds it exactly.
-fn pack(values: &[u64]) -> Vec<u8> {
-    values
-        .iter()
-        .flat_map(|&v| {
-            debug_assert!(v as f64 <= MAX_EXACT, "{v} is not exact in a double");
-            (v as f64).to_le_bytes()
-        })
-        .collect()
+/// Most numbers packed in one argument (`N` and the cost and `τ` triples).
+const MAX_PACKED: usize = 7;
+
+/// `values` (at most [`MAX_PACKED`]) packed as little-endian doubles into `buf`, the
+/// script's form for numbers (`struct.pack` `'<d'` in Lua); returns the bytes written, so a
+/// check allocates nothing for them. Every value the limiter sends is below 2^53 (`Scale`
+/// refuses rates and capacities beyond), so each double holds it exactly.
+fn pack<'a>(values: &[u64], buf: &'a mut [u8; 8 * MAX_PACKED]) -> &'a [u8] {
+    assert!(values.len() <= MAX_PACKED, "{} numbers", values.len());
+    for (chunk, &v) in buf.chunks_exact_mut(8).zip(values) {
+        debug_assert!(v as f64 <= MAX_EXACT, "{v} is not exact in a double");
+        chunk.copy_from_slice(&(v as f64).to_le_bytes());
+    }
+    &buf[..8 * values.len()]
 }
 
 /// The EVALSHA of one script call on `key`: the mode, then `N`, the cost and `τ` triples
@@ -66,13 +69,15 @@ pub(crate) fn evalsha_cmd(
     at: Option<u64>,
 ) -> Cmd {
     let tau = scale.tau;
+    let mut buf = [0; 8 * MAX_PACKED];
     let mut cmd = ::redis::cmd("EVALSHA");
     cmd.arg(script.get_hash()).arg(1).arg(key).arg(mode.arg());
-    cmd.arg(pack(&[
-        scale.n, cost.s, cost.ns, cost.fr, tau.s, tau.ns, tau.fr,
-    ]));
+    cmd.arg(pack(
+        &[scale.n, cost.s, cost.ns, cost.fr, tau.s, tau.ns, tau.fr],
+        &mut buf,
+    ));
     if let Some(t) = at {
-        cmd.arg(pack(&[t / NANOS_PER_SEC, t % NANOS_PER_SEC]));
+        cmd.arg(pack(&[t / NANOS_PER_SEC, t % NANOS_PER_SEC], &mut buf));
     }
     cmd
 }
@@ -137,7 +142,7 @@ fn is_noscript(e: &RedisError) -> bool {
 /// The script's six numbers from one reply (six little-endian doubles), or a clear error:
 /// an error reply (e.g. `OOM`, `WRONGTYPE`, `NOSCRIPT` still unresolved), a reply of another
 /// type or length, or a number that is not an integer a double holds exactly.
-pub(crate) fn integers(v: Value) -> Result<Vec<i64>, String> {
+pub(crate) fn integers(v: Value) -> Result<[i64; REPLY_LEN], String> {
     let bytes = match v {
         Value::ServerError(e) => return Err(RedisError::from(e).to_string()),
         Value::BulkString(bytes) if bytes.len() == REPLY_LEN * 8 => bytes,
@@ -147,23 +152,21 @@ pub(crate) fn integers(v: Value) -> Result<Vec<i64>, String> {
             return Err(format!("unexpected reply from the limiter script: {shown}"));
         }
     };
-    bytes
-        .chunks_exact(8)
-        .map(|c| {
-            let x = f64::from_le_bytes(c.try_into().expect("8 bytes"));
-            if x.fract() == 0.0 && x.abs() <= MAX_EXACT {
-                Ok(x as i64)
-            } else {
-                Err(format!(
-                    "unexpected number {x} in a reply of the limiter script"
-                ))
-            }
-        })
-        .collect()
+    let mut out = [0; REPLY_LEN];
+    for (n, c) in out.iter_mut().zip(bytes.chunks_exact(8)) {
+        let x = f64::from_le_bytes(c.try_into().expect("8 bytes"));
+        if x.fract() != 0.0 || x.abs() > MAX_EXACT {
+            return Err(format!(
+                "unexpected number {x} in a reply of the limiter script"
+            ));
+        }
+        *n = x as i64;
+    }
+    Ok(out)
 }
 
 /// Numbers in a reply of the script: the flag, the arrival-time triple, the server's time.
-const REPLY_LEN: usize = 6;
+pub(crate) const REPLY_LEN: usize = 6;
 
 #[cfg(test)]
 mod tests {
@@ -176,7 +179,8 @@ mod tests {
     #[test]
     fn packed_numbers_are_exact_little_endian_doubles() {
         let max = 1u64 << 53;
-        let bytes = pack(&[0, 1, 1_700_000_000, 999_999_999, max]);
+        let mut buf = [0; 8 * MAX_PACKED];
+        let bytes = pack(&[0, 1, 1_700_000_000, 999_999_999, max], &mut buf);
         let back: Vec<f64> = bytes
             .chunks_exact(8)
             .map(|c| f64::from_le_bytes(c.try_into().unwrap()))
