@@ -219,3 +219,63 @@ proptest! {
         }
     }
 }
+
+/// Exact GCRA from the definition, one bucket: time counted in units of `1/num` ns, so a
+/// token is `den` units and the burst tolerance `capacity·den` (all integers).
+struct GcraOracle {
+    num: u128,
+    den: u128,
+    cap: u128,
+    /// Theoretical arrival time, in units.
+    tat: u128,
+}
+
+impl GcraOracle {
+    fn new(cap: u32, rate: f64) -> Self {
+        let (num, den) = exact_rate_per_ns(rate);
+        GcraOracle {
+            num,
+            den,
+            cap: u128::from(cap),
+            tat: 0,
+        }
+    }
+
+    /// Admits `cost` at `now` ns iff `max(tat, now) + cost ≤ now + tolerance`.
+    fn allows(&mut self, cost: u32, now: u64) -> bool {
+        let now = u128::from(now) * self.num;
+        let next = self.tat.max(now) + u128::from(cost) * self.den;
+        let allowed = next <= now + self.cap * self.den;
+        if allowed {
+            self.tat = next;
+        }
+        allowed
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The verdict alone (`allows`, with its `u64` fast path for unit costs while times
+    /// stay below 2^62 ns) is exact GCRA, including runs that start just before 2^62 ns,
+    /// or 2^63, and cross it; several keys, each its own bucket.
+    #[test]
+    fn allows_is_exact_gcra_across_the_fast_path_bound(
+        (cap, rate, ops) in ops(),
+        start in prop_oneof![Just(0u64), Just((1u64 << 62) - 4_000_000_000), Just((1u64 << 63) - 4_000_000_000)],
+        keys in prop::collection::vec(0u8..3, 300),
+    ) {
+        let config = BucketConfig::new(cap, rate).unwrap();
+        let mut keyed: KeyedLimiter<String> = KeyedLimiter::new(config);
+        let mut oracles: HashMap<u8, GcraOracle> = HashMap::new();
+        let mut now = start;
+        for ((step, cost), key) in ops.into_iter().zip(keys) {
+            now += step;
+            // Unit costs mostly: the fast path's case.
+            let cost = if key == 0 { cost } else { 1 };
+            let oracle = oracles.entry(key).or_insert_with(|| GcraOracle::new(cap, rate));
+            let expected = oracle.allows(cost, now);
+            prop_assert_eq!(keyed.allows(format!("k{key}").as_str(), cost, ns(now)), Ok(expected));
+        }
+    }
+}

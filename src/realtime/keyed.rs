@@ -14,10 +14,14 @@ use crate::patterns::limiter::{BucketConfig, Decision, KeyedLimiter, LimiterErro
 /// same lock, and two locks never share a line (checks of different shards by different
 /// threads would otherwise fight over it).
 const SHARDS: usize = 64;
+/// Where the shard index starts in a key's hash (see [`SyncKeyedLimiter::shard`]).
+const SHARD_SHIFT: u32 = 40;
 
 /// One bucket per key, shared by threads (`&self`): the keys are split over
 /// independent shards, each a [`KeyedLimiter`] behind its own `Mutex`, picked by the
-/// key's hash, so two threads checking different keys rarely contend. Each key's bucket
+/// key's hash, so two threads checking different keys rarely contend. The key is hashed
+/// once: the shards share one hasher, and the hash that picks the shard also places the
+/// key in the shard's table. Each key's bucket
 /// decides exactly as a [`KeyedLimiter`]'s would (same exactness guarantee, same memory
 /// bound per shard; a hard key limit is split evenly over the shards).
 ///
@@ -65,13 +69,15 @@ impl<K: Hash + Eq + Clone> SyncKeyedLimiter<K> {
     /// in each of its 64 shards (see [`KeyedLimiter::with_max_keys`] for the policy).
     pub fn with_max_keys(config: BucketConfig, max_keys: usize) -> Self {
         let per_shard = (max_keys / SHARDS).max(1);
+        let hasher = foldhash::fast::RandomState::default();
         SyncKeyedLimiter {
             shards: (0..SHARDS)
                 .map(|_| {
-                    CachePadded::new(Mutex::new(KeyedLimiter::with_max_keys(config, per_shard)))
+                    let shard = KeyedLimiter::with_hasher(config, per_shard, hasher.clone());
+                    CachePadded::new(Mutex::new(shard))
                 })
                 .collect(),
-            hasher: foldhash::fast::RandomState::default(),
+            hasher,
             origin: Instant::now(),
         }
     }
@@ -96,7 +102,8 @@ impl<K: Hash + Eq + Clone> SyncKeyedLimiter<K> {
         K: Borrow<Q>,
         Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
     {
-        self.shard(key).check(key, cost, now)
+        let (hash, mut shard) = self.shard(key);
+        shard.check_hashed(hash, key, cost, now)
     }
 
     /// Whether `key` is allowed now (see [`KeyedLimiter::allows`]).
@@ -114,7 +121,8 @@ impl<K: Hash + Eq + Clone> SyncKeyedLimiter<K> {
         K: Borrow<Q>,
         Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
     {
-        self.shard(key).allows(key, cost, now)
+        let (hash, mut shard) = self.shard(key);
+        shard.allows_hashed(hash, key, cost, now)
     }
 
     /// Tokens of `key` at `now` (capacity for an untracked key).
@@ -123,7 +131,7 @@ impl<K: Hash + Eq + Clone> SyncKeyedLimiter<K> {
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        self.shard(key).tokens_at(key, now)
+        self.shard(key).1.tokens_at(key, now)
     }
 
     /// Buckets tracked, over every shard.
@@ -136,10 +144,13 @@ impl<K: Hash + Eq + Clone> SyncKeyedLimiter<K> {
         self.len() == 0
     }
 
-    /// The shard that holds `key`, locked.
-    fn shard<Q: Hash + ?Sized>(&self, key: &Q) -> MutexGuard<'_, KeyedLimiter<K>> {
-        let i = self.hasher.hash_one(key) as usize % SHARDS;
-        lock(&self.shards[i])
+    /// `key`'s hash and the shard that holds `key`, locked.
+    fn shard<Q: Hash + ?Sized>(&self, key: &Q) -> (u64, MutexGuard<'_, KeyedLimiter<K>>) {
+        let hash = self.hasher.hash_one(key);
+        // Bits the shard's table does not use: its bucket index takes the low bits, its
+        // control tag the top 7. Shards picked by either would crowd their tables.
+        let i = (hash >> SHARD_SHIFT) as usize % SHARDS;
+        (hash, lock(&self.shards[i]))
     }
 }
 

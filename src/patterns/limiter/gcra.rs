@@ -12,6 +12,10 @@ use crate::patterns::{NANOS_PER_SEC, Nanos};
 const MAX_UNITS_PER_NS: u64 = (1 << 63) - 1;
 /// Most fractional bits of the rate kept exactly: `D = 10^9·2^64 < 2^94`.
 const MAX_RATE_FRACTION_BITS: u32 = 64;
+/// Bound of the `u64` fast path ([`Params::admit`]) on `now`, one interval and the burst
+/// tolerance, in whole ns. Every state obeys `tat ≤ latest now + tolerance`, so while
+/// each is below 2^62 the tat is below 2^63 and a step's sums stay below 2^64.
+const NARROW: u64 = 1 << 62;
 
 /// Exact integer parameters derived from a [`BucketConfig`]; shared by every bucket of a
 /// keyed limiter.
@@ -33,6 +37,9 @@ pub(super) struct Params {
     /// Burst tolerance `capacity·D` split as `tau_ns·N + tau_fr`.
     tau_ns: u128,
     tau_fr: u64,
+    /// `int_ns` and `tau_ns` as `u64` when both are below [`NARROW`] (else `None`): the
+    /// unit-cost verdict may then be computed in `u64`.
+    narrow: Option<(u64, u64)>,
 }
 
 /// One bucket's state: its theoretical arrival time `ns + fr/N` nanoseconds. Stored as
@@ -84,6 +91,117 @@ impl State {
         let ns = self.ns();
         let now = u128::from(now);
         if ns < now { (now, 0) } else { (ns, self.fr) }
+    }
+}
+
+/// A [`State`] in 16 bytes, without the high word of its whole ns: what a keyed
+/// limiter stores per key while [`Params::fits_narrow`] holds (its tat is then below
+/// 2^63 ns), so that a table entry with a `String` key takes 40 bytes instead of 48.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct NarrowState {
+    ns: u64,
+    fr: u64,
+}
+
+/// A bucket's state as a table stores it: a [`State`], or a [`NarrowState`].
+pub(super) trait Slot: Copy {
+    /// The state in full.
+    fn wide(self) -> State;
+    /// `st` stored in this form (for a [`NarrowState`], `st` must fit it).
+    fn from_wide(st: State) -> Self;
+    /// [`Params::admit`] on this slot.
+    fn admit(&mut self, p: &Params, now: u64, cost: u32) -> bool;
+
+    /// [`Params::decide`] on this slot.
+    #[inline(always)]
+    fn decide(&mut self, p: &Params, now: u64, cost: u32) -> Decision {
+        let mut st = self.wide();
+        let decision = p.decide(&mut st, now, cost);
+        *self = Self::from_wide(st);
+        decision
+    }
+}
+
+impl Slot for State {
+    #[inline(always)]
+    fn wide(self) -> State {
+        self
+    }
+
+    #[inline(always)]
+    fn from_wide(st: State) -> Self {
+        st
+    }
+
+    #[inline(always)]
+    fn admit(&mut self, p: &Params, now: u64, cost: u32) -> bool {
+        p.admit(self, now, cost)
+    }
+}
+
+impl Slot for NarrowState {
+    #[inline(always)]
+    fn wide(self) -> State {
+        State {
+            ns_lo: self.ns,
+            ns_hi: 0,
+            fr: self.fr,
+        }
+    }
+
+    #[inline(always)]
+    fn from_wide(st: State) -> Self {
+        debug_assert_eq!(st.ns_hi, 0, "a narrow state's tat is below 2^64 ns");
+        NarrowState {
+            ns: st.ns_lo,
+            fr: st.fr,
+        }
+    }
+
+    #[inline(always)]
+    fn admit(&mut self, p: &Params, now: u64, cost: u32) -> bool {
+        if cost == 1
+            && let Some(admitted) = p.admit_unit_narrow(&mut self.ns, &mut self.fr, now)
+        {
+            return admitted;
+        }
+        let mut st = self.wide();
+        let admitted = p.admit(&mut st, now, cost);
+        *self = Self::from_wide(st);
+        admitted
+    }
+}
+
+/// A step of the GCRA on any [`Slot`]: the full decision ([`Decide`]) or the verdict
+/// alone ([`Admit`]).
+pub(super) trait Step: Copy {
+    /// What the step returns.
+    type Out;
+    /// The step on `slot` under `p` at `now` (clamped) for `cost` (validated).
+    fn run<S: Slot>(self, slot: &mut S, p: &Params, now: u64, cost: u32) -> Self::Out;
+}
+
+/// [`Params::decide`].
+#[derive(Clone, Copy)]
+pub(super) struct Decide;
+
+impl Step for Decide {
+    type Out = Decision;
+    #[inline(always)]
+    fn run<S: Slot>(self, slot: &mut S, p: &Params, now: u64, cost: u32) -> Decision {
+        slot.decide(p, now, cost)
+    }
+}
+
+/// [`Params::admit`].
+#[derive(Clone, Copy)]
+pub(super) struct Admit;
+
+impl Step for Admit {
+    type Out = bool;
+    #[inline(always)]
+    fn run<S: Slot>(self, slot: &mut S, p: &Params, now: u64, cost: u32) -> bool {
+        slot.admit(p, now, cost)
     }
 }
 
@@ -181,16 +299,20 @@ impl Params {
         let (n, d) = rate_ratio(config.refill_per_sec());
         let n128 = u128::from(n);
         let tau = u128::from(config.capacity()) * d;
+        let (int_ns, tau_ns) = (d / n128, tau / n128);
+        let narrow = (int_ns < u128::from(NARROW) && tau_ns < u128::from(NARROW))
+            .then_some((int_ns as u64, tau_ns as u64));
         Params {
             config,
             cost_limit: u64::from(config.capacity()) + 1,
             n,
             d,
             d_f64: d as f64,
-            int_ns: d / n128,
+            int_ns,
             int_fr: (d % n128) as u64,
-            tau_ns: tau / n128,
+            tau_ns,
             tau_fr: (tau % n128) as u64,
+            narrow,
         }
     }
 
@@ -262,11 +384,65 @@ impl Params {
     /// (and then taken). Same preconditions as [`decide`](Self::decide).
     #[inline(always)]
     pub(super) fn admit(&self, st: &mut State, now: u64, cost: u32) -> bool {
+        if cost == 1 {
+            debug_assert!(
+                self.narrow.is_none() || now >= NARROW || st.ns_hi == 0,
+                "tat beyond now + tolerance"
+            );
+            if let Some(admitted) = self.admit_unit_narrow(&mut st.ns_lo, &mut st.fr, now) {
+                return admitted;
+            }
+        }
         let (ns, fr, allowed) = self.next_tat(st, now, cost);
         if allowed {
             st.set(ns, fr);
         }
         allowed
+    }
+
+    /// Whether states may be kept narrow ([`NarrowState`]) at `now`: the interval and the
+    /// tolerance are below [`NARROW`] ns, and so is `now`. Every state made at or before
+    /// such a `now` has a tat below 2^63 ns.
+    #[inline(always)]
+    pub(super) fn fits_narrow(&self, now: u64) -> bool {
+        self.narrow.is_some() && now < NARROW
+    }
+
+    /// [`admit`](Self::admit) of a unit cost to the tat `(ns, fr)` (its high word zero),
+    /// in `u64` arithmetic, the common case: `None` (nothing changed) unless
+    /// [`fits_narrow`](Self::fits_narrow). Same steps as [`next_tat`](Self::next_tat), with
+    /// the same result: no sum can overflow, so no precision is lost.
+    ///
+    /// The tat itself is not tested, so nothing waits on its load but the step itself (a
+    /// keyed check mostly waits on memory): every state was made from a `now` no later
+    /// than this one (callers clamp it) and holds `tat ≤ that now + tolerance`, below
+    /// 2^63 ns here (a step admits only within the tolerance, and
+    /// [`convert`](Self::convert) leaves at most a full tolerance of debt).
+    #[inline(always)]
+    fn admit_unit_narrow(&self, st_ns: &mut u64, st_fr: &mut u64, now: u64) -> Option<bool> {
+        let (int_ns, tau_ns) = self.narrow?;
+        if now >= NARROW {
+            return None;
+        }
+        debug_assert!(*st_ns < 2 * NARROW, "tat beyond now + tolerance");
+        let (base_ns, base_fr) = if *st_ns < now {
+            (now, 0)
+        } else {
+            (*st_ns, *st_fr)
+        };
+        let mut ns = base_ns + int_ns;
+        let mut fr = base_fr + self.int_fr;
+        if fr >= self.n {
+            fr -= self.n;
+            ns += 1;
+        }
+        let limit_ns = now + tau_ns;
+        let allowed = ns < limit_ns || (ns == limit_ns && fr <= self.tau_fr);
+        if allowed {
+            *st_ns = ns;
+            *st_fr = fr;
+        }
+        Some(allowed)
     }
 
     /// The GCRA step. `now` must already be clamped to the latest time seen and `cost`

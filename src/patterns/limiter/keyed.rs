@@ -1,14 +1,14 @@
 //! [`KeyedLimiter`]: one in-process token bucket per key, with bounded memory.
 
 use std::borrow::Borrow;
-use std::collections::HashMap;
-use std::hash::Hash;
+use std::hash::{BuildHasher, Hash};
 
 use super::backend::LimiterBackend;
 use super::config::BucketConfig;
 use super::decision::Decision;
 use super::error::LimiterError;
-use super::gcra::{Params, State};
+use super::gcra::{Admit, Decide, Params, State, Step};
+use super::table::{Table, slot_of};
 use crate::patterns::Nanos;
 
 /// The automatic sweep of full buckets never runs below this many tracked keys.
@@ -18,8 +18,12 @@ const EVICT_BATCH_DIVISOR: usize = 8;
 /// One bucket per key, with bounded memory: full buckets are indistinguishable from
 /// absent ones and are evicted.
 ///
-/// * Hot path: one hash lookup (foldhash), no allocation for a key already tracked; the
-///   owned key is allocated only when a check leaves a new key's bucket not full.
+/// * Hot path: the key hashed once (foldhash) and one table lookup, no allocation for a
+///   key already tracked; the owned key is allocated only when a check leaves a new key's
+///   bucket not full. A unit-cost verdict ([`allows`](Self::allows)) is computed in `u64`.
+/// * A bucket takes 16 bytes beside its key (40 bytes a `String`-keyed entry) while every
+///   time fits (the latest `now` and the burst tolerance below 2^62 ns, 146 years);
+///   beyond, the table switches once to 24-byte states, exactly as before.
 /// * Full buckets are swept when the number of tracked keys exceeds twice the count after
 ///   the previous sweep (at least 64), so memory is bounded by twice the number of keys
 ///   that are actually in debt, at O(1) amortized cost. Evicting a full bucket is exact: it
@@ -55,7 +59,9 @@ const EVICT_BATCH_DIVISOR: usize = 8;
 #[derive(Debug, Clone)]
 pub struct KeyedLimiter<K> {
     params: Params,
-    buckets: HashMap<K, State, foldhash::fast::RandomState>,
+    hasher: foldhash::fast::RandomState,
+    /// Each tracked key with its bucket, placed by `hasher`'s hash of the key.
+    buckets: Table<K>,
     last_now: u64,
     /// Sweep full buckets when the tracked count exceeds this.
     sweep_above: usize,
@@ -72,13 +78,27 @@ impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
     /// A limiter that never tracks more than `max_keys` buckets (at least 1); see the
     /// type's docs for the policy when the limit is reached.
     pub fn with_max_keys(config: BucketConfig, max_keys: usize) -> Self {
-        KeyedLimiter {
+        Self::with_hasher(config, max_keys, foldhash::fast::RandomState::default())
+    }
+
+    /// [`with_max_keys`](Self::with_max_keys) placing keys by `hasher`: shards that share
+    /// one hasher let their owner hash a key once, for the shard and for the lookup
+    /// ([`allows_hashed`](Self::allows_hashed)).
+    pub(crate) fn with_hasher(
+        config: BucketConfig,
+        max_keys: usize,
+        hasher: foldhash::fast::RandomState,
+    ) -> Self {
+        let mut limiter = KeyedLimiter {
             params: Params::new(config),
-            buckets: HashMap::default(),
+            hasher,
+            buckets: Table::new(),
             last_now: 0,
             sweep_above: MIN_SWEEP_LEN,
             max_keys: max_keys.max(1),
-        }
+        };
+        limiter.widen_unless_narrow();
+        limiter
     }
 
     /// The hard limit on tracked buckets (`usize::MAX` when unbounded).
@@ -93,10 +113,11 @@ impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
     #[inline]
     pub fn check<Q>(&mut self, key: &Q, cost: u32, now: Nanos) -> Result<Decision, LimiterError>
     where
-        K: std::borrow::Borrow<Q>,
+        K: Borrow<Q>,
         Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
     {
-        self.step(key, cost, now, Params::decide)
+        let hash = self.hash(key);
+        self.step(hash, key, cost, now, Decide)
     }
 
     /// Check `key` and say only whether it is allowed (the same decision as
@@ -116,23 +137,69 @@ impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
     #[inline]
     pub fn allows<Q>(&mut self, key: &Q, cost: u32, now: Nanos) -> Result<bool, LimiterError>
     where
-        K: std::borrow::Borrow<Q>,
+        K: Borrow<Q>,
         Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
     {
-        self.step(key, cost, now, Params::admit)
+        let hash = self.hash(key);
+        self.step(hash, key, cost, now, Admit)
     }
 
-    /// One check of `key` by `step` (the full decision or the verdict alone).
-    #[inline(always)]
-    fn step<Q, R>(
+    /// [`check`](Self::check) of a key whose hash by this limiter's hasher is `hash`
+    /// (for the sharded `realtime::SyncKeyedLimiter`, which hashes once per check).
+    #[inline]
+    #[cfg_attr(not(feature = "realtime"), allow(dead_code))]
+    pub(crate) fn check_hashed<Q>(
         &mut self,
+        hash: u64,
         key: &Q,
         cost: u32,
         now: Nanos,
-        step: impl Fn(&Params, &mut State, u64, u32) -> R,
-    ) -> Result<R, LimiterError>
+    ) -> Result<Decision, LimiterError>
     where
-        K: std::borrow::Borrow<Q>,
+        K: Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    {
+        debug_assert_eq!(hash, self.hash(key));
+        self.step(hash, key, cost, now, Decide)
+    }
+
+    /// [`allows`](Self::allows) of a key whose hash by this limiter's hasher is `hash`.
+    #[inline]
+    #[cfg_attr(not(feature = "realtime"), allow(dead_code))]
+    pub(crate) fn allows_hashed<Q>(
+        &mut self,
+        hash: u64,
+        key: &Q,
+        cost: u32,
+        now: Nanos,
+    ) -> Result<bool, LimiterError>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    {
+        debug_assert_eq!(hash, self.hash(key));
+        self.step(hash, key, cost, now, Admit)
+    }
+
+    /// `key`'s hash, which places its bucket.
+    #[inline(always)]
+    fn hash<Q: Hash + ?Sized>(&self, key: &Q) -> u64 {
+        self.hasher.hash_one(key)
+    }
+
+    /// One check of `key` (hashed to `hash`) by `step` (the full decision or the verdict
+    /// alone).
+    #[inline(always)]
+    fn step<Q, S: Step>(
+        &mut self,
+        hash: u64,
+        key: &Q,
+        cost: u32,
+        now: Nanos,
+        step: S,
+    ) -> Result<S::Out, LimiterError>
+    where
+        K: Borrow<Q>,
         Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
     {
         if u64::from(cost) >= self.params.cost_limit {
@@ -140,20 +207,56 @@ impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
         }
         let now = now.as_nanos().max(self.last_now);
         self.last_now = now;
-        if let Some(st) = self.buckets.get_mut(key) {
-            return Ok(step(&self.params, st, now, cost));
+        let found = match &mut self.buckets {
+            Table::Narrow(t) if self.params.fits_narrow(now) => {
+                slot_of(t, hash, key).map(|slot| step.run(slot, &self.params, now, cost))
+            }
+            Table::Narrow(_) => return self.step_widened(hash, key, cost, now, step),
+            Table::Wide(t) => {
+                slot_of(t, hash, key).map(|slot| step.run(slot, &self.params, now, cost))
+            }
+        };
+        if let Some(result) = found {
+            return Ok(result);
         }
         let mut st = State::FULL;
-        let result = step(&self.params, &mut st, now, cost);
+        let result = step.run(&mut st, &self.params, now, cost);
         if !st.is_full(now) {
-            self.insert(key.to_owned(), st, now);
+            self.insert(hash, key.to_owned(), st, now);
         }
         Ok(result)
     }
 
+    /// The first check at a `now` too late for narrow states: widen them all, then check.
+    #[cold]
+    fn step_widened<Q, S: Step>(
+        &mut self,
+        hash: u64,
+        key: &Q,
+        cost: u32,
+        now: u64,
+        step: S,
+    ) -> Result<S::Out, LimiterError>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    {
+        self.widen_unless_narrow();
+        self.step(hash, key, cost, Nanos::from_nanos(now), step)
+    }
+
+    /// Stores every state wide from now on unless [`Params::fits_narrow`] at the latest
+    /// time seen (once wide, the table stays wide).
+    fn widen_unless_narrow(&mut self) {
+        if !self.params.fits_narrow(self.last_now) {
+            let hasher = &self.hasher;
+            self.buckets.widen(|k| hasher.hash_one(k));
+        }
+    }
+
     /// Tracks a new key, making room first when needed.
     #[cold]
-    fn insert(&mut self, key: K, st: State, now: u64) {
+    fn insert(&mut self, hash: u64, key: K, st: State, now: u64) {
         if self.buckets.len() >= self.max_keys {
             self.sweep_full(now);
             if self.buckets.len() >= self.max_keys {
@@ -162,19 +265,20 @@ impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
         } else if self.buckets.len() >= self.sweep_above {
             self.sweep_full(now);
         }
-        self.buckets.insert(key, st);
+        let hasher = &self.hasher;
+        self.buckets.insert(hash, key, st, |k| hasher.hash_one(k));
     }
 
     /// Evicts the `max_keys/8` (at least 1) buckets nearest to full, plus any tied with
     /// the last of them.
     fn evict_nearest_full(&mut self) {
         let batch = (self.max_keys / EVICT_BATCH_DIVISOR).clamp(1, self.buckets.len().max(1));
-        let mut tats: Vec<(u128, u64)> = self.buckets.values().map(|s| s.tat()).collect();
+        let mut tats = self.buckets.tats();
         if tats.is_empty() {
             return;
         }
         let (_, &mut cut, _) = tats.select_nth_unstable(batch - 1);
-        self.buckets.retain(|_, s| s.tat() > cut);
+        self.buckets.retain(|st| st.tat() > cut);
         self.sweep_above = (2 * self.buckets.len()).max(MIN_SWEEP_LEN);
     }
 
@@ -188,7 +292,7 @@ impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
     fn sweep_full(&mut self, now: u64) {
         let now = now.max(self.last_now);
         self.last_now = now;
-        self.buckets.retain(|_, s| !s.is_full(now));
+        self.buckets.retain(|st| !st.is_full(now));
         self.sweep_above = (2 * self.buckets.len()).max(MIN_SWEEP_LEN);
     }
 
@@ -198,7 +302,7 @@ impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        let st = self.buckets.get(key).copied().unwrap_or(State::FULL);
+        let st = self.buckets.get(self.hash(key), key).unwrap_or(State::FULL);
         self.params.tokens(&st, now.as_nanos().max(self.last_now))
     }
 
@@ -208,7 +312,8 @@ impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        self.buckets.remove(key);
+        let hash = self.hash(key);
+        self.buckets.remove(hash, key);
     }
 
     /// Number of buckets held. A bucket that refilled since the last sweep is still held
@@ -233,12 +338,14 @@ impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
         let now = now.as_nanos().max(self.last_now);
         self.last_now = now;
         let new = Params::new(config);
-        let old = self.params;
-        self.buckets.retain(|_, s| {
-            *s = new.convert(&old, s, now);
-            !s.is_full(now)
+        let old = std::mem::replace(&mut self.params, new);
+        // Converted states fit the new parameters: narrow ones stay narrow only if those
+        // allow it.
+        self.widen_unless_narrow();
+        self.buckets.retain(|st| {
+            *st = new.convert(&old, st, now);
+            !st.is_full(now)
         });
-        self.params = new;
         self.sweep_above = (2 * self.buckets.len()).max(MIN_SWEEP_LEN);
     }
 }
@@ -332,6 +439,29 @@ mod tests {
         k.check("b", 5, ns(0)).unwrap();
         assert_eq!(k.len(), 1);
         assert_eq!(k.tokens_at("b", ns(0)), 5.0);
+    }
+
+    #[test]
+    fn keyed_keeps_its_buckets_when_states_must_widen() {
+        // 1 token/s: narrow states at first.
+        let mut k: KeyedLimiter<String> = KeyedLimiter::new(cfg(10, 1.0));
+        assert!(matches!(k.buckets, Table::Narrow(_)));
+        k.check("a", 8, ns(0)).unwrap();
+        // 10 tokens at 1e-9 token/s: a tolerance of 1e19 ns, past the narrow bound.
+        k.set_config(cfg(10, 1e-9), ns(0));
+        assert!(matches!(k.buckets, Table::Wide(_)));
+        assert_eq!(k.tokens_at("a", ns(0)), 2.0);
+        assert_eq!(k.allows("a", 2, ns(0)), Ok(true));
+        assert_eq!(k.allows("a", 1, ns(0)), Ok(false));
+        // A time past 2^62 ns widens a narrow table; the debt carries over exactly.
+        let late = 1u64 << 62;
+        let mut k: KeyedLimiter<String> = KeyedLimiter::new(cfg(3, 1.0));
+        k.check("b", 3, ns(late - 1)).unwrap();
+        assert!(matches!(k.buckets, Table::Narrow(_)));
+        assert_eq!(k.allows("b", 1, ns(late - 1 + SEC - 1)), Ok(false));
+        assert!(matches!(k.buckets, Table::Wide(_)));
+        assert_eq!(k.allows("b", 1, ns(late - 1 + SEC)), Ok(true));
+        assert_eq!(k.tokens_at("b", ns(late - 1 + SEC)), 0.0);
     }
 
     #[test]

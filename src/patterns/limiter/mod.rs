@@ -44,6 +44,7 @@ mod decision;
 mod error;
 mod gcra;
 mod keyed;
+mod table;
 #[cfg(test)]
 mod test_support;
 
