@@ -10,7 +10,8 @@
 //! # Features
 //!
 //! All on by default; `default-features = false` is the pure patterns library, which
-//! depends only on md-5, thiserror and foldhash.
+//! depends only on md-5, thiserror, foldhash and hashbrown (with no default features: no
+//! dependency of its own).
 //!
 //! | feature | modules | adds |
 //! |---|---|---|
