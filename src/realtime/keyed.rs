@@ -21,9 +21,9 @@ const SHARD_SHIFT: u32 = 40;
 /// independent shards, each a [`KeyedLimiter`] behind its own `Mutex`, picked by the
 /// key's hash, so two threads checking different keys rarely contend. The key is hashed
 /// once: the shards share one hasher, and the hash that picks the shard also places the
-/// key in the shard's table. Each key's bucket
-/// decides exactly as a [`KeyedLimiter`]'s would (same exactness guarantee, same memory
-/// bound per shard; a hard key limit is split evenly over the shards).
+/// key in the shard's table. Each key's bucket decides exactly as a [`KeyedLimiter`]'s
+/// would (same exactness guarantee, same memory bound per shard; a hard key limit is
+/// split evenly over the shards).
 ///
 /// Time is the caller's `now` ([`check_at`](Self::check_at), [`allows_at`](Self::allows_at))
 /// or a monotonic clock read per check ([`check`](Self::check), [`allows`](Self::allows),
