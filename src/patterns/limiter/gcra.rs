@@ -115,10 +115,16 @@ pub(super) trait Slot: Copy {
     /// [`Params::decide`] on this slot.
     #[inline(always)]
     fn decide(&mut self, p: &Params, now: u64, cost: u32) -> Decision {
+        self.update(|st| p.decide(st, now, cost))
+    }
+
+    /// `f` on this slot's state in full, stored back.
+    #[inline(always)]
+    fn update<R>(&mut self, f: impl FnOnce(&mut State) -> R) -> R {
         let mut st = self.wide();
-        let decision = p.decide(&mut st, now, cost);
+        let result = f(&mut st);
         *self = Self::from_wide(st);
-        decision
+        result
     }
 }
 
@@ -165,10 +171,7 @@ impl Slot for NarrowState {
         {
             return admitted;
         }
-        let mut st = self.wide();
-        let admitted = p.admit(&mut st, now, cost);
-        *self = Self::from_wide(st);
-        admitted
+        self.update(|st| p.admit(st, now, cost))
     }
 }
 

@@ -91,12 +91,7 @@ impl<K> Table<K> {
     /// Keeps the buckets for which `keep` (which may change the state) says so.
     pub(super) fn retain(&mut self, mut keep: impl FnMut(&mut State) -> bool) {
         match self {
-            Table::Narrow(t) => t.retain(|(_, slot)| {
-                let mut st = slot.wide();
-                let kept = keep(&mut st);
-                *slot = NarrowState::from_wide(st);
-                kept
-            }),
+            Table::Narrow(t) => t.retain(|(_, slot)| slot.update(&mut keep)),
             Table::Wide(t) => t.retain(|(_, st)| keep(st)),
         }
     }
